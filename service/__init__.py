@@ -1,0 +1,1 @@
+"""Vedomost: the application (Django project, import adapters, document builders, jobs, CLI)."""

@@ -1,0 +1,25 @@
+"""The Celery application.
+
+Configured from Django settings (``CELERY_*``). Without ``VEDOMOST_BROKER_URL`` tasks run
+eagerly in-process, which is the embedded default.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "service.settings")
+
+app = Celery("vedomost")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_serializer="json",
+    accept_content=["json"],
+    task_eager_propagates=True,
+)
+app.autodiscover_tasks()

@@ -1,0 +1,1 @@
+"""The ``vedomost`` command line."""

@@ -1,0 +1,153 @@
+"""Typed readers for ``VEDOMOST_*`` environment variables.
+
+Every setting the application reads from the environment goes through these helpers so that a
+bad value stops start-up with a message naming the variable, instead of failing later.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+PREFIX = "VEDOMOST_"
+
+
+class ConfigError(Exception):
+    """A ``VEDOMOST_*`` variable has a value the application cannot use."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        self.variable = variable
+        self.problem = problem
+        super().__init__(f"{variable}: {problem}")
+
+
+def _raw(name: str, env: Mapping[str, str] | None) -> str | None:
+    source = os.environ if env is None else env
+    value = source.get(PREFIX + name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def env_str(name: str, default: str | None = None, env: Mapping[str, str] | None = None) -> str | None:
+    """Return ``VEDOMOST_<name>`` as a string, or ``default`` when unset or empty."""
+    value = _raw(name, env)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool, env: Mapping[str, str] | None = None) -> bool:
+    """Return ``VEDOMOST_<name>`` as a boolean (1/0, true/false, yes/no, on/off)."""
+    value = _raw(name, env)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(PREFIX + name, f"expected a boolean (true/false), got {value!r}")
+
+
+def env_int(
+    name: str,
+    default: int,
+    env: Mapping[str, str] | None = None,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int:
+    """Return ``VEDOMOST_<name>`` as an integer within the given bounds."""
+    value = _raw(name, env)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(PREFIX + name, f"expected an integer, got {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ConfigError(PREFIX + name, f"must be at least {minimum}, got {number}")
+    if maximum is not None and number > maximum:
+        raise ConfigError(PREFIX + name, f"must be at most {maximum}, got {number}")
+    return number
+
+
+def env_path(name: str, default: Path, env: Mapping[str, str] | None = None) -> Path:
+    """Return ``VEDOMOST_<name>`` as an absolute path (relative paths are taken from the cwd)."""
+    value = _raw(name, env)
+    path = default if value is None else Path(value).expanduser()
+    return path.resolve()
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """Django ``DATABASES['default']`` parts parsed from a URL."""
+
+    engine: str
+    name: str
+    user: str = ""
+    password: str = ""
+    host: str = ""
+    port: str = ""
+
+    def as_django(self) -> dict[str, object]:
+        """Return the mapping Django expects in ``DATABASES``."""
+        settings: dict[str, object] = {"ENGINE": self.engine, "NAME": self.name}
+        if self.engine.endswith("sqlite3"):
+            settings["OPTIONS"] = {"timeout": 30}
+        else:
+            settings.update(
+                USER=self.user, PASSWORD=self.password, HOST=self.host, PORT=self.port,
+                CONN_MAX_AGE=60,
+            )
+        return settings
+
+
+def parse_database_url(url: str, variable: str = PREFIX + "DATABASE_URL") -> DatabaseConfig:
+    """Parse ``postgresql://user:pass@host:port/name`` or ``sqlite:///path``."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ConfigError(variable, "the PostgreSQL URL names no database (…/DBNAME)")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigError(variable, "the port is not a number") from None
+        return DatabaseConfig(
+            engine="django.db.backends.postgresql",
+            name=name,
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            host=parts.hostname or "",
+            port=str(port or ""),
+        )
+    if scheme == "sqlite":
+        path = unquote(parts.path)
+        if parts.netloc:
+            raise ConfigError(variable, "write SQLite URLs as sqlite:///absolute/path.db")
+        if not path:
+            raise ConfigError(variable, "the SQLite URL names no file")
+        return DatabaseConfig(engine="django.db.backends.sqlite3", name=path)
+    raise ConfigError(variable, f"unsupported database scheme {parts.scheme!r} (use postgresql:// or sqlite:///)")
+
+
+def database_config(data_dir: Path, env: Mapping[str, str] | None = None) -> DatabaseConfig:
+    """The catalog database: ``VEDOMOST_DATABASE_URL`` or SQLite under the data directory."""
+    url = env_str("DATABASE_URL", env=env)
+    if url is None:
+        return DatabaseConfig(engine="django.db.backends.sqlite3", name=str(data_dir / "vedomost.sqlite3"))
+    return parse_database_url(url)
+
+
+def broker_url(env: Mapping[str, str] | None = None) -> str | None:
+    """The Celery broker URL, or ``None`` to run tasks in-process (the embedded default)."""
+    url = env_str("BROKER_URL", env=env)
+    if url is None:
+        return None
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in {"redis", "rediss", "amqp", "amqps", "pyamqp"}:
+        raise ConfigError(PREFIX + "BROKER_URL", f"unsupported broker scheme {scheme!r} (use redis:// or amqp://)")
+    return url

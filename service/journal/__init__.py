@@ -1,0 +1,1 @@
+"""The journal: canonical format, snapshot model, import adapters, sample school."""

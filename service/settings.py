@@ -1,0 +1,103 @@
+"""Django settings for Vedomost, read from ``VEDOMOST_*`` variables (see ``service.config``).
+
+With no variables set this is the embedded default: SQLite and local stores under ``./var``,
+Celery tasks executed in-process.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from service.config import ConfigError, broker_url, database_config, env_bool, env_path, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = env_path("DATA_DIR", Path.cwd() / "var")
+
+
+def _secret_key(data_dir: Path) -> str:
+    """``VEDOMOST_SECRET_KEY`` or a key generated once into the data directory (never committed)."""
+    explicit = env_str("SECRET_KEY")
+    if explicit is not None:
+        if len(explicit) < 32:
+            raise ConfigError("VEDOMOST_SECRET_KEY", "must be at least 32 characters long")
+        return explicit
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key(DATA_DIR)
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = [h.strip() for h in (env_str("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "service.journal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "service.urls"
+WSGI_APPLICATION = "service.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_config(DATA_DIR).as_django()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+LANGUAGE_CODE = "ru"
+TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow") or "Europe/Moscow"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# Celery: Redis (or AMQP) when VEDOMOST_BROKER_URL is set, otherwise tasks run in-process.
+CELERY_BROKER_URL = broker_url()
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_RESULT_BACKEND = env_str("RESULT_BACKEND", CELERY_BROKER_URL)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING") or "WARNING"},
+}

@@ -1,0 +1,3 @@
+"""URL routes of the Vedomost web service."""
+
+urlpatterns: list[object] = []

@@ -1,0 +1,6 @@
+"""Shared test set-up.
+
+Fixtures for real servers live in ``tests/fixtures/<area>.py`` and are loaded here, one line each.
+"""
+
+pytest_plugins: list[str] = []
