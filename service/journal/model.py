@@ -6,6 +6,17 @@ document builders are pure functions of a :class:`Snapshot`. Field names match t
 
 Identifiers are strings chosen by the source system; they are unique within their entity list.
 Dates are :class:`datetime.date`, moments are timezone-aware :class:`datetime.datetime`.
+
+JSON mapping (format v1): the document is one object
+``{"format": "vedomost-journal", "version": 1, "source": ..., "as_of": ..., "school": {...},
+"year": {..., "periods": [...], "holidays": [...]}, "staff": [...], "classes": [{..., "groups": [...]}],
+"students": [...], "guardians": [...], "subjects": [...], "assignments": [...], "lessons": [...],
+"marks": [...], "attendance": [...], "period_marks": [...], "decisions": [...], "movements": [...],
+"substitutions": [...], "consents": [...]}``. Keys are exactly the dataclass field names below
+(``snapshot_id`` is not part of the file). Dates are ``"YYYY-MM-DD"``, moments ISO 8601 with a UTC
+offset, enums their values (``"M"``, ``"paper"``, ``"Н"``, ``"test"``…), tuples JSON arrays, nested
+dataclasses (``IdentityDocument``, ``Period``, ``Holiday``, ``Group``) JSON objects. Optional fields
+may be omitted or ``null``; lists that are empty may be omitted.
 """
 
 from __future__ import annotations
