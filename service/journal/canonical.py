@@ -22,11 +22,10 @@ import typing
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from service.journal import model
+from service.journal import codecgen, model
 from service.journal.model import FORMAT_NAME, FORMAT_VERSION, Snapshot
 
 Decoder = Callable[[Any, str], Any]
-Encoder = Callable[[Any, bool], Any]  # (value, canonical) -> JSON value
 
 _MISSING = dataclasses.MISSING
 
@@ -152,32 +151,24 @@ def _dec_enum(cls: type[enum.Enum]) -> Decoder:
     return decode
 
 
-def _enc_identity(value: Any, canonical: bool) -> Any:
-    return value
-
-
-def _enc_iso(value: Any, canonical: bool) -> Any:
-    return value.isoformat()
-
-
-def _enc_enum(value: Any, canonical: bool) -> Any:
-    return value.value
-
-
 # --- per-dataclass codecs, built once from the type hints ------------------------------------
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _FieldCodec:
+    """One field of a dataclass: its type, decoder, default and list order."""
+
     name: str
+    tp: Any
     decode: Decoder
-    encode: Encoder
     default: Any  # _MISSING when required
     sort_key: Callable[[Any], Any] | None  # for tuple fields
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _ClassCodec:
+    """The generic (slow, precise) decoder's view of one dataclass."""
+
     cls: type
     fields: tuple[_FieldCodec, ...]
     names: frozenset[str]
@@ -200,7 +191,7 @@ def _build_codec(cls: type) -> _ClassCodec:
     for f in dataclasses.fields(cls):
         if f.name in _NOT_IN_FILE and cls is Snapshot:
             continue
-        decode, encode = _codec_for_type(hints[f.name], f"{cls.__name__}.{f.name}")
+        decode = _decoder_for_type(hints[f.name], f"{cls.__name__}.{f.name}")
         if f.default is not _MISSING:
             default = f.default
         elif f.default_factory is not _MISSING:
@@ -210,52 +201,39 @@ def _build_codec(cls: type) -> _ClassCodec:
         else:
             default = _MISSING
         sort_key = LIST_ORDER.get(f"{cls.__name__}.{f.name}")
-        codecs.append(_FieldCodec(f.name, decode, encode, default, sort_key))
+        codecs.append(_FieldCodec(f.name, hints[f.name], decode, default, sort_key))
     return _ClassCodec(cls, tuple(codecs), frozenset(c.name for c in codecs))
 
 
-def _codec_for_type(tp: Any, where: str) -> tuple[Decoder, Encoder]:
+def _decoder_for_type(tp: Any, where: str) -> Decoder:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         if len(args) != 1:
             raise TypeError(f"{where}: unsupported union {tp}")
-        inner_dec, inner_enc = _codec_for_type(args[0], where)
-
-        def dec_optional(value: Any, ptr: str) -> Any:
-            return None if value is None else inner_dec(value, ptr)
-
-        def enc_optional(value: Any, canonical: bool) -> Any:
-            return None if value is None else inner_enc(value, canonical)
-
-        return dec_optional, enc_optional
+        inner = _decoder_for_type(args[0], where)
+        return lambda value, ptr: None if value is None else inner(value, ptr)
     if origin is tuple:
-        item_tp = typing.get_args(tp)[0]
-        item_dec, item_enc = _codec_for_type(item_tp, where)
+        item_dec = _decoder_for_type(typing.get_args(tp)[0], where)
 
         def dec_tuple(value: Any, ptr: str) -> tuple[Any, ...]:
             if type(value) is not list:
                 raise SnapshotFormatError(ptr, f"ожидался массив, получено: {_type_name(value)}")
             return tuple(item_dec(item, f"{ptr}/{i}") for i, item in enumerate(value))
 
-        if item_enc is _enc_identity:
-            return dec_tuple, lambda value, canonical: list(value)
-        return dec_tuple, lambda value, canonical: [item_enc(item, canonical) for item in value]
+        return dec_tuple
     if dataclasses.is_dataclass(tp):
         cls = typing.cast(type, tp)
-        return (
-            lambda value, ptr: _decode_object(_codec(cls), value, ptr),
-            lambda value, canonical: _encode_object(_codec(cls), value, canonical),
-        )
+        return lambda value, ptr: _decode_object(_codec(cls), value, ptr)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return _dec_enum(tp), _enc_enum
-    simple: dict[Any, tuple[Decoder, Encoder]] = {
-        str: (_dec_str, _enc_identity),
-        int: (_dec_int, _enc_identity),
-        float: (_dec_float, lambda value, canonical: float(value)),
-        bool: (_dec_bool, _enc_identity),
-        dt.date: (_dec_date, _enc_iso),
-        dt.datetime: (_dec_datetime, _enc_iso),
+        return _dec_enum(tp)
+    simple: dict[Any, Decoder] = {
+        str: _dec_str,
+        int: _dec_int,
+        float: _dec_float,
+        bool: _dec_bool,
+        dt.date: _dec_date,
+        dt.datetime: _dec_datetime,
     }
     if tp in simple:
         return simple[tp]
@@ -280,19 +258,33 @@ def _decode_object(codec: _ClassCodec, value: Any, ptr: str) -> Any:
     return codec.cls(**kwargs)
 
 
-def _encode_object(codec: _ClassCodec, obj: Any, canonical: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for f in codec.fields:
-        value = getattr(obj, f.name)
-        if canonical:
-            if f.default is not _MISSING and value == f.default:
+_FAST: dict[str, Callable[..., Any]] = {}
+
+
+def _fast() -> dict[str, Callable[..., Any]]:
+    """The generated decoders and encoders (see :mod:`service.journal.codecgen`), built once."""
+    if not _FAST:
+        classes: dict[type, list[codecgen.FieldSpec]] = {}
+        pending = [Snapshot]
+        while pending:
+            cls = pending.pop()
+            if cls in classes:
                 continue
-            if f.sort_key is not None:
-                value = sorted(value, key=f.sort_key)
-                if not value:
-                    continue
-        out[f.name] = f.encode(value, canonical)
-    return out
+            fields = _codec(cls).fields
+            classes[cls] = [codecgen.FieldSpec(f.name, f.tp, f.default, f.sort_key) for f in fields]
+            pending.extend(_dataclasses_in(f.tp) for f in fields if _dataclasses_in(f.tp))
+        _FAST.update(codecgen.generate(classes, _dec_date, _dec_datetime))
+    return _FAST
+
+
+def _dataclasses_in(tp: Any) -> Any:
+    if dataclasses.is_dataclass(tp):
+        return tp
+    for arg in typing.get_args(tp):
+        found = _dataclasses_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _escape(token: str) -> str:
@@ -315,7 +307,10 @@ def snapshot_from_dict(data: dict[str, Any]) -> Snapshot:
             "/version", f"поддерживается версия {FORMAT_VERSION}, получено: {data.get('version')!r}"
         )
     body = {k: v for k, v in data.items() if k not in ("format", "version")}
-    return _decode_object(_codec(Snapshot), body, "")
+    try:
+        return _fast()["_dec_Snapshot"](body)
+    except Exception:  # any failure: the generic decoder says what and where
+        return _decode_object(_codec(Snapshot), body, "")
 
 
 def snapshot_to_dict(snapshot: Snapshot, *, canonical: bool = False) -> dict[str, Any]:
@@ -323,9 +318,9 @@ def snapshot_to_dict(snapshot: Snapshot, *, canonical: bool = False) -> dict[str
 
     With ``canonical=False`` every field is present and lists keep their order; with
     ``canonical=True`` lists are sorted and fields equal to their default are left out
-    (the form that is hashed).
+    (the form that is hashed). Object keys come out sorted either way.
     """
-    out = _encode_object(_codec(Snapshot), snapshot, canonical)
+    out = _fast()["_cenc_Snapshot" if canonical else "_enc_Snapshot"](snapshot)
     out["format"] = FORMAT_NAME
     out["version"] = FORMAT_VERSION
     return out

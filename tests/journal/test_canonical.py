@@ -152,3 +152,13 @@ def test_datetime_z_suffix_is_accepted() -> None:
 
 
 PINNED_TINY_HASH = "936a5c83948dfa65ccaf22335f7a2330ea69330c3533e6088931065e09fe862f"
+
+
+def test_generated_fast_decoder_agrees_with_the_generic_one() -> None:
+    from service.journal import canonical
+
+    body = snapshot_to_dict(tiny_snapshot())
+    del body["format"], body["version"]
+    fast = canonical._fast()["_dec_Snapshot"](body)
+    generic = canonical._decode_object(canonical._codec(m.Snapshot), body, "")
+    assert fast == generic == tiny_snapshot()
