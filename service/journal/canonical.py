@@ -117,22 +117,22 @@ def _dec_bool(value: Any, ptr: str) -> bool:
 
 def _dec_date(value: Any, ptr: str) -> dt.date:
     if type(value) is not str or len(value) != 10 or value[4] != "-" or value[7] != "-":
-        raise SnapshotFormatError(ptr, f"ожидалась дата ГГГГ-ММ-ДД, получено: {value!r}")
+        raise SnapshotFormatError(ptr, f"ожидалась дата ГГГГ-ММ-ДД, получено: «{value}»")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise SnapshotFormatError(ptr, f"несуществующая дата: {value!r}") from None
+        raise SnapshotFormatError(ptr, f"несуществующая дата «{value}»") from None
 
 
 def _dec_datetime(value: Any, ptr: str) -> dt.datetime:
     if type(value) is not str or len(value) < 16 or value[10] not in "Tt ":
-        raise SnapshotFormatError(ptr, f"ожидались дата и время ISO 8601, получено: {value!r}")
+        raise SnapshotFormatError(ptr, f"ожидались дата и время ISO 8601, получено: «{value}»")
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise SnapshotFormatError(ptr, f"неверные дата и время: {value!r}") from None
+        raise SnapshotFormatError(ptr, f"неверные дата и время «{value}»") from None
     if moment.tzinfo is None:
-        raise SnapshotFormatError(ptr, f"у даты и времени нет часового пояса: {value!r}")
+        raise SnapshotFormatError(ptr, f"у даты и времени нет часового пояса: «{value}»")
     return moment
 
 
@@ -145,7 +145,7 @@ def _dec_enum(cls: type[enum.Enum]) -> Decoder:
             return by_value[value]
         except (KeyError, TypeError):
             raise SnapshotFormatError(
-                ptr, f"недопустимое значение {value!r}; допустимы: {allowed}"
+                ptr, f"недопустимое значение «{value}»; допустимы: {allowed}"
             ) from None
 
     return decode

@@ -83,7 +83,8 @@ class _Checker:
             for field, known, what in checks:
                 value = getattr(item, field)
                 if value is not None and value not in known:
-                    self.add((name, i), item, field, f"неизвестный {what} «{value}»")
+                    message = f"неизвестный {what} «{value}»" if value else f"не указан {what}"
+                    self.add((name, i), item, field, message)
 
     def in_year(self, path: Path, obj: Any, field: str, day: dt.date | None, what: str) -> None:
         year = self.s.year

@@ -121,6 +121,7 @@ def _errors(data: Any, limit: int) -> Iterator[tuple[Path, jsonschema.Validation
 
 def schema_problems(data: Any, file: str, problems: ProblemCollector) -> None:
     """Add every schema error of ``data`` to ``problems``: JSON pointer, field, Russian text."""
+    seen: set[tuple[str, str, str]] = set()
     for path, error in _errors(data, problems.limit + 1):
         if problems.full:
             problems.truncated = True
@@ -128,7 +129,10 @@ def schema_problems(data: Any, file: str, problems: ProblemCollector) -> None:
         field, message = _explain(error, list(path))
         if field and path and path[-1] == field:
             path = path[:-1]  # «/marks/17, поле «value»», not «/marks/17/value, поле «value»»
-        problems.add(file, json_pointer(path), field, message)
+        key = (json_pointer(path), field, message)
+        if key not in seen:  # e.g. both «pattern» and «format» fail for one date
+            seen.add(key)
+            problems.add(file, *key)
 
 
 def _innermost(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
