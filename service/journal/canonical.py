@@ -352,14 +352,34 @@ _HAS_SORTED_LISTS = frozenset({model.SchoolClass, model.AcademicYear, model.Grou
 
 def canonical_bytes(snapshot: Snapshot) -> bytes:
     """Deterministic UTF-8 JSON: sorted keys and lists, no default values, no whitespace."""
-    return dumps_canonical(snapshot_to_dict(snapshot, canonical=True))
+    return canonical_document(snapshot).data
+
+
+@dataclasses.dataclass(frozen=True)
+class CanonicalDocument:
+    """The canonical bytes and, for convenience, the JSON text of each top-level key's value."""
+
+    data: bytes
+    sections: dict[str, str]
+
+
+def canonical_document(snapshot: Snapshot) -> CanonicalDocument:
+    """Canonical bytes built section by section (the same bytes as one ``json.dumps``)."""
+    doc = snapshot_to_dict(snapshot, canonical=True)
+    sections = {key: _dumps(doc[key]) for key in sorted(doc)}
+    text = "{" + ",".join(f"{_dumps(key)}:{value}" for key, value in sections.items()) + "}"
+    return CanonicalDocument(text.encode("utf-8"), sections)
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(
+        data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
 
 
 def dumps_canonical(data: Any) -> bytes:
     """Serialise already-canonical JSON data the canonical way."""
-    return json.dumps(
-        data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+    return _dumps(data).encode("utf-8")
 
 
 def snapshot_hash(snapshot: Snapshot) -> str:

@@ -14,7 +14,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,9 +22,9 @@ from django.utils import timezone
 
 from service.journal import model as m
 from service.journal import models as db
-from service.journal.bulk import insert_rows
-from service.journal.canonical import canonical_bytes, iter_entity_lists, snapshot_from_bytes
+from service.journal.canonical import canonical_document, iter_entity_lists, snapshot_from_bytes
 from service.journal.diff import SnapshotDiff, diff_snapshots
+from service.journal.rows import write_rows
 
 Status = Literal["created", "unchanged"]
 COMPRESS_LEVEL = 3  # canonical JSON compresses ~10×; higher levels cost seconds for little
@@ -147,7 +146,8 @@ def save_snapshot(
     snapshot: m.Snapshot, *, source_format: str = "", source_file: str = "", source_sha256: str = ""
 ) -> ImportResult:
     """Store ``snapshot`` unless an identical one exists; see the module docstring."""
-    raw = canonical_bytes(snapshot)
+    document = canonical_document(snapshot)
+    raw = document.data
     digest = hashlib.sha256(raw).hexdigest()
     existing = (
         db.Snapshot.objects.select_related("school")
@@ -189,7 +189,7 @@ def save_snapshot(
                 canonical_size=len(raw),
                 previous=previous,
             )
-            _insert_rows(row.pk, snapshot)
+            write_rows(row.pk, snapshot, document.sections)
     except IntegrityError:
         # Someone stored the same snapshot meanwhile: that is "unchanged", anything else is not.
         existing = (
@@ -217,146 +217,6 @@ def save_snapshot(
         previous_id=previous.sha256 if previous else None,
         diff=diff,
         imported_at=imported_at,
-    )
-
-
-def _period_lookup(snapshot: m.Snapshot) -> dict[dt.date, str]:
-    days: dict[dt.date, str] = {}
-    for period in snapshot.year.periods:
-        day = period.start
-        while day <= period.end:
-            days.setdefault(day, period.id)
-            day += dt.timedelta(days=1)
-    return days
-
-
-def _insert_rows(pk: int, s: m.Snapshot) -> None:
-    period_of = _period_lookup(s).get
-    lessons = s.lesson_by_id
-    insert_rows(
-        db.SnapshotStudent,
-        [
-            "snapshot",
-            "student_id",
-            "class_id",
-            "last_name",
-            "first_name",
-            "middle_name",
-            "enrolled_on",
-            "left_on",
-        ],
-        (
-            (
-                pk,
-                x.id,
-                x.class_id,
-                x.last_name,
-                x.first_name,
-                x.middle_name,
-                x.enrolled_on,
-                x.left_on,
-            )
-            for x in s.students
-        ),
-    )
-    insert_rows(
-        db.SnapshotLesson,
-        [
-            "snapshot",
-            "lesson_id",
-            "date",
-            "number",
-            "class_id",
-            "subject_id",
-            "group_id",
-            "teacher_id",
-            "period_id",
-            "work_type",
-        ],
-        (
-            (
-                pk,
-                x.id,
-                x.date,
-                x.number,
-                x.class_id,
-                x.subject_id,
-                x.group_id,
-                x.teacher_id,
-                period_of(x.date),
-                str(x.work_type),
-            )
-            for x in s.lessons
-        ),
-    )
-
-    def marks() -> Iterator[tuple[Any, ...]]:
-        for x in s.marks:
-            lesson = lessons[x.lesson_id]
-            yield (
-                pk,
-                x.id,
-                x.lesson_id,
-                x.student_id,
-                lesson.class_id,
-                lesson.subject_id,
-                period_of(lesson.date),
-                lesson.date,
-                x.value,
-                str(x.work_type),
-                x.entered_at,
-            )
-
-    insert_rows(
-        db.SnapshotMark,
-        [
-            "snapshot",
-            "mark_id",
-            "lesson_id",
-            "student_id",
-            "class_id",
-            "subject_id",
-            "period_id",
-            "date",
-            "value",
-            "work_type",
-            "entered_at",
-        ],
-        marks(),
-    )
-
-    def attendance() -> Iterator[tuple[Any, ...]]:
-        for x in s.attendance:
-            lesson = lessons[x.lesson_id]
-            yield (
-                pk,
-                x.lesson_id,
-                x.student_id,
-                lesson.class_id,
-                lesson.subject_id,
-                period_of(lesson.date),
-                lesson.date,
-                str(x.code),
-            )
-
-    insert_rows(
-        db.SnapshotAttendance,
-        [
-            "snapshot",
-            "lesson_id",
-            "student_id",
-            "class_id",
-            "subject_id",
-            "period_id",
-            "date",
-            "code",
-        ],
-        attendance(),
-    )
-    insert_rows(
-        db.SnapshotPeriodMark,
-        ["snapshot", "student_id", "subject_id", "period_id", "value"],
-        ((pk, x.student_id, x.subject_id, x.period_id, x.value) for x in s.period_marks),
     )
 
 

@@ -162,3 +162,12 @@ def test_generated_fast_decoder_agrees_with_the_generic_one() -> None:
     fast = canonical._fast()["_dec_Snapshot"](body)
     generic = canonical._decode_object(canonical._codec(m.Snapshot), body, "")
     assert fast == generic == tiny_snapshot()
+
+
+def test_sectioned_canonical_document_equals_one_dump() -> None:
+    from service.journal.canonical import canonical_document, dumps_canonical
+
+    snapshot = tiny_snapshot()
+    document = canonical_document(snapshot)
+    assert document.data == dumps_canonical(snapshot_to_dict(snapshot, canonical=True))
+    assert json.loads(document.sections["marks"])[0]["id"] == "mk-1"

@@ -171,27 +171,26 @@ def test_invalid_file_stores_nothing(tmp_path: Path) -> None:
     assert all(n == 0 for n in row_counts().values())
 
 
-def test_fake_fault_while_writing_rows_rolls_everything_back(
+def test_fake_fault_after_writing_rows_rolls_everything_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """GIVEN a database error half-way through the row tables (a fake fault: we cannot make the
+    """GIVEN a database error after every row table was written (a fake fault: we cannot make the
     database fail on cue) WHEN saving THEN no snapshot, school or row is left behind."""
     from service.journal import store
 
-    calls = []
-    real = store.insert_rows
+    real = store.write_rows
+    written = []
 
-    def failing(model, columns, rows):  # type: ignore[no-untyped-def]
-        calls.append(model)
-        if model is db.SnapshotMark:
-            raise RuntimeError("fake fault: disk full")
-        return real(model, columns, rows)
+    def failing(pk, snapshot, sections):  # type: ignore[no-untyped-def]
+        real(pk, snapshot, sections)
+        written.append(db.SnapshotMark.objects.filter(snapshot_id=pk).count())
+        raise RuntimeError("fake fault: disk full")
 
-    monkeypatch.setattr(store, "insert_rows", failing)
+    monkeypatch.setattr(store, "write_rows", failing)
     with pytest.raises(RuntimeError):
         save_snapshot(tiny_snapshot())
-    assert db.SnapshotLesson in calls
-    assert all(n == 0 for n in row_counts().values())
+    assert written == [3]  # the rows were there inside the transaction…
+    assert all(n == 0 for n in row_counts().values())  # …and are gone after it
 
 
 def test_unknown_snapshot_id_is_reported() -> None:
