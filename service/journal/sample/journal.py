@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from service.journal.model import AttendanceCode, WorkType
 from service.journal.sample.calendar import SchoolCalendar
@@ -14,9 +16,8 @@ from service.journal.sample.people import StudentRec
 from service.journal.sample.story import ADAPTATION_DAYS, Story
 
 
-@dataclass(frozen=True, slots=True)
-class MarkRec:
-    """A mark for a student at a lesson."""
+class MarkRec(NamedTuple):
+    """A mark for a student at a lesson (a named tuple: there are hundreds of thousands)."""
 
     id: str
     lesson_id: str
@@ -26,8 +27,7 @@ class MarkRec:
     entered_at: str
 
 
-@dataclass(frozen=True, slots=True)
-class AttendanceRec:
+class AttendanceRec(NamedTuple):
     """An attendance code for a student at a lesson (only absences and lateness are recorded)."""
 
     lesson_id: str
@@ -44,43 +44,51 @@ class Journal:
     values: dict[tuple[str, str, str], list[int]]
 
 
+# A student as the attendance loop sees it: record, id, days away, truancy rate, partial enrolment.
+_Member = tuple[StudentRec, str, dict[dt.date, str], float, bool]
+
 _ILL_EPISODES = (0, 0, 0, 1, 1, 1, 1, 2, 2, 3)
+_EXCUSED_DAYS = (0, 0, 1, 1, 2)
+_TEST_DELAYS = (0, 1, 1, 2, 2, 3)
 
 
 def _absence_days(
     students: tuple[StudentRec, ...], story: Story, calendar: SchoolCalendar, rng: random.Random
-) -> tuple[dict[str, set[dt.date]], dict[str, set[dt.date]]]:
+) -> dict[str, dict[dt.date, str]]:
+    """Whole days away per student: illness episodes (Б), the long illness, excused days (У)."""
     days = calendar.school_days
-    ill: dict[str, set[dt.date]] = {}
-    excused: dict[str, set[dt.date]] = {}
+    away: dict[str, dict[dt.date, str]] = {}
     for s in students:
-        sick: set[dt.date] = set()
+        codes: dict[dt.date, str] = {}
+        for _ in range(rng.choice(_EXCUSED_DAYS)):
+            codes[rng.choice(days)] = AttendanceCode.EXCUSED
         for _ in range(rng.choice(_ILL_EPISODES)):
             start = rng.randrange(len(days))
-            sick.update(days[start : start + rng.randint(3, 9)])
+            for day in days[start : start + rng.randint(3, 9)]:
+                codes[day] = AttendanceCode.ILL
         if s.id in story.long_ill:
             first, last = story.long_ill[s.id]
-            sick.update(d for d in days if first <= d <= last)
-        ill[s.id] = sick
-        excused[s.id] = {rng.choice(days) for _ in range(rng.choice((0, 0, 1, 1, 2)))} - sick
-    return ill, excused
+            for day in days:
+                if first <= day <= last:
+                    codes[day] = AttendanceCode.ILL
+        away[s.id] = codes
+    return away
 
 
-def _entered(lesson: LessonRec, work_type: str, rng: random.Random) -> str:
+def _entered(lesson: LessonRec, work_type: str, rnd: Callable[[], float]) -> str:
     """When a mark was entered: the lesson day mostly; written works and tests after checking."""
-    day = lesson.date
-    roll = rng.random()
+    roll = rnd()
     if work_type == WorkType.TEST:
-        delay = rng.randint(4, 8) if roll < 0.12 else rng.choice((0, 1, 1, 2, 2, 3))
+        delay = 4 + int(rnd() * 5) if roll < 0.12 else _TEST_DELAYS[int(rnd() * 6)]
     elif work_type == WorkType.WRITTEN:
-        delay = rng.randint(8, 12) if roll < 0.08 else rng.randint(1, 6)
+        delay = 8 + int(rnd() * 5) if roll < 0.08 else 1 + int(rnd() * 6)
     elif work_type in (WorkType.PRACTICAL, WorkType.PROJECT):
-        delay = rng.randint(0, 2)
+        delay = int(rnd() * 3)
     else:
-        delay = rng.randint(1, 5) if roll < 0.04 else 0
+        delay = 1 + int(rnd() * 5) if roll < 0.04 else 0
     if delay == 0:
-        return moment(day, lesson_end(lesson.number) + rng.randint(0, 300))
-    return moment(day + dt.timedelta(days=delay), rng.randint(15 * 60, 22 * 60))
+        return moment(lesson.date, lesson_end(lesson.number) + int(rnd() * 300))
+    return moment(lesson.date + dt.timedelta(days=delay), 15 * 60 + int(rnd() * 420))
 
 
 def make_journal(
@@ -92,15 +100,19 @@ def make_journal(
 ) -> Journal:
     """Attendance codes and marks for every lesson (none in grade 1 or pass/fail subjects)."""
     students = story.students
-    by_class: dict[str, list[StudentRec]] = {}
-    for s in students:
-        by_class.setdefault(s.class_id, []).append(s)
-    by_id = {s.id: s for s in students}
-    group_members = {gid: [by_id[sid] for sid in members] for gid, members in groups.items()}
-    ill, excused = _absence_days(students, story, calendar, rng)
+    away = _absence_days(students, story, calendar, rng)
     skip = {s.id: (0.03 if rng.random() < 0.05 else 0.004) for s in students}
-    offsets: dict[tuple[str, str], float] = {}
     first_day = calendar.school_days[0]
+    # Per student, what the attendance loop needs, without dictionary look-ups.
+    member_of: dict[str, _Member] = {
+        s.id: (s, s.id, away[s.id], skip[s.id], s.enrolled_on > first_day or s.left_on is not None)
+        for s in students
+    }
+    by_class: dict[str, list[_Member]] = {}
+    for s in students:
+        by_class.setdefault(s.class_id, []).append(member_of[s.id])
+    group_members = {gid: [member_of[sid] for sid in members] for gid, members in groups.items()}
+    offsets: dict[tuple[str, str], float] = {}
     adapt_until = {
         s.id: s.enrolled_on + dt.timedelta(days=ADAPTATION_DAYS + 2)
         for s in students
@@ -109,6 +121,8 @@ def make_journal(
     exempt = story.pe_exempt
     override = story.ability_override
     forced = story.forced_values
+    rnd = rng.random
+    absent, late = AttendanceCode.ABSENT, AttendanceCode.LATE
 
     marks: list[MarkRec] = []
     attendance: list[AttendanceRec] = []
@@ -116,23 +130,22 @@ def make_journal(
     oral_types = (WorkType.ORAL, WorkType.ORAL, WorkType.CLASS, WorkType.CLASS, WorkType.HOMEWORK)
     for lesson in lessons:
         day = lesson.date
+        lesson_id = lesson.id
         members = group_members[lesson.group_id] if lesson.group_id else by_class[lesson.class_id]
         present: list[StudentRec] = []
-        for s in members:
-            if s.enrolled_on > day or (s.left_on is not None and day > s.left_on):
+        for s, sid, codes, p, partial in members:
+            if partial and (s.enrolled_on > day or (s.left_on is not None and day > s.left_on)):
                 continue
-            if day in ill[s.id]:
-                attendance.append(AttendanceRec(lesson.id, s.id, AttendanceCode.ILL))
+            code = codes.get(day)
+            if code is not None:
+                attendance.append(AttendanceRec(lesson_id, sid, code))
                 continue
-            if day in excused[s.id]:
-                attendance.append(AttendanceRec(lesson.id, s.id, AttendanceCode.EXCUSED))
+            r = rnd()
+            if r < p:
+                attendance.append(AttendanceRec(lesson_id, sid, absent))
                 continue
-            r = rng.random()
-            if r < skip[s.id]:
-                attendance.append(AttendanceRec(lesson.id, s.id, AttendanceCode.ABSENT))
-                continue
-            if r < skip[s.id] + 0.008:
-                attendance.append(AttendanceRec(lesson.id, s.id, AttendanceCode.LATE))
+            if r < p + 0.008:
+                attendance.append(AttendanceRec(lesson_id, sid, late))
             present.append(s)
         subject = lesson.subject_id
         if lesson.grade == 1 or SUBJECT_BY_ID[subject].pass_fail:
@@ -147,13 +160,19 @@ def make_journal(
             continue
         wt = lesson.work_type
         if wt in (WorkType.TEST, WorkType.WRITTEN, WorkType.PROJECT):
-            chosen = [s for s in candidates if rng.random() < 0.95]
+            chosen = [s for s in candidates if rnd() < 0.95]
         elif wt == WorkType.PRACTICAL:
-            chosen = [s for s in candidates if rng.random() < 0.6]
+            chosen = [s for s in candidates if rnd() < 0.6]
         else:
-            share = 0.3 if subject == "pe" else rng.uniform(0.1, 0.25)
+            # Teachers call up those with the fewest marks so far: accumulation stays even.
+            share = 0.35 if subject == "pe" else rng.uniform(0.15, 0.4)
             k = max(1, round(len(candidates) * share))
-            chosen = rng.sample(candidates, min(k, len(candidates)))
+            term_id = lesson.term_id
+            ranked = sorted(
+                candidates,
+                key=lambda s: len(values.get((s.id, subject, term_id), ())) + 2.5 * rnd(),
+            )
+            chosen = ranked[:k]
         for s in chosen:
             key = (s.id, subject, lesson.term_id)
             fixed = forced.get(key)
@@ -174,7 +193,7 @@ def make_journal(
                     value = 5
                 elif value < 2:
                     value = 1 if value < 1 and rng.random() < 0.2 else 2
-            mark_type = rng.choice(oral_types) if wt == WorkType.CLASS else wt
+            mark_type = oral_types[int(rnd() * 5)] if wt == WorkType.CLASS else wt
             marks.append(
                 MarkRec(
                     f"m{len(marks) + 1:07d}",
@@ -182,7 +201,7 @@ def make_journal(
                     s.id,
                     str(value),
                     mark_type,
-                    _entered(lesson, wt, rng),
+                    _entered(lesson, wt, rnd),
                 )
             )
             values.setdefault(key, []).append(value)

@@ -20,11 +20,18 @@ TZ = "+03:00"
 NO_TESTS = frozenset({"pe", "music", "art", "tech", "proj", "orkse", "odnknr", "fin"})
 
 
+_ISO_DAYS: dict[dt.date, str] = {}
+
+
 def moment(day: dt.date, minutes: int) -> str:
     """ISO 8601 moment with the Moscow offset, ``minutes`` after midnight of ``day``."""
-    day = day + dt.timedelta(days=minutes // 1440)
-    minutes %= 1440
-    return f"{day.isoformat()}T{minutes // 60:02d}:{minutes % 60:02d}:00{TZ}"
+    if minutes >= 1440:
+        day = day + dt.timedelta(days=minutes // 1440)
+        minutes %= 1440
+    iso = _ISO_DAYS.get(day)
+    if iso is None:
+        iso = _ISO_DAYS[day] = day.isoformat()
+    return f"{iso}T{minutes // 60:02d}:{minutes % 60:02d}:00{TZ}"
 
 
 def lesson_end(number: int) -> int:

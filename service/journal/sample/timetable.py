@@ -16,6 +16,8 @@ from service.journal.sample.staff import AssignmentRec
 
 DAYS = 5
 REPAIR_STEPS = 50_000
+# Most lessons a day by grade (СанПиН 1.2.3685-21: 4–5 in grade 1, 5 in 2–4, 6 in 5–6, 7 in 7–11).
+MAX_PER_DAY = {1: 5, 2: 5, 3: 5, 4: 5, 5: 6, 6: 6, 7: 7, 8: 7, 9: 7, 10: 7, 11: 7}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,7 @@ def build_timetable(
     for plan in plan_order:
         items = sorted(items_of.get(plan.id, []), key=lambda it: (-it[2], it[0]))
         weekly = sum(it[2] for it in items)
-        cap = math.ceil(weekly / DAYS) + 1
+        cap = min(math.ceil(weekly / DAYS) + 1, MAX_PER_DAY[plan.grade])
         counts = [0] * DAYS
         cells = grid.setdefault(plan.id, {})
         for subject_id, parts, hours in items:
