@@ -385,7 +385,7 @@ def write_school(
         # mtime=0 and no file name in the header: the same document gives the same bytes.
         with (
             open(target, "wb") as raw,
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
         ):
             gz.write(data)
     else:
