@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import time
@@ -55,17 +56,41 @@ LABELS = {
     type=click.Path(dir_okay=False, writable=True),
     help="Файл .json или .json.gz.",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="ГГГГ-ММ-ДД",
+    help="Срез на дату (что было в журнале в этот день); по умолчанию весь год.",
+)
 @click.option("--pretty", is_flag=True, help="С отступами (для чтения человеком).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести сводку в JSON.")
-def sample(students: int, year: str, seed: int, output: str, pretty: bool, as_json: bool) -> None:
+def sample(
+    students: int,
+    year: str,
+    seed: int,
+    output: str,
+    as_of: str | None,
+    pretty: bool,
+    as_json: bool,
+) -> None:
     """Сгенерировать учебную школу в каноническом формате журнала."""
     try:
-        parse_year(year)
+        first = parse_year(year)
+        day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError as exc:
-        click.echo(f"Ошибка: {exc}", err=True)
+        message = (
+            str(exc)
+            if "учебный год" in str(exc)
+            else f"дата среза «{as_of}» не в формате ГГГГ-ММ-ДД"
+        )
+        click.echo(f"Ошибка: {message}", err=True)
+        sys.exit(2)
+    if day is not None and not dt.date(first, 9, 1) <= day <= dt.date(first + 1, 8, 31):
+        click.echo(f"Ошибка: дата среза {day:%d.%m.%Y} вне учебного года {year}", err=True)
         sys.exit(2)
     started = time.perf_counter()
-    doc = write_school(output, students=students, year=year, seed=seed, pretty=pretty)
+    doc = write_school(output, students=students, year=year, seed=seed, pretty=pretty, as_of=day)
     elapsed = time.perf_counter() - started
     numbers = counts(doc)
     if as_json:

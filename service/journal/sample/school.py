@@ -13,6 +13,7 @@ from service.journal.model import FORMAT_NAME, FORMAT_VERSION, PeriodKind
 from service.journal.sample import curriculum
 from service.journal.sample.calendar import SchoolCalendar, build_calendar, parse_year
 from service.journal.sample.consents import make_consents
+from service.journal.sample.cut import cut_at
 from service.journal.sample.decisions import make_outcomes
 from service.journal.sample.journal import make_journal
 from service.journal.sample.lessons import make_lessons
@@ -113,12 +114,24 @@ def _student_document(s: StudentRec, rng: random.Random, as_of: dt.date) -> dict
     }
 
 
-def generate_school(students: int = 1000, year: str = "2024/2025", seed: int = 7) -> dict[str, Any]:
-    """A realistic school year in the canonical JSON format (v1); same arguments, same document."""
+def generate_school(
+    students: int = 1000,
+    year: str = "2024/2025",
+    seed: int = 7,
+    *,
+    as_of: dt.date | str | None = None,
+) -> dict[str, Any]:
+    """A realistic school year in the canonical JSON format (v1); same arguments, same document.
+
+    ``as_of`` cuts the year at an earlier day (what the journal showed then); by default the
+    whole year including the June decisions.
+    """
     first_year = parse_year(year)
     rng = random.Random(seed)
     calendar: SchoolCalendar = build_calendar(year)
-    as_of = dt.date(first_year + 1, 6, 30)
+    full_as_of = dt.date(first_year + 1, 6, 30)
+    cut_day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    papers_day = min(cut_day, full_as_of) if cut_day else full_as_of
     plans = plan_classes(students, rng)
     factory = FamilyFactory(rng, first_year)
     pupils = make_students(plans, rng, first_year, factory)
@@ -138,7 +151,7 @@ def generate_school(students: int = 1000, year: str = "2024/2025", seed: int = 7
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "source": f"Генератор учебной школы Vedomost (seed {seed})",
-        "as_of": as_of.isoformat(),
+        "as_of": full_as_of.isoformat(),
         "school": _school(rng, staffing.director_id, seed),
         "year": {
             "id": calendar.year_id,
@@ -204,7 +217,7 @@ def generate_school(students: int = 1000, year: str = "2024/2025", seed: int = 7
                     "left_on": _iso(s.left_on),
                     "guardian_ids": list(s.guardian_ids),
                     "medal_candidate": s.medal_candidate,
-                    "document": _student_document(s, rng, as_of),
+                    "document": _student_document(s, rng, papers_day),
                     "address": s.address,
                 }
             )
@@ -356,6 +369,8 @@ def generate_school(students: int = 1000, year: str = "2024/2025", seed: int = 7
             for c in book.consents
         ],
     }
+    if cut_day is not None:
+        doc = cut_at(doc, cut_day)
     return doc
 
 
@@ -374,11 +389,12 @@ def write_school(
     year: str = "2024/2025",
     seed: int = 7,
     pretty: bool = False,
+    as_of: dt.date | str | None = None,
     doc: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Generate the school, write it to ``path`` (``.json`` or ``.json.gz``), return it."""
     if doc is None:
-        doc = generate_school(students=students, year=year, seed=seed)
+        doc = generate_school(students=students, year=year, seed=seed, as_of=as_of)
     data = dump_school(doc, pretty=pretty)
     target = Path(path)
     if target.name.endswith(".gz"):
