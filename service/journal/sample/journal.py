@@ -186,9 +186,9 @@ def make_journal(
                         off = 0.0 if s.medal_candidate else rng.gauss(0.0, 0.3)
                         offsets[(s.id, subject)] = off
                     mu = s.ability + off
-                if wt == WorkType.TEST:
+                if wt == WorkType.TEST and not s.medal_candidate:
                     mu -= 0.15
-                value = int(mu + rng.gauss(0.0, 0.35 if s.medal_candidate else 0.65) + 0.5)
+                value = int(mu + rng.gauss(0.0, 0.2 if s.medal_candidate else 0.65) + 0.5)
                 if value >= 5:
                     value = 5
                 elif value < 2:

@@ -80,6 +80,9 @@ def make_staffing(plans: list[ClassPlan], rng: random.Random, split_min: int = 8
     for _ in range(1 + n_students // 500):
         add("заместитель директора по учебно-воспитательной работе")
     add("заместитель директора по воспитательной работе")
+    add("педагог-психолог", female_share=0.9)
+    add("социальный педагог", female_share=0.9)
+    add("секретарь учебной части", female_share=0.95)
 
     # Bundles: (class, department, group) → subjects with hours (group: foreign language).
     bundles: dict[tuple[str, str, str | None], list[tuple[str, int]]] = {}
