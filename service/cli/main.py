@@ -19,6 +19,7 @@ from service.config import ConfigError
 COMMAND_MODULES: list[str] = [
     "service.cli.journal",
 
+    "service.cli.sample",
 ]
 
 EXIT_INVALID_INPUT = 2
