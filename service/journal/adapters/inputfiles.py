@@ -96,7 +96,8 @@ def check_zip(
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        problems.add(name, "", "", f"{what} повреждён и не читается ({type(exc).__name__})")
+        broken = "архив повреждён" if what == "архив" else "книга Excel повреждена"
+        problems.add(name, "", "", f"{broken} и не читается ({type(exc).__name__})")
         return None
     before = len(problems.problems)
     if len(infos) > limits.files:

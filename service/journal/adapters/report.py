@@ -25,7 +25,8 @@ class AdapterWarning:
         if self.location:
             parts.append(self.location)
         if self.field:
-            parts.append(f"поле «{self.field}»")
+            named = self.field.startswith(("столбец", "поле"))
+            parts.append(self.field if named else f"поле «{self.field}»")
         prefix = ", ".join(parts)
         return f"{prefix}: {self.message}" if prefix else self.message
 
