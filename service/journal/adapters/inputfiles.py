@@ -53,7 +53,7 @@ class Limits:
 
 
 def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} МБ"
+    return f"{size // (1024 * 1024)} МБ" if size >= 1024 * 1024 else f"{size} байт"
 
 
 def _skipped(name: str) -> bool:
