@@ -80,7 +80,9 @@ def test_header_block_from_merged_cells(imported):
     assert snapshot.year.id == "2024/2025"
     assert [c.id for c in snapshot.classes] == ["5А"]
     assert [s.name for s in snapshot.subjects] == ["Математика"]  # «математика» on the topics sheet
-    (teacher,) = snapshot.staff
+    teacher, director = sorted(snapshot.staff, key=lambda s: s.position, reverse=True)
+    assert snapshot.director == director
+    assert director.full_name == "Директор (не указан)"
     assert (teacher.last_name, teacher.first_name, teacher.middle_name) == ("Белова", "Нина", "Петровна")
 
 
@@ -130,6 +132,8 @@ def test_unmapped_things_are_warned(imported):
     assert any("вид работы «Экскурсия» не распознан" in m for m in messages)
     assert any("даты периода «1 четверть» не указаны — приняты обычные границы 01.09.2024–31.10.2024"
                in m for m in messages)
+    assert "журнал 5А.xlsx: директор не указан ни в одной шапке (строка «Директор:») — в документах " \
+           "будет «Директор (не указан)»" in messages
     assert not any("Служебный" in m for m in messages)  # hidden sheets are not read
 
 

@@ -16,6 +16,7 @@ from service.journal.adapters.gridcells import (
     period_ref_from_id,
     split_fio,
     stable_id,
+    unknown_director,
 )
 from service.journal.adapters.gridsheet import GridRow, Header, MarksSheet, TopicsSheet
 from service.journal.adapters.report import WarningCollector
@@ -178,6 +179,12 @@ def build_snapshot(marks_sheets: list[MarksSheet], topic_sheets: list[TopicsShee
     start_year = first.start_year
     b = _Builder(problems, warnings)
     director_id = next((d for h in headers if (d := b.person(h, "director", "директор"))), "")
+    if not director_id:
+        director = unknown_director()
+        b.staff[director.id] = director
+        director_id = director.id
+        warnings.add(first.where.file, "", "", "директор не указан ни в одной шапке (строка "
+                     "«Директор:») — в документах будет «Директор (не указан)»")
     marks: list[Mark] = []
     attendance: list[Attendance] = []
     period_marks: dict[tuple[str, str, str], tuple[str, str]] = {}
@@ -262,6 +269,8 @@ def build_snapshot(marks_sheets: list[MarksSheet], topic_sheets: list[TopicsShee
                     attendance.append(Attendance(lesson_id, student_id, cell.code))
 
     periods = _periods(b, start_year, warnings, first)
+    if problems:
+        return None
     dates = [lesson.date for lesson in lessons]
     year_start = min([dt.date(start_year, 9, 1), *(p.start for p in periods), *dates])
     year_end = max([dt.date(start_year + 1, 5, 31), *(p.end for p in periods), *dates])
@@ -307,6 +316,12 @@ def _periods(b: _Builder, start_year: int, warnings: WarningCollector,
         refs = {PeriodRef(PeriodKind.QUARTER, n) for n in range(1, 5)}
         warnings.add(first.where.file, first.at("period"), "",
                      "периоды учебного года не указаны — приняты четыре четверти с обычными границами")
+    kinds = {r.kind for r in refs}
+    if len(kinds) > 1:
+        b.problems.add(first.where.file, "", "", "в выгрузке смешаны виды учебных периодов ("
+                       + ", ".join(sorted(k.value for k in kinds)) + "); импортируйте классы с "
+                       "четвертями и с полугодиями отдельно")
+        return ()
     periods = []
     for ref in sorted(refs, key=lambda r: (_KIND_ORDER[r.kind], r.number)):
         if ref in b.period_specs:

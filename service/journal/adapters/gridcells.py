@@ -24,6 +24,7 @@ from service.journal.model import (
     AttendanceCode,
     PeriodKind,
     Sex,
+    StaffMember,
     WorkType,
 )
 
@@ -310,6 +311,14 @@ def guess_sex(last: str, first: str, middle: str) -> Sex:
             name.endswith(("а", "я")) and name not in {"илья", "никита", "кузьма", "фома", "савва", "лука"}:
         return Sex.FEMALE
     return Sex.MALE
+
+
+UNKNOWN_DIRECTOR_ID = "staff-director-unknown"
+
+
+def unknown_director() -> StaffMember:
+    """Stands in for a director the export does not name (the snapshot requires one)."""
+    return StaffMember("Директор (не указан)", "", "", id=UNKNOWN_DIRECTOR_ID, position="директор")
 
 
 # --- work types ------------------------------------------------------------------------------

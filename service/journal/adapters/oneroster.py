@@ -8,8 +8,10 @@ cannot be mapped is returned as warnings by :func:`read_with_report`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from service.journal.adapters.gridcells import unknown_director
 from service.journal.adapters.inputfiles import Limits, gather
 from service.journal.adapters.oneroster_csv import read_package
 from service.journal.adapters.oneroster_gradebook import build_gradebook
@@ -61,6 +63,12 @@ def read_with_report(path: Path, limits: Limits | None = None) -> AdapterResult:
                                       _hours(count.get(key, 0), len(weeks.get(key, ()))),
                                       stream.group_id))
     dates = [lesson.date for lesson in book.lessons]
+    if not roster.school.director_id:
+        director = unknown_director()
+        roster.staff[director.id] = director
+        roster.school = replace(roster.school, director_id=director.id)
+        warnings.add(package.names["users"], "", "role",
+                     "директор (роль principal) не найден — в документах будет «Директор (не указан)»")
     snapshot = Snapshot(
         school=roster.school,
         year=roster.year,
