@@ -13,7 +13,9 @@ from service.journal.model import (
     Assignment,
     Attendance,
     AttendanceCode,
+    Delivery,
     Group,
+    Guardian,
     Lesson,
     Mark,
     Period,
@@ -55,8 +57,14 @@ def small_school(seed: int = 3) -> Snapshot:
         StaffMember("Грин", "Анна", "Сергеевна", id="t-eng1", position="учитель английского языка"),
         StaffMember("Жуков", "Олег", "Ильич", id="t-eng2", position="учитель английского языка"),
     )
+    guardians = (
+        Guardian("Иванова", "Ольга", "Николаевна", id="g0", relation="мать", phone="+79001234567",
+                 email="olga@example.ru", delivery=Delivery.PAPER),
+        Guardian("Смирнов", "Игорь", "Львович", id="g1", relation="отец", phone="+79007654321"),
+    )
     students = tuple(
         Student(last, first, middle, id=f"s{i}", sex=sex, class_id="5А",
+                birth_date=dt.date(2013, 3, 1 + i), guardian_ids=(f"g{i}",) if i < 2 else (),
                 left_on=dt.date(2025, 2, 14) if i == 5 else None,
                 enrolled_on=dt.date(2024, 11, 11) if i == 4 else None)
         for i, (last, first, middle, sex) in enumerate(PUPILS))
@@ -113,6 +121,6 @@ def small_school(seed: int = 3) -> Snapshot:
     school = School("sch", "Муниципальное бюджетное общеобразовательное учреждение «Средняя "
                     "общеобразовательная школа № 7», г. Тверь", "МБОУ СОШ № 7",
                     "170100, г. Тверь, ул. Советская, д. 1", "г. Тверь", "dir")
-    return Snapshot(school, year, dt.date(2025, 5, 26), staff, classes, students, (), subjects,
+    return Snapshot(school, year, dt.date(2025, 5, 26), staff, classes, students, guardians, subjects,
                     assignments, tuple(lessons), tuple(marks), tuple(attendance),
                     tuple(period_marks))

@@ -228,6 +228,6 @@ def build_gradebook(pkg: Package, roster: Roster, problems: ProblemCollector,
     book.attendance = list(seen_attendance.values())
     for item_id, count in sorted(unmapped.items()):
         warnings.add(pkg.names.get("results", "results.csv"), "", "score",
-                     f"задание «{item_id}»: {count} результатов не переведены в пятибалльную шкалу "
-                     f"(например, {reasons[item_id]}) — не импортированы")
+                     f"задание «{item_id}»: не переводятся в пятибалльную шкалу результатов: "
+                     f"{count} (например, {reasons[item_id]}) — не импортированы")
     return book
