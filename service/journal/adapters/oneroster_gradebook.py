@@ -137,7 +137,7 @@ def build_gradebook(pkg: Package, roster: Roster, problems: ProblemCollector,
         except BadDate as exc:
             problems.add(item.file, item.where(), column, str(exc))
             continue
-        if not year.start - dt.timedelta(days=31) <= day <= year.end + dt.timedelta(days=92):
+        if not year.start <= day <= year.end:
             problems.add(item.file, item.where(), column,
                          f"дата {day:%d.%m.%Y} вне учебного года {year.id}")
             continue
