@@ -58,17 +58,37 @@ def small_school(seed: int = 3) -> Snapshot:
         StaffMember("Жуков", "Олег", "Ильич", id="t-eng2", position="учитель английского языка"),
     )
     guardians = (
-        Guardian("Иванова", "Ольга", "Николаевна", id="g0", relation="мать", phone="+79001234567",
-                 email="olga@example.ru", delivery=Delivery.PAPER),
+        Guardian(
+            "Иванова",
+            "Ольга",
+            "Николаевна",
+            id="g0",
+            relation="мать",
+            phone="+79001234567",
+            email="olga@example.ru",
+            delivery=Delivery.PAPER,
+        ),
         Guardian("Смирнов", "Игорь", "Львович", id="g1", relation="отец", phone="+79007654321"),
     )
     students = tuple(
-        Student(last, first, middle, id=f"s{i}", sex=sex, class_id="5А",
-                birth_date=dt.date(2013, 3, 1 + i), guardian_ids=(f"g{i}",) if i < 2 else (),
-                left_on=dt.date(2025, 2, 14) if i == 5 else None,
-                enrolled_on=dt.date(2024, 11, 11) if i == 4 else None)
-        for i, (last, first, middle, sex) in enumerate(PUPILS))
-    groups = (Group("g1", "1 группа", ("s0", "s1", "s2")), Group("g2", "2 группа", ("s3", "s4", "s5")))
+        Student(
+            last,
+            first,
+            middle,
+            id=f"s{i}",
+            sex=sex,
+            class_id="5А",
+            birth_date=dt.date(2013, 3, 1 + i),
+            guardian_ids=(f"g{i}",) if i < 2 else (),
+            left_on=dt.date(2025, 2, 14) if i == 5 else None,
+            enrolled_on=dt.date(2024, 11, 11) if i == 4 else None,
+        )
+        for i, (last, first, middle, sex) in enumerate(PUPILS)
+    )
+    groups = (
+        Group("g1", "1 группа", ("s0", "s1", "s2")),
+        Group("g2", "2 группа", ("s3", "s4", "s5")),
+    )
     classes = (SchoolClass("5А", 5, "А", "t-math", groups),)
     subjects = (Subject("math", "Математика"), Subject("eng", "Английский язык", "Англ. яз."))
     assignments = (
@@ -82,22 +102,57 @@ def small_school(seed: int = 3) -> Snapshot:
         if day.weekday() < 5 and any(p.start <= day <= p.end for p in periods):
             count = 2 if day.weekday() == 2 else 1  # two mathematics lessons on Wednesdays
             for n in range(count):
-                lessons.append(Lesson(f"m{day:%m%d}{n}", day, 2 + n, "5А", "math", "t-math",
-                                      topic=f"Тема {day:%d.%m} ({n + 1})", homework="№ 12, 14",
-                                      work_type=WorkType.TEST if day.day == 15 else WorkType.CLASS))
+                lessons.append(
+                    Lesson(
+                        f"m{day:%m%d}{n}",
+                        day,
+                        2 + n,
+                        "5А",
+                        "math",
+                        "t-math",
+                        topic=f"Тема {day:%d.%m} ({n + 1})",
+                        homework="№ 12, 14",
+                        work_type=WorkType.TEST if day.day == 15 else WorkType.CLASS,
+                    )
+                )
             if day.weekday() in (1, 3):
-                lessons.append(Lesson(f"e1{day:%m%d}", day, 4, "5А", "eng", "t-eng1", "g1",
-                                      topic="Present Simple; «Моя семья»", homework="Стр. 5 упр. 3"))
-                lessons.append(Lesson(f"e2{day:%m%d}", day, 4, "5А", "eng", "t-eng2", "g2",
-                                      topic="Present Simple", homework="",
-                                      work_type=WorkType.ORAL))
+                lessons.append(
+                    Lesson(
+                        f"e1{day:%m%d}",
+                        day,
+                        4,
+                        "5А",
+                        "eng",
+                        "t-eng1",
+                        "g1",
+                        topic="Present Simple; «Моя семья»",
+                        homework="Стр. 5 упр. 3",
+                    )
+                )
+                lessons.append(
+                    Lesson(
+                        f"e2{day:%m%d}",
+                        day,
+                        4,
+                        "5А",
+                        "eng",
+                        "t-eng2",
+                        "g2",
+                        topic="Present Simple",
+                        homework="",
+                        work_type=WorkType.ORAL,
+                    )
+                )
         day += dt.timedelta(days=1)
     marks: list[Mark] = []
     attendance: list[Attendance] = []
     codes = list(AttendanceCode)
     for lesson in lessons:
-        members = groups[0 if lesson.group_id == "g1" else 1].student_ids if lesson.group_id else \
-            tuple(s.id for s in students)
+        members = (
+            groups[0 if lesson.group_id == "g1" else 1].student_ids
+            if lesson.group_id
+            else tuple(s.id for s in students)
+        )
         for sid in members:
             roll = rnd.random()
             if roll < 0.08:
@@ -106,8 +161,11 @@ def small_school(seed: int = 3) -> Snapshot:
                 if code == AttendanceCode.LATE and rnd.random() < 0.5:
                     marks.append(Mark(f"{lesson.id}{sid}", lesson.id, sid, rnd.choice("5432")))
             elif roll < 0.35:
-                marks.append(Mark(f"{lesson.id}{sid}", lesson.id, sid, rnd.choice("554432"),
-                                  lesson.work_type))
+                marks.append(
+                    Mark(
+                        f"{lesson.id}{sid}", lesson.id, sid, rnd.choice("554432"), lesson.work_type
+                    )
+                )
                 if rnd.random() < 0.1:
                     marks.append(Mark(f"{lesson.id}{sid}b", lesson.id, sid, rnd.choice("54321")))
     period_marks = []
@@ -118,9 +176,27 @@ def small_school(seed: int = 3) -> Snapshot:
                 period_marks.append(PeriodMark(student.id, subject, pid, value))
         period_marks.append(PeriodMark(student.id, "math", EXAM, "4"))
         period_marks.append(PeriodMark(student.id, "math", FINAL, "4"))
-    school = School("sch", "Муниципальное бюджетное общеобразовательное учреждение «Средняя "
-                    "общеобразовательная школа № 7», г. Тверь", "МБОУ СОШ № 7",
-                    "170100, г. Тверь, ул. Советская, д. 1", "г. Тверь", "dir")
-    return Snapshot(school, year, dt.date(2025, 5, 26), staff, classes, students, guardians, subjects,
-                    assignments, tuple(lessons), tuple(marks), tuple(attendance),
-                    tuple(period_marks))
+    school = School(
+        "sch",
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя "
+        "общеобразовательная школа № 7», г. Тверь",
+        "МБОУ СОШ № 7",
+        "170100, г. Тверь, ул. Советская, д. 1",
+        "г. Тверь",
+        "dir",
+    )
+    return Snapshot(
+        school,
+        year,
+        dt.date(2025, 5, 26),
+        staff,
+        classes,
+        students,
+        guardians,
+        subjects,
+        assignments,
+        tuple(lessons),
+        tuple(marks),
+        tuple(attendance),
+        tuple(period_marks),
+    )

@@ -16,9 +16,14 @@ HEADER = [
 ]  # 8 lines: the column header is line 9, the first student line 10
 
 
-def marks_csv(folder: Path, rows: list[str], head: str = "№;ФИО обучающегося;02.09;05.09;05.09;Итог",
-              name: str = "5А-математика.csv", header: list[str] | None = None,
-              encoding: str = "cp1251") -> Path:
+def marks_csv(
+    folder: Path,
+    rows: list[str],
+    head: str = "№;ФИО обучающегося;02.09;05.09;05.09;Итог",
+    name: str = "5А-математика.csv",
+    header: list[str] | None = None,
+    encoding: str = "cp1251",
+) -> Path:
     """Write a marks file; ``rows`` are the student lines (line 10 onwards)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
@@ -29,6 +34,12 @@ def marks_csv(folder: Path, rows: list[str], head: str = "№;ФИО обуча�
 
 def filler(n: int) -> list[str]:
     """``n`` valid student lines."""
-    names = ["Иванов Иван Петрович", "Петрова Анна Сергеевна", "Сидоров Олег Ильич",
-             "Орлова Вера Павловна", "Ким Денис Робертович", "Зайцева Ольга Игоревна"]
+    names = [
+        "Иванов Иван Петрович",
+        "Петрова Анна Сергеевна",
+        "Сидоров Олег Ильич",
+        "Орлова Вера Павловна",
+        "Ким Денис Робертович",
+        "Зайцева Ольга Игоревна",
+    ]
     return [f"{i + 1};{names[i % len(names)]} {chr(0x410 + i)};5;;4/5;4" for i in range(n)]

@@ -8,8 +8,12 @@ import pytest
 
 from service.journal.adapters.csvsniff import NotCsv, read_csv
 
-TABLE = [["Класс:", "5А", ""], ["№", "ФИО обучающегося", "02.09"], ["1", "Ёлкин Пётр Ильич", "5/4"],
-         ["2", "Щукина Юлия Эдуардовна", "Н"]]
+TABLE = [
+    ["Класс:", "5А", ""],
+    ["№", "ФИО обучающегося", "02.09"],
+    ["1", "Ёлкин Пётр Ильич", "5/4"],
+    ["2", "Щукина Юлия Эдуардовна", "Н"],
+]
 
 
 def _encode(rows, delimiter, encoding, bom=b""):
@@ -25,8 +29,16 @@ def test_cp1251_with_semicolons():
 
 
 def test_utf8_bom_with_commas():
-    data = _encode([["Класс:", "5А", ""], ["№", "ФИО обучающегося", "02.09"],
-                    ["1", "Ёлкин Пётр Ильич", '"5,4"']], ",", "utf-8", codecs.BOM_UTF8)
+    data = _encode(
+        [
+            ["Класс:", "5А", ""],
+            ["№", "ФИО обучающегося", "02.09"],
+            ["1", "Ёлкин Пётр Ильич", '"5,4"'],
+        ],
+        ",",
+        "utf-8",
+        codecs.BOM_UTF8,
+    )
     parsed = read_csv(data)
     assert (parsed.encoding, parsed.delimiter) == ("utf-8-sig", ",")
     assert parsed.rows[2] == ["1", "Ёлкин Пётр Ильич", "5,4"]
@@ -46,14 +58,22 @@ def test_excel_unicode_text_is_utf16_with_tabs():
     assert parsed.rows == TABLE
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "файл пуст"),
-    (b"\r\n \r\n", "файл пуст"),
-    (b"\x00\x01\x02\x03" * 100, "файл двоичный, а не текстовый CSV"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "это не CSV, а книга Excel 97–2003 (XLS) — "
-                                                        "сохраните её как XLSX или CSV"),
-    (codecs.BOM_UTF8 + b"\xff\xfe broken", "файл с меткой UTF-8 содержит неверные байты (позиция 0)"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "файл пуст"),
+        (b"\r\n \r\n", "файл пуст"),
+        (b"\x00\x01\x02\x03" * 100, "файл двоичный, а не текстовый CSV"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64,
+            "это не CSV, а книга Excel 97–2003 (XLS) — сохраните её как XLSX или CSV",
+        ),
+        (
+            codecs.BOM_UTF8 + b"\xff\xfe broken",
+            "файл с меткой UTF-8 содержит неверные байты (позиция 0)",
+        ),
+    ],
+)
 def test_not_csv(data, message):
     with pytest.raises(NotCsv) as caught:
         read_csv(data)

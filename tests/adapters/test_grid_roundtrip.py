@@ -28,7 +28,8 @@ def _assert_same_journal(original, imported):
 
 
 def test_cp1251_semicolon_csv_folder_round_trips(school, tmp_path):
-    """GIVEN a school written as Excel-style cp1251 `;` CSV files WHEN read THEN the journal is equal."""
+    """GIVEN a school written as Excel-style cp1251 `;` CSV files WHEN read THEN the journal is
+    equal."""
     paths = grid_writer.write_csv_folder(school, tmp_path / "export")
     assert any(p.name == "5А-математика.csv" for p in paths)
     raw = (tmp_path / "export" / "5А-математика.csv").read_bytes()
@@ -49,8 +50,9 @@ def test_xlsx_workbook_round_trips(school, tmp_path):
 
 
 def test_utf8_bom_comma_zip_round_trips(school, tmp_path):
-    path = grid_writer.write_csv_zip(school, tmp_path / "journal.zip", encoding="utf-8-sig",
-                                     delimiter=",")
+    path = grid_writer.write_csv_zip(
+        school, tmp_path / "journal.zip", encoding="utf-8-sig", delimiter=","
+    )
     snapshot = grid.read(path)
     _assert_same_journal(school, snapshot)
 
@@ -61,7 +63,11 @@ def test_people_groups_and_movements_are_carried(school, tmp_path):
     by_name = {s.full_name: s for s in snapshot.students}
     assert set(by_name) == {s.full_name for s in school.students}
     rashad = by_name["Алиев Рашад Эльдар оглы"]
-    assert (rashad.last_name, rashad.first_name, rashad.middle_name) == ("Алиев", "Рашад", "Эльдар оглы")
+    assert (rashad.last_name, rashad.first_name, rashad.middle_name) == (
+        "Алиев",
+        "Рашад",
+        "Эльдар оглы",
+    )
     assert str(by_name["Смирнова Алёна Игоревна"].sex) == "F"
     assert str(rashad.sex) == "M"
     assert by_name["Соколов Никита"].left_on == school.student_by_id["s5"].left_on
@@ -72,7 +78,9 @@ def test_people_groups_and_movements_are_carried(school, tmp_path):
     teachers = {snapshot.staff_by_id[a.teacher_id].full_name for a in snapshot.assignments}
     assert teachers == {"Белова Нина Петровна", "Грин Анна Сергеевна", "Жуков Олег Ильич"}
     assert snapshot.director.full_name == "Орлова Татьяна Викторовна"
-    math = next(a for a in snapshot.assignments if snapshot.subject_by_id[a.subject_id].name == "Математика")
+    math = next(
+        a for a in snapshot.assignments if snapshot.subject_by_id[a.subject_id].name == "Математика"
+    )
     assert 5.0 <= math.hours_per_week <= 6.5  # estimated from lessons per week (6 a week here)
 
 

@@ -13,7 +13,9 @@ from service.journal.adapters.inputfiles import Limits, gather
 from service.journal.errors import InvalidInput, ProblemCollector
 from tests.adapters.gridfiles import HEADER, filler
 
-GOOD = "\r\n".join([*HEADER, "№;ФИО обучающегося;02.09;05.09;05.09;Итог", *filler(2)]).encode("cp1251")
+GOOD = "\r\n".join([*HEADER, "№;ФИО обучающегося;02.09;05.09;05.09;Итог", *filler(2)]).encode(
+    "cp1251"
+)
 
 
 def _zip(path, entries):
@@ -32,8 +34,16 @@ def _problems(reader, path, limits=None):
     return [str(p) for p in caught.value.problems]
 
 
-@pytest.mark.parametrize("evil", ["../outside.csv", "a/../../outside.csv", "/etc/passwd.csv",
-                                  "C:/Windows/x.csv", "..\\..\\x.csv"])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "../outside.csv",
+        "a/../../outside.csv",
+        "/etc/passwd.csv",
+        "C:/Windows/x.csv",
+        "..\\..\\x.csv",
+    ],
+)
 def test_zip_slip_is_refused_and_nothing_written(tmp_path, evil):
     path = _zip(tmp_path / "journal.zip", [("5А-математика.csv", GOOD), (evil, GOOD)])
     problems = _problems(grid.read_with_report, path)
@@ -50,11 +60,14 @@ def test_symlink_entry_is_refused(tmp_path):
     link.external_attr = (stat.S_IFLNK | 0o777) << 16
     path = _zip(tmp_path / "journal.zip", [("5А-математика.csv", GOOD), (link, "/etc/passwd")])
     assert _problems(oneroster.read_with_report, path) == [
-        "journal.zip, файл «5А-физика.csv»: символьная ссылка внутри архива — архив отклонён"]
+        "journal.zip, файл «5А-физика.csv»: символьная ссылка внутри архива — архив отклонён"
+    ]
 
 
 def test_zip_bomb_by_ratio_is_refused(tmp_path):
-    path = _zip(tmp_path / "bomb.zip", [("5А-математика.csv", GOOD), ("big.csv", b"\0" * (8 << 20))])
+    path = _zip(
+        tmp_path / "bomb.zip", [("5А-математика.csv", GOOD), ("big.csv", b"\0" * (8 << 20))]
+    )
     problems = _problems(grid.read_with_report, path)
     assert len(problems) == 1
     assert problems[0].startswith("bomb.zip, файл «big.csv»: степень сжатия ")
@@ -66,8 +79,10 @@ def test_declared_size_over_limit_is_refused(tmp_path):
     limits = Limits(total_bytes=len(GOOD) * 60)
     assert path.stat().st_size < limits.total_bytes
     problems = _problems(grid.read_with_report, path, limits)
-    assert problems == [f"big.zip: распакованный размер {len(GOOD) * 100} байт больше допустимых "
-                        f"{len(GOOD) * 60} байт — архив отклонён"]
+    assert problems == [
+        f"big.zip: распакованный размер {len(GOOD) * 100} байт больше допустимых "
+        f"{len(GOOD) * 60} байт — архив отклонён"
+    ]
 
 
 def test_forged_header_lying_about_size_is_caught_while_reading(tmp_path):
@@ -83,25 +98,29 @@ def test_forged_header_lying_about_size_is_caught_while_reading(tmp_path):
     collector = ProblemCollector()
     assert gather(path, collector, Limits()) == []
     assert [str(p) for p in collector.problems] == [
-        "forged.zip: x.csv: файл в архиве повреждён и не читается (BadZipFile)"]
+        "forged.zip: x.csv: файл в архиве повреждён и не читается (BadZipFile)"
+    ]
 
 
 def test_too_many_files_is_refused(tmp_path):
     path = _zip(tmp_path / "many.zip", [(f"{i}.csv", b"x") for i in range(30)])
     assert _problems(grid.read_with_report, path, Limits(files=20)) == [
-        "many.zip: архив содержит 30 файлов, допустимо не больше 20"]
+        "many.zip: архив содержит 30 файлов, допустимо не больше 20"
+    ]
 
 
 def test_not_a_zip_and_empty_zip(tmp_path):
     (tmp_path / "a.zip").write_bytes(b"hello, world")
     assert _problems(oneroster.read_with_report, tmp_path / "a.zip") == [
-        "a.zip: файл не является архивом ZIP"]
+        "a.zip: файл не является архивом ZIP"
+    ]
     (tmp_path / "b.zip").write_bytes(b"")
     assert _problems(oneroster.read_with_report, tmp_path / "b.zip") == ["b.zip: файл пуст"]
 
 
 def test_legacy_cp866_names_are_decoded(tmp_path):
-    """Windows «Send to → Compressed folder» stores Russian names in cp866 without the UTF-8 flag."""
+    """Windows «Send to → Compressed folder» stores Russian names in cp866 without the UTF-8
+    flag."""
     legacy = "5А-математика.csv".encode("cp866")
     placeholder = b"x" * len(legacy)
     path = _zip(tmp_path / "old.zip", [(placeholder.decode(), GOOD)])
@@ -113,8 +132,10 @@ def test_legacy_cp866_names_are_decoded(tmp_path):
 
 
 def test_xlsx_bomb_is_refused_before_openpyxl(tmp_path):
-    path = _zip(tmp_path / "j.xlsx", [("[Content_Types].xml", b"<x/>"),
-                                      ("xl/worksheets/sheet1.xml", b" " * (8 << 20))])
+    path = _zip(
+        tmp_path / "j.xlsx",
+        [("[Content_Types].xml", b"<x/>"), ("xl/worksheets/sheet1.xml", b" " * (8 << 20))],
+    )
     problems = _problems(grid.read_with_report, path)
     assert problems[0].startswith("j.xlsx, файл «xl/worksheets/sheet1.xml»: степень сжатия")
 

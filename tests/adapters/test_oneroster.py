@@ -77,7 +77,8 @@ def test_absent_gradebook_files_import_the_roster_only(school, tmp_path):
     assert len(result.snapshot.students) == 6
     assert result.snapshot.lessons == () and result.snapshot.marks == ()
     assert [str(w) for w in result.warnings] == [
-        "lineItems.csv: файла lineItems.csv нет — уроки и отметки не импортированы (только состав)"]
+        "lineItems.csv: файла lineItems.csv нет — уроки и отметки не импортированы (только состав)"
+    ]
 
 
 def test_file_marked_absent_is_not_read_even_if_present(school, tmp_path):
@@ -86,7 +87,8 @@ def test_file_marked_absent_is_not_read_even_if_present(school, tmp_path):
     result = oneroster.read_with_report(folder)
     assert result.snapshot.marks == () and len(result.snapshot.lessons) == len(school.lessons)
     assert "results.csv: файл отмечен в manifest.csv как absent и не читается" in [
-        str(w) for w in result.warnings]
+        str(w) for w in result.warnings
+    ]
 
 
 def test_messy_export_headers_bom_us_dates_extra_columns(school, tmp_path):
@@ -94,8 +96,10 @@ def test_messy_export_headers_bom_us_dates_extra_columns(school, tmp_path):
     folder = oneroster_writer.write_folder(school, tmp_path / "or")
     for name in ("users.csv", "enrollments.csv", "academicSessions.csv", "lineItems.csv"):
         rows = _rows(folder / name)
-        rows[0] = [c.upper() if i % 2 else c.lower() for i, c in enumerate(rows[0])] + ["metadata.x"]
-        rows[1:] = [r + ["что-то"] for r in rows[1:]]
+        rows[0] = [c.upper() if i % 2 else c.lower() for i, c in enumerate(rows[0])] + [
+            "metadata.x"
+        ]
+        rows[1:] = [[*r, "что-то"] for r in rows[1:]]
         _write(folder / name, rows, bom=True)
 
     def us_dates(header, row):
@@ -108,7 +112,9 @@ def test_messy_export_headers_bom_us_dates_extra_columns(school, tmp_path):
     _edit(folder / "academicSessions.csv", us_dates)
     _edit(folder / "enrollments.csv", us_dates)
     rows = _rows(folder / "users.csv")
-    rows.append(["ghost", "tobedeleted", "", "true", "ghost", "", "Призрак", "Удалённый"] + [""] * 16)
+    rows.append(
+        ["ghost", "tobedeleted", "", "true", "ghost", "", "Призрак", "Удалённый"] + [""] * 16
+    )
     _write(folder / "users.csv", rows)
     result = oneroster.read_with_report(folder)
     snapshot = result.snapshot
@@ -122,22 +128,33 @@ def test_unmapped_results_are_reported(school, tmp_path):
     folder = oneroster_writer.write_folder(school, tmp_path / "or")
     math_item = next(x.id for x in school.lessons if x.subject_id == "math")
     other_item = next(x.id for x in school.lessons if x.subject_id == "math" and x.id != math_item)
-    _edit(folder / "lineItems.csv",
-          lambda h, r: r[:10] + ["0", "100"] + r[12:] if r[0] == math_item else r)
+    _edit(
+        folder / "lineItems.csv",
+        lambda h, r: [*r[:10], "0", "100", *r[12:]] if r[0] == math_item else r,
+    )
     rows = _rows(folder / "results.csv")
-    rows += [["x1", "", "", math_item, "s0", "fully graded", "87", "", "", ""],
-             ["x2", "", "", math_item, "s1", "fully graded", "92", "", "", ""],
-             ["x3", "", "", other_item, "s2", "fully graded", "4.5", "", "", ""],
-             ["x4", "", "", other_item, "s3", "fully graded", "", "отл", "", ""]]
+    rows += [
+        ["x1", "", "", math_item, "s0", "fully graded", "87", "", "", ""],
+        ["x2", "", "", math_item, "s1", "fully graded", "92", "", "", ""],
+        ["x3", "", "", other_item, "s2", "fully graded", "4.5", "", "", ""],
+        ["x4", "", "", other_item, "s3", "fully graded", "", "отл", "", ""],
+    ]
     _write(folder / "results.csv", rows)
     result = oneroster.read_with_report(folder)
     messages = [str(w) for w in result.warnings]
     # the item's own marks 1–5 are now on a 0–100 scale too: they cannot be mapped either
     on_item = 2 + sum(1 for m in school.marks if m.lesson_id == math_item)
-    assert f"results.csv, поле «score»: задание «{math_item}»: не переводятся в пятибалльную шкалу " \
-           f"результатов: {on_item} (например, «92» по шкале до 100) — не импортированы" in messages
-    assert any(m.startswith(f"results.csv, поле «score»: задание «{other_item}»: не переводятся в "
-                            "пятибалльную шкалу результатов: 2") for m in messages)
+    assert (
+        f"results.csv, поле «score»: задание «{math_item}»: не переводятся в пятибалльную шкалу "
+        f"результатов: {on_item} (например, «92» по шкале до 100) — не импортированы" in messages
+    )
+    assert any(
+        m.startswith(
+            f"results.csv, поле «score»: задание «{other_item}»: не переводятся в "
+            "пятибалльную шкалу результатов: 2"
+        )
+        for m in messages
+    )
     assert not {"x1", "x2", "x3", "x4"} & {m.id for m in result.snapshot.marks}
 
 
@@ -149,16 +166,20 @@ def test_bad_references_name_file_line_and_field(school, tmp_path):
     _write(folder / "results.csv", rows)
     line = len(rows) - 1
     lesson = school.lessons[0]
-    _edit(folder / "lineItems.csv",
-          lambda h, r: r[:5] + ["2025-09-15T00:00:00.000Z"] + r[6:] if r[0] == lesson.id else r)
+    _edit(
+        folder / "lineItems.csv",
+        lambda h, r: [*r[:5], "2025-09-15T00:00:00.000Z", *r[6:]] if r[0] == lesson.id else r,
+    )
     rows = _rows(folder / "lineItems.csv")
     item_line = next(i for i, r in enumerate(rows, start=1) if r[0] == lesson.id)
     assert _problems(folder) == [
         f"lineItems.csv, строка {item_line}, поле «assignDate»: дата 15.09.2025 вне учебного года "
         "2024/2025",
-        f"results.csv, строка {line}, поле «studentSourcedId»: обучающийся «nobody» не найден среди "
+        f"results.csv, строка {line}, поле «studentSourcedId»: обучающийся «nobody» не найден "
+        f"среди "
         "обучающихся (users, roles)",
-        f"results.csv, строка {line + 1}, поле «lineItemSourcedId»: задание «no-such-item» не найдено "
+        f"results.csv, строка {line + 1}, поле «lineItemSourcedId»: задание «no-such-item» не "
+        f"найдено "
         "в lineItems.csv",
     ]
 
@@ -177,7 +198,8 @@ def test_enrollment_for_unknown_class_and_duplicate_ids(school, tmp_path):
     _write(folder / "enrollments.csv", rows)
     assert _problems(folder) == [
         f"enrollments.csv, строка {len(rows)}, поле «classSourcedId»: класс «no-class» не найден в "
-        "classes.csv"]
+        "classes.csv"
+    ]
 
 
 def test_not_a_oneroster_package(school, tmp_path):
@@ -191,7 +213,8 @@ def test_declared_file_missing_and_required_file_absent(school, tmp_path):
     (folder / "users.csv").unlink()
     _edit(folder / "manifest.csv", lambda h, r: [r[0], "absent"] if r[0] == "file.orgs" else r)
     assert _problems(folder) == [
-        "manifest.csv, поле «file.orgs»: файл orgs.csv обязателен для импорта журнала, а отмечен как "
+        "manifest.csv, поле «file.orgs»: файл orgs.csv обязателен для импорта журнала, а "
+        "отмечен как "
         "absent",
         "users.csv: файл указан в manifest.csv как bulk, но его нет в выгрузке",
     ]

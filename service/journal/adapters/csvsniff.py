@@ -1,7 +1,7 @@
 """Decode CSV bytes from Russian exports and detect their delimiter.
 
-Excel on a Russian Windows writes Windows-1251 with ``;``; web journals and LibreOffice usually write
-UTF-8 (often with a BOM) with ``,`` or ``;``; «Unicode text» from Excel is UTF-16 with tabs.
+Excel on a Russian Windows writes Windows-1251 with ``;``; web journals and LibreOffice usually
+write UTF-8 (often with a BOM) with ``,`` or ``;``; «Unicode text» from Excel is UTF-16 with tabs.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ class CsvText:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes; returns (text, encoding). Raises :class:`NotCsv` for binary or empty input."""
+    """Decode CSV bytes; returns (text, encoding). Raises :class:`NotCsv` for binary or empty
+    input."""
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise NotCsv("файл пуст")
     if data.startswith(ZIP_MAGIC):
@@ -44,7 +45,9 @@ def decode(data: bytes) -> tuple[str, str]:
         try:
             return data.decode("utf-8-sig"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise NotCsv(f"файл с меткой UTF-8 содержит неверные байты (позиция {exc.start})") from exc
+            raise NotCsv(
+                f"файл с меткой UTF-8 содержит неверные байты (позиция {exc.start})"
+            ) from exc
     head = data[:65536]
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
     if b"\x00" in head or control > len(head) // 100:

@@ -1,8 +1,8 @@
 """The spreadsheet-grid adapter: XLSX workbooks or CSV files as e-journals print them.
 
-``read(path)`` takes an ``.xlsx`` file, a ``.csv`` file, a folder or a ``.zip`` of such files and returns
-a :class:`Snapshot`; bad input raises :class:`InvalidInput` naming file, row and column. The layout is
-in ``docs/grid-format.md``.
+``read(path)`` takes an ``.xlsx`` file, a ``.csv`` file, a folder or a ``.zip`` of such files and
+returns a :class:`Snapshot`; bad input raises :class:`InvalidInput` naming file, row and column. The
+layout is in ``docs/grid-format.md``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,12 @@ GRID_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
 def _xlsx_tables(file: InputFile, problems: ProblemCollector, limits: Limits):
     """(sheet title, rows) of a workbook, after checking its zip container."""
     if file.data.startswith(OLE_MAGIC):
-        problems.add(file.name, "", "", "формат XLS (Excel 97–2003) не поддерживается — "
-                     "сохраните книгу как XLSX или CSV")
+        problems.add(
+            file.name,
+            "",
+            "",
+            "формат XLS (Excel 97–2003) не поддерживается — сохраните книгу как XLSX или CSV",
+        )
         return []
     archive = check_zip(file.data, file.name, problems, limits, what="книга")
     if archive is None:
@@ -40,7 +44,9 @@ def _xlsx_tables(file: InputFile, problems: ProblemCollector, limits: Limits):
             pywarnings.simplefilter("ignore")  # openpyxl warns about unknown extensions/styles
             book = openpyxl.load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        problems.add(file.name, "", "", f"книга Excel повреждена или не XLSX ({type(exc).__name__})")
+        problems.add(
+            file.name, "", "", f"книга Excel повреждена или не XLSX ({type(exc).__name__})"
+        )
         return []
     tables = []
     try:
@@ -75,7 +81,9 @@ def read_with_report(path: Path, limits: Limits | None = None) -> AdapterResult:
             tables = _xlsx_tables(file, problems, limits)
             before = len(sheets)
             for title, rows in tables:
-                sheets.append(read_table(rows, Where(file.name, title), problems, warnings, strict=False))
+                sheets.append(
+                    read_table(rows, Where(file.name, title), problems, warnings, strict=False)
+                )
             if tables and all(s is None for s in sheets[before:]) and not problems:
                 problems.add(file.name, "", "", "в книге нет ни одного листа журнала")
             continue

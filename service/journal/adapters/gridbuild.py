@@ -68,7 +68,8 @@ class _Builder:
     classes: dict[str, dict[str, str | None]] = field(default_factory=dict)
     groups: dict[tuple[str, str], tuple[str, set[str]]] = field(default_factory=dict)
     lessons: dict[Stream, dict[tuple[dt.date, int], _LessonDraft]] = field(
-        default_factory=lambda: defaultdict(dict))
+        default_factory=lambda: defaultdict(dict)
+    )
     hours: dict[Stream, float] = field(default_factory=dict)
     teacher_of: dict[Stream, str] = field(default_factory=dict)
     period_specs: dict[PeriodRef, tuple[dt.date, dt.date, str]] = field(default_factory=dict)
@@ -109,26 +110,43 @@ class _Builder:
                 continue
             known = self.period_specs.get(spec.ref)
             if known and (known[0], known[1]) != (spec.start, spec.end):
-                self.problems.add(header.where.file, header.at("period"), "",
-                                  f"даты периода «{spec.ref.name}» расходятся с указанными в "
-                                  f"«{known[2]}»")
+                self.problems.add(
+                    header.where.file,
+                    header.at("period"),
+                    "",
+                    f"даты периода «{spec.ref.name}» расходятся с указанными в «{known[2]}»",
+                )
                 continue
             self.period_specs[spec.ref] = (spec.start, spec.end, header.where.title)
 
-    def student(self, class_id: str, fio: str, enrolled: dt.date | None,
-                left: dt.date | None) -> str:
+    def student(
+        self, class_id: str, fio: str, enrolled: dt.date | None, left: dt.date | None
+    ) -> str:
         last, first, middle = split_fio(fio)
         student_id = stable_id("st", class_id, last, first, middle)
         known = self.students.get(student_id)
         if known is None:
             self.students[student_id] = Student(
-                last, first, middle, id=student_id, sex=guess_sex(last, first, middle),
-                class_id=class_id, enrolled_on=enrolled, left_on=left)
+                last,
+                first,
+                middle,
+                id=student_id,
+                sex=guess_sex(last, first, middle),
+                class_id=class_id,
+                enrolled_on=enrolled,
+                left_on=left,
+            )
         elif (enrolled and not known.enrolled_on) or (left and not known.left_on):
             self.students[student_id] = Student(
-                known.last_name, known.first_name, known.middle_name, id=student_id, sex=known.sex,
-                class_id=class_id, enrolled_on=known.enrolled_on or enrolled,
-                left_on=known.left_on or left)
+                known.last_name,
+                known.first_name,
+                known.middle_name,
+                id=student_id,
+                sex=known.sex,
+                class_id=class_id,
+                enrolled_on=known.enrolled_on or enrolled,
+                left_on=known.left_on or left,
+            )
         return student_id
 
     def add_hours(self, header: Header, stream: Stream) -> None:
@@ -138,8 +156,9 @@ class _Builder:
         try:
             self.hours[stream] = float(text.replace(",", "."))
         except ValueError:
-            self.problems.add(header.where.file, header.at("hours"), "",
-                              f"«Часов в неделю»: «{text}» не число")
+            self.problems.add(
+                header.where.file, header.at("hours"), "", f"«Часов в неделю»: «{text}» не число"
+            )
 
 
 def _lesson_id(stream: Stream, day: dt.date, ordinal: int) -> str:
@@ -153,27 +172,44 @@ def _estimate_hours(drafts: list[_LessonDraft]) -> float:
     return max(0.5, round(len(drafts) / len(weeks) * 2) / 2)
 
 
-def build_snapshot(marks_sheets: list[MarksSheet], topic_sheets: list[TopicsSheet],
-                   problems: ProblemCollector, warnings: WarningCollector) -> Snapshot | None:
-    """The snapshot described by all sheets of one import; None (problems added) when inconsistent."""
+def build_snapshot(
+    marks_sheets: list[MarksSheet],
+    topic_sheets: list[TopicsSheet],
+    problems: ProblemCollector,
+    warnings: WarningCollector,
+) -> Snapshot | None:
+    """The snapshot described by all sheets of one import; None (problems added) when
+    inconsistent."""
     headers = [s.header for s in marks_sheets] + [s.header for s in topic_sheets]
     if not marks_sheets:
-        problems.add(headers[0].where.file if headers else "", "", "",
-                     "не найдено ни одной таблицы отметок (со столбцом «ФИО обучающегося»)")
+        problems.add(
+            headers[0].where.file if headers else "",
+            "",
+            "",
+            "не найдено ни одной таблицы отметок (со столбцом «ФИО обучающегося»)",
+        )
         return None
     first = marks_sheets[0].header
     for header in headers:
         if header.start_year != first.start_year:
-            problems.add(header.where.file, header.at("year"), "",
-                         f"учебный год отличается от указанного в «{first.where.title}»")
+            problems.add(
+                header.where.file,
+                header.at("year"),
+                "",
+                f"учебный год отличается от указанного в «{first.where.title}»",
+            )
     school_names = [h.get("school") for h in headers if h.get("school")]
     if not school_names:
         problems.add(first.where.file, first.where.at(1), "", "в шапке не указано «Школа»")
         return None
     for header in headers:
         if header.get("school") and fold(header.get("school")) != fold(school_names[0]):
-            problems.add(header.where.file, header.at("school"), "",
-                         f"указана другая школа, чем в «{first.where.title}»")
+            problems.add(
+                header.where.file,
+                header.at("school"),
+                "",
+                f"указана другая школа, чем в «{first.where.title}»",
+            )
     if problems:
         return None
     start_year = first.start_year
@@ -183,8 +219,13 @@ def build_snapshot(marks_sheets: list[MarksSheet], topic_sheets: list[TopicsShee
         director = unknown_director()
         b.staff[director.id] = director
         director_id = director.id
-        warnings.add(first.where.file, "", "", "директор не указан ни в одной шапке (строка "
-                     "«Директор:») — в документах будет «Директор (не указан)»")
+        warnings.add(
+            first.where.file,
+            "",
+            "",
+            "директор не указан ни в одной шапке (строка "
+            "«Директор:») — в документах будет «Директор (не указан)»",
+        )
     marks: list[Mark] = []
     attendance: list[Attendance] = []
     period_marks: dict[tuple[str, str, str], tuple[str, str]] = {}
@@ -200,8 +241,12 @@ def build_snapshot(marks_sheets: list[MarksSheet], topic_sheets: list[TopicsShee
         for lesson in sheet.lessons:
             key = (lesson.date, lesson.ordinal)
             if key in drafts:
-                problems.add(header.where.file, header.where.at(1), f"столбец «{lesson.label}»",
-                             f"урок {lesson.date:%d.%m.%Y} уже есть в «{drafts[key].where}»")
+                problems.add(
+                    header.where.file,
+                    header.where.at(1),
+                    f"столбец «{lesson.label}»",
+                    f"урок {lesson.date:%d.%m.%Y} уже есть в «{drafts[key].where}»",
+                )
                 continue
             drafts[key] = _LessonDraft(lesson.date, lesson.ordinal, teacher_id, header.where.title)
         for row in sheet.rows:
@@ -215,9 +260,12 @@ def build_snapshot(marks_sheets: list[MarksSheet], topic_sheets: list[TopicsShee
                 key3 = (student_id, stream[1], period_id)
                 known = period_marks.get(key3)
                 if known and known[0] != value:
-                    problems.add(header.where.file, header.where.at(row.row), f"столбец «{label}»",
-                                 f"отметка за период «{value}» расходится с «{known[0]}» "
-                                 f"в «{known[1]}»")
+                    problems.add(
+                        header.where.file,
+                        header.where.at(row.row),
+                        f"столбец «{label}»",
+                        f"отметка за период «{value}» расходится с «{known[0]}» в «{known[1]}»",
+                    )
                 period_marks[key3] = (value, header.where.title)
     for sheet in topic_sheets:
         header = sheet.header
@@ -238,8 +286,9 @@ def build_snapshot(marks_sheets: list[MarksSheet], topic_sheets: list[TopicsShee
     for stream in b.lessons:
         if not b.teacher_of.get(stream):
             class_id, subject_id, _ = stream
-            problems.add("", "", "", f"для {class_id}, «{b.subjects[subject_id].name}» "
-                         "не указан учитель")
+            problems.add(
+                "", "", "", f"для {class_id}, «{b.subjects[subject_id].name}» не указан учитель"
+            )
     if problems:
         return None
 
@@ -252,10 +301,20 @@ def build_snapshot(marks_sheets: list[MarksSheet], topic_sheets: list[TopicsShee
             lesson_id = _lesson_id(stream, d.date, d.ordinal)
             ids[key] = lesson_id
             work_of[lesson_id] = d.work_type
-            lessons.append(Lesson(
-                id=lesson_id, date=d.date, number=d.number or d.ordinal, class_id=stream[0],
-                subject_id=stream[1], teacher_id=d.teacher_id or b.teacher_of[stream],
-                group_id=stream[2], topic=d.topic, homework=d.homework, work_type=d.work_type))
+            lessons.append(
+                Lesson(
+                    id=lesson_id,
+                    date=d.date,
+                    number=d.number or d.ordinal,
+                    class_id=stream[0],
+                    subject_id=stream[1],
+                    teacher_id=d.teacher_id or b.teacher_of[stream],
+                    group_id=stream[2],
+                    topic=d.topic,
+                    homework=d.homework,
+                    work_type=d.work_type,
+                )
+            )
         lesson_ids[stream] = ids
     for stream, entries in cells_of.items():
         for row, student_id, sheet in entries:
@@ -263,8 +322,15 @@ def build_snapshot(marks_sheets: list[MarksSheet], topic_sheets: list[TopicsShee
                 lesson = sheet.lessons[lesson_index]
                 lesson_id = lesson_ids[stream][(lesson.date, lesson.ordinal)]
                 for n, value in enumerate(cell.marks, start=1):
-                    marks.append(Mark(stable_id("mark", lesson_id, student_id, str(n)), lesson_id,
-                                      student_id, value, work_of[lesson_id]))
+                    marks.append(
+                        Mark(
+                            stable_id("mark", lesson_id, student_id, str(n)),
+                            lesson_id,
+                            student_id,
+                            value,
+                            work_of[lesson_id],
+                        )
+                    )
                 if cell.code is not None:
                     attendance.append(Attendance(lesson_id, student_id, cell.code))
 
@@ -277,19 +343,38 @@ def build_snapshot(marks_sheets: list[MarksSheet], topic_sheets: list[TopicsShee
     as_of = _as_of(headers, start_year, dates, year_start)
     school_name = school_names[0]
     address = next((h.get("address") for h in headers if h.get("address")), "")
-    school = School(id=stable_id("school", school_name), full_name=school_name,
-                    short_name=school_name, address=address, place="", director_id=director_id)
+    school = School(
+        id=stable_id("school", school_name),
+        full_name=school_name,
+        short_name=school_name,
+        address=address,
+        place="",
+        director_id=director_id,
+    )
     classes = []
     for class_id, info in sorted(b.classes.items()):
-        groups = tuple(Group(gid, name, tuple(sorted(members)))
-                       for (cid, gid), (name, members) in sorted(b.groups.items()) if cid == class_id)
+        groups = tuple(
+            Group(gid, name, tuple(sorted(members)))
+            for (cid, gid), (name, members) in sorted(b.groups.items())
+            if cid == class_id
+        )
         grade, letter = int(class_id[:-1]), class_id[-1]
         classes.append(SchoolClass(class_id, grade, letter, info["teacher"], groups))
     assignments = []
-    for stream, drafts in sorted(b.lessons.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+    for stream, drafts in sorted(
+        b.lessons.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+    ):
         hours = b.hours.get(stream) or _estimate_hours(list(drafts.values()))
-        assignments.append(Assignment(stable_id("asg", stream[0], stream[1], stream[2] or ""),
-                                      stream[0], stream[1], b.teacher_of[stream], hours, stream[2]))
+        assignments.append(
+            Assignment(
+                stable_id("asg", stream[0], stream[1], stream[2] or ""),
+                stream[0],
+                stream[1],
+                b.teacher_of[stream],
+                hours,
+                stream[2],
+            )
+        )
     return Snapshot(
         school=school,
         year=AcademicYear(f"{start_year}/{start_year + 1}", year_start, year_end, periods),
@@ -303,24 +388,36 @@ def build_snapshot(marks_sheets: list[MarksSheet], topic_sheets: list[TopicsShee
         lessons=tuple(lessons),
         marks=tuple(marks),
         attendance=tuple(attendance),
-        period_marks=tuple(PeriodMark(s, subj, p, v) for (s, subj, p), (v, _) in
-                           sorted(period_marks.items())),
+        period_marks=tuple(
+            PeriodMark(s, subj, p, v) for (s, subj, p), (v, _) in sorted(period_marks.items())
+        ),
         source=SOURCE,
     )
 
 
-def _periods(b: _Builder, start_year: int, warnings: WarningCollector,
-             first: Header) -> tuple[Period, ...]:
+def _periods(
+    b: _Builder, start_year: int, warnings: WarningCollector, first: Header
+) -> tuple[Period, ...]:
     refs = set(b.period_refs)  # from headers and from period-mark columns («1 четв.» → Q1)
     if not refs:
         refs = {PeriodRef(PeriodKind.QUARTER, n) for n in range(1, 5)}
-        warnings.add(first.where.file, first.at("period"), "",
-                     "периоды учебного года не указаны — приняты четыре четверти с обычными границами")
+        warnings.add(
+            first.where.file,
+            first.at("period"),
+            "",
+            "периоды учебного года не указаны — приняты четыре четверти с обычными границами",
+        )
     kinds = {r.kind for r in refs}
     if len(kinds) > 1:
-        b.problems.add(first.where.file, "", "", "в выгрузке смешаны виды учебных периодов ("
-                       + ", ".join(sorted(k.value for k in kinds)) + "); импортируйте классы с "
-                       "четвертями и с полугодиями отдельно")
+        b.problems.add(
+            first.where.file,
+            "",
+            "",
+            "в выгрузке смешаны виды учебных периодов ("
+            + ", ".join(sorted(k.value for k in kinds))
+            + "); импортируйте классы с "
+            "четвертями и с полугодиями отдельно",
+        )
         return ()
     periods = []
     for ref in sorted(refs, key=lambda r: (_KIND_ORDER[r.kind], r.number)):
@@ -329,15 +426,20 @@ def _periods(b: _Builder, start_year: int, warnings: WarningCollector,
         else:
             start, end = default_period_dates(ref, start_year)
             if b.period_refs:
-                warnings.add(first.where.file, "", "",
-                             f"даты периода «{ref.name}» не указаны — приняты обычные границы "
-                             f"{start:%d.%m.%Y}–{end:%d.%m.%Y}")
+                warnings.add(
+                    first.where.file,
+                    "",
+                    "",
+                    f"даты периода «{ref.name}» не указаны — приняты обычные границы "
+                    f"{start:%d.%m.%Y}–{end:%d.%m.%Y}",
+                )
         periods.append(Period(ref.id, ref.name, ref.kind, start, end))
     return tuple(periods)
 
 
-def _as_of(headers: list[Header], start_year: int, dates: list[dt.date],
-           year_start: dt.date) -> dt.date:
+def _as_of(
+    headers: list[Header], start_year: int, dates: list[dt.date], year_start: dt.date
+) -> dt.date:
     exported = []
     for header in headers:
         if header.get("exported"):

@@ -1,7 +1,8 @@
 """Reading the values of journal-grid cells: marks, attendance codes, period marks, dates, labels.
 
-Functions here are pure: they take a cell's text and return a typed value or raise :class:`CellError`
-with a Russian message that the sheet reader puts next to the file, row and column.
+Functions here are pure: they take a cell's text and return a typed value or raise
+:class:`CellError` with a Russian message that the sheet reader puts next to the file, row and
+column.
 """
 
 from __future__ import annotations
@@ -63,10 +64,16 @@ def stable_id(prefix: str, *parts: str) -> str:
 
 
 # --- lesson cells ------------------------------------------------------------------------
-_CODES = {"н": AttendanceCode.ABSENT, "б": AttendanceCode.ILL, "у": AttendanceCode.EXCUSED,
-          "о": AttendanceCode.LATE,
-          # Latin look-alikes typed on an English layout
-          "h": AttendanceCode.ABSENT, "o": AttendanceCode.LATE, "y": AttendanceCode.EXCUSED}
+_CODES = {
+    "н": AttendanceCode.ABSENT,
+    "б": AttendanceCode.ILL,
+    "у": AttendanceCode.EXCUSED,
+    "о": AttendanceCode.LATE,
+    # Latin look-alikes typed on an English layout
+    "h": AttendanceCode.ABSENT,
+    "o": AttendanceCode.LATE,
+    "y": AttendanceCode.EXCUSED,
+}
 _FLOAT_MARK = re.compile(r"^(\d+)[.,]0+$")
 _SEPARATORS = re.compile(r"[\s/|;,]+")
 
@@ -114,20 +121,41 @@ def parse_lesson_cell(text: str) -> LessonCell:
             elif part.isalpha():
                 raise CellError(f"неизвестный код посещаемости «{part}» (допустимы Н, Б, У, О)")
             else:
-                raise CellError(f"не удалось прочитать «{text}»: ожидаются отметки 1–5 "
-                                "и коды посещаемости Н, Б, У, О")
+                raise CellError(
+                    f"не удалось прочитать «{text}»: ожидаются отметки 1–5 "
+                    "и коды посещаемости Н, Б, У, О"
+                )
     return LessonCell(tuple(marks), code)
 
 
 # --- period marks --------------------------------------------------------------------------
 _PERIOD_SYNONYMS = {
-    "зачет": PASS, "зачтено": PASS, "зач.": PASS, "зачёт": PASS,
-    "незачет": FAIL, "не зачтено": FAIL, "незач.": FAIL,
-    "незачёт": FAIL, "не зач": FAIL, "нзч": FAIL,
-    "осв.": "осв", "освоб.": "осв", "освобожден": "осв", "освобождена": "осв", "освобожд.": "осв",
-    "на": NOT_ATTESTED, "н/а.": NOT_ATTESTED, "н\\а": NOT_ATTESTED, "н.а.": NOT_ATTESTED,
-    "не аттестован": NOT_ATTESTED, "не аттестована": NOT_ATTESTED, "н/атт": NOT_ATTESTED,
-    "б/о": NO_MARKS, "безотметочно": NO_MARKS, "безотм.": NO_MARKS, "б/отм": NO_MARKS,
+    "зачет": PASS,
+    "зачтено": PASS,
+    "зач.": PASS,
+    "зачёт": PASS,
+    "незачет": FAIL,
+    "не зачтено": FAIL,
+    "незач.": FAIL,
+    "незачёт": FAIL,
+    "не зач": FAIL,
+    "нзч": FAIL,
+    "осв.": "осв",
+    "освоб.": "осв",
+    "освобожден": "осв",
+    "освобождена": "осв",
+    "освобожд.": "осв",
+    "на": NOT_ATTESTED,
+    "н/а.": NOT_ATTESTED,
+    "н\\а": NOT_ATTESTED,
+    "н.а.": NOT_ATTESTED,
+    "не аттестован": NOT_ATTESTED,
+    "не аттестована": NOT_ATTESTED,
+    "н/атт": NOT_ATTESTED,
+    "б/о": NO_MARKS,
+    "безотметочно": NO_MARKS,
+    "безотм.": NO_MARKS,
+    "б/отм": NO_MARKS,
 }
 
 
@@ -142,15 +170,19 @@ def parse_period_mark(text: str) -> str:
         return folded
     if folded in _PERIOD_SYNONYMS:
         return _PERIOD_SYNONYMS[folded]
-    raise CellError(f"отметка за период «{text}» недопустима "
-                    "(допустимы 5, 4, 3, 2, 1, зач, незач, осв, н/а, безотм)")
+    raise CellError(
+        f"отметка за период «{text}» недопустима "
+        "(допустимы 5, 4, 3, 2, 1, зач, незач, осв, н/а, безотм)"
+    )
 
 
 # --- periods ---------------------------------------------------------------------------------
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_KIND_WORDS = (("четв", PeriodKind.QUARTER, "Q", "четверть", 4),
-               ("полуг", PeriodKind.HALF, "H", "полугодие", 2),
-               ("трим", PeriodKind.TRIMESTER, "T", "триместр", 3))
+_KIND_WORDS = (
+    ("четв", PeriodKind.QUARTER, "Q", "четверть", 4),
+    ("полуг", PeriodKind.HALF, "H", "полугодие", 2),
+    ("трим", PeriodKind.TRIMESTER, "T", "триместр", 3),
+)
 _PERIOD_LABEL = re.compile(r"^(iv|i{1,3}|[1-4])\s*(?:-?(?:я|е|й|ое|ий|ая))?\s*\.?\s*([а-я]+)\.?")
 
 
@@ -193,7 +225,8 @@ def period_ref_from_id(period_id: str) -> PeriodRef | None:
 def period_column_key(label: str, single_period: PeriodRef | None) -> str | None:
     """The period id of a period-mark column header, or None if the header is not one.
 
-    «Итог» means the sheet's own period when the sheet covers exactly one period, else the final mark.
+    «Итог» means the sheet's own period when the sheet covers exactly one period, else the final
+    mark.
     """
     ref = parse_period_ref(label)
     if ref is not None:
@@ -211,7 +244,8 @@ def period_column_key(label: str, single_period: PeriodRef | None) -> str | None
 
 
 def default_period_dates(ref: PeriodRef, start_year: int) -> tuple[dt.date, dt.date]:
-    """Usual bounds of a period when the export does not give them (documented in grid-format.md)."""
+    """Usual bounds of a period when the export does not give them (documented in
+    grid-format.md)."""
     y0, y1 = start_year, start_year + 1
     feb_end = dt.date(y1, 3, 1) - dt.timedelta(days=1)
     table = {
@@ -290,7 +324,8 @@ def check_in_year(day: dt.date, start_year: int, label: str) -> None:
 
 # --- people ----------------------------------------------------------------------------------
 def split_fio(text: str) -> tuple[str, str, str]:
-    """«Фамилия Имя Отчество» → parts; «Алиев Рашад Эльдар оглы» keeps «Эльдар оглы» as patronymic."""
+    """«Фамилия Имя Отчество» → parts; «Алиев Рашад Эльдар оглы» keeps «Эльдар оглы» as
+    patronymic."""
     words = clean(text).replace(",", " ").split()
     if len(words) < 2:
         raise CellError(f"ФИО «{clean(text)}» должно содержать хотя бы фамилию и имя")
@@ -307,8 +342,11 @@ def guess_sex(last: str, first: str, middle: str) -> Sex:
     surname, name = fold(last), fold(first)
     if surname.endswith(("ова", "ева", "ёва", "ина", "ына", "ская", "цкая", "ая")):
         return Sex.FEMALE
-    if not surname.endswith(("ов", "ев", "ин", "ын", "ский", "цкий", "ой", "ый", "ий")) and \
-            name.endswith(("а", "я")) and name not in {"илья", "никита", "кузьма", "фома", "савва", "лука"}:
+    if (
+        not surname.endswith(("ов", "ев", "ин", "ын", "ский", "цкий", "ой", "ый", "ий"))
+        and name.endswith(("а", "я"))
+        and name not in {"илья", "никита", "кузьма", "фома", "савва", "лука"}
+    ):
         return Sex.FEMALE
     return Sex.MALE
 
@@ -323,16 +361,27 @@ def unknown_director() -> StaffMember:
 
 # --- work types ------------------------------------------------------------------------------
 _WORK_TYPES: dict[str, WorkType] = {
-    "работа на уроке": WorkType.CLASS, "ответ на уроке": WorkType.CLASS, "": WorkType.CLASS,
-    "устный ответ": WorkType.ORAL, "устный опрос": WorkType.ORAL,
-    "домашняя работа": WorkType.HOMEWORK, "домашнее задание": WorkType.HOMEWORK,
-    "письменная работа": WorkType.WRITTEN, "самостоятельная работа": WorkType.WRITTEN,
-    "диктант": WorkType.WRITTEN, "сочинение": WorkType.WRITTEN, "изложение": WorkType.WRITTEN,
+    "работа на уроке": WorkType.CLASS,
+    "ответ на уроке": WorkType.CLASS,
+    "": WorkType.CLASS,
+    "устный ответ": WorkType.ORAL,
+    "устный опрос": WorkType.ORAL,
+    "домашняя работа": WorkType.HOMEWORK,
+    "домашнее задание": WorkType.HOMEWORK,
+    "письменная работа": WorkType.WRITTEN,
+    "самостоятельная работа": WorkType.WRITTEN,
+    "диктант": WorkType.WRITTEN,
+    "сочинение": WorkType.WRITTEN,
+    "изложение": WorkType.WRITTEN,
     "проверочная работа": WorkType.WRITTEN,
-    "контрольная работа": WorkType.TEST, "контрольный диктант": WorkType.TEST, "тест": WorkType.TEST,
+    "контрольная работа": WorkType.TEST,
+    "контрольный диктант": WorkType.TEST,
+    "тест": WorkType.TEST,
     "зачет": WorkType.TEST,
-    "практическая работа": WorkType.PRACTICAL, "лабораторная работа": WorkType.PRACTICAL,
-    "проект": WorkType.PROJECT, "другое": WorkType.OTHER,
+    "практическая работа": WorkType.PRACTICAL,
+    "лабораторная работа": WorkType.PRACTICAL,
+    "проект": WorkType.PROJECT,
+    "другое": WorkType.OTHER,
 }
 
 

@@ -1,7 +1,7 @@
 """Read one grid table (an XLSX sheet or a CSV file) into a typed marks sheet or topics sheet.
 
-The layout is documented in ``docs/grid-format.md``: a header block of «Ключ: значение» lines, then a
-row of column headers, then one row per student (marks sheet) or per lesson (topics sheet).
+The layout is documented in ``docs/grid-format.md``: a header block of «Ключ: значение» lines, then
+a row of column headers, then one row per student (marks sheet) or per lesson (topics sheet).
 """
 
 from __future__ import annotations
@@ -32,34 +32,84 @@ from service.journal.errors import ProblemCollector
 from service.journal.model import WorkType
 
 HEADER_KEYS = {
-    "школа": "school", "образовательная организация": "school", "оо": "school",
-    "организация": "school", "учреждение": "school",
-    "учебный год": "year", "год": "year",
+    "школа": "school",
+    "образовательная организация": "school",
+    "оо": "school",
+    "организация": "school",
+    "учреждение": "school",
+    "учебный год": "year",
+    "год": "year",
     "класс": "class_name",
-    "предмет": "subject", "учебный предмет": "subject", "дисциплина": "subject",
-    "учитель": "teacher", "преподаватель": "teacher", "педагог": "teacher",
-    "период": "period", "учебный период": "period", "периоды": "period",
-    "группа": "group", "подгруппа": "group",
+    "предмет": "subject",
+    "учебный предмет": "subject",
+    "дисциплина": "subject",
+    "учитель": "teacher",
+    "преподаватель": "teacher",
+    "педагог": "teacher",
+    "период": "period",
+    "учебный период": "period",
+    "периоды": "period",
+    "группа": "group",
+    "подгруппа": "group",
     "директор": "director",
     "классный руководитель": "class_teacher",
-    "часов в неделю": "hours", "часов в неделю по плану": "hours",
-    "дата выгрузки": "exported", "дата формирования": "exported", "сформировано": "exported",
-    "адрес": "address", "адрес школы": "address",
+    "часов в неделю": "hours",
+    "часов в неделю по плану": "hours",
+    "дата выгрузки": "exported",
+    "дата формирования": "exported",
+    "сформировано": "exported",
+    "адрес": "address",
+    "адрес школы": "address",
 }
 _HEADER_LABELS = {
-    "school": "Школа", "year": "Учебный год", "class_name": "Класс", "subject": "Предмет",
-    "teacher": "Учитель", "period": "Период",
+    "school": "Школа",
+    "year": "Учебный год",
+    "class_name": "Класс",
+    "subject": "Предмет",
+    "teacher": "Учитель",
+    "period": "Период",
 }
-_FIO_LABELS = {"фио", "ф.и.о.", "ф. и. о.", "ученик", "обучающийся", "учащийся", "фамилия, имя",
-               "фамилия имя", "фамилия, имя, отчество", "фамилия имя отчество"}
+_FIO_LABELS = {
+    "фио",
+    "ф.и.о.",
+    "ф. и. о.",
+    "ученик",
+    "обучающийся",
+    "учащийся",
+    "фамилия, имя",
+    "фамилия имя",
+    "фамилия, имя, отчество",
+    "фамилия имя отчество",
+}
 _NUMBER_LABELS = {"№", "№ п/п", "n", "nn", "№п/п", "п/п", "номер"}
-_IGNORED_LABELS = ("средний балл", "ср. балл", "ср.балл", "средняя", "средневзвешенный",
-                   "пропуск", "пропущено", "всего пропусков", "примечание", "уроков", "кол-во")
-_FOOTER_WORDS = ("средний балл", "итого", "всего", "учитель", "подпись", "количество", "директор",
-                 "правильность")
+_IGNORED_LABELS = (
+    "средний балл",
+    "ср. балл",
+    "ср.балл",
+    "средняя",
+    "средневзвешенный",
+    "пропуск",
+    "пропущено",
+    "всего пропусков",
+    "примечание",
+    "уроков",
+    "кол-во",
+)
+_FOOTER_WORDS = (
+    "средний балл",
+    "итого",
+    "всего",
+    "учитель",
+    "подпись",
+    "количество",
+    "директор",
+    "правильность",
+)
 _STATUS = re.compile(r"\(\s*(выб\w*|приб\w*)\.?\s*(\d{1,2}\.\d{1,2}\.\d{2,4})?\s*\)", re.IGNORECASE)
 _CLASS = re.compile(r"^(\d{1,2})\s*[-–\s]?\s*[\"«]?([а-яё])[\"»]?(?:\s*класс)?$", re.IGNORECASE)
-_PERIOD_DATES = re.compile(r"\(?\s*(\d{1,2}\.\d{1,2}\.\d{2,4})\s*[-–—]\s*(\d{1,2}\.\d{1,2}\.\d{2,4})\s*\)?")
+_PERIOD_DATES = re.compile(
+    r"\(?\s*(\d{1,2}\.\d{1,2}\.\d{2,4})\s*[-–—]\s*(\d{1,2}\.\d{1,2}\.\d{2,4})\s*\)?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +210,14 @@ class _Context:
     errors_before: int = field(default=0)
 
     def problem(self, row: int, column: str, message: str) -> None:
-        self.problems.add(self.where.file, self.where.at(row) if row else
-                          (f"лист «{self.where.sheet}»" if self.where.sheet else ""),
-                          f"столбец «{column}»" if column else "", message)
+        self.problems.add(
+            self.where.file,
+            self.where.at(row)
+            if row
+            else (f"лист «{self.where.sheet}»" if self.where.sheet else ""),
+            f"столбец «{column}»" if column else "",
+            message,
+        )
 
 
 def _is_fio_label(text: str) -> bool:
@@ -213,8 +268,10 @@ def parse_periods(text: str, start_year: int) -> tuple[PeriodSpec, ...]:
         if ref is None:
             if "год" in fold(part):
                 continue
-            raise CellError(f"период «{part}» не распознан (ожидается, например, «1 четверть», "
-                            "«2 полугодие», «3 триместр» или «учебный год»)")
+            raise CellError(
+                f"период «{part}» не распознан (ожидается, например, «1 четверть», "
+                "«2 полугодие», «3 триместр» или «учебный год»)"
+            )
         dates = _PERIOD_DATES.search(part)
         start = end = None
         if dates:
@@ -226,8 +283,9 @@ def parse_periods(text: str, start_year: int) -> tuple[PeriodSpec, ...]:
     return tuple(specs)
 
 
-def _read_header(block: list[tuple[int, list[RawCell]]], ctx: _Context,
-                 needed: tuple[str, ...]) -> Header | None:
+def _read_header(
+    block: list[tuple[int, list[RawCell]]], ctx: _Context, needed: tuple[str, ...]
+) -> Header | None:
     values: dict[str, str] = {}
     rows: dict[str, int] = {}
     for number, cells in block:
@@ -284,8 +342,13 @@ def _header_label(value: RawCell) -> str:
     return clean(value)
 
 
-def _read_marks(header: Header, head: list[RawCell], head_row: int,
-                body: list[tuple[int, list[RawCell]]], ctx: _Context) -> MarksSheet:
+def _read_marks(
+    header: Header,
+    head: list[RawCell],
+    head_row: int,
+    body: list[tuple[int, list[RawCell]]],
+    ctx: _Context,
+) -> MarksSheet:
     single = header.periods[0].ref if len(header.periods) == 1 else None
     fio_col = next(i for i, c in enumerate(head) if _is_fio_label(clean(c)))
     lessons: list[GridLesson] = []
@@ -299,8 +362,12 @@ def _read_marks(header: Header, head: list[RawCell], head_row: int,
             continue
         if not label:
             if any(index < len(cells) and clean(cells[index]) for _, cells in body):
-                ctx.warnings.add(ctx.where.file, ctx.where.at(head_row), f"столбец {index + 1}",
-                                 "столбец без заголовка пропущен")
+                ctx.warnings.add(
+                    ctx.where.file,
+                    ctx.where.at(head_row),
+                    f"столбец {index + 1}",
+                    "столбец без заголовка пропущен",
+                )
             continue
         key = period_column_key(label, single)
         if key is not None:
@@ -311,8 +378,12 @@ def _read_marks(header: Header, head: list[RawCell], head_row: int,
         try:
             day = parse_date(value, header.start_year, header=True)
         except CellError:
-            ctx.warnings.add(ctx.where.file, ctx.where.at(head_row), f"столбец «{label}»",
-                             "столбец не распознан и пропущен")
+            ctx.warnings.add(
+                ctx.where.file,
+                ctx.where.at(head_row),
+                f"столбец «{label}»",
+                "столбец не распознан и пропущен",
+            )
             continue
         try:
             check_in_year(day, header.start_year, label)
@@ -326,8 +397,11 @@ def _read_marks(header: Header, head: list[RawCell], head_row: int,
     fio_rows: dict[str, int] = {}
     for number, cells in body:
         raw_fio = clean(cells[fio_col]) if fio_col < len(cells) else ""
-        data = [(i, clean(c)) for i, c in enumerate(cells)
-                if (i in lesson_cols or i in period_cols) and clean(c)]
+        data = [
+            (i, clean(c))
+            for i, c in enumerate(cells)
+            if (i in lesson_cols or i in period_cols) and clean(c)
+        ]
         if not raw_fio:
             if data:
                 ctx.problem(number, clean(head[fio_col]), "строка с отметками без ФИО обучающегося")
@@ -340,12 +414,14 @@ def _read_marks(header: Header, head: list[RawCell], head_row: int,
             ctx.problem(number, clean(head[fio_col]), str(exc))
             continue
         if len(fio.split()) < 2:
-            ctx.problem(number, clean(head[fio_col]),
-                        "ФИО должно содержать хотя бы фамилию и имя")
+            ctx.problem(number, clean(head[fio_col]), "ФИО должно содержать хотя бы фамилию и имя")
             continue
         if fold(fio) in fio_rows:
-            ctx.problem(number, clean(head[fio_col]),
-                        f"ФИО повторяет строку {fio_rows[fold(fio)]} этого листа")
+            ctx.problem(
+                number,
+                clean(head[fio_col]),
+                f"ФИО повторяет строку {fio_rows[fold(fio)]} этого листа",
+            )
             continue
         fio_rows[fold(fio)] = number
         lesson_cells: list[tuple[int, LessonCell]] = []
@@ -366,18 +442,31 @@ def _read_marks(header: Header, head: list[RawCell], head_row: int,
                     ctx.problem(number, label, str(exc))
         rows.append(GridRow(number, fio, tuple(lesson_cells), tuple(marks), enrolled, left))
     if not rows and not ctx.problems.full:
-        ctx.warnings.add(ctx.where.file, ctx.where.title if ctx.where.sheet else "", "",
-                         "в таблице нет ни одного обучающегося")
+        ctx.warnings.add(
+            ctx.where.file,
+            ctx.where.title if ctx.where.sheet else "",
+            "",
+            "в таблице нет ни одного обучающегося",
+        )
     return MarksSheet(header, tuple(lessons), tuple(rows))
 
 
-_TOPIC_COLUMNS = (("date", ("дата",)), ("number", ("№ урока", "урок №", "номер урока", "урок")),
-                  ("topic", ("тема",)), ("homework", ("домашнее", "д/з", "дз", "задание на дом")),
-                  ("work_type", ("вид работы", "тип работы", "вид контроля", "форма контроля")))
+_TOPIC_COLUMNS = (
+    ("date", ("дата",)),
+    ("number", ("№ урока", "урок №", "номер урока", "урок")),
+    ("topic", ("тема",)),
+    ("homework", ("домашнее", "д/з", "дз", "задание на дом")),
+    ("work_type", ("вид работы", "тип работы", "вид контроля", "форма контроля")),
+)
 
 
-def _read_topics(header: Header, head: list[RawCell], head_row: int,
-                 body: list[tuple[int, list[RawCell]]], ctx: _Context) -> TopicsSheet:
+def _read_topics(
+    header: Header,
+    head: list[RawCell],
+    head_row: int,
+    body: list[tuple[int, list[RawCell]]],
+    ctx: _Context,
+) -> TopicsSheet:
     columns: dict[str, int] = {}
     labels: dict[str, str] = {}
     for index, value in enumerate(head):
@@ -387,8 +476,12 @@ def _read_topics(header: Header, head: list[RawCell], head_row: int,
             continue
         role = next((r for r, prefixes in _TOPIC_COLUMNS if folded.startswith(prefixes)), None)
         if role is None or role in columns:
-            ctx.warnings.add(ctx.where.file, ctx.where.at(head_row), f"столбец «{label}»",
-                             "столбец не распознан и пропущен")
+            ctx.warnings.add(
+                ctx.where.file,
+                ctx.where.at(head_row),
+                f"столбец «{label}»",
+                "столбец не распознан и пропущен",
+            )
             continue
         columns[role], labels[role] = index, label
     if "date" not in columns:
@@ -421,7 +514,9 @@ def _read_topics(header: Header, head: list[RawCell], head_row: int,
             try:
                 lesson_number = int(float(text(cells, "number").replace(",", ".")))
             except ValueError:
-                ctx.problem(number, labels["number"], f"номер урока «{text(cells, 'number')}» не число")
+                ctx.problem(
+                    number, labels["number"], f"номер урока «{text(cells, 'number')}» не число"
+                )
                 continue
             if not 1 <= lesson_number <= 12:
                 ctx.problem(number, labels["number"], f"номер урока {lesson_number} вне 1–12")
@@ -429,28 +524,49 @@ def _read_topics(header: Header, head: list[RawCell], head_row: int,
         work_text = text(cells, "work_type")
         work_type = parse_work_type(work_text)
         if work_type is None:
-            ctx.warnings.add(ctx.where.file, ctx.where.at(number), f"столбец «{labels['work_type']}»",
-                             f"вид работы «{work_text}» не распознан — записан как «Другое»")
+            ctx.warnings.add(
+                ctx.where.file,
+                ctx.where.at(number),
+                f"столбец «{labels['work_type']}»",
+                f"вид работы «{work_text}» не распознан — записан как «Другое»",
+            )
             work_type = WorkType.OTHER
-        rows.append(TopicRow(number, day, lesson_number, text(cells, "topic"),
-                             text(cells, "homework"), work_type))
+        rows.append(
+            TopicRow(
+                number, day, lesson_number, text(cells, "topic"), text(cells, "homework"), work_type
+            )
+        )
     return TopicsSheet(header, tuple(rows))
 
 
-def read_table(rows: Sequence[Sequence[RawCell]], where: Where, problems: ProblemCollector,
-               warnings: WarningCollector, strict: bool) -> MarksSheet | TopicsSheet | None:
+def read_table(
+    rows: Sequence[Sequence[RawCell]],
+    where: Where,
+    problems: ProblemCollector,
+    warnings: WarningCollector,
+    strict: bool,
+) -> MarksSheet | TopicsSheet | None:
     """Parse one table; None when it is not a journal table (a problem if ``strict``) or is bad."""
     ctx = _Context(where, problems, warnings, strict)
     numbered = [(i + 1, _trim(r)) for i, r in enumerate(rows)]
     numbered = [(n, r) for n, r in numbered]
     if not any(cells for _, cells in numbered):
-        problems.add(where.file, f"лист «{where.sheet}»" if where.sheet else "", "", "таблица пуста")
+        problems.add(
+            where.file, f"лист «{where.sheet}»" if where.sheet else "", "", "таблица пуста"
+        )
         return None
-    head_index = next((k for k, (_, cells) in enumerate(numbered)
-                       if any(_is_fio_label(clean(c)) or _is_topic_label(clean(c)) for c in cells)),
-                      None)
+    head_index = next(
+        (
+            k
+            for k, (_, cells) in enumerate(numbered)
+            if any(_is_fio_label(clean(c)) or _is_topic_label(clean(c)) for c in cells)
+        ),
+        None,
+    )
     if head_index is None:
-        message = "не найдена строка заголовков таблицы (столбец «ФИО обучающегося» или «Тема урока»)"
+        message = (
+            "не найдена строка заголовков таблицы (столбец «ФИО обучающегося» или «Тема урока»)"
+        )
         if strict:
             problems.add(where.file, f"лист «{where.sheet}»" if where.sheet else "", "", message)
         else:
@@ -458,11 +574,15 @@ def read_table(rows: Sequence[Sequence[RawCell]], where: Where, problems: Proble
         return None
     head_row, head = numbered[head_index]
     is_marks = any(_is_fio_label(clean(c)) for c in head)
-    needed = ("year", "class_name", "subject", "teacher") if is_marks else ("year", "class_name", "subject")
+    needed = (
+        ("year", "class_name", "subject", "teacher")
+        if is_marks
+        else ("year", "class_name", "subject")
+    )
     header = _read_header(numbered[:head_index], ctx, needed)
     if header is None:
         return None
-    body = numbered[head_index + 1:]
+    body = numbered[head_index + 1 :]
     if is_marks:
         return _read_marks(header, head, head_row, body, ctx)
     return _read_topics(header, head, head_row, body, ctx)

@@ -1,9 +1,9 @@
 """Gather the files of an import safely: a single file, a folder, or a zip archive.
 
 Everything is read into memory after checks, so a refused archive leaves nothing behind. The checks
-cover zip slip (``../``, absolute paths, drive letters), symlinks, encrypted entries, too many files,
-absurd declared or actual uncompressed sizes and compression ratios (zip bombs), and files that are
-not what their name claims.
+cover zip slip (``../``, absolute paths, drive letters), symlinks, encrypted entries, too many
+files, absurd declared or actual uncompressed sizes and compression ratios (zip bombs), and files
+that are not what their name claims.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc (Office 97–2003)
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """One file of an import: its name as the user knows it (relative, no server paths) and bytes."""
+    """One file of an import: its name as the user knows it (relative, no server paths) and
+    bytes."""
 
     name: str
     data: bytes
@@ -62,7 +63,8 @@ def _skipped(name: str) -> bool:
 
 
 def _entry_name(info: zipfile.ZipInfo) -> str:
-    """The entry's name; legacy Windows archives store Russian names in cp866 without the UTF-8 flag."""
+    """The entry's name; legacy Windows archives store Russian names in cp866 without the UTF-8
+    flag."""
     if info.flag_bits & 0x800:
         return info.filename
     try:
@@ -84,13 +86,20 @@ def _unsafe_name(name: str) -> str | None:
 def check_zip(
     data: bytes, name: str, problems: ProblemCollector, limits: Limits, what: str = "архив"
 ) -> zipfile.ZipFile | None:
-    """Open ``data`` as a zip after checking its directory; None (with problems added) if refused."""
+    """Open ``data`` as a zip after checking its directory; None (with problems added) if
+    refused."""
     if not data:
         problems.add(name, "", "", "файл пуст")
         return None
     if not data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
-        problems.add(name, "", "", f"файл не является {what}ом ZIP" if what == "архив"
-                     else "файл не является книгой Excel (XLSX): внутри не ZIP-контейнер")
+        problems.add(
+            name,
+            "",
+            "",
+            f"файл не является {what}ом ZIP"
+            if what == "архив"
+            else "файл не является книгой Excel (XLSX): внутри не ZIP-контейнер",
+        )
         return None
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -101,7 +110,9 @@ def check_zip(
         return None
     before = len(problems.problems)
     if len(infos) > limits.files:
-        problems.add(name, "", "", f"{what} содержит {len(infos)} файлов, допустимо не больше {limits.files}")
+        problems.add(
+            name, "", "", f"{what} содержит {len(infos)} файлов, допустимо не больше {limits.files}"
+        )
     declared = 0
     for info in infos:
         member = _entry_name(info)
@@ -110,26 +121,43 @@ def check_zip(
             problems.add(name, f"файл «{member}»", "", reason)
             continue
         if stat.S_ISLNK(info.external_attr >> 16):
-            problems.add(name, f"файл «{member}»", "", "символьная ссылка внутри архива — архив отклонён")
+            problems.add(
+                name, f"файл «{member}»", "", "символьная ссылка внутри архива — архив отклонён"
+            )
             continue
         if info.flag_bits & 0x1:
             problems.add(name, f"файл «{member}»", "", "файл зашифрован паролем — не читается")
             continue
         declared += info.file_size
-        if info.file_size > RATIO_FLOOR and info.file_size > limits.ratio * max(info.compress_size, 1):
-            problems.add(name, f"файл «{member}»", "",
-                         f"степень сжатия {info.file_size // max(info.compress_size, 1)}:1 — "
-                         "похоже на zip-бомбу, архив отклонён")
+        if info.file_size > RATIO_FLOOR and info.file_size > limits.ratio * max(
+            info.compress_size, 1
+        ):
+            problems.add(
+                name,
+                f"файл «{member}»",
+                "",
+                f"степень сжатия {info.file_size // max(info.compress_size, 1)}:1 — "
+                "похоже на zip-бомбу, архив отклонён",
+            )
     if declared > limits.total_bytes:
-        problems.add(name, "", "", f"распакованный размер {_mb(declared)} больше допустимых "
-                     f"{_mb(limits.total_bytes)} — архив отклонён")
+        problems.add(
+            name,
+            "",
+            "",
+            f"распакованный размер {_mb(declared)} больше допустимых "
+            f"{_mb(limits.total_bytes)} — архив отклонён",
+        )
     if len(problems.problems) > before or problems.full:
         return None
     return archive
 
 
 def read_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, problems: ProblemCollector, budget: int
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    name: str,
+    problems: ProblemCollector,
+    budget: int,
 ) -> bytes | None:
     """Read one entry, counting the actual bytes against ``budget`` (declared sizes can lie)."""
     out = bytearray()
@@ -138,7 +166,9 @@ def read_member(
             while chunk := stream.read(_CHUNK):
                 out += chunk
                 if len(out) > budget:
-                    problems.add(name, "", "", "распакованный размер больше допустимого — архив отклонён")
+                    problems.add(
+                        name, "", "", "распакованный размер больше допустимого — архив отклонён"
+                    )
                     return None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         problems.add(name, "", "", f"файл в архиве повреждён и не читается ({type(exc).__name__})")
@@ -146,7 +176,9 @@ def read_member(
     return bytes(out)
 
 
-def files_from_zip(data: bytes, name: str, problems: ProblemCollector, limits: Limits) -> list[InputFile]:
+def files_from_zip(
+    data: bytes, name: str, problems: ProblemCollector, limits: Limits
+) -> list[InputFile]:
     """The regular files of a zip archive, checked; [] with problems when refused."""
     archive = check_zip(data, name, problems, limits)
     if archive is None:

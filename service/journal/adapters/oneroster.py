@@ -42,8 +42,12 @@ def read_with_report(path: Path, limits: Limits | None = None) -> AdapterResult:
     book = build_gradebook(package, roster, problems, warnings)
     problems.raise_if_any()
     if not package.has("lineitems"):
-        warnings.add(package.names.get("lineitems", "lineItems.csv"), "", "",
-                     "файла lineItems.csv нет — уроки и отметки не импортированы (только состав)")
+        warnings.add(
+            package.names.get("lineitems", "lineItems.csv"),
+            "",
+            "",
+            "файла lineItems.csv нет — уроки и отметки не импортированы (только состав)",
+        )
     weeks: dict[str, set[tuple[int, int]]] = {}
     count: dict[str, int] = {}
     stream_of_lesson = {}
@@ -56,19 +60,34 @@ def read_with_report(path: Path, limits: Limits | None = None) -> AdapterResult:
     assignments = []
     for key, stream in sorted(roster.streams.items()):
         if stream.teacher_id is None:
-            warnings.add(package.names["classes"], "", "", f"у класса «{stream.title}» нет учителя — "
-                         "нагрузка не импортирована")
+            warnings.add(
+                package.names["classes"],
+                "",
+                "",
+                f"у класса «{stream.title}» нет учителя — нагрузка не импортирована",
+            )
             continue
-        assignments.append(Assignment(key, stream.class_id, stream.subject_id, stream.teacher_id,
-                                      _hours(count.get(key, 0), len(weeks.get(key, ()))),
-                                      stream.group_id))
+        assignments.append(
+            Assignment(
+                key,
+                stream.class_id,
+                stream.subject_id,
+                stream.teacher_id,
+                _hours(count.get(key, 0), len(weeks.get(key, ()))),
+                stream.group_id,
+            )
+        )
     dates = [lesson.date for lesson in book.lessons]
     if not roster.school.director_id:
         director = unknown_director()
         roster.staff[director.id] = director
         roster.school = replace(roster.school, director_id=director.id)
-        warnings.add(package.names["users"], "", "role",
-                     "директор (роль principal) не найден — в документах будет «Директор (не указан)»")
+        warnings.add(
+            package.names["users"],
+            "",
+            "role",
+            "директор (роль principal) не найден — в документах будет «Директор (не указан)»",
+        )
     snapshot = Snapshot(
         school=roster.school,
         year=roster.year,
@@ -79,12 +98,20 @@ def read_with_report(path: Path, limits: Limits | None = None) -> AdapterResult:
         guardians=tuple(sorted(roster.guardians.values(), key=lambda g: g.id)),
         subjects=tuple(sorted(roster.subjects.values(), key=lambda s: s.id)),
         assignments=tuple(assignments),
-        lessons=tuple(sorted(book.lessons, key=lambda x: (x.class_id, x.subject_id, x.date, x.number))),
+        lessons=tuple(
+            sorted(book.lessons, key=lambda x: (x.class_id, x.subject_id, x.date, x.number))
+        ),
         marks=tuple(book.marks),
         attendance=tuple(book.attendance),
-        period_marks=tuple(PeriodMark(s, subj, p, v) for (s, subj, p), v in sorted(book.period_marks.items())),
-        source=SOURCE + (f": {package.manifest['source.systemname']}"
-                         if package.manifest.get("source.systemname") else ""),
+        period_marks=tuple(
+            PeriodMark(s, subj, p, v) for (s, subj, p), v in sorted(book.period_marks.items())
+        ),
+        source=SOURCE
+        + (
+            f": {package.manifest['source.systemname']}"
+            if package.manifest.get("source.systemname")
+            else ""
+        ),
     )
     return AdapterResult(snapshot, warnings.result())
 

@@ -28,10 +28,19 @@ FILES: dict[str, tuple[str, ...]] = {
     "results": ("sourcedid", "lineitemsourcedid", "studentsourcedid"),
 }
 REQUIRED = ("orgs", "academicsessions", "classes", "users", "enrollments")
-PROPER_NAMES = {"orgs": "orgs", "academicsessions": "academicSessions", "courses": "courses",
-                "classes": "classes", "users": "users", "roles": "roles",
-                "enrollments": "enrollments", "demographics": "demographics",
-                "categories": "categories", "lineitems": "lineItems", "results": "results"}
+PROPER_NAMES = {
+    "orgs": "orgs",
+    "academicsessions": "academicSessions",
+    "courses": "courses",
+    "classes": "classes",
+    "users": "users",
+    "roles": "roles",
+    "enrollments": "enrollments",
+    "demographics": "demographics",
+    "categories": "categories",
+    "lineitems": "lineItems",
+    "results": "results",
+}
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
 _RU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})$")
 
@@ -79,7 +88,8 @@ def _key(column: str) -> str:
 
 
 def parse_date(text: str) -> dt.date:
-    """ISO (``2023-05-01``, ``2023-05-01T00:00:00Z``), US ``1/05/2023`` or Russian ``05.01.2023``."""
+    """ISO (``2023-05-01``, ``2023-05-01T00:00:00Z``), US ``1/05/2023`` or Russian
+    ``05.01.2023``."""
     text = text.strip()
     if not text:
         raise BadDate("дата не указана")
@@ -115,8 +125,9 @@ def parse_moment(text: str) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _table(file: InputFile, stem: str, problems: ProblemCollector,
-           warnings: WarningCollector) -> list[Row] | None:
+def _table(
+    file: InputFile, stem: str, problems: ProblemCollector, warnings: WarningCollector
+) -> list[Row] | None:
     try:
         text = read_csv(file.data)
     except NotCsv as exc:
@@ -129,8 +140,12 @@ def _table(file: InputFile, stem: str, problems: ProblemCollector,
     header = [_key(c) for c in rows[0]]
     missing = [c for c in FILES.get(stem, ()) if c not in header]
     if missing:
-        problems.add(file.name, "строка 1", "", "нет обязательных столбцов: " +
-                     ", ".join(f"«{c}»" for c in missing))
+        problems.add(
+            file.name,
+            "строка 1",
+            "",
+            "нет обязательных столбцов: " + ", ".join(f"«{c}»" for c in missing),
+        )
         return None
     out: list[Row] = []
     seen: dict[str, int] = {}
@@ -146,8 +161,12 @@ def _table(file: InputFile, stem: str, problems: ProblemCollector,
                 problems.add(file.name, row.where(), "sourcedId", "идентификатор не указан")
                 continue
             if row.id in seen:
-                problems.add(file.name, row.where(), "sourcedId",
-                             f"идентификатор «{row.id}» повторяет строку {seen[row.id]}")
+                problems.add(
+                    file.name,
+                    row.where(),
+                    "sourcedId",
+                    f"идентификатор «{row.id}» повторяет строку {seen[row.id]}",
+                )
                 continue
             seen[row.id] = line
         out.append(row)
@@ -158,8 +177,9 @@ def fold_status(text: str) -> str:
     return text.strip().lower().replace(" ", "")
 
 
-def read_package(files: list[InputFile], problems: ProblemCollector,
-                 warnings: WarningCollector) -> Package | None:
+def read_package(
+    files: list[InputFile], problems: ProblemCollector, warnings: WarningCollector
+) -> Package | None:
     """Find ``manifest.csv`` (at the top or in one folder) and read the files it declares."""
     by_stem: dict[str, InputFile] = {}
     manifest_file = None
@@ -169,7 +189,9 @@ def read_package(files: list[InputFile], problems: ProblemCollector,
             continue
         stem = path.stem.lower()
         if stem == "manifest":
-            if manifest_file is None or len(path.parts) < len(PurePosixPath(manifest_file.name).parts):
+            if manifest_file is None or len(path.parts) < len(
+                PurePosixPath(manifest_file.name).parts
+            ):
                 manifest_file = file
             continue
         by_stem.setdefault(stem, file)
@@ -182,8 +204,12 @@ def read_package(files: list[InputFile], problems: ProblemCollector,
     manifest = {r.get("propertyName").lower(): r.get("value") for r in manifest_rows}
     version = manifest.get("oneroster.version", "")
     if version and not version.startswith(("1.2", "1.1")):
-        warnings.add(manifest_file.name, "", "oneroster.version",
-                     f"версия OneRoster {version} не проверялась; читается как 1.2")
+        warnings.add(
+            manifest_file.name,
+            "",
+            "oneroster.version",
+            f"версия OneRoster {version} не проверялась; читается как 1.2",
+        )
     tables: dict[str, list[Row]] = {}
     names: dict[str, str] = {}
     for stem, proper in PROPER_NAMES.items():
@@ -192,20 +218,34 @@ def read_package(files: list[InputFile], problems: ProblemCollector,
         name = f"{proper}.csv"
         if mode == "absent":
             if file is not None:
-                warnings.add(file.name, "", "", "файл отмечен в manifest.csv как absent и не читается")
+                warnings.add(
+                    file.name, "", "", "файл отмечен в manifest.csv как absent и не читается"
+                )
             if stem in REQUIRED:
-                problems.add(manifest_file.name, "", f"file.{proper}",
-                             f"файл {name} обязателен для импорта журнала, а отмечен как absent")
+                problems.add(
+                    manifest_file.name,
+                    "",
+                    f"file.{proper}",
+                    f"файл {name} обязателен для импорта журнала, а отмечен как absent",
+                )
             continue
         if mode not in ("bulk", "delta"):
-            problems.add(manifest_file.name, "", f"file.{proper}",
-                         f"значение «{mode}» недопустимо (bulk, delta или absent)")
+            problems.add(
+                manifest_file.name,
+                "",
+                f"file.{proper}",
+                f"значение «{mode}» недопустимо (bulk, delta или absent)",
+            )
             continue
         if file is None:
-            problems.add(name, "", "", f"файл указан в manifest.csv как {mode}, но его нет в выгрузке")
+            problems.add(
+                name, "", "", f"файл указан в manifest.csv как {mode}, но его нет в выгрузке"
+            )
             continue
         if mode == "delta":
-            warnings.add(file.name, "", "", "разностная выгрузка (delta) читается как полная (bulk)")
+            warnings.add(
+                file.name, "", "", "разностная выгрузка (delta) читается как полная (bulk)"
+            )
         rows = _table(file, stem, problems, warnings)
         if rows is not None:
             tables[stem], names[stem] = rows, file.name

@@ -30,14 +30,38 @@ from service.journal.model import (
     WorkType,
 )
 
-_PERIOD_WORDS = ("отметка за период", "отметки за период", "четвертн", "полугодов", "триместров",
-                 "годов", "итогов", "экзаменацион", "term grade", "final grade", "period grade",
-                 "report card", "semester grade", "quarter grade")
-_ENGLISH_WORK = {"homework": WorkType.HOMEWORK, "classwork": WorkType.CLASS, "class work": WorkType.CLASS,
-                 "test": WorkType.TEST, "exam": WorkType.TEST, "quiz": WorkType.WRITTEN,
-                 "assessment": WorkType.TEST, "project": WorkType.PROJECT, "lab": WorkType.PRACTICAL,
-                 "practical": WorkType.PRACTICAL, "oral": WorkType.ORAL, "essay": WorkType.WRITTEN,
-                 "participation": WorkType.CLASS, "other": WorkType.OTHER}
+_PERIOD_WORDS = (
+    "отметка за период",
+    "отметки за период",
+    "четвертн",
+    "полугодов",
+    "триместров",
+    "годов",
+    "итогов",
+    "экзаменацион",
+    "term grade",
+    "final grade",
+    "period grade",
+    "report card",
+    "semester grade",
+    "quarter grade",
+)
+_ENGLISH_WORK = {
+    "homework": WorkType.HOMEWORK,
+    "classwork": WorkType.CLASS,
+    "class work": WorkType.CLASS,
+    "test": WorkType.TEST,
+    "exam": WorkType.TEST,
+    "quiz": WorkType.WRITTEN,
+    "assessment": WorkType.TEST,
+    "project": WorkType.PROJECT,
+    "lab": WorkType.PRACTICAL,
+    "practical": WorkType.PRACTICAL,
+    "oral": WorkType.ORAL,
+    "essay": WorkType.WRITTEN,
+    "participation": WorkType.CLASS,
+    "other": WorkType.OTHER,
+}
 
 
 @dataclass
@@ -59,8 +83,9 @@ def _work_type(title: str) -> WorkType | None:
 
 
 def _is_period_item(item: Row, category_title: str) -> bool:
-    return any(w in fold(category_title) for w in _PERIOD_WORDS) or \
-        fold(item.get("title")).startswith(("отметка за", *_PERIOD_WORDS))
+    return any(w in fold(category_title) for w in _PERIOD_WORDS) or fold(
+        item.get("title")
+    ).startswith(("отметка за", *_PERIOD_WORDS))
 
 
 def _scale_is_five(item: Row) -> bool:
@@ -88,8 +113,9 @@ def _special_period(item: Row) -> str:
     return YEAR
 
 
-def build_gradebook(pkg: Package, roster: Roster, problems: ProblemCollector,
-                    warnings: WarningCollector) -> Gradebook:
+def build_gradebook(
+    pkg: Package, roster: Roster, problems: ProblemCollector, warnings: WarningCollector
+) -> Gradebook:
     """Lessons, marks, attendance and period marks from lineItems and results."""
     book = Gradebook()
     categories = {c.id: c.get("title") for c in pkg.rows("categories")}
@@ -105,16 +131,28 @@ def build_gradebook(pkg: Package, roster: Roster, problems: ProblemCollector,
         stream = roster.streams.get(item.get("classSourcedId"))
         if stream is None:
             if item.get("classSourcedId") in class_ids:
-                warnings.add(item.file, item.where(), "classSourcedId",
-                             "класс не связан с классом школы — задание пропущено")
+                warnings.add(
+                    item.file,
+                    item.where(),
+                    "classSourcedId",
+                    "класс не связан с классом школы — задание пропущено",
+                )
             else:
-                problems.add(item.file, item.where(), "classSourcedId",
-                             f"класс «{item.get('classSourcedId')}» не найден в classes.csv")
+                problems.add(
+                    item.file,
+                    item.where(),
+                    "classSourcedId",
+                    f"класс «{item.get('classSourcedId')}» не найден в classes.csv",
+                )
             continue
         category_id = item.get("categorySourcedId")
         if category_id and categories and category_id not in categories:
-            problems.add(item.file, item.where(), "categorySourcedId",
-                         f"категория «{category_id}» не найдена в categories.csv")
+            problems.add(
+                item.file,
+                item.where(),
+                "categorySourcedId",
+                f"категория «{category_id}» не найдена в categories.csv",
+            )
             continue
         category_title = categories.get(category_id, "")
         session = item.get("gradingPeriodSourcedId") or item.get("academicSessionSourcedId")
@@ -125,9 +163,13 @@ def build_gradebook(pkg: Package, roster: Roster, problems: ProblemCollector,
             elif session in roster.year_session_ids or not session:
                 period_items[item.id] = (stream.subject_id, _special_period(item))
             else:
-                warnings.add(item.file, item.where(), "gradingPeriodSourcedId",
-                             f"период «{session}» не является учебным периодом года — "
-                             "отметки этого задания не импортированы")
+                warnings.add(
+                    item.file,
+                    item.where(),
+                    "gradingPeriodSourcedId",
+                    f"период «{session}» не является учебным периодом года — "
+                    "отметки этого задания не импортированы",
+                )
                 period_items[item.id] = (stream.subject_id, "")
             continue
         text = item.get("assignDate") or item.get("dueDate")
@@ -138,29 +180,54 @@ def build_gradebook(pkg: Package, roster: Roster, problems: ProblemCollector,
             problems.add(item.file, item.where(), column, str(exc))
             continue
         if not year.start <= day <= year.end:
-            problems.add(item.file, item.where(), column,
-                         f"дата {day:%d.%m.%Y} вне учебного года {year.id}")
+            problems.add(
+                item.file, item.where(), column, f"дата {day:%d.%m.%Y} вне учебного года {year.id}"
+            )
             continue
         work_type = _work_type(category_title) if category_title else WorkType.CLASS
         if work_type is None:
-            warnings.add(item.file, item.where(), "categorySourcedId",
-                         f"категория «{category_title}» не сопоставлена виду работы — «Другое»")
+            warnings.add(
+                item.file,
+                item.where(),
+                "categorySourcedId",
+                f"категория «{category_title}» не сопоставлена виду работы — «Другое»",
+            )
             work_type = WorkType.OTHER
         if stream.teacher_id is None:
-            problems.add(item.file, item.where(), "classSourcedId",
-                         f"у класса «{stream.title}» нет учителя (enrollments с ролью teacher)")
+            problems.add(
+                item.file,
+                item.where(),
+                "classSourcedId",
+                f"у класса «{stream.title}» нет учителя (enrollments с ролью teacher)",
+            )
             continue
         moment = parse_moment(item.get("assignDate"))
-        items.append((day, moment or dt.datetime.min.replace(tzinfo=dt.UTC), item.id, item, stream,
-                      work_type))
+        items.append(
+            (
+                day,
+                moment or dt.datetime.min.replace(tzinfo=dt.UTC),
+                item.id,
+                item,
+                stream,
+                work_type,
+            )
+        )
     for day, _, _, item, stream, work_type in sorted(items, key=lambda x: x[:3]):
         key = (item.get("classSourcedId"), day)
         per_day[key] += 1
         lessons[item.id] = Lesson(
-            id=item.id, date=day, number=per_day[key], class_id=stream.class_id,
-            subject_id=stream.subject_id, teacher_id=stream.teacher_id or "", group_id=stream.group_id,
-            topic=item.get("title"), homework=item.get("description"), work_type=work_type,
-            entered_at=parse_moment(item.get("dateLastModified")))
+            id=item.id,
+            date=day,
+            number=per_day[key],
+            class_id=stream.class_id,
+            subject_id=stream.subject_id,
+            teacher_id=stream.teacher_id or "",
+            group_id=stream.group_id,
+            topic=item.get("title"),
+            homework=item.get("description"),
+            work_type=work_type,
+            entered_at=parse_moment(item.get("dateLastModified")),
+        )
     book.lessons = list(lessons.values())
     seen_attendance: dict[tuple[str, str], Attendance] = {}
     unmapped: Counter[str] = Counter()
@@ -169,12 +236,20 @@ def build_gradebook(pkg: Package, roster: Roster, problems: ProblemCollector,
         item_id, student_id = result.get("lineItemSourcedId"), result.get("studentSourcedId")
         if item_id not in lessons and item_id not in period_items:
             if item_id not in item_ids:
-                problems.add(result.file, result.where(), "lineItemSourcedId",
-                             f"задание «{item_id}» не найдено в lineItems.csv")
+                problems.add(
+                    result.file,
+                    result.where(),
+                    "lineItemSourcedId",
+                    f"задание «{item_id}» не найдено в lineItems.csv",
+                )
             continue
         if student_id not in roster.students:
-            problems.add(result.file, result.where(), "studentSourcedId",
-                         f"обучающийся «{student_id}» не найден среди обучающихся (users, roles)")
+            problems.add(
+                result.file,
+                result.where(),
+                "studentSourcedId",
+                f"обучающийся «{student_id}» не найден среди обучающихся (users, roles)",
+            )
             continue
         score, text = result.get("score"), result.get("textScore")
         status = fold(result.get("scoreStatus"))
@@ -206,8 +281,11 @@ def build_gradebook(pkg: Package, roster: Roster, problems: ProblemCollector,
             mark = _score_mark(score) if five_point[item_id] else None
             if mark is None:
                 unmapped[item_id] += 1
-                reasons[item_id] = f"«{score}»" + ("" if five_point[item_id] else
-                                                    f" по шкале до {item_ids[item_id].get('resultValueMax')}")
+                reasons[item_id] = f"«{score}»" + (
+                    ""
+                    if five_point[item_id]
+                    else f" по шкале до {item_ids[item_id].get('resultValueMax')}"
+                )
             else:
                 marks.append(mark)
         if text:
@@ -221,13 +299,25 @@ def build_gradebook(pkg: Package, roster: Roster, problems: ProblemCollector,
                 if not score:
                     marks.extend(cell.marks)
         for n, value in enumerate(marks, start=1):
-            book.marks.append(Mark(result.id if n == 1 else f"{result.id}#{n}", item_id, student_id,
-                                   value, lesson.work_type, parse_moment(result.get("dateLastModified"))))
+            book.marks.append(
+                Mark(
+                    result.id if n == 1 else f"{result.id}#{n}",
+                    item_id,
+                    student_id,
+                    value,
+                    lesson.work_type,
+                    parse_moment(result.get("dateLastModified")),
+                )
+            )
         if code is not None:
             seen_attendance[(item_id, student_id)] = Attendance(item_id, student_id, code)
     book.attendance = list(seen_attendance.values())
     for item_id, count in sorted(unmapped.items()):
-        warnings.add(pkg.names.get("results", "results.csv"), "", "score",
-                     f"задание «{item_id}»: не переводятся в пятибалльную шкалу результатов: "
-                     f"{count} (например, {reasons[item_id]}) — не импортированы")
+        warnings.add(
+            pkg.names.get("results", "results.csv"),
+            "",
+            "score",
+            f"задание «{item_id}»: не переводятся в пятибалльную шкалу результатов: "
+            f"{count} (например, {reasons[item_id]}) — не импортированы",
+        )
     return book

@@ -39,10 +39,16 @@ DIRECTOR_ROLES = {"principal"}
 ADMIN_ROLES = {"administrator", "siteadministrator", "districtadministrator", "systemadministrator"}
 GUARDIAN_ROLES = {"parent": "родитель", "guardian": "опекун", "relative": "родственник"}
 _CLASS_PREFIX = re.compile(r"^\s*(\d{1,2})\s*[-–]?\s*[\"«]?([А-ЯЁа-яё])(?![а-яё])")
-_GRADE_SUFFIX = re.compile(r"[,\s(]*(\d{1,2}(\s*-?[йх])?\s*(класс\w*|кл\.?)?|(класс\w*|кл\.?)\s*\d{1,2})\)?\s*$",
-                           re.IGNORECASE)
-_ENGLISH_KINDS = (("quarter", PeriodKind.QUARTER), ("semester", PeriodKind.HALF),
-                  ("half", PeriodKind.HALF), ("trimester", PeriodKind.TRIMESTER))
+_GRADE_SUFFIX = re.compile(
+    r"[,\s(]*(\d{1,2}(\s*-?[йх])?\s*(класс\w*|кл\.?)?|(класс\w*|кл\.?)\s*\d{1,2})\)?\s*$",
+    re.IGNORECASE,
+)
+_ENGLISH_KINDS = (
+    ("quarter", PeriodKind.QUARTER),
+    ("semester", PeriodKind.HALF),
+    ("half", PeriodKind.HALF),
+    ("trimester", PeriodKind.TRIMESTER),
+)
 _KIND_BY_COUNT = {4: PeriodKind.QUARTER, 3: PeriodKind.TRIMESTER, 2: PeriodKind.HALF}
 
 
@@ -71,7 +77,9 @@ class Roster:
     streams: dict[str, Stream] = field(default_factory=dict)
 
 
-def _date(row: Row, column: str, problems: ProblemCollector, required: bool = True) -> dt.date | None:
+def _date(
+    row: Row, column: str, problems: ProblemCollector, required: bool = True
+) -> dt.date | None:
     text = row.get(column)
     if not text and not required:
         return None
@@ -87,20 +95,36 @@ def _school(pkg: Package, problems: ProblemCollector, warnings: WarningCollector
     schools = [o for o in orgs if fold(o.get("type")) == "school"]
     if not schools and len(orgs) == 1:
         schools = orgs
-        warnings.add(orgs[0].file, orgs[0].where(), "type",
-                     f"тип организации «{orgs[0].get('type')}» — принята за школу")
+        warnings.add(
+            orgs[0].file,
+            orgs[0].where(),
+            "type",
+            f"тип организации «{orgs[0].get('type')}» — принята за школу",
+        )
     if len(schools) > 1:
         used = {c.get("schoolSourcedId") for c in pkg.rows("classes")} & {s.id for s in schools}
         schools = [s for s in schools if s.id in used] if len(used) == 1 else schools
     if len(schools) != 1:
-        problems.add(pkg.names["orgs"], "", "type",
-                     "в выгрузке нет школы (type=school)" if not schools else
-                     f"в выгрузке {len(schools)} школ; импортируйте их по одной")
+        problems.add(
+            pkg.names["orgs"],
+            "",
+            "type",
+            "в выгрузке нет школы (type=school)"
+            if not schools
+            else f"в выгрузке {len(schools)} школ; импортируйте их по одной",
+        )
         return None
     org = schools[0]
     name = org.get("name")
-    return School(id=org.id, full_name=name, short_name=name, address="", place="",
-                  director_id="", inn=org.get("identifier") if org.get("identifier").isdigit() else "")
+    return School(
+        id=org.id,
+        full_name=name,
+        short_name=name,
+        address="",
+        place="",
+        director_id="",
+        inn=org.get("identifier") if org.get("identifier").isdigit() else "",
+    )
 
 
 def _period_kind(rows: list[Row], warnings: WarningCollector) -> list[tuple[Row, PeriodRef]]:
@@ -112,14 +136,22 @@ def _period_kind(rows: list[Row], warnings: WarningCollector) -> list[tuple[Row,
     if kind is None:
         kind = PeriodKind.QUARTER
         if rows:
-            warnings.add(rows[0].file, "", "type",
-                         f"вид учебных периодов не определён ({len(rows)} шт.) — приняты четверти")
+            warnings.add(
+                rows[0].file,
+                "",
+                "type",
+                f"вид учебных периодов не определён ({len(rows)} шт.) — приняты четверти",
+            )
     out = []
     for n, row in enumerate(rows, start=1):
         limit = {PeriodKind.QUARTER: 4, PeriodKind.TRIMESTER: 3, PeriodKind.HALF: 2}[kind]
         if n > limit:
-            warnings.add(row.file, row.where(), "title",
-                         f"период «{row.get('title')}» лишний для вида «{kind}» — не используется")
+            warnings.add(
+                row.file,
+                row.where(),
+                "title",
+                f"период «{row.get('title')}» лишний для вида «{kind}» — не используется",
+            )
             continue
         out.append((row, PeriodRef(kind, n)))
     return out
@@ -138,24 +170,39 @@ def _year(pkg: Package, problems: ProblemCollector, warnings: WarningCollector):
     years = [d for d in dated if fold(d[0].get("type")) == "schoolyear"]
     if len(years) > 1:
         years.sort(key=lambda d: d[1])
-        warnings.add(years[-1][0].file, years[-1][0].where(), "type",
-                     f"в выгрузке {len(years)} учебных года — импортируется последний")
+        warnings.add(
+            years[-1][0].file,
+            years[-1][0].where(),
+            "type",
+            f"в выгрузке {len(years)} учебных года — импортируется последний",
+        )
         years = years[-1:]
     graded = [d for d in dated if fold(d[0].get("type")) == "gradingperiod"]
     terms = [d for d in dated if fold(d[0].get("type")) in ("term", "semester")]
     if years:
         _, y_start, y_end = years[0]
-        inside = lambda d: y_start - dt.timedelta(days=7) <= d[1] and d[2] <= y_end + dt.timedelta(days=7)  # noqa: E731
+
+        def inside(d):
+            return y_start - dt.timedelta(days=7) <= d[1] and d[2] <= y_end + dt.timedelta(days=7)
+
         graded, terms = [d for d in graded if inside(d)], [d for d in terms if inside(d)]
     chosen = sorted(graded or terms, key=lambda d: d[1])
     if not years:
         if not chosen:
-            problems.add(pkg.names["academicsessions"], "", "type",
-                         "нет ни учебного года (schoolYear), ни учебных периодов")
+            problems.add(
+                pkg.names["academicsessions"],
+                "",
+                "type",
+                "нет ни учебного года (schoolYear), ни учебных периодов",
+            )
             return None
         y_start, y_end = chosen[0][1], chosen[-1][2]
-        warnings.add(pkg.names["academicsessions"], "", "type",
-                     "учебный год (schoolYear) не указан — границы взяты по учебным периодам")
+        warnings.add(
+            pkg.names["academicsessions"],
+            "",
+            "type",
+            "учебный год (schoolYear) не указан — границы взяты по учебным периодам",
+        )
         year_ids: set[str] = set()
     else:
         year_ids = {years[0][0].id}
@@ -167,8 +214,12 @@ def _year(pkg: Package, problems: ProblemCollector, warnings: WarningCollector):
         periods.append(Period(ref.id, ref.name, ref.kind, start, end))
         period_of[row.id] = ref.id
     if not periods:
-        warnings.add(pkg.names["academicsessions"], "", "type",
-                     "учебные периоды (gradingPeriod/term) не найдены — отметки за периоды не читаются")
+        warnings.add(
+            pkg.names["academicsessions"],
+            "",
+            "type",
+            "учебные периоды (gradingPeriod/term) не найдены — отметки за периоды не читаются",
+        )
     year = AcademicYear(f"{start_year}/{start_year + 1}", y_start, y_end, tuple(periods))
     return year, period_of, year_ids
 
@@ -201,8 +252,9 @@ def _class_of_title(title: str) -> tuple[int, str] | None:
         return None
 
 
-def build_roster(pkg: Package, problems: ProblemCollector,
-                 warnings: WarningCollector) -> Roster | None:
+def build_roster(
+    pkg: Package, problems: ProblemCollector, warnings: WarningCollector
+) -> Roster | None:
     """School, year, periods, people, classes and streams of the package; None on errors."""
     school = _school(pkg, problems, warnings)
     year_info = _year(pkg, problems, warnings)
@@ -219,63 +271,119 @@ def build_roster(pkg: Package, problems: ProblemCollector,
         if r & STUDENT_ROLES:
             continue  # students need their class first
         if r & (TEACHER_ROLES | DIRECTOR_ROLES | ADMIN_ROLES):
-            position = ("директор" if r & DIRECTOR_ROLES else
-                        "учитель" if r & TEACHER_ROLES else "администратор")
+            position = (
+                "директор"
+                if r & DIRECTOR_ROLES
+                else "учитель"
+                if r & TEACHER_ROLES
+                else "администратор"
+            )
             roster.staff[user.id] = StaffMember(last, first, middle, id=user.id, position=position)
             if r & DIRECTOR_ROLES:
                 roster.school = _with_director(roster.school, user.id)
         elif guardian_role := next((GUARDIAN_ROLES[x] for x in r if x in GUARDIAN_ROLES), None):
-            roster.guardians[user.id] = Guardian(last, first, middle, id=user.id, relation=guardian_role,
-                                                 phone=user.get("phone") or user.get("sms"),
-                                                 email=user.get("email"))
+            roster.guardians[user.id] = Guardian(
+                last,
+                first,
+                middle,
+                id=user.id,
+                relation=guardian_role,
+                phone=user.get("phone") or user.get("sms"),
+                email=user.get("email"),
+            )
         else:
-            warnings.add(user.file, user.where(), "role",
-                         f"пользователь «{user.id}» без известной роли не импортирован")
+            warnings.add(
+                user.file,
+                user.where(),
+                "role",
+                f"пользователь «{user.id}» без известной роли не импортирован",
+            )
     courses = {c.id: c for c in pkg.rows("courses")}
     enrollments_of: dict[str, list[Row]] = defaultdict(list)
     for row in pkg.rows("enrollments"):
         enrollments_of[row.get("classSourcedId")].append(row)
         if row.get("userSourcedId") not in users:
-            problems.add(row.file, row.where(), "userSourcedId",
-                         f"пользователь «{row.get('userSourcedId')}» не найден в users.csv")
+            problems.add(
+                row.file,
+                row.where(),
+                "userSourcedId",
+                f"пользователь «{row.get('userSourcedId')}» не найден в users.csv",
+            )
     homerooms: dict[str, tuple[Row, str]] = {}
     scheduled: list[Row] = []
     for row in pkg.rows("classes"):
         if fold(row.get("classType")) == "homeroom":
-            grade_letter = _class_of_title(row.get("title")) or _class_of_title(row.get("classCode"))
+            grade_letter = _class_of_title(row.get("title")) or _class_of_title(
+                row.get("classCode")
+            )
             if grade_letter is None:
-                problems.add(row.file, row.where(), "title",
-                             f"класс «{row.get('title')}»: не удаётся определить параллель и литеру")
+                problems.add(
+                    row.file,
+                    row.where(),
+                    "title",
+                    f"класс «{row.get('title')}»: не удаётся определить параллель и литеру",
+                )
                 continue
             class_id = f"{grade_letter[0]}{grade_letter[1]}"
             homerooms[row.id] = (row, class_id)
             teacher = _primary(enrollments_of[row.id], TEACHER_ROLES, roster.staff)
-            roster.classes[class_id] = SchoolClass(class_id, grade_letter[0], grade_letter[1], teacher)
+            roster.classes[class_id] = SchoolClass(
+                class_id, grade_letter[0], grade_letter[1], teacher
+            )
         else:
             scheduled.append(row)
     for class_key in enrollments_of:
         if class_key not in {r.id for r in pkg.rows("classes")}:
             row = enrollments_of[class_key][0]
-            problems.add(row.file, row.where(), "classSourcedId",
-                         f"класс «{class_key}» не найден в classes.csv")
+            problems.add(
+                row.file,
+                row.where(),
+                "classSourcedId",
+                f"класс «{class_key}» не найден в classes.csv",
+            )
     if problems:
         return None
-    _students(pkg, roster, users, roles, demographics, homerooms, enrollments_of, scheduled,
-              problems, warnings)
+    _students(
+        pkg,
+        roster,
+        users,
+        roles,
+        demographics,
+        homerooms,
+        enrollments_of,
+        scheduled,
+        problems,
+        warnings,
+    )
     _streams(roster, scheduled, courses, homerooms, enrollments_of, problems, warnings)
     for student_id, student in list(roster.students.items()):
-        agents = [a.strip() for a in users[student_id].get("agentSourcedIds").split(",") if a.strip()]
+        agents = [
+            a.strip() for a in users[student_id].get("agentSourcedIds").split(",") if a.strip()
+        ]
         linked = [a for a in agents if a in roster.guardians]
-        linked += [g for g, row in ((g, users[g]) for g in roster.guardians)
-                   if student_id in row.get("agentSourcedIds").split(",") and g not in linked]
+        linked += [
+            g
+            for g, row in ((g, users[g]) for g in roster.guardians)
+            if student_id in row.get("agentSourcedIds").split(",") and g not in linked
+        ]
         if linked:
             roster.students[student_id] = _replace(student, guardian_ids=tuple(linked))
     return None if problems else roster
 
 
 def _with_director(school: School, director_id: str) -> School:
-    return School(school.id, school.full_name, school.short_name, school.address, school.place,
-                  director_id, school.inn, school.ogrn, school.phone, school.email)
+    return School(
+        school.id,
+        school.full_name,
+        school.short_name,
+        school.address,
+        school.place,
+        director_id,
+        school.inn,
+        school.ogrn,
+        school.phone,
+        school.email,
+    )
 
 
 def _replace(student: Student, **changes) -> Student:
@@ -285,7 +393,9 @@ def _replace(student: Student, **changes) -> Student:
 
 
 def _primary(rows: list[Row], roles: set[str], known: dict[str, StaffMember]) -> str | None:
-    candidates = [r for r in rows if fold(r.get("role")) in roles and r.get("userSourcedId") in known]
+    candidates = [
+        r for r in rows if fold(r.get("role")) in roles and r.get("userSourcedId") in known
+    ]
     candidates.sort(key=lambda r: fold(r.get("primary")) != "true")
     return candidates[0].get("userSourcedId") if candidates else None
 
@@ -297,8 +407,18 @@ def _sort_date(text: str) -> dt.date:
         return dt.date.min
 
 
-def _students(pkg, roster, users, roles, demographics, homerooms, enrollments_of, scheduled,
-              problems, warnings) -> None:
+def _students(
+    pkg,
+    roster,
+    users,
+    roles,
+    demographics,
+    homerooms,
+    enrollments_of,
+    scheduled,
+    problems,
+    warnings,
+) -> None:
     home_of: dict[str, list[tuple[Row, str]]] = defaultdict(list)
     for class_key, (_, class_id) in homerooms.items():
         for row in enrollments_of[class_key]:
@@ -310,12 +430,19 @@ def _students(pkg, roster, users, roles, demographics, homerooms, enrollments_of
         entries = home_of.get(user_id, [])
         if not entries:
             guess = Counter(
-                _class_of_title(c.get("title")) for c in scheduled
-                for e in enrollments_of[c.id] if e.get("userSourcedId") == user_id)
+                _class_of_title(c.get("title"))
+                for c in scheduled
+                for e in enrollments_of[c.id]
+                if e.get("userSourcedId") == user_id
+            )
             guess.pop(None, None)
             if not guess:
-                warnings.add(user.file, user.where(), "sourcedId",
-                             f"обучающийся «{user_id}» не зачислен ни в один класс — не импортирован")
+                warnings.add(
+                    user.file,
+                    user.where(),
+                    "sourcedId",
+                    f"обучающийся «{user_id}» не зачислен ни в один класс — не импортирован",
+                )
                 continue
             grade, letter = guess.most_common(1)[0][0]
             class_id = f"{grade}{letter}"
@@ -336,8 +463,17 @@ def _students(pkg, roster, users, roles, demographics, homerooms, enrollments_of
         if demo is not None:
             sex = {"male": Sex.MALE, "female": Sex.FEMALE}.get(fold(demo.get("sex")), sex)
             birth = _date(demo, "birthDate", problems, required=False)
-        roster.students[user_id] = Student(last, first, middle, id=user_id, birth_date=birth, sex=sex,
-                                           class_id=class_id, enrolled_on=enrolled_on, left_on=left_on)
+        roster.students[user_id] = Student(
+            last,
+            first,
+            middle,
+            id=user_id,
+            birth_date=birth,
+            sex=sex,
+            class_id=class_id,
+            enrolled_on=enrolled_on,
+            left_on=left_on,
+        )
 
 
 def _streams(roster, scheduled, courses, homerooms, enrollments_of, problems, warnings) -> None:
@@ -351,21 +487,32 @@ def _streams(roster, scheduled, courses, homerooms, enrollments_of, problems, wa
         else:
             name = subject_name(_CLASS_PREFIX.sub("", row.get("title")))
         if row.get("courseSourcedId") and course is None and courses:
-            problems.add(row.file, row.where(), "courseSourcedId",
-                         f"курс «{row.get('courseSourcedId')}» не найден в courses.csv")
+            problems.add(
+                row.file,
+                row.where(),
+                "courseSourcedId",
+                f"курс «{row.get('courseSourcedId')}» не найден в courses.csv",
+            )
             continue
         subject_id = stable_id("subj", name)
         roster.subjects.setdefault(subject_id, Subject(subject_id, name))
-        members = {e.get("userSourcedId") for e in enrollments_of[row.id]
-                   if e.get("userSourcedId") in roster.students}
+        members = {
+            e.get("userSourcedId")
+            for e in enrollments_of[row.id]
+            if e.get("userSourcedId") in roster.students
+        }
         grade_letter = _class_of_title(row.get("title"))
         class_id = f"{grade_letter[0]}{grade_letter[1]}" if grade_letter else None
         if class_id not in roster.classes:
             votes = Counter(roster.students[m].class_id for m in members)
             class_id = votes.most_common(1)[0][0] if votes else None
         if class_id is None:
-            warnings.add(row.file, row.where(), "title",
-                         f"класс «{row.get('title')}»: не удаётся связать с классом школы — пропущен")
+            warnings.add(
+                row.file,
+                row.where(),
+                "title",
+                f"класс «{row.get('title')}»: не удаётся связать с классом школы — пропущен",
+            )
             continue
         by_key[(class_id, subject_id)].append((row, members))
     for (class_id, subject_id), rows in by_key.items():
@@ -381,7 +528,9 @@ def _streams(roster, scheduled, courses, homerooms, enrollments_of, problems, wa
                 rest = title.split(subject, 1)[1].strip(" ,.-()") if subject in title else ""
                 groups.append(Group(group_id, rest or f"{n} группа", tuple(sorted(members))))
             teacher = _primary(enrollments_of[row.id], TEACHER_ROLES, roster.staff)
-            roster.streams[row.id] = Stream(class_id, subject_id, group_id, teacher, row.get("title"))
+            roster.streams[row.id] = Stream(
+                class_id, subject_id, group_id, teacher, row.get("title")
+            )
         if grouped:
             roster.classes[class_id] = _replace_class(klass, tuple(groups))
 

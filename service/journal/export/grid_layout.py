@@ -1,4 +1,5 @@
-"""The tables a journal-grid export holds for one class-subject (shared by the XLSX and CSV writers)."""
+"""The tables a journal-grid export holds for one class-subject (shared by the XLSX and CSV
+writers)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,16 @@ from service.journal.model import (
 
 TITLE_MARKS = "Электронный журнал — выгрузка отметок и посещаемости"
 TITLE_TOPICS = "Электронный журнал — темы уроков и домашние задания"
-_KIND_SHORT = {PeriodKind.QUARTER: "четв.", PeriodKind.HALF: "полуг.", PeriodKind.TRIMESTER: "трим."}
-_KIND_LONG = {PeriodKind.QUARTER: "четверть", PeriodKind.HALF: "полугодие",
-              PeriodKind.TRIMESTER: "триместр"}
+_KIND_SHORT = {
+    PeriodKind.QUARTER: "четв.",
+    PeriodKind.HALF: "полуг.",
+    PeriodKind.TRIMESTER: "трим.",
+}
+_KIND_LONG = {
+    PeriodKind.QUARTER: "четверть",
+    PeriodKind.HALF: "полугодие",
+    PeriodKind.TRIMESTER: "триместр",
+}
 _SPECIAL_COLUMNS = ((YEAR, "Год"), (EXAM, "Экз."), (FINAL, "Итог. отм."))
 
 Cell = str | int | dt.date | None
@@ -60,8 +68,12 @@ def streams(snapshot: Snapshot, class_ids: Iterable[str] | None = None) -> list[
     for lesson in snapshot.lessons:
         if wanted is None or lesson.class_id in wanted:
             grouped[(lesson.class_id, lesson.subject_id, lesson.group_id)].append(lesson)
-    return [Stream(c, s, g, tuple(sorted(v, key=lambda x: (x.date, x.number, x.id))))
-            for (c, s, g), v in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))]
+    return [
+        Stream(c, s, g, tuple(sorted(v, key=lambda x: (x.date, x.number, x.id))))
+        for (c, s, g), v in sorted(
+            grouped.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+        )
+    ]
 
 
 def period_label(period: Period, number: int) -> str:
@@ -138,8 +150,13 @@ def tables(snapshot: Snapshot, stream: Stream) -> GridTables:
         header.append(("Группа", group_name))
     header += [
         ("Учитель", teacher.full_name if teacher else ""),
-        ("Период", "; ".join(f"{n} {_KIND_LONG[p.kind]} ({p.start:%d.%m.%Y}–{p.end:%d.%m.%Y})"
-                             for p, n in periods)),
+        (
+            "Период",
+            "; ".join(
+                f"{n} {_KIND_LONG[p.kind]} ({p.start:%d.%m.%Y}–{p.end:%d.%m.%Y})"
+                for p, n in periods
+            ),
+        ),
     ]
     if director:
         header.append(("Директор", director.full_name))
@@ -163,17 +180,41 @@ def tables(snapshot: Snapshot, stream: Stream) -> GridTables:
         row: list[Cell] = [number, _fio(student, snapshot.year.start)]
         for _, item in columns:
             if isinstance(item, Lesson):
-                marks = [m.value for m in snapshot.marks_of_lesson.get(item.id, ())
-                         if m.student_id == student.id]
-                code = next((str(a.code) for a in snapshot.attendance_of_lesson.get(item.id, ())
-                             if a.student_id == student.id), None)
+                marks = [
+                    m.value
+                    for m in snapshot.marks_of_lesson.get(item.id, ())
+                    if m.student_id == student.id
+                ]
+                code = next(
+                    (
+                        str(a.code)
+                        for a in snapshot.attendance_of_lesson.get(item.id, ())
+                        if a.student_id == student.id
+                    ),
+                    None,
+                )
                 row.append(_cell(marks, code))
             else:
                 row.append(period_values.get(item, {}).get(student.id))
         rows.append(tuple(row))
     topics = tuple(
-        (n, lesson.date, lesson.number, lesson.topic, lesson.homework,
-         WORK_TYPE_LABELS.get(lesson.work_type, "Другое"))
-        for n, lesson in enumerate(stream.lessons, start=1))
-    return GridTables(stream, subject.name, group_name, tuple(header), tuple(head), tuple(rows),
-                      ("№", "Дата", "№ урока", "Тема урока", "Домашнее задание", "Вид работы"), topics)
+        (
+            n,
+            lesson.date,
+            lesson.number,
+            lesson.topic,
+            lesson.homework,
+            WORK_TYPE_LABELS.get(lesson.work_type, "Другое"),
+        )
+        for n, lesson in enumerate(stream.lessons, start=1)
+    )
+    return GridTables(
+        stream,
+        subject.name,
+        group_name,
+        tuple(header),
+        tuple(head),
+        tuple(rows),
+        ("№", "Дата", "№ урока", "Тема урока", "Домашнее задание", "Вид работы"),
+        topics,
+    )

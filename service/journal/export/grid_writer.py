@@ -1,7 +1,7 @@
 """Write a snapshot as journal-grid files the way e-journals export them: XLSX and cp1251 CSV.
 
-One marks sheet/file and one topics sheet/file per class-subject (and group). Used by tests and demos
-to feed the grid adapter realistic input; the layout is ``docs/grid-format.md``.
+One marks sheet/file and one topics sheet/file per class-subject (and group). Used by tests and
+demos to feed the grid adapter realistic input; the layout is ``docs/grid-format.md``.
 """
 
 from __future__ import annotations
@@ -65,8 +65,9 @@ def _marks_rows(t: GridTables) -> list[list[Cell]]:
 def _topics_rows(t: GridTables) -> list[list[Cell]]:
     width = len(t.topics_head)
     rows: list[list[Cell]] = [[TITLE_TOPICS] + [None] * (width - 1)]
-    rows += [[f"{key}:", value] + [None] * (width - 2) for key, value in t.header
-             if key != "Директор"]
+    rows += [
+        [f"{key}:", value] + [None] * (width - 2) for key, value in t.header if key != "Директор"
+    ]
     rows.append([None] * width)
     rows.append(list(t.topics_head))
     rows += [[_topic_cell(c) for c in r] for r in t.topics_rows]
@@ -77,8 +78,13 @@ def _topic_cell(value: Cell) -> Cell:
     return f"{value:%d.%m.%Y}" if isinstance(value, dt.date) else value
 
 
-def write_csv_folder(snapshot: Snapshot, folder: Path, class_ids: Iterable[str] | None = None,
-                     encoding: str = "cp1251", delimiter: str = ";") -> list[Path]:
+def write_csv_folder(
+    snapshot: Snapshot,
+    folder: Path,
+    class_ids: Iterable[str] | None = None,
+    encoding: str = "cp1251",
+    delimiter: str = ";",
+) -> list[Path]:
     """Write ``<класс>-<предмет>.csv`` and ``…-темы.csv`` per class-subject; returns the paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -92,8 +98,13 @@ def write_csv_folder(snapshot: Snapshot, folder: Path, class_ids: Iterable[str] 
     return paths
 
 
-def write_csv_zip(snapshot: Snapshot, path: Path, class_ids: Iterable[str] | None = None,
-                  encoding: str = "cp1251", delimiter: str = ";") -> Path:
+def write_csv_zip(
+    snapshot: Snapshot,
+    path: Path,
+    class_ids: Iterable[str] | None = None,
+    encoding: str = "cp1251",
+    delimiter: str = ";",
+) -> Path:
     """The CSV files of :func:`write_csv_folder` in one zip archive (UTF-8 names)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for stream in streams(snapshot, class_ids):
@@ -116,7 +127,8 @@ def _sheet_title(base: str, used: set[str]) -> str:
 
 
 def write_xlsx(snapshot: Snapshot, path: Path, class_ids: Iterable[str] | None = None) -> Path:
-    """Write one workbook: a marks sheet and a topics sheet per class-subject, with merged headers."""
+    """Write one workbook: a marks sheet and a topics sheet per class-subject, with merged
+    headers."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -127,7 +139,9 @@ def write_xlsx(snapshot: Snapshot, path: Path, class_ids: Iterable[str] | None =
     bold = Font(bold=True)
     for stream in streams(snapshot, class_ids):
         t = tables(snapshot, stream)
-        short = f"{t.stream.class_id} {t.subject_name}" + (f" {t.group_name}" if t.group_name else "")
+        short = f"{t.stream.class_id} {t.subject_name}" + (
+            f" {t.group_name}" if t.group_name else ""
+        )
         for kind, rows in (("marks", _marks_rows(t)), ("topics", _topics_rows(t))):
             title = _sheet_title(short if kind == "marks" else f"Темы {short}", used)
             sheet = book.create_sheet(title)
@@ -143,15 +157,20 @@ def write_xlsx(snapshot: Snapshot, path: Path, class_ids: Iterable[str] | None =
             sheet.merge_cells(f"A1:{last}1")
             sheet["A1"].font = Font(bold=True, size=13)
             sheet["A1"].alignment = Alignment(horizontal="center")
-            for r in range(2, 2 + len(t.header) - (kind == "topics" and any(
-                    k == "Директор" for k, _ in t.header))):
+            for r in range(
+                2,
+                2
+                + len(t.header)
+                - (kind == "topics" and any(k == "Директор" for k, _ in t.header)),
+            ):
                 sheet.merge_cells(f"B{r}:{last}{r}")
                 sheet.cell(row=r, column=1).font = bold
             head_row = next(i for i, row in enumerate(rows, start=1) if row and row[0] == "№")
             for c in range(1, width + 1):
                 sheet.cell(row=head_row, column=c).font = bold
-                sheet.cell(row=head_row, column=c).alignment = Alignment(text_rotation=90 if (
-                    kind == "marks" and c > 2) else 0, horizontal="center")
+                sheet.cell(row=head_row, column=c).alignment = Alignment(
+                    text_rotation=90 if (kind == "marks" and c > 2) else 0, horizontal="center"
+                )
             sheet.column_dimensions["B"].width = 38
             sheet.freeze_panes = sheet.cell(row=head_row + 1, column=3)
     if not book.worksheets:
