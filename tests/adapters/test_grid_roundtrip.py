@@ -28,8 +28,7 @@ def _assert_same_journal(original, imported):
 
 
 def test_cp1251_semicolon_csv_folder_round_trips(school, tmp_path):
-    """GIVEN a school written as Excel-style cp1251 `;` CSV files WHEN read THEN the journal is
-    equal."""
+    """GIVEN Excel-style cp1251 `;` CSV files of a school WHEN read THEN the journal is equal."""
     paths = grid_writer.write_csv_folder(school, tmp_path / "export")
     assert any(p.name == "5А-математика.csv" for p in paths)
     raw = (tmp_path / "export" / "5А-математика.csv").read_bytes()

@@ -119,8 +119,7 @@ def test_not_a_zip_and_empty_zip(tmp_path):
 
 
 def test_legacy_cp866_names_are_decoded(tmp_path):
-    """Windows «Send to → Compressed folder» stores Russian names in cp866 without the UTF-8
-    flag."""
+    """Windows «Send to → Compressed folder» stores Russian names in cp866, no UTF-8 flag."""
     legacy = "5А-математика.csv".encode("cp866")
     placeholder = b"x" * len(legacy)
     path = _zip(tmp_path / "old.zip", [(placeholder.decode(), GOOD)])

@@ -31,8 +31,7 @@ class CsvText:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes; returns (text, encoding). Raises :class:`NotCsv` for binary or empty
-    input."""
+    """Decode CSV bytes to (text, encoding); :class:`NotCsv` for binary or empty input."""
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise NotCsv("файл пуст")
     if data.startswith(ZIP_MAGIC):

@@ -178,8 +178,7 @@ def build_snapshot(
     problems: ProblemCollector,
     warnings: WarningCollector,
 ) -> Snapshot | None:
-    """The snapshot described by all sheets of one import; None (problems added) when
-    inconsistent."""
+    """The snapshot of all sheets of one import; None (problems added) when inconsistent."""
     headers = [s.header for s in marks_sheets] + [s.header for s in topic_sheets]
     if not marks_sheets:
         problems.add(

@@ -244,8 +244,7 @@ def period_column_key(label: str, single_period: PeriodRef | None) -> str | None
 
 
 def default_period_dates(ref: PeriodRef, start_year: int) -> tuple[dt.date, dt.date]:
-    """Usual bounds of a period when the export does not give them (documented in
-    grid-format.md)."""
+    """Usual bounds of a period when the export does not give them (see grid-format.md)."""
     y0, y1 = start_year, start_year + 1
     feb_end = dt.date(y1, 3, 1) - dt.timedelta(days=1)
     table = {
@@ -324,8 +323,7 @@ def check_in_year(day: dt.date, start_year: int, label: str) -> None:
 
 # --- people ----------------------------------------------------------------------------------
 def split_fio(text: str) -> tuple[str, str, str]:
-    """«Фамилия Имя Отчество» → parts; «Алиев Рашад Эльдар оглы» keeps «Эльдар оглы» as
-    patronymic."""
+    """«Фамилия Имя Отчество» → parts; in «Алиев Рашад Эльдар оглы» «Эльдар оглы» is one."""
     words = clean(text).replace(",", " ").split()
     if len(words) < 2:
         raise CellError(f"ФИО «{clean(text)}» должно содержать хотя бы фамилию и имя")

@@ -29,8 +29,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc (Office 97–2003)
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """One file of an import: its name as the user knows it (relative, no server paths) and
-    bytes."""
+    """One file of an import: its name as the user knows it (no server paths) and bytes."""
 
     name: str
     data: bytes
@@ -63,8 +62,7 @@ def _skipped(name: str) -> bool:
 
 
 def _entry_name(info: zipfile.ZipInfo) -> str:
-    """The entry's name; legacy Windows archives store Russian names in cp866 without the UTF-8
-    flag."""
+    """The entry's name; old Windows zips store Russian names in cp866 without the UTF-8 flag."""
     if info.flag_bits & 0x800:
         return info.filename
     try:
@@ -86,8 +84,7 @@ def _unsafe_name(name: str) -> str | None:
 def check_zip(
     data: bytes, name: str, problems: ProblemCollector, limits: Limits, what: str = "архив"
 ) -> zipfile.ZipFile | None:
-    """Open ``data`` as a zip after checking its directory; None (with problems added) if
-    refused."""
+    """Open ``data`` as a zip after checking its directory; None (problems added) if refused."""
     if not data:
         problems.add(name, "", "", "файл пуст")
         return None

@@ -88,8 +88,7 @@ def _key(column: str) -> str:
 
 
 def parse_date(text: str) -> dt.date:
-    """ISO (``2023-05-01``, ``2023-05-01T00:00:00Z``), US ``1/05/2023`` or Russian
-    ``05.01.2023``."""
+    """A date: ISO (``2023-05-01``, with a time or not), US ``1/05/2023`` or ``05.01.2023``."""
     text = text.strip()
     if not text:
         raise BadDate("дата не указана")

@@ -1,5 +1,4 @@
-"""The tables a journal-grid export holds for one class-subject (shared by the XLSX and CSV
-writers)."""
+"""The tables of a journal-grid export for one class-subject (for the XLSX and CSV writers)."""
 
 from __future__ import annotations
 

@@ -127,8 +127,7 @@ def _sheet_title(base: str, used: set[str]) -> str:
 
 
 def write_xlsx(snapshot: Snapshot, path: Path, class_ids: Iterable[str] | None = None) -> Path:
-    """Write one workbook: a marks sheet and a topics sheet per class-subject, with merged
-    headers."""
+    """Write one workbook: a marks and a topics sheet per class-subject, with merged headers."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
