@@ -220,6 +220,18 @@ def _year(pkg: Package, problems: ProblemCollector, warnings: WarningCollector):
             "type",
             "учебные периоды (gradingPeriod/term) не найдены — отметки за периоды не читаются",
         )
+    if len({p.kind for p in periods}) > 1:
+        problems.add(
+            pkg.names["academicsessions"],
+            "",
+            "title",
+            "в выгрузке смешаны виды учебных периодов (четверти, полугодия, триместры); "
+            "импортируйте классы с разными периодами отдельно",
+        )
+        return None
+    # a period a few days outside the schoolYear session widens the year rather than failing
+    y_start = min([y_start, *(p.start for p in periods)])
+    y_end = max([y_end, *(p.end for p in periods)])
     year = AcademicYear(f"{start_year}/{start_year + 1}", y_start, y_end, tuple(periods))
     return year, period_of, year_ids
 
@@ -364,7 +376,8 @@ def build_roster(
         linked += [
             g
             for g, row in ((g, users[g]) for g in roster.guardians)
-            if student_id in row.get("agentSourcedIds").split(",") and g not in linked
+            if student_id in {a.strip() for a in row.get("agentSourcedIds").split(",")}
+            and g not in linked
         ]
         if linked:
             roster.students[student_id] = _replace(student, guardian_ids=tuple(linked))
