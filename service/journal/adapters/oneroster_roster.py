@@ -368,17 +368,17 @@ def build_roster(
         warnings,
     )
     _streams(roster, scheduled, courses, homerooms, enrollments_of, problems, warnings)
+
+    def agents(user_id: str) -> list[str]:
+        return [a.strip() for a in users[user_id].get("agentSourcedIds").split(",") if a.strip()]
+
+    children: dict[str, list[str]] = defaultdict(list)  # guardians that list the student
+    for guardian_id in roster.guardians:
+        for child in agents(guardian_id):
+            children[child].append(guardian_id)
     for student_id, student in list(roster.students.items()):
-        agents = [
-            a.strip() for a in users[student_id].get("agentSourcedIds").split(",") if a.strip()
-        ]
-        linked = [a for a in agents if a in roster.guardians]
-        linked += [
-            g
-            for g, row in ((g, users[g]) for g in roster.guardians)
-            if student_id in {a.strip() for a in row.get("agentSourcedIds").split(",")}
-            and g not in linked
-        ]
+        linked = [a for a in agents(student_id) if a in roster.guardians]
+        linked += [g for g in children.get(student_id, []) if g not in linked]
         if linked:
             roster.students[student_id] = _replace(student, guardian_ids=tuple(linked))
     return None if problems else roster

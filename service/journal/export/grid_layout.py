@@ -126,11 +126,19 @@ def tables(snapshot: Snapshot, stream: Stream) -> GridTables:
     group_name = next((g.name for g in klass.groups if g.id == stream.group_id), "")
     lesson_ids = {lesson.id for lesson in stream.lessons}
     students = _students(snapshot, stream, lesson_ids)
-    student_ids = {s.id for s in students}
+    # period marks belong to the class the student is in now (a transferred student's old class
+    # sheet shows their lesson marks only)
+    student_ids = {s.id for s in students if s.class_id == stream.class_id}
     period_values: dict[str, dict[str, str]] = defaultdict(dict)
-    for mark in snapshot.period_marks:
-        if mark.subject_id == stream.subject_id and mark.student_id in student_ids:
-            period_values[mark.period_id][mark.student_id] = mark.value
+    index = snapshot.period_mark_index
+    for period_id in (
+        *(p.id for p in snapshot.year.periods),
+        *(pid for pid, _ in _SPECIAL_COLUMNS),
+    ):
+        for student_id in student_ids:
+            value = index.get((student_id, stream.subject_id, period_id))
+            if value is not None:
+                period_values[period_id][student_id] = value
     periods = [(p, n) for p, n in numbered_periods(snapshot) if p.id in period_values]
     if not periods:
         kinds = {p.kind for p in snapshot.year.periods}
@@ -174,24 +182,20 @@ def tables(snapshot: Snapshot, stream: Stream) -> GridTables:
     head: list[Cell] = ["№", "ФИО обучающегося"]
     for _, item in columns:
         head.append(item.date if isinstance(item, Lesson) else labels[item])
+    cell_marks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    cell_code: dict[tuple[str, str], str] = {}
+    for lesson in stream.lessons:
+        for m in snapshot.marks_of_lesson.get(lesson.id, ()):
+            cell_marks[(lesson.id, m.student_id)].append(m.value)
+        for a in snapshot.attendance_of_lesson.get(lesson.id, ()):
+            cell_code[(lesson.id, a.student_id)] = str(a.code)
     rows = []
     for number, student in enumerate(students, start=1):
         row: list[Cell] = [number, _fio(student, snapshot.year.start)]
         for _, item in columns:
             if isinstance(item, Lesson):
-                marks = [
-                    m.value
-                    for m in snapshot.marks_of_lesson.get(item.id, ())
-                    if m.student_id == student.id
-                ]
-                code = next(
-                    (
-                        str(a.code)
-                        for a in snapshot.attendance_of_lesson.get(item.id, ())
-                        if a.student_id == student.id
-                    ),
-                    None,
-                )
+                marks = cell_marks.get((item.id, student.id), [])
+                code = cell_code.get((item.id, student.id))
                 row.append(_cell(marks, code))
             else:
                 row.append(period_values.get(item, {}).get(student.id))

@@ -509,21 +509,16 @@ def _gradebook(snapshot, streams, section_id, student_ids, year_id) -> dict[str,
             if group
             else {s.id for s in snapshot.students_of_class.get(key[0], ())}
         )
+    keys_of: dict[tuple[str, str], list[tuple[str, str, str | None]]] = defaultdict(list)
+    for key in streams:
+        keys_of[(key[0], key[1])].append(key)
     made: set[str] = set()
     for mark in snapshot.period_marks:
         if mark.student_id not in student_ids:
             continue
         student = snapshot.student_by_id[mark.student_id]
-        key = next(
-            (
-                k
-                for k in streams
-                if k[0] == student.class_id
-                and k[1] == mark.subject_id
-                and mark.student_id in members[k]
-            ),
-            None,
-        )
+        candidates = keys_of.get((student.class_id, mark.subject_id), [])
+        key = next((k for k in candidates if mark.student_id in members[k]), None)
         if key is None:
             continue
         item_id = f"pm-{section_id(key)}-{mark.period_id}"
