@@ -90,3 +90,19 @@ def test_ids_are_stable_across_imports(school, tmp_path):
     assert [s.id for s in first.students] == [s.id for s in second.students]
     assert {m.id for m in first.marks} == {m.id for m in second.marks}
     assert first == second
+
+
+def test_one_file_per_period_round_trips(school, tmp_path):
+    """GIVEN quarterly printouts (a file per class-subject and quarter, «Итог» = the quarter's mark)."""
+    paths = grid_writer.write_csv_folder(school, tmp_path / "q", per_period=True)
+    names = {p.name for p in paths}
+    assert {"5А-математика-1_четв.csv", "5А-математика-4_четв-темы.csv"} <= names
+    text = (tmp_path / "q" / "5А-математика-2_четв.csv").read_bytes().decode("cp1251")
+    assert "Период:;2 четверть (05.11.2024–28.12.2024)" in text
+    assert ";Итог\r\n" in text
+    _assert_same_journal(school, grid.read(tmp_path / "q"))
+
+
+def test_xlsx_per_period_round_trips(school, tmp_path):
+    path = grid_writer.write_xlsx(school, tmp_path / "q.xlsx", per_period=True)
+    _assert_same_journal(school, grid.read(path))

@@ -31,7 +31,7 @@ _KIND_LONG = {
     PeriodKind.HALF: "полугодие",
     PeriodKind.TRIMESTER: "триместр",
 }
-_SPECIAL_COLUMNS = ((YEAR, "Год"), (EXAM, "Экз."), (FINAL, "Итог. отм."))
+_SPECIAL_COLUMNS = ((YEAR, "Год"), (EXAM, "Экз."), (FINAL, "Итоговая"))
 
 Cell = str | int | dt.date | None
 
@@ -58,6 +58,7 @@ class GridTables:
     marks_rows: tuple[tuple[Cell, ...], ...]
     topics_head: tuple[str, ...]
     topics_rows: tuple[tuple[Cell, ...], ...]
+    period_label: str = ""  # set when the tables cover one period only
 
 
 def streams(snapshot: Snapshot, class_ids: Iterable[str] | None = None) -> list[Stream]:
@@ -72,6 +73,21 @@ def streams(snapshot: Snapshot, class_ids: Iterable[str] | None = None) -> list[
         for (c, s, g), v in sorted(
             grouped.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
         )
+    ]
+
+
+def period_streams(snapshot: Snapshot, stream: Stream) -> list[tuple[tuple[Period, int], Stream]]:
+    """Split a stream by period (a lesson between periods goes to the period before it)."""
+    numbered = numbered_periods(snapshot)
+    if not numbered:
+        return []
+    parts: dict[str, list[Lesson]] = defaultdict(list)
+    for lesson in stream.lessons:
+        before = [p for p, _ in numbered if p.start <= lesson.date]
+        parts[(before[-1] if before else numbered[0][0]).id].append(lesson)
+    return [
+        (pn, Stream(stream.class_id, stream.subject_id, stream.group_id, tuple(parts[pn[0].id])))
+        for pn in numbered
     ]
 
 
@@ -119,8 +135,18 @@ def _students(snapshot: Snapshot, stream: Stream, lesson_ids: set[str]) -> list[
     return sorted(people, key=lambda s: (s.last_name, s.first_name, s.middle_name, s.id))
 
 
-def tables(snapshot: Snapshot, stream: Stream) -> GridTables:
-    """Build the header block and both tables of one stream."""
+def tables(
+    snapshot: Snapshot,
+    stream: Stream,
+    only: tuple[Period, int] | None = None,
+    last: bool = True,
+    teacher_id: str | None = None,
+) -> GridTables:
+    """Build the header block and both tables of one stream (of one period if ``only``).
+
+    A one-period table has that period's mark in an «Итог» column; the last period's table also
+    carries the year, exam and final marks.
+    """
     subject = snapshot.subject_by_id[stream.subject_id]
     klass = snapshot.class_by_id[stream.class_id]
     group_name = next((g.name for g in klass.groups if g.id == stream.group_id), "")
@@ -139,13 +165,17 @@ def tables(snapshot: Snapshot, stream: Stream) -> GridTables:
             value = index.get((student_id, stream.subject_id, period_id))
             if value is not None:
                 period_values[period_id][student_id] = value
+    if only is not None:
+        keep = {only[0].id} | ({pid for pid, _ in _SPECIAL_COLUMNS} if last else set())
+        period_values = defaultdict(dict, {k: v for k, v in period_values.items() if k in keep})
     periods = [(p, n) for p, n in numbered_periods(snapshot) if p.id in period_values]
-    if not periods:
+    if only is not None:
+        periods = [only]
+    elif not periods:
         kinds = {p.kind for p in snapshot.year.periods}
         first_kind = min(kinds, key=lambda k: list(PeriodKind).index(k)) if kinds else None
         periods = [(p, n) for p, n in numbered_periods(snapshot) if p.kind == first_kind]
-    teacher_id = stream.lessons[0].teacher_id
-    teacher = snapshot.staff_by_id.get(teacher_id)
+    teacher = snapshot.staff_by_id.get(teacher_id or stream.lessons[0].teacher_id)
     director = snapshot.director
     header: list[tuple[str, str]] = [
         ("Школа", snapshot.school.full_name),
@@ -179,6 +209,8 @@ def tables(snapshot: Snapshot, stream: Stream) -> GridTables:
     columns += [("period", p.id) for p, _ in pending]
     columns += [("period", pid) for pid, _ in _SPECIAL_COLUMNS if pid in period_values]
     labels = {p.id: period_label(p, n) for p, n in periods} | dict(_SPECIAL_COLUMNS)
+    if only is not None:
+        labels[only[0].id] = "Итог"
     head: list[Cell] = ["№", "ФИО обучающегося"]
     for _, item in columns:
         head.append(item.date if isinstance(item, Lesson) else labels[item])
@@ -220,4 +252,5 @@ def tables(snapshot: Snapshot, stream: Stream) -> GridTables:
         tuple(rows),
         ("№", "Дата", "№ урока", "Тема урока", "Домашнее задание", "Вид работы"),
         topics,
+        period_label(*only) if only is not None else "",
     )
