@@ -14,7 +14,8 @@ from pathlib import Path
 
 from service.journal.adapters.csvsniff import NotCsv, read_csv
 from service.journal.adapters.gridbuild import build_snapshot
-from service.journal.adapters.gridsheet import MarksSheet, TopicsSheet, Where, read_table
+from service.journal.adapters.gridheader import Where
+from service.journal.adapters.gridsheet import MarksSheet, TopicsSheet, read_table
 from service.journal.adapters.inputfiles import OLE_MAGIC, InputFile, Limits, check_zip, gather
 from service.journal.adapters.report import AdapterResult, WarningCollector
 from service.journal.errors import ProblemCollector

@@ -18,7 +18,8 @@ from service.journal.adapters.gridcells import (
     stable_id,
     unknown_director,
 )
-from service.journal.adapters.gridsheet import GridRow, Header, MarksSheet, TopicsSheet
+from service.journal.adapters.gridheader import Header
+from service.journal.adapters.gridsheet import GridRow, MarksSheet, TopicsSheet
 from service.journal.adapters.report import WarningCollector
 from service.journal.errors import ProblemCollector
 from service.journal.model import (

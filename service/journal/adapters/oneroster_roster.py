@@ -15,7 +15,7 @@ from service.journal.adapters.gridcells import (
     parse_period_ref,
     stable_id,
 )
-from service.journal.adapters.gridsheet import parse_class_name
+from service.journal.adapters.gridheader import parse_class_name
 from service.journal.adapters.oneroster_csv import BadDate, Package, Row, parse_date
 from service.journal.adapters.report import WarningCollector
 from service.journal.errors import ProblemCollector
