@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from service.journal.adapters.gridcells import (
     CellError,
@@ -118,7 +118,6 @@ class _Context:
     problems: ProblemCollector
     warnings: WarningCollector
     strict: bool  # an unrecognised table is an error (CSV) rather than a skipped sheet (XLSX)
-    errors_before: int = field(default=0)
 
     def problem(self, row: int, column: str, message: str) -> None:
         self.problems.add(
