@@ -92,7 +92,7 @@ def prepare(signer: Signer, options: SigningOptions) -> PreparedSigner:
     )
 
 
-def _open(pdf: bytes) -> IncrementalPdfFileWriter:
+def open_writer(pdf: bytes) -> IncrementalPdfFileWriter:
     try:
         return IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     except (PdfError, ValueError, KeyError, IndexError) as exc:
@@ -127,10 +127,14 @@ def _page_count(writer: IncrementalPdfFileWriter) -> int:
     return int(writer.root["/Pages"]["/Count"])
 
 
-def sign_with(prepared: PreparedSigner, pdf: bytes) -> bytes:
-    """Sign one PDF with a prepared signer and return the signed bytes."""
+def build_pdf_signer(
+    prepared: PreparedSigner, writer: IncrementalPdfFileWriter, *, post_sign_levels: bool = True
+) -> tuple[PdfSigner, dict[str, str] | None]:
+    """Set up the target field and a pyHanko ``PdfSigner`` for one document.
+
+    With ``post_sign_levels=False`` the LT/LTA steps are left to the caller (deferred signing).
+    """
     options = prepared.options
-    writer = _open(pdf)
     existing = _existing_fields(writer)
     if existing.get(options.field_name):
         raise SigningError(f"Поле подписи «{options.field_name}» уже подписано")
@@ -150,7 +154,7 @@ def sign_with(prepared: PreparedSigner, pdf: bytes) -> bytes:
         doc_mdp_update_value=fields.MDPPerm.NO_CHANGES if locks_as_approval else None,
     )
     vc = None
-    if options.level.embeds_revocation:
+    if options.level.embeds_revocation and post_sign_levels:
         vc = validation_context(
             options.trust_roots, other_certs=options.extra_certs, fetch=True,
             revocation_mode="hard-fail",
@@ -164,14 +168,11 @@ def sign_with(prepared: PreparedSigner, pdf: bytes) -> bytes:
         certify=certify,
         docmdp_permissions=fields.MDPPerm.NO_CHANGES if options.lock else fields.MDPPerm.FILL_FORMS,
         embed_validation_info=vc is not None,
-        use_pades_lta=options.level is Level.B_LTA,
+        use_pades_lta=options.level is Level.B_LTA and post_sign_levels,
         validation_context=vc,
         signer_key_usage={"non_repudiation"},
     )
-    if options.stamp:
-        style: BaseStampStyle | None = prepared.stamp_style
-    else:
-        style = NoOpStampStyle()
+    style: BaseStampStyle | None = prepared.stamp_style if options.stamp else NoOpStampStyle()
     pdf_signer = PdfSigner(
         meta,
         signer=prepared.signer,
@@ -185,6 +186,13 @@ def sign_with(prepared: PreparedSigner, pdf: bytes) -> bytes:
         if cert is None:
             raise SigningError("Сертификат подписанта недоступен")
         params = stamp_fields(cert).as_params()
+    return pdf_signer, params
+
+
+def sign_with(prepared: PreparedSigner, pdf: bytes) -> bytes:
+    """Sign one PDF with a prepared signer and return the signed bytes."""
+    writer = open_writer(pdf)
+    pdf_signer, params = build_pdf_signer(prepared, writer)
     out = io.BytesIO()
     try:
         pdf_signer.sign_pdf(

@@ -73,11 +73,17 @@ def certificate_owner(cert: asn1_x509.Certificate) -> str:
     return str(subject.get("common_name") or cert.subject.human_friendly)
 
 
+def serial_hex(serial: int) -> str:
+    """Format a certificate serial number as upper-case hex with an even number of digits."""
+    text = format(serial, "X")
+    return text if len(text) % 2 == 0 else "0" + text
+
+
 def stamp_fields(cert: asn1_x509.Certificate) -> StampFields:
     """Compute the stamp's values from the signer's certificate."""
     validity = cert["tbs_certificate"]["validity"]
     return StampFields(
-        serial=format(cert.serial_number, "X"),
+        serial=serial_hex(cert.serial_number),
         owner=certificate_owner(cert),
         valid_from=validity["not_before"].native.strftime("%d.%m.%Y"),
         valid_to=validity["not_after"].native.strftime("%d.%m.%Y"),
