@@ -223,7 +223,8 @@ def _signature_report(
         problems.append(_trust_problem(status))
     if status.docmdp_ok is False:
         problems.append("После подписания в документ внесены недопустимые изменения")
-    if status.timestamp_validity is not None and not status.timestamp_validity.bottom_line:
+    ts = status.timestamp_validity
+    if ts is not None and not (ts.intact and ts.valid and ts.trusted):
         problems.append("Штамп времени подписи не подтверждён")
     level = "B-B"
     if status.timestamp_validity is not None:
