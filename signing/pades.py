@@ -107,22 +107,6 @@ def _existing_fields(writer: IncrementalPdfFileWriter) -> dict[str, bool]:
     return result
 
 
-def _lock_existing_field(writer: IncrementalPdfFileWriter, field_name: str) -> None:
-    """Give an existing approval field a /Lock so signing it forbids later changes (PDF 2.0)."""
-    for name, _value, ref in fields.enumerate_sig_fields(writer.prev, filled_status=False):
-        if name != field_name:
-            continue
-        field_obj = ref.get_object()
-        field_obj[pdf_name("/Lock")] = generic.DictionaryObject(
-            {
-                pdf_name("/Type"): pdf_name("/SigFieldLock"),
-                pdf_name("/Action"): pdf_name("/All"),
-                pdf_name("/P"): generic.NumberObject(fields.MDPPerm.NO_CHANGES.value),
-            }
-        )
-        writer.mark_update(ref)
-
-
 def _page_count(writer: IncrementalPdfFileWriter) -> int:
     return int(writer.root["/Pages"]["/Count"])
 
@@ -142,7 +126,9 @@ def build_pdf_signer(
     certify = options.lock and not has_signatures
     locks_as_approval = options.lock and has_signatures
     if locks_as_approval and options.field_name in existing:
-        _lock_existing_field(writer, options.field_name)
+        # Adding /Lock to a field that predates earlier signatures would break their difference
+        # analysis; a template that wants the lock must reserve the field with it (see docs).
+        locks_as_approval = False
 
     field_spec = fields.SigFieldSpec(
         sig_field_name=options.field_name,
@@ -189,8 +175,40 @@ def build_pdf_signer(
     return pdf_signer, params
 
 
+def extend_earlier_signatures(pdf: bytes, options: SigningOptions) -> bytes:
+    """Embed certificates and revocation data of signatures already in ``pdf`` into its DSS.
+
+    A B-LT signature added to a countersigned document must not leave the earlier signatures
+    without revocation data: offline validators would then find the DSS's OCSP responses and
+    reject the earlier signer for lack of a matching one.
+    """
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import add_validation_info
+
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    names = [s.field_name for s in reader.embedded_signatures if s.sig_object_type == "/Sig"]
+    for name in names:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        sig = next(s for s in reader.embedded_signatures if s.field_name == name)
+        vc = validation_context(
+            options.trust_roots, other_certs=options.extra_certs, fetch=True,
+            revocation_mode="hard-fail",
+        )
+        out = io.BytesIO()
+        try:
+            add_validation_info(sig, vc, output=out)
+        except (PyHankoSigningError, ValueError) as exc:
+            raise SigningError(
+                f"Не удалось получить данные о статусе сертификата подписи «{name}»"
+            ) from exc
+        pdf = out.getvalue()
+    return pdf
+
+
 def sign_with(prepared: PreparedSigner, pdf: bytes) -> bytes:
     """Sign one PDF with a prepared signer and return the signed bytes."""
+    if prepared.options.level.embeds_revocation:
+        pdf = extend_earlier_signatures(pdf, prepared.options)
     writer = open_writer(pdf)
     pdf_signer, params = build_pdf_signer(prepared, writer)
     out = io.BytesIO()
