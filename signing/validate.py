@@ -189,12 +189,16 @@ def _context(
     *,
     fetch: bool,
     revocation_mode: str,
+    moment: dt.datetime | None = None,
 ) -> ValidationContext:
-    kwargs = {
+    kwargs: dict[str, object] = {
         "trust_roots": list(roots),
         "allow_fetching": fetch,
         "revocation_mode": revocation_mode,
     }
+    if moment is not None:
+        kwargs["moment"] = moment
+        kwargs["retroactive_revinfo"] = True
     if dss is not None:
         return dss.as_validation_context(kwargs)
     return ValidationContext(**kwargs)  # type: ignore[arg-type]
@@ -328,20 +332,33 @@ def _timestamp_report(
     )
 
 
-def _ltv_ok(
+def _trusted_timestamp_time(status: PdfSignatureStatus) -> dt.datetime | None:
+    ts = status.timestamp_validity
+    if ts is not None and ts.intact and ts.valid and ts.trusted:
+        return ts.timestamp
+    return None
+
+
+def _validate_at_timestamp(
     sig: EmbeddedPdfSignature,
     roots: Sequence[asn1_x509.Certificate],
     dss: DocumentSecurityStore | None,
-) -> bool | None:
-    """Whether the signer's chain validates from embedded data alone (no network, hard-fail)."""
-    if not _has_revocation(dss):
-        return None
-    vc = _context(roots, dss, fetch=False, revocation_mode="hard-fail")
+    moment: dt.datetime,
+    ts_context: ValidationContext,
+    *,
+    revocation_mode: str = "soft-fail",
+) -> PdfSignatureStatus | None:
+    """Validate the signer's chain as of the signature time-stamp, from embedded data only.
+
+    This is long-term validation: the time-stamp proves the signature existed at that moment,
+    and the revocation data embedded in the DSS proves the certificate was good then, so an
+    archived signature stays valid after its certificate expires.
+    """
+    vc = _context(roots, dss, fetch=False, revocation_mode=revocation_mode, moment=moment)
     try:
-        status = validate_pdf_signature(sig, vc, skip_diff=True)
+        return validate_pdf_signature(sig, vc, ts_validation_context=ts_context)
     except (SignatureValidationError, ValueError):
-        return False
-    return bool(status.trusted)
+        return None
 
 
 def validate(
@@ -361,6 +378,7 @@ def validate(
     except (KeyError, ValueError, PdfError):
         dss = None
     vc = _context(trust_roots, dss, fetch=fetch, revocation_mode="soft-fail")
+    ts_vc = _context(trust_roots, dss, fetch=fetch, revocation_mode="soft-fail")
     reports: list[SignatureReport] = []
     for order, sig in enumerate(signatures, start=1):
         later_ts = any(
@@ -371,10 +389,18 @@ def validate(
             reports.append(_timestamp_report(order, sig, ts_status))
         else:
             status = validate_pdf_signature(sig, vc)
+            ltv_ok: bool | None = None
+            moment = _trusted_timestamp_time(status)
+            if moment is not None and _has_revocation(dss):
+                strict = _validate_at_timestamp(
+                    sig, trust_roots, dss, moment, ts_vc, revocation_mode="hard-fail"
+                )
+                ltv_ok = strict is not None and strict.trusted
+                if not status.trusted and strict is not None and strict.trusted:
+                    status = strict
             reports.append(
                 _signature_report(
-                    order, sig, status, later_doc_timestamp=later_ts, dss=dss,
-                    ltv_ok=_ltv_ok(sig, trust_roots, dss),
+                    order, sig, status, later_doc_timestamp=later_ts, dss=dss, ltv_ok=ltv_ok,
                 )
             )
     return ValidationReport(
