@@ -174,7 +174,8 @@ def finish_deferred(
         try:
             content = asyncio.run(
                 ext.async_sign_prescribed_attributes(
-                    _MD, signed_attrs=cms.CMSAttributes.load(state.signed_attrs),
+                    _MD,
+                    signed_attrs=cms.CMSAttributes.load(state.signed_attrs),
                     timestamper=timestamper,
                 )
             )

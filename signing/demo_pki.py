@@ -83,15 +83,27 @@ def issue_certificate(
     )
     if ca:
         usage = x509.KeyUsage(
-            digital_signature=True, content_commitment=False, key_encipherment=False,
-            data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-            encipher_only=False, decipher_only=False,
+            digital_signature=True,
+            content_commitment=False,
+            key_encipherment=False,
+            data_encipherment=False,
+            key_agreement=False,
+            key_cert_sign=True,
+            crl_sign=True,
+            encipher_only=False,
+            decipher_only=False,
         )
     else:
         usage = x509.KeyUsage(
-            digital_signature=True, content_commitment=True, key_encipherment=False,
-            data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-            encipher_only=False, decipher_only=False,
+            digital_signature=True,
+            content_commitment=True,
+            key_encipherment=False,
+            data_encipherment=False,
+            key_agreement=False,
+            key_cert_sign=False,
+            crl_sign=False,
+            encipher_only=False,
+            decipher_only=False,
         )
         builder = builder.add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
@@ -116,12 +128,23 @@ def generate_demo_pki(directory: Path, *, now: dt.datetime | None = None) -> Dem
     root_name = _name("Демо корневой УЦ Ведомость")
     interm_name = _name("Демо подчинённый УЦ Ведомость")
     root = issue_certificate(
-        root_name, root_key, root_name, root_key, ca=True,
-        not_before=start, not_after=start + dt.timedelta(days=365 * 20),
+        root_name,
+        root_key,
+        root_name,
+        root_key,
+        ca=True,
+        not_before=start,
+        not_after=start + dt.timedelta(days=365 * 20),
     )
     interm = issue_certificate(
-        interm_name, interm_key, root_name, root_key, ca=True, path_length=0,
-        not_before=start, not_after=start + dt.timedelta(days=365 * 10),
+        interm_name,
+        interm_key,
+        root_name,
+        root_key,
+        ca=True,
+        path_length=0,
+        not_before=start,
+        not_after=start + dt.timedelta(days=365 * 10),
     )
     password = secrets.token_urlsafe(18).encode()
     p12_paths: dict[str, Path] = {}
@@ -131,11 +154,19 @@ def generate_demo_pki(directory: Path, *, now: dt.datetime | None = None) -> Dem
     ):
         key = _new_key()
         cert = issue_certificate(
-            _name(common_name, title), key, interm_name, interm_key, ca=False,
-            not_before=start, not_after=start + dt.timedelta(days=365 * 3),
+            _name(common_name, title),
+            key,
+            interm_name,
+            interm_key,
+            ca=False,
+            not_before=start,
+            not_after=start + dt.timedelta(days=365 * 3),
         )
         p12 = pkcs12.serialize_key_and_certificates(
-            name=label.encode(), key=key, cert=cert, cas=[interm, root],
+            name=label.encode(),
+            key=key,
+            cert=cert,
+            cas=[interm, root],
             encryption_algorithm=serialization.BestAvailableEncryption(password),
         )
         p12_paths[label] = directory / f"{label}.p12"

@@ -1,4 +1,4 @@
-"""PAdES levels (B-B, B-T, B-LT, B-LTA), trust and time-stamp set-up, archival time-stamp renewal."""
+"""PAdES levels (B-B, B-T, B-LT, B-LTA), trust and time-stamp set-up, archival renewal."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
+from pyhanko.sign.timestamps import TimestampRequestError
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko_certvalidator import ValidationContext
 
 from .errors import SigningError, UnreadablePdf
@@ -38,12 +39,12 @@ class Level(enum.StrEnum):
         return self in (Level.B_LT, Level.B_LTA)
 
 
-class KeepAliveTimeStamper(HTTPTimeStamper):
+class KeepAliveTimeStamper(RequestsHTTPTimeStamper):
     """RFC 3161 client that keeps one HTTP connection open across a batch."""
 
     def __init__(self, url: str, timeout: int = 10) -> None:
         super().__init__(url, timeout=timeout)
-        self._session = requests.Session()
+        self._http = requests.Session()
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         """Post one time-stamp request over the shared session."""
@@ -51,7 +52,7 @@ class KeepAliveTimeStamper(HTTPTimeStamper):
 
         def task() -> tsp.TimeStampResp:
             try:
-                res = self._session.post(
+                res = self._http.post(
                     self.url, req.dump(), headers=self.request_headers(), timeout=self.timeout
                 )
             except OSError as exc:
@@ -63,7 +64,7 @@ class KeepAliveTimeStamper(HTTPTimeStamper):
         return await asyncio.to_thread(task)
 
 
-def timestamper_for(url: str | None, level: Level) -> HTTPTimeStamper | None:
+def timestamper_for(url: str | None, level: Level) -> KeepAliveTimeStamper | None:
     """Return a time-stamp client for levels that need one; refuse B-T+ without a URL."""
     if not level.needs_tsa:
         return None
@@ -76,8 +77,8 @@ def load_trust_roots(
     roots: Iterable[asn1_x509.Certificate | bytes | Path],
 ) -> list[asn1_x509.Certificate]:
     """Load trust anchors given as certificates, DER/PEM bytes or file paths."""
-    from pyhanko.keys import load_cert_from_pemder
     from asn1crypto import pem
+    from pyhanko.keys import load_cert_from_pemder
 
     result: list[asn1_x509.Certificate] = []
     for item in roots:
@@ -112,7 +113,7 @@ def update_archival_timestamp_chain(
     tsa_url: str,
     trust_roots: Sequence[asn1_x509.Certificate],
 ) -> bytes:
-    """Renew a B-LTA document: embed fresh revocation data for the last time-stamp, add a new one."""
+    """Renew a B-LTA document: fresh revocation data for the last time-stamp, then a new one."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf))
     except Exception as exc:  # pyHanko raises several types for broken files

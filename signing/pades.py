@@ -7,20 +7,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
+from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.stamp import BaseStampStyle
 from pyhanko.stamp.noop import NoOpStampStyle
 
 from .errors import SigningError, UnreadablePdf
-from .levels import Level, timestamper_for, validation_context
+from .levels import KeepAliveTimeStamper, Level, timestamper_for, validation_context
 from .stamp import DEFAULT_STAMP_BOX, gost_stamp_style, stamp_fields
 
 ROLE_NAMES = {"director": "директор", "class_teacher": "классный руководитель"}
@@ -61,7 +59,7 @@ class PreparedSigner:
 
     signer: Signer
     options: SigningOptions
-    timestamper: HTTPTimeStamper | None
+    timestamper: KeepAliveTimeStamper | None
     stamp_style: BaseStampStyle | None
     bytes_reserved: int | None
 
@@ -142,7 +140,9 @@ def build_pdf_signer(
     vc = None
     if options.level.embeds_revocation and post_sign_levels:
         vc = validation_context(
-            options.trust_roots, other_certs=options.extra_certs, fetch=True,
+            options.trust_roots,
+            other_certs=options.extra_certs,
+            fetch=True,
             revocation_mode="hard-fail",
         )
     meta = PdfSignatureMetadata(
@@ -191,7 +191,9 @@ def extend_earlier_signatures(pdf: bytes, options: SigningOptions) -> bytes:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         sig = next(s for s in reader.embedded_signatures if s.field_name == name)
         vc = validation_context(
-            options.trust_roots, other_certs=options.extra_certs, fetch=True,
+            options.trust_roots,
+            other_certs=options.extra_certs,
+            fetch=True,
             revocation_mode="hard-fail",
         )
         out = io.BytesIO()

@@ -112,7 +112,10 @@ def find_stamp_font() -> Path:
     if fc_match:
         result = subprocess.run(
             [fc_match, "-f", "%{file}", "PT Serif:style=Regular"],
-            capture_output=True, text=True, check=False, timeout=10,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
         )
         candidate = Path(result.stdout.strip())
         if candidate.is_file() and "pt" in candidate.name.lower():

@@ -122,15 +122,17 @@ class ValidationReport:
                 what = "удостоверяющая подпись" if s.certification else "подпись"
                 role = f", роль: {s.role}" if s.role else ""
                 lines.append(f"{s.order}. {what.capitalize()} (поле «{s.field_name}»{role})")
-                lines.append(f"   Подписант: {s.signer_name or '—'}"
-                             + (f", {s.signer_title}" if s.signer_title else ""))
+                lines.append(
+                    f"   Подписант: {s.signer_name or '—'}"
+                    + (f", {s.signer_title}" if s.signer_title else "")
+                )
                 lines.append(
                     f"   Сертификат: {s.certificate_serial}, действителен с "
                     f"{_day(s.certificate_valid_from)} до {_day(s.certificate_valid_to)}"
                 )
                 lines.append(f"   Время подписания (со слов подписанта): {_human(s.signing_time)}")
                 lines.append(
-                    f"   Штамп времени подписи: "
+                    "   Штамп времени подписи: "
                     + (_human(s.timestamp_time) if s.timestamp_time else "нет")
                 )
                 lines.append(f"   Уровень PAdES: {s.pades_level}")
@@ -381,9 +383,7 @@ def validate(
     ts_vc = _context(trust_roots, dss, fetch=fetch, revocation_mode="soft-fail")
     reports: list[SignatureReport] = []
     for order, sig in enumerate(signatures, start=1):
-        later_ts = any(
-            other.sig_object_type == "/DocTimeStamp" for other in signatures[order:]
-        )
+        later_ts = any(other.sig_object_type == "/DocTimeStamp" for other in signatures[order:])
         if sig.sig_object_type == "/DocTimeStamp":
             ts_status = validate_pdf_timestamp(sig, vc)
             reports.append(_timestamp_report(order, sig, ts_status))
@@ -400,7 +400,12 @@ def validate(
                     status = strict
             reports.append(
                 _signature_report(
-                    order, sig, status, later_doc_timestamp=later_ts, dss=dss, ltv_ok=ltv_ok,
+                    order,
+                    sig,
+                    status,
+                    later_doc_timestamp=later_ts,
+                    dss=dss,
+                    ltv_ok=ltv_ok,
                 )
             )
     return ValidationReport(

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from signing.deferred import DeferredSigning, finish_deferred, prepare_deferred
 from signing.pades import SigningOptions, sign_pdf
 from signing.signers import load_pkcs12, open_pkcs11
-from tests.fixtures.signing import SoftHsmToken, SchoolPki
+from tests.fixtures.signing import SchoolPki, SoftHsmToken
 
 P12_PASSWORD = b"p12-test-password"
 
@@ -72,8 +72,14 @@ def sign_deferred_in_subprocess(
     )
     (tmp / "tbs.bin").write_bytes(state.data_to_sign)
     subprocess.run(
-        [sys.executable, "-c", REMOTE_SIGNER, str(key_path), str(tmp / "tbs.bin"),
-         str(tmp / "sig.bin")],
+        [
+            sys.executable,
+            "-c",
+            REMOTE_SIGNER,
+            str(key_path),
+            str(tmp / "tbs.bin"),
+            str(tmp / "sig.bin"),
+        ],
         check=True,
     )
     return finish_deferred(
@@ -99,7 +105,10 @@ def sign_with_kind(
 
             def via_token(pdf: bytes, options: SigningOptions) -> bytes:
                 with open_pkcs11(
-                    token.module, token.token_label, token.key_label, token.pin,
+                    token.module,
+                    token.token_label,
+                    token.key_label,
+                    token.pin,
                     chain=[test_pki.interm, test_pki.root],
                 ) as signer:
                     return sign_pdf(pdf, signer, options)

@@ -14,8 +14,10 @@ def pdfsig(path: Path) -> str:
     return result.stdout + result.stderr
 
 
-def openssl_verify(pdf: bytes, tmp: Path, roots_pem: Path, index: int = 0) -> subprocess.CompletedProcess[str]:
-    """Verify signature ``index`` with ``openssl cms -verify`` on the extracted CMS and byte ranges."""
+def openssl_verify(
+    pdf: bytes, tmp: Path, roots_pem: Path, index: int = 0
+) -> subprocess.CompletedProcess[str]:
+    """Verify signature ``index`` with ``openssl cms -verify`` on its CMS and signed bytes."""
     import io
 
     reader = PdfFileReader(io.BytesIO(pdf))
@@ -28,14 +30,31 @@ def openssl_verify(pdf: bytes, tmp: Path, roots_pem: Path, index: int = 0) -> su
     cms_path.write_bytes(sig.pkcs7_content)
     data_path.write_bytes(content)
     return subprocess.run(
-        ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", str(cms_path),
-         "-content", str(data_path), "-CAfile", str(roots_pem), "-purpose", "any",
-         "-out", "/dev/null"],
-        capture_output=True, text=True, check=False,
+        [
+            "openssl",
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            str(cms_path),
+            "-content",
+            str(data_path),
+            "-CAfile",
+            str(roots_pem),
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
-def widget(pdf: bytes, field_name: str):  # noqa: ANN201 - a pypdf DictionaryObject
+def widget(pdf: bytes, field_name: str):
     """Return the widget annotation of a signature field (pypdf object)."""
     import io
 

@@ -1,4 +1,4 @@
-"""Renewing the archival time-stamp chain of a B-LTA document (what the archive calls periodically)."""
+"""Renewing the archival time-stamp chain of a B-LTA document."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ from tests.fixtures.signing import SchoolPki
 
 
 def test_renewal_adds_a_later_document_timestamp(two_page_pdf: bytes, test_pki: SchoolPki) -> None:
-    """GIVEN a B-LTA signed in January 2027 WHEN renewed in June 2027 THEN two archival stamps validate."""
+    """GIVEN a B-LTA from January 2027 WHEN renewed in June THEN two archival stamps validate."""
     start = dt.datetime(2027, 1, 15, 10, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=True):
         signed = sign_pdf(
             two_page_pdf,
             test_pki.signer("director"),
-            SigningOptions(level=Level.B_LTA, tsa_url=test_pki.tsa_url,
-                           trust_roots=(test_pki.root,)),
+            SigningOptions(
+                level=Level.B_LTA, tsa_url=test_pki.tsa_url, trust_roots=(test_pki.root,)
+            ),
         )
     later = dt.datetime(2027, 6, 20, 10, 0, tzinfo=dt.UTC)
     with time_machine.travel(later, tick=True):
@@ -38,7 +39,7 @@ def test_renewal_adds_a_later_document_timestamp(two_page_pdf: bytes, test_pki: 
 
 
 def test_b_lt_signature_outlives_its_certificate(two_page_pdf: bytes, test_pki: SchoolPki) -> None:
-    """GIVEN a B-LT signature from 2027-01 WHEN validated in 2028 (certificate expired) THEN still valid.
+    """GIVEN a B-LT signature from 2027-01 WHEN validated in 2028 (cert expired) THEN valid.
 
     The TSA's certificate is checked online now (its CRL embedded in 2027 is stale by 2028; keeping
     that offline is what B-LTA renewal is for); the director's chain is checked as of the
@@ -48,8 +49,9 @@ def test_b_lt_signature_outlives_its_certificate(two_page_pdf: bytes, test_pki: 
         signed = sign_pdf(
             two_page_pdf,
             test_pki.signer("director"),
-            SigningOptions(level=Level.B_LT, tsa_url=test_pki.tsa_url,
-                           trust_roots=(test_pki.root,)),
+            SigningOptions(
+                level=Level.B_LT, tsa_url=test_pki.tsa_url, trust_roots=(test_pki.root,)
+            ),
         )
         bb = sign_pdf(two_page_pdf, test_pki.signer("director"), SigningOptions())
     with time_machine.travel(dt.datetime(2028, 1, 10, 10, 0, tzinfo=dt.UTC), tick=True):

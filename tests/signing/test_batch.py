@@ -27,19 +27,21 @@ def period_set() -> list[BatchItem]:
 
 
 def test_pkcs12_batch_parses_the_key_once(
-    period_set: list[BatchItem], director_p12: Path, test_pki: SchoolPki,
+    period_set: list[BatchItem],
+    director_p12: Path,
+    test_pki: SchoolPki,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """GIVEN 50 documents WHEN batch-signed with a PKCS#12 file THEN one unlock, 50 RSA operations."""
+    """GIVEN 50 documents WHEN batch-signed from a PKCS#12 file THEN one unlock, 50 RSA ops."""
     calls = {"p12": 0, "der": 0}
     real_p12 = pkcs12.load_key_and_certificates
     real_der = serialization.load_der_private_key
 
-    def counting_p12(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def counting_p12(*args, **kwargs):
         calls["p12"] += 1
         return real_p12(*args, **kwargs)
 
-    def counting_der(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def counting_der(*args, **kwargs):
         calls["der"] += 1
         return real_der(*args, **kwargs)
 
@@ -59,10 +61,12 @@ def test_pkcs12_batch_parses_the_key_once(
 
 @pytest.mark.hsm
 def test_pkcs11_batch_logs_in_once(
-    softhsm_token: SoftHsmToken, test_pki: SchoolPki, tmp_path: Path,
+    softhsm_token: SoftHsmToken,
+    test_pki: SchoolPki,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """GIVEN a token WHEN a directory of 20 PDFs is batch-signed THEN one login, one signature each."""
+    """GIVEN a token WHEN 20 PDFs are batch-signed THEN one login and one signature each."""
     source = tmp_path / "in"
     source.mkdir()
     base = make_pdf(2)
@@ -71,7 +75,7 @@ def test_pkcs11_batch_logs_in_once(
     logins = {"n": 0}
     real_open = pyhanko_pkcs11.open_pkcs11_session
 
-    def counting_open(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def counting_open(*args, **kwargs):
         logins["n"] += 1  # every session opened with a PIN is one login
         return real_open(*args, **kwargs)
 
@@ -79,8 +83,11 @@ def test_pkcs11_batch_logs_in_once(
     signed_raw = {"n": 0}
     progress: list[int] = []
     with open_pkcs11(
-        softhsm_token.module, softhsm_token.token_label, softhsm_token.key_label,
-        softhsm_token.pin, chain=[test_pki.interm, test_pki.root],
+        softhsm_token.module,
+        softhsm_token.token_label,
+        softhsm_token.key_label,
+        softhsm_token.pin,
+        chain=[test_pki.interm, test_pki.root],
     ) as signer:
         real_sign = signer.async_sign_raw
 
@@ -91,7 +98,9 @@ def test_pkcs11_batch_logs_in_once(
 
         signer.async_sign_raw = counting_sign  # type: ignore[method-assign]
         summary = sign_directory(
-            source, tmp_path / "out", signer,
+            source,
+            tmp_path / "out",
+            signer,
             SigningOptions(level=Level.B_T, tsa_url=test_pki.tsa_url, stamp=True),
             progress=progress.append,
         )

@@ -1,4 +1,4 @@
-"""Class teacher approves, then the director signs and locks; both validate, order and roles shown."""
+"""Class teacher approves, then the director signs and locks; both validate in order."""
 
 from __future__ import annotations
 
@@ -20,14 +20,21 @@ def countersigned(pdf_with_fields: bytes, test_pki: SchoolPki) -> bytes:
     teacher = sign_pdf(
         pdf_with_fields,
         test_pki.signer("teacher"),
-        SigningOptions(level=Level.B_T, field_name="class_teacher", stamp=True,
-                       tsa_url=test_pki.tsa_url),
+        SigningOptions(
+            level=Level.B_T, field_name="class_teacher", stamp=True, tsa_url=test_pki.tsa_url
+        ),
     )
     return sign_pdf(
         teacher,
         test_pki.signer("director"),
-        SigningOptions(level=Level.B_LTA, field_name="director", stamp=True, lock=True,
-                       tsa_url=test_pki.tsa_url, trust_roots=(test_pki.root,)),
+        SigningOptions(
+            level=Level.B_LTA,
+            field_name="director",
+            stamp=True,
+            lock=True,
+            tsa_url=test_pki.tsa_url,
+            trust_roots=(test_pki.root,),
+        ),
     )
 
 
@@ -38,7 +45,11 @@ def test_both_signatures_validate_in_order_with_roles(
     report = validate(countersigned, [test_pki.root])
     assert report.valid, report.to_text()
     teacher, director, archive = report.signatures
-    assert (teacher.order, teacher.field_name, teacher.role) == (1, "class_teacher", "классный руководитель")
+    assert (teacher.order, teacher.field_name, teacher.role) == (
+        1,
+        "class_teacher",
+        "классный руководитель",
+    )
     assert teacher.signer_name == "Петрова Ольга Викторовна"
     assert teacher.modification_level == "заполнение полей и новые подписи"
     assert (director.order, director.field_name, director.role) == (2, "director", "директор")
@@ -61,7 +72,7 @@ def test_both_signatures_validate_in_order_with_roles(
 def test_director_alone_makes_a_certification_signature(
     two_page_pdf: bytes, test_pki: SchoolPki
 ) -> None:
-    """GIVEN no earlier signature WHEN the director signs with lock THEN it is a certification (DocMDP)."""
+    """GIVEN no earlier signature WHEN the director locks THEN it is a certification (DocMDP)."""
     signed = sign_pdf(two_page_pdf, test_pki.signer("director"), SigningOptions(lock=True))
     (only,) = validate(signed, [test_pki.root]).signatures
     assert only.certification is True
@@ -86,6 +97,8 @@ def test_pictures_of_both_stamps(countersigned: bytes, tmp_path: Path) -> None:
     """Both stamps render on the last page (pdftoppm succeeds)."""
     path = tmp_path / "c.pdf"
     path.write_bytes(countersigned)
-    subprocess.run(["pdftoppm", "-r", "50", "-f", "2", "-l", "2", "-png", str(path),
-                    str(tmp_path / "c")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-f", "2", "-l", "2", "-png", str(path), str(tmp_path / "c")],
+        check=True,
+    )
     assert list(tmp_path.glob("c*.png"))

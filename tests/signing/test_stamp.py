@@ -16,7 +16,7 @@ from tests.signing.helpers import appearance_lines, fonts, widget
 def test_stamp_text_names_serial_owner_and_validity(
     pdf_with_fields: bytes, test_pki: SchoolPki
 ) -> None:
-    """GIVEN a reserved director box WHEN signed with --stamp THEN the stamp carries the ГОСТ texts."""
+    """GIVEN a reserved director box WHEN signed with a stamp THEN it carries the ГОСТ texts."""
     signer = test_pki.signer("director")
     signed = sign_pdf(pdf_with_fields, signer, SigningOptions(stamp=True))
     lines = appearance_lines(signed, "director")
@@ -37,7 +37,7 @@ def test_stamp_text_names_serial_owner_and_validity(
 def test_stamp_font_is_embedded_pt_serif_and_renders(
     two_page_pdf: bytes, test_pki: SchoolPki, tmp_path: Path
 ) -> None:
-    """GIVEN no reserved field WHEN signed with a stamp THEN it sits at the default box, PT Serif embedded."""
+    """GIVEN no reserved field WHEN stamped THEN it sits at the default box in embedded PT Serif."""
     assert find_stamp_font().name.startswith("PT")
     signed = sign_pdf(two_page_pdf, test_pki.signer("director"), SigningOptions(stamp=True))
     annot = widget(signed, "director")
@@ -63,9 +63,7 @@ def test_stamp_font_is_embedded_pt_serif_and_renders(
     assert min(elsewhere.tobytes()) > 200
 
 
-def test_stamp_glyph_advance_is_not_letter_spaced(
-    two_page_pdf: bytes, test_pki: SchoolPki
-) -> None:
+def test_stamp_glyph_advance_is_not_letter_spaced(two_page_pdf: bytes, test_pki: SchoolPki) -> None:
     """The first line's advance matches PT Serif metrics at 8 pt (no 2048-unit letter spacing)."""
     import re
 

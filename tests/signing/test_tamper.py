@@ -48,7 +48,7 @@ def test_one_flipped_byte_breaks_integrity(signed: bytes, test_pki: SchoolPki) -
 def test_drawing_on_a_page_after_signing_is_caught(
     signed: bytes, test_pki: SchoolPki, tmp_path: Path
 ) -> None:
-    """GIVEN a signed PDF WHEN an incremental update draws on page 1 THEN difference analysis flags it.
+    """GIVEN a signed PDF WHEN an update draws on page 1 THEN difference analysis flags it.
 
     poppler's pdfsig still calls the signature valid (it only checks the signed byte range).
     """
@@ -91,11 +91,13 @@ def test_signature_from_an_untrusted_root(
 
 
 def test_expired_certificate(two_page_pdf: bytes, test_pki: SchoolPki) -> None:
-    """GIVEN a certificate that expired in 2022 WHEN it signs now THEN the signature is not trusted."""
+    """GIVEN a certificate that expired in 2022 WHEN it signs now THEN it is not trusted."""
     signed = sign_pdf(two_page_pdf, test_pki.signer("expired"), SigningOptions())
     report = validate(signed, [test_pki.root])
     (sig,) = report.signatures
-    assert sig.certificate_valid_to is not None and sig.certificate_valid_to.startswith("2022-01-01")
+    assert sig.certificate_valid_to is not None and sig.certificate_valid_to.startswith(
+        "2022-01-01"
+    )
     assert sig.trusted is False
     assert sig.trust_problem == "Срок действия сертификата истёк"
     assert not report.valid
