@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "service.cli.journal",
 
     "service.cli.sample",
+    "service.cli.signing",
 ]
 
 EXIT_INVALID_INPUT = 2
