@@ -8,6 +8,7 @@ recorded. A document is never overwritten: a correction is a new version linked 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -107,6 +108,7 @@ class Archive:
         catalog: Catalog,
         schedule: Schedule,
         clock: Callable[[], datetime] | None = None,
+        down_cooldown: float = 15.0,
     ) -> None:
         if store_a.identity() == store_b.identity():
             raise ValueError("хранилища A и B должны быть разными")
@@ -114,6 +116,10 @@ class Archive:
         self.catalog = catalog
         self.schedule = schedule
         self._clock = clock or (lambda: datetime.now(UTC))
+        # A store that just failed is skipped for a while: new documents go straight to
+        # pending replication instead of each waiting for the connection to fail again.
+        self.down_cooldown = down_cooldown
+        self._down_until: dict[str, float] = {}
 
     def now(self) -> datetime:
         """The archive's clock (UTC)."""
@@ -267,16 +273,23 @@ class Archive:
         sha256: str,
         object_meta: Mapping[str, str],
         lock: ObjectLock,
+        *,
+        force: bool = False,
     ) -> CopyResult:
         """Write one copy and read it back; a failure is returned, not raised."""
         store = self.stores[letter]
+        if not force and self._down_until.get(letter, 0.0) > time.monotonic():
+            return CopyResult(letter, None, f"{letter}: хранилище недавно было недоступно")
         try:
             stream.seek(0)
             version_id = store.put(key, stream, size, object_meta, lock)
             back = digest_chunks(store.iter_chunks(key, version_id))
         except StorageError as exc:
+            if isinstance(exc, StoreUnavailable):
+                self._down_until[letter] = time.monotonic() + self.down_cooldown
             log.warning("copy %s of %s not written: %s", letter, key, exc)
             return CopyResult(letter, None, f"{letter}: {exc}")
+        self._down_until.pop(letter, None)
         if back.sha256 != sha256 or back.size != size:
             log.error("copy %s of %s read back with a different hash", letter, key)
             return CopyResult(letter, None, f"{letter}: копия прочитана с другим хешем")
@@ -288,10 +301,20 @@ class Archive:
         """Write the missing copy of every ``pending_replication`` row whose store is back."""
         done: list[int] = []
         waiting: list[int] = []
+        down: set[str] = set()
         for entry in list(self.catalog.list_entries(EntryFilter(state=PENDING))):
+            target = "B" if entry.version_a else "A"
+            if target in down:
+                waiting.append(entry.id)
+                continue
             try:
                 self._replicate(entry)
                 done.append(entry.id)
+            except StoreUnavailable as exc:
+                # Stop knocking on a store that is down; the rest wait for the next run.
+                log.warning("replication to store %s postponed: %s", target, exc)
+                down.add(target)
+                waiting.append(entry.id)
             except StorageError as exc:
                 log.warning("replication of entry %s postponed: %s", entry.id, exc)
                 waiting.append(entry.id)
@@ -304,11 +327,13 @@ class Archive:
         data = self._verified_copy(entry, source, version)
         try:
             lock = self.lock_of(entry)
-            result = self._put_copy(target, entry.key, data, entry.size, entry.sha256, self.object_meta(entry), lock)
+            result = self._put_copy(
+                target, entry.key, data, entry.size, entry.sha256, self.object_meta(entry), lock, force=True
+            )
         finally:
             data.close()
         if result.version_id is None:
-            raise StoreUnavailable(self.stores[target].name, result.error)
+            raise StoreUnavailable(self.stores[target].name, result.error.split(": ", 1)[-1])
         return self.catalog.update_entry(
             entry.id,
             {f"version_{target.lower()}": result.version_id, "state": ARCHIVED},
