@@ -30,8 +30,8 @@ from storage.errors import (
     StorageError,
     StoreUnavailable,
 )
-from storage.retention import Schedule, case_closed_year, decide
-from storage.stores.base import ObjectLock, Store
+from storage.retention import RetentionDecision, Schedule, case_closed_year, decide
+from storage.stores.base import LockMode, ObjectLock, Store
 from storage.stores.keys import safe_id
 from storage.streams import Source, digest_chunks, open_source, read_chunks, spool
 
@@ -62,7 +62,9 @@ class DocumentMetadata:
         args: dict[str, str] = {}
         extra: dict[str, str] = {}
         for k, v in values.items():
-            name = {"class": "class_id", "document": "document_id", "snapshot": "snapshot_id"}.get(k, k)
+            name = {"class": "class_id", "document": "document_id", "snapshot": "snapshot_id"}.get(
+                k, k
+            )
             name = name.replace("-", "_")
             if name in known:
                 args[name] = v
@@ -128,7 +130,13 @@ class Archive:
     # -- writing ----------------------------------------------------------------------------------
 
     def archive(
-        self, data: Source, metadata: DocumentMetadata, kind: str, *, actor: str = ""
+        self,
+        data: Source,
+        metadata: DocumentMetadata,
+        kind: str,
+        *,
+        actor: str = "",
+        lock: ObjectLock | None = None,
     ) -> ArchivedDocument:
         """Archive a new document; the same bytes again return the existing row."""
         latest = self.catalog.find_document(metadata.document_id)
@@ -142,7 +150,9 @@ class Archive:
                     f"документ {metadata.document_id} уже в архиве (версия {latest.version}) с другим "
                     "содержимым; исправленный документ сохраняется как новая версия с указанием причины"
                 )
-            return self._store_version(stream, digest.sha256, digest.size, metadata, kind, 1, None, "", actor)
+            return self._store_version(
+                stream, digest.sha256, digest.size, metadata, kind, 1, None, "", actor, lock
+            )
         finally:
             stream.close()
 
@@ -171,8 +181,15 @@ class Archive:
         try:
             digest = digest_chunks(read_chunks(stream))
             return self._store_version(
-                stream, digest.sha256, digest.size, meta, previous.kind, previous.version + 1,
-                previous, reason, author,
+                stream,
+                digest.sha256,
+                digest.size,
+                meta,
+                previous.kind,
+                previous.version + 1,
+                previous,
+                reason,
+                author,
             )
         finally:
             stream.close()
@@ -188,6 +205,7 @@ class Archive:
         previous: ArchivedDocument | None,
         reason: str,
         author: str,
+        lock_override: ObjectLock | None = None,
     ) -> ArchivedDocument:
         rule = self.schedule.rule(kind)
         now = self.now()
@@ -197,6 +215,10 @@ class Archive:
         else:
             closed = case_closed_year(meta.year, meta.case_closed or None, now.date())
         decision = decide(rule, closed_year=closed, signed=bool(meta.signer), now=now)
+        if lock_override is not None:
+            decision = RetentionDecision(
+                lock_override.mode, lock_override.retain_until, lock_override.legal_hold, closed
+            )
         lock = ObjectLock(decision.mode, decision.retain_until, decision.legal_hold)
         key = f"{safe_id(kind)}/{safe_id(meta.document_id)}/v{version}"
         object_meta = {
@@ -210,12 +232,16 @@ class Archive:
             "snapshot-id": meta.snapshot_id,
             "sha256": sha256,
             "signer": meta.signer,
-            "retain-until": decision.retain_until.date().isoformat() if decision.retain_until else "",
+            "retain-until": decision.retain_until.date().isoformat()
+            if decision.retain_until
+            else "",
             "legal-hold": "on" if decision.legal_hold else "off",
         }
         if previous is not None:
             object_meta["replaces-version"] = str(previous.version)
-        results = [self._put_copy(letter, key, stream, size, sha256, object_meta, lock) for letter in "AB"]
+        results = [
+            self._put_copy(letter, key, stream, size, sha256, object_meta, lock) for letter in "AB"
+        ]
         written = {r.letter: r.version_id for r in results if r.version_id}
         if not written:
             raise BothStoresDown("; ".join(r.error for r in results))
@@ -251,8 +277,12 @@ class Archive:
             extra=extra,
         )
         detail: dict[str, object] = {
-            "version": version, "sha256": sha256, "size": size, "state": state,
-            "copies": sorted(written), "errors": [r.error for r in results if r.error],
+            "version": version,
+            "sha256": sha256,
+            "size": size,
+            "state": state,
+            "copies": sorted(written),
+            "errors": [r.error for r in results if r.error],
         }
         if previous is not None:
             detail.update(replaces_version=previous.version, reason=reason)
@@ -328,7 +358,14 @@ class Archive:
         try:
             lock = self.lock_of(entry)
             result = self._put_copy(
-                target, entry.key, data, entry.size, entry.sha256, self.object_meta(entry), lock, force=True
+                target,
+                entry.key,
+                data,
+                entry.size,
+                entry.sha256,
+                self.object_meta(entry),
+                lock,
+                force=True,
             )
         finally:
             data.close()
@@ -337,11 +374,17 @@ class Archive:
         return self.catalog.update_entry(
             entry.id,
             {f"version_{target.lower()}": result.version_id, "state": ARCHIVED},
-            EventDraft("replication", entry.document_id, entry.id,
-                       detail={"from": source, "to": target, "version_id": result.version_id}),
+            EventDraft(
+                "replication",
+                entry.document_id,
+                entry.id,
+                detail={"from": source, "to": target, "version_id": result.version_id},
+            ),
         )
 
-    def _verified_copy(self, entry: ArchivedDocument, letter: str, version_id: str | None) -> BinaryIO:
+    def _verified_copy(
+        self, entry: ArchivedDocument, letter: str, version_id: str | None
+    ) -> BinaryIO:
         """Spool one copy and check it against the catalog hash (never replicate a bad copy)."""
         if version_id is None:
             raise ObjectMissing(self.stores[letter].name, entry.key, None)
@@ -362,12 +405,44 @@ class Archive:
     def object_meta(self, entry: ArchivedDocument) -> dict[str, str]:
         """The metadata written on each copy of ``entry``."""
         return {
-            "kind": entry.kind, "document-id": entry.document_id, "version": str(entry.version),
-            "school": entry.school, "year": entry.year, "class": entry.class_id, "period": entry.period,
-            "snapshot-id": entry.snapshot_id, "sha256": entry.sha256, "signer": entry.signer,
+            "kind": entry.kind,
+            "document-id": entry.document_id,
+            "version": str(entry.version),
+            "school": entry.school,
+            "year": entry.year,
+            "class": entry.class_id,
+            "period": entry.period,
+            "snapshot-id": entry.snapshot_id,
+            "sha256": entry.sha256,
+            "signer": entry.signer,
             "retain-until": entry.retain_until.date().isoformat() if entry.retain_until else "",
             "legal-hold": "on" if entry.legal_hold else "off",
         }
+
+    def delete_copies(self, entry: ArchivedDocument) -> list[str]:
+        """Delete every stored version of ``entry`` (copies and retired ones); return refusals.
+
+        Each store enforces its own lock: a refusal (retention or legal hold) is returned, not raised.
+        """
+        refused: list[str] = []
+        targets: list[tuple[str, str | None]] = [(letter, entry.copy_version(letter)) for letter in "AB"]
+        for retired in entry.retired:
+            retired_letter, _, retired_version = retired.partition(":")
+            targets.append((retired_letter, retired_version))
+        for letter, version_id in targets:
+            if not version_id:
+                continue
+            store = self.stores[letter]
+            try:
+                if store.head(entry.key, version_id).lock.blocks_deletion(self.now()):
+                    refused.append(f"{letter}:{version_id}: под блокировкой")
+                    continue
+                store.delete_version(entry.key, version_id)
+            except ObjectMissing:
+                continue
+            except StorageError as exc:
+                refused.append(f"{letter}:{version_id}: {exc}")
+        return refused
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -390,7 +465,15 @@ class Archive:
                 errors.append(str(exc))
                 continue
             self.catalog.append_events(
-                [EventDraft("access", entry.document_id, entry.id, actor, {"copy": letter, "version": entry.version})]
+                [
+                    EventDraft(
+                        "access",
+                        entry.document_id,
+                        entry.id,
+                        actor,
+                        {"copy": letter, "version": entry.version},
+                    )
+                ]
             )
             return data
         raise StorageError("не удалось прочитать ни одну копию: " + "; ".join(errors))
@@ -405,7 +488,9 @@ class Archive:
 
     def versions(self, document_id: str) -> list[ArchivedDocument]:
         """Every version of a document, oldest first."""
-        return list(self.catalog.list_entries(EntryFilter(document_id=document_id, include_disposed=True)))
+        return list(
+            self.catalog.list_entries(EntryFilter(document_id=document_id, include_disposed=True))
+        )
 
     def status(self) -> ArchiveStatus:
         """Counts by state and the last audit summary."""
@@ -421,7 +506,9 @@ class Archive:
             rule = schedule.rule(entry.kind)
             if rule.counted_from == "archived" or entry.legal_hold:
                 continue
-            closed = case_closed_year(entry.year, entry.extra.get("case_closed"), (entry.created_at or now).date())
+            closed = case_closed_year(
+                entry.year, entry.extra.get("case_closed"), (entry.created_at or now).date()
+            )
             decision = decide(rule, closed_year=closed, signed=bool(entry.signer), now=now)
             if decision.legal_hold:
                 for letter in "AB":
@@ -434,19 +521,30 @@ class Archive:
                 and entry.retain_until is not None
                 and decision.retain_until > entry.retain_until
             ):
-                mode = entry.lock_mode or decision.mode or "GOVERNANCE"
+                mode: LockMode = "COMPLIANCE" if entry.lock_mode == "COMPLIANCE" else "GOVERNANCE"
+                if entry.lock_mode is None and decision.mode is not None:
+                    mode = decision.mode
                 for letter in "AB":
                     vid = entry.copy_version(letter)
                     if vid:
-                        self.stores[letter].set_retention(entry.key, vid, mode, decision.retain_until)  # type: ignore[arg-type]
+                        self.stores[letter].set_retention(entry.key, vid, mode, decision.retain_until)
                 changes = {"retain_until": decision.retain_until, "lock_mode": mode}
             else:
                 continue
             changed.append(
                 self.catalog.update_entry(
-                    entry.id, changes,
-                    EventDraft("retention-change", entry.document_id, entry.id, actor,
-                               {"old": str(entry.retain_until), "new": str(changes.get("retain_until", "постоянно"))}),
+                    entry.id,
+                    changes,
+                    EventDraft(
+                        "retention-change",
+                        entry.document_id,
+                        entry.id,
+                        actor,
+                        {
+                            "old": str(entry.retain_until),
+                            "new": str(changes.get("retain_until", "постоянно")),
+                        },
+                    ),
                 )
             )
         self.schedule = schedule

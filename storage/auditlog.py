@@ -14,8 +14,21 @@ from storage.catalog import AuditEvent, EventDraft
 GENESIS = "0" * 64
 
 EVENT_KINDS = (
-    "ingest", "correction", "replication", "fixity-check", "fixity-run", "repair", "signature-renewal",
-    "validation", "export", "disposal-draft", "disposal", "access", "backup", "restore", "retention-change",
+    "ingest",
+    "correction",
+    "replication",
+    "fixity-check",
+    "fixity-run",
+    "repair",
+    "signature-renewal",
+    "validation",
+    "export",
+    "disposal-draft",
+    "disposal",
+    "access",
+    "backup",
+    "restore",
+    "retention-change",
 )
 
 
@@ -37,7 +50,10 @@ def event_hash(
     """SHA-256 over the previous hash and a canonical JSON of the event's fields."""
     body = json.dumps(
         [seq, canonical_time(at), kind, document_id, entry_id, actor, detail],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
     )
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
@@ -46,8 +62,20 @@ def seal(draft: EventDraft, seq: int, prev_hash: str, at: datetime) -> AuditEven
     """Turn a draft into the next event of the chain."""
     at = at.astimezone(UTC).replace(microsecond=at.microsecond)
     detail = json.loads(json.dumps(dict(draft.detail), ensure_ascii=False, default=str))
-    digest = event_hash(prev_hash, seq, at, draft.kind, draft.document_id, draft.entry_id, draft.actor, detail)
-    return AuditEvent(seq, at, draft.kind, draft.document_id, draft.entry_id, draft.actor, detail, prev_hash, digest)
+    digest = event_hash(
+        prev_hash, seq, at, draft.kind, draft.document_id, draft.entry_id, draft.actor, detail
+    )
+    return AuditEvent(
+        seq,
+        at,
+        draft.kind,
+        draft.document_id,
+        draft.entry_id,
+        draft.actor,
+        detail,
+        prev_hash,
+        digest,
+    )
 
 
 @dataclass(frozen=True)
@@ -68,12 +96,20 @@ def verify_log(events: Iterable[AuditEvent], head: tuple[int, str]) -> LogVerifi
     for event in events:
         checked += 1
         if event.seq != expected_seq:
-            problems.append(f"событие №{expected_seq}: пропуск в нумерации (следующее — №{event.seq})")
+            problems.append(
+                f"событие №{expected_seq}: пропуск в нумерации (следующее — №{event.seq})"
+            )
         if event.prev_hash != prev:
             problems.append(f"событие №{event.seq}: не совпадает хеш предыдущего события")
         recomputed = event_hash(
-            event.prev_hash, event.seq, event.at, event.kind, event.document_id, event.entry_id,
-            event.actor, event.detail,
+            event.prev_hash,
+            event.seq,
+            event.at,
+            event.kind,
+            event.document_id,
+            event.entry_id,
+            event.actor,
+            event.detail,
         )
         if recomputed != event.hash:
             problems.append(f"событие №{event.seq}: запись изменена (хеш не совпадает)")

@@ -108,7 +108,9 @@ class Catalog(Protocol):
         """A row by its id."""
         ...
 
-    def find_document(self, document_id: str, version: int | None = None) -> ArchivedDocument | None:
+    def find_document(
+        self, document_id: str, version: int | None = None
+    ) -> ArchivedDocument | None:
         """A version of a document (``None``: the latest)."""
         ...
 

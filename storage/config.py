@@ -56,8 +56,13 @@ class StoreConfig:
             assert self.path is not None
             return FileStore(self.path, name=name)
         return S3Store(
-            self.endpoint, self.access_key, self.secret_key, self.bucket,
-            region=self.region, secure=self.secure, name=name,
+            self.endpoint,
+            self.access_key,
+            self.secret_key,
+            self.bucket,
+            region=self.region,
+            secure=self.secure,
+            name=name,
         )
 
 
@@ -82,7 +87,9 @@ def parse_store_url(url: str, variable: str, env: Mapping[str, str]) -> StoreCon
             raise StoreConfigError(variable, "не указан каталог хранилища")
         return StoreConfig(variable=variable, kind="file", path=Path(path).resolve())
     if scheme != "s3":
-        raise StoreConfigError(variable, f"неизвестная схема {parts.scheme!r} (нужно file:// или s3://)")
+        raise StoreConfigError(
+            variable, f"неизвестная схема {parts.scheme!r} (нужно file:// или s3://)"
+        )
     host = parts.hostname or ""
     if not host:
         raise StoreConfigError(variable, "не указан адрес сервера S3")
@@ -98,7 +105,8 @@ def parse_store_url(url: str, variable: str, env: Mapping[str, str]) -> StoreCon
     secret = unquote(parts.password or "") or env.get(variable + "_SECRET_KEY", "").strip()
     if not access or not secret:
         raise StoreConfigError(
-            variable, f"нет ключей доступа: укажите их в адресе или в {variable}_ACCESS_KEY и {variable}_SECRET_KEY"
+            variable,
+            f"нет ключей доступа: укажите их в адресе или в {variable}_ACCESS_KEY и {variable}_SECRET_KEY",
         )
     return StoreConfig(
         variable=variable,
@@ -117,7 +125,10 @@ def stores_config(env: Mapping[str, str], data_dir: Path) -> tuple[StoreConfig, 
     configs = []
     for letter in ("A", "B"):
         variable = f"VEDOMOST_STORE_{letter}"
-        url = env.get(variable, "").strip() or f"file://{(data_dir / f'archive-{letter.lower()}').resolve()}"
+        url = (
+            env.get(variable, "").strip()
+            or f"file://{(data_dir / f'archive-{letter.lower()}').resolve()}"
+        )
         configs.append(parse_store_url(url, variable, env))
     a, b = configs
     if a.identity() == b.identity():
@@ -129,6 +140,7 @@ def stores_config(env: Mapping[str, str], data_dir: Path) -> tuple[StoreConfig, 
         pa, pb = a.path.resolve(), b.path.resolve()
         if pa.is_relative_to(pb) or pb.is_relative_to(pa):
             raise StoreConfigError(
-                "VEDOMOST_STORE_A, VEDOMOST_STORE_B", "каталог одного хранилища вложен в каталог другого"
+                "VEDOMOST_STORE_A, VEDOMOST_STORE_B",
+                "каталог одного хранилища вложен в каталог другого",
             )
     return a, b

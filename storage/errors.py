@@ -21,7 +21,9 @@ class ObjectMissing(StorageError):
 
     def __init__(self, store: str, key: str, version_id: str | None) -> None:
         self.store, self.key, self.version_id = store, key, version_id
-        super().__init__(f"в хранилище {store} нет объекта {key} (версия {version_id or 'последняя'})")
+        super().__init__(
+            f"в хранилище {store} нет объекта {key} (версия {version_id or 'последняя'})"
+        )
 
 
 class ObjectLocked(StorageError):

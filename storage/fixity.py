@@ -111,25 +111,35 @@ def _check_copy(archive: Archive, entry: ArchivedDocument, letter: str) -> CopyC
     except StorageError as exc:
         return CopyCheck(letter, UNAVAILABLE, str(exc), bytes_read=digest.size)
     if latest.version_id != version_id:
-        return CopyCheck(letter, SHADOWED, bytes_read=digest.size, foreign_version=latest.version_id)
+        return CopyCheck(
+            letter, SHADOWED, bytes_read=digest.size, foreign_version=latest.version_id
+        )
     return CopyCheck(letter, OK, bytes_read=digest.size)
 
 
-def _check_entry(archive: Archive, entry: ArchivedDocument) -> tuple[ArchivedDocument, list[CopyCheck]]:
+def _check_entry(
+    archive: Archive, entry: ArchivedDocument
+) -> tuple[ArchivedDocument, list[CopyCheck]]:
     return entry, [_check_copy(archive, entry, letter) for letter in "AB"]
 
 
-def _repair(archive: Archive, entry: ArchivedDocument, bad: CopyCheck, good: str, actor: str) -> Finding:
+def _repair(
+    archive: Archive, entry: ArchivedDocument, bad: CopyCheck, good: str, actor: str
+) -> Finding:
     """Write the good copy as a new version into the bad store and point the catalog at it."""
     store = archive.stores[bad.letter]
     data = archive._verified_copy(entry, good, entry.copy_version(good))
     try:
-        version_id = store.put(entry.key, data, entry.size, archive.object_meta(entry), archive.lock_of(entry))
+        version_id = store.put(
+            entry.key, data, entry.size, archive.object_meta(entry), archive.lock_of(entry)
+        )
         back = digest_chunks(store.iter_chunks(entry.key, version_id))
     finally:
         data.close()
     if back.sha256 != entry.sha256:
-        raise StorageError(f"восстановленная копия {bad.letter} документа {entry.document_id} не совпала")
+        raise StorageError(
+            f"восстановленная копия {bad.letter} документа {entry.document_id} не совпала"
+        )
     old = entry.copy_version(bad.letter)
     retired = list(entry.retired)
     if old:
@@ -139,10 +149,19 @@ def _repair(archive: Archive, entry: ArchivedDocument, bad: CopyCheck, good: str
     archive.catalog.update_entry(
         entry.id,
         {f"version_{bad.letter.lower()}": version_id, "retired": retired},
-        EventDraft("repair", entry.document_id, entry.id, actor, {
-            "copy": bad.letter, "problem": bad.status, "from": good, "old_version": old,
-            "new_version": version_id,
-        }),
+        EventDraft(
+            "repair",
+            entry.document_id,
+            entry.id,
+            actor,
+            {
+                "copy": bad.letter,
+                "problem": bad.status,
+                "from": good,
+                "old_version": old,
+                "new_version": version_id,
+            },
+        ),
     )
     return Finding(entry.id, entry.document_id, bad.letter, bad.status, True, version_id)
 
@@ -154,7 +173,9 @@ def _select(archive: Archive, sample: int | None) -> tuple[list[ArchivedDocument
     batch = archive.catalog.entries_after(cursor, sample)
     if len(batch) < sample:
         seen = {e.id for e in batch}
-        batch += [e for e in archive.catalog.entries_after(0, sample - len(batch)) if e.id not in seen]
+        batch += [
+            e for e in archive.catalog.entries_after(0, sample - len(batch)) if e.id not in seen
+        ]
     if batch:
         archive.catalog.set_state(CURSOR, str(batch[-1].id))
     return batch, False
@@ -207,8 +228,15 @@ def audit(
                 bytes_read[c.letter] += c.bytes_read
                 if c.status == UNAVAILABLE:
                     unavailable.add(c.letter)
-            events.append(EventDraft("fixity-check", entry.document_id, entry.id, actor,
-                                     {c.letter: c.status for c in checks}))
+            events.append(
+                EventDraft(
+                    "fixity-check",
+                    entry.document_id,
+                    entry.id,
+                    actor,
+                    {c.letter: c.status for c in checks},
+                )
+            )
             bad = [c for c in checks if c.status in BAD]
             good = [c.letter for c in checks if c.status == OK]
             if bad and not good and not any(c.status in (UNAVAILABLE, NOT_WRITTEN) for c in checks):
@@ -221,24 +249,40 @@ def audit(
                     try:
                         finding = _repair(archive, entry, c, good[0], actor)
                     except StorageError as exc:
-                        log.warning("repair of entry %s copy %s failed: %s", entry.id, c.letter, exc)
+                        log.warning(
+                            "repair of entry %s copy %s failed: %s", entry.id, c.letter, exc
+                        )
                 findings.append(finding)
             if len(events) >= EVENT_BATCH:
                 flush()
     unknown = _unknown_objects(archive, archive.catalog.list_entries(EntryFilter())) if full else []
     finished = archive.now()
     summary = {
-        "full": full, "checked": len(entries), "findings": len(findings),
-        "repaired": sum(f.repaired for f in findings), "unknown": len(unknown), "both_bad": len(both_bad),
-        "unavailable": sorted(unavailable), "bytes": bytes_read,
-        "started": started.isoformat(), "finished": finished.isoformat(),
+        "full": full,
+        "checked": len(entries),
+        "findings": len(findings),
+        "repaired": sum(f.repaired for f in findings),
+        "unknown": len(unknown),
+        "both_bad": len(both_bad),
+        "unavailable": sorted(unavailable),
+        "bytes": bytes_read,
+        "started": started.isoformat(),
+        "finished": finished.isoformat(),
     }
     events.append(EventDraft("fixity-run", actor=actor, detail=summary))
     flush()
     archive.catalog.set_state("last_audit", json.dumps(summary, ensure_ascii=False))
     report = FixityReport(
-        full, len(entries), bytes_read, tuple(findings), tuple(unknown), tuple(both_bad),
-        tuple(sorted(unavailable)), started, finished, tuple(e.id for e in entries),
+        full,
+        len(entries),
+        bytes_read,
+        tuple(findings),
+        tuple(unknown),
+        tuple(both_bad),
+        tuple(sorted(unavailable)),
+        started,
+        finished,
+        tuple(e.id for e in entries),
     )
     if both_bad:
         raise BothCopiesBadError(report)

@@ -57,7 +57,9 @@ class RetentionRule:
         if self.years is None:
             return "постоянно"
         if self.counted_from == "archived":
-            return f"ротация: {self.rotation_weekly} еженедельных, {self.rotation_monthly} ежемесячных"
+            return (
+                f"ротация: {self.rotation_weekly} еженедельных, {self.rotation_monthly} ежемесячных"
+            )
         suffix = " после отзыва или выбытия" if self.counted_from == "event" else ""
         return f"{self.years} лет{suffix}"
 

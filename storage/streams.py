@@ -45,7 +45,7 @@ def open_source(data: Source) -> BinaryIO:
     if isinstance(data, bytes | bytearray | memoryview):
         return io.BytesIO(bytes(data))
     if isinstance(data, Path):
-        return open(data, "rb")  # noqa: SIM115 - the caller closes it
+        return open(data, "rb")
     if data.seekable():
         return data
     return spool(read_chunks(data))
@@ -53,7 +53,7 @@ def open_source(data: Source) -> BinaryIO:
 
 def spool(chunks: Iterable[bytes]) -> BinaryIO:
     """Copy chunks into a temporary file kept in memory up to 8 MiB, rewound."""
-    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX)  # noqa: SIM115 - returned to the caller
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX)
     for chunk in chunks:
         out.write(chunk)
     out.seek(0)

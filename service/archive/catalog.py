@@ -14,7 +14,14 @@ from storage.auditlog import GENESIS, seal
 from storage.catalog import DISPOSED, ArchivedDocument, AuditEvent, EntryFilter, EventDraft
 
 _UPDATABLE = {
-    "state", "version_a", "version_b", "retain_until", "lock_mode", "legal_hold", "retired", "extra",
+    "state",
+    "version_a",
+    "version_b",
+    "retain_until",
+    "lock_mode",
+    "legal_hold",
+    "retired",
+    "extra",
 }
 
 
@@ -50,8 +57,15 @@ def _to_entry(row: models.Entry) -> ArchivedDocument:
 
 def _to_event(row: models.AuditEvent) -> AuditEvent:
     return AuditEvent(
-        seq=row.seq, at=row.at, kind=row.kind, document_id=row.document_id, entry_id=row.entry_id,
-        actor=row.actor, detail=row.detail, prev_hash=row.prev_hash, hash=row.hash,
+        seq=row.seq,
+        at=row.at,
+        kind=row.kind,
+        document_id=row.document_id,
+        entry_id=row.entry_id,
+        actor=row.actor,
+        detail=row.detail,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
     )
 
 
@@ -74,8 +88,15 @@ class DjangoCatalog:
         models.AuditEvent.objects.bulk_create(
             [
                 models.AuditEvent(
-                    seq=e.seq, at=e.at, kind=e.kind, document_id=e.document_id, entry_id=e.entry_id,
-                    actor=e.actor, detail=e.detail, prev_hash=e.prev_hash, hash=e.hash,
+                    seq=e.seq,
+                    at=e.at,
+                    kind=e.kind,
+                    document_id=e.document_id,
+                    entry_id=e.entry_id,
+                    actor=e.actor,
+                    detail=e.detail,
+                    prev_hash=e.prev_hash,
+                    hash=e.hash,
                 )
                 for e in sealed
             ]
@@ -88,16 +109,34 @@ class DjangoCatalog:
         """Insert a row and its event in one transaction."""
         with transaction.atomic():
             row = models.Entry.objects.create(
-                document_id=entry.document_id, version=entry.version, kind=entry.kind, key=entry.key,
-                sha256=entry.sha256, size=entry.size, state=entry.state, version_a=entry.version_a,
-                version_b=entry.version_b, school=entry.school, year=entry.year, class_id=entry.class_id,
-                period=entry.period, snapshot_id=entry.snapshot_id, signer=entry.signer,
-                retain_until=entry.retain_until, lock_mode=entry.lock_mode, legal_hold=entry.legal_hold,
-                replaces_id=entry.replaces_id, reason=entry.reason, author=entry.author,
-                created_at=entry.created_at or datetime.now(UTC), extra=dict(entry.extra),
+                document_id=entry.document_id,
+                version=entry.version,
+                kind=entry.kind,
+                key=entry.key,
+                sha256=entry.sha256,
+                size=entry.size,
+                state=entry.state,
+                version_a=entry.version_a,
+                version_b=entry.version_b,
+                school=entry.school,
+                year=entry.year,
+                class_id=entry.class_id,
+                period=entry.period,
+                snapshot_id=entry.snapshot_id,
+                signer=entry.signer,
+                retain_until=entry.retain_until,
+                lock_mode=entry.lock_mode,
+                legal_hold=entry.legal_hold,
+                replaces_id=entry.replaces_id,
+                reason=entry.reason,
+                author=entry.author,
+                created_at=entry.created_at or datetime.now(UTC),
+                extra=dict(entry.extra),
                 retired=list(entry.retired),
             )
-            self._append([EventDraft(event.kind, event.document_id, row.id, event.actor, event.detail)])
+            self._append(
+                [EventDraft(event.kind, event.document_id, row.id, event.actor, event.detail)]
+            )
         return _to_entry(row)
 
     def update_entry(
@@ -121,7 +160,9 @@ class DjangoCatalog:
         row = models.Entry.objects.filter(id=entry_id).first()
         return _to_entry(row) if row else None
 
-    def find_document(self, document_id: str, version: int | None = None) -> ArchivedDocument | None:
+    def find_document(
+        self, document_id: str, version: int | None = None
+    ) -> ArchivedDocument | None:
         """A version of a document (latest by default)."""
         rows = models.Entry.objects.filter(document_id=document_id)
         row = rows.filter(version=version).first() if version else rows.order_by("-version").first()
@@ -141,12 +182,18 @@ class DjangoCatalog:
 
     def entries_after(self, entry_id: int, limit: int) -> list[ArchivedDocument]:
         """Up to ``limit`` live rows after ``entry_id``."""
-        rows = models.Entry.objects.filter(id__gt=entry_id).exclude(state=DISPOSED).order_by("id")[:limit]
+        rows = (
+            models.Entry.objects.filter(id__gt=entry_id)
+            .exclude(state=DISPOSED)
+            .order_by("id")[:limit]
+        )
         return [_to_entry(r) for r in rows]
 
     def count_by_state(self) -> dict[str, int]:
         """Rows per state."""
-        return {r["state"]: r["n"] for r in models.Entry.objects.values("state").annotate(n=Count("id"))}
+        return {
+            r["state"]: r["n"] for r in models.Entry.objects.values("state").annotate(n=Count("id"))
+        }
 
     def get_state(self, name: str) -> str | None:
         """A named value."""

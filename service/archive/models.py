@@ -26,7 +26,9 @@ class Entry(models.Model):
     retain_until = models.DateTimeField(null=True, blank=True)
     lock_mode = models.CharField(max_length=16, null=True, blank=True)
     legal_hold = models.BooleanField(default=False)
-    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(blank=True, default="")
     author = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField()
@@ -35,7 +37,9 @@ class Entry(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["document_id", "version"], name="archive_entry_doc_version"),
+            models.UniqueConstraint(
+                fields=["document_id", "version"], name="archive_entry_doc_version"
+            ),
         ]
         ordering = ["id"]
 

@@ -56,7 +56,9 @@ class Store(Protocol):
         """Write a new version of ``key`` from ``stream`` and return its version id."""
         ...
 
-    def iter_chunks(self, key: str, version_id: str | None, chunk_size: int = CHUNK) -> Iterator[bytes]:
+    def iter_chunks(
+        self, key: str, version_id: str | None, chunk_size: int = CHUNK
+    ) -> Iterator[bytes]:
         """Stream the bytes of one version (``None``: the latest)."""
         ...
 

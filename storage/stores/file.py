@@ -121,11 +121,13 @@ class FileStore:
             return []
         return sorted(n for n in names if not n.endswith(META_SUFFIX) and (directory / n).is_file())
 
-    def iter_chunks(self, key: str, version_id: str | None, chunk_size: int = CHUNK) -> Iterator[bytes]:
+    def iter_chunks(
+        self, key: str, version_id: str | None, chunk_size: int = CHUNK
+    ) -> Iterator[bytes]:
         """Stream one version's bytes."""
         vid = version_id or self._latest_id(key)
         try:
-            handle = open(self._dir(key) / vid, "rb")  # noqa: SIM115 - closed in finally
+            handle = open(self._dir(key) / vid, "rb")
         except FileNotFoundError:
             raise ObjectMissing(self.name, key, vid) from None
         try:
@@ -165,7 +167,9 @@ class FileStore:
                 continue
             for vid in versions:
                 size = (directory / vid).stat().st_size
-                yield ObjectVersion(key=key, version_id=vid, size=size, is_latest=vid == versions[-1])
+                yield ObjectVersion(
+                    key=key, version_id=vid, size=size, is_latest=vid == versions[-1]
+                )
 
     def delete_version(self, key: str, version_id: str) -> None:
         """Delete one version unless its retention or legal hold forbids it."""

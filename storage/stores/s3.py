@@ -19,7 +19,13 @@ from storage.stores.base import CHUNK, LockMode, ObjectLock, ObjectVersion
 from storage.stores.keys import check_key
 
 META_PREFIX = "x-amz-meta-"
-_MISSING_CODES = {"NoSuchKey", "NoSuchVersion", "NoSuchObject", "MethodNotAllowed", "ResourceNotFound"}
+_MISSING_CODES = {
+    "NoSuchKey",
+    "NoSuchVersion",
+    "NoSuchObject",
+    "MethodNotAllowed",
+    "ResourceNotFound",
+}
 _LOCKED_CODES = {"AccessDenied", "ObjectLocked", "InvalidRequest"}
 PART_SIZE = 16 * 1024 * 1024
 
@@ -102,19 +108,31 @@ class S3Store:
         headers: dict[str, Any] = {META_PREFIX + k: quote(v, safe="") for k, v in metadata.items()}
         retention = None
         if lock.mode and lock.retain_until and lock.retain_until > datetime.now(UTC):
-            retention = Retention(COMPLIANCE if lock.mode == "COMPLIANCE" else GOVERNANCE, lock.retain_until)
+            retention = Retention(
+                COMPLIANCE if lock.mode == "COMPLIANCE" else GOVERNANCE, lock.retain_until
+            )
         try:
             result = self.client.put_object(
-                self.bucket, check_key(key), stream, size, metadata=headers,
-                retention=retention, legal_hold=lock.legal_hold, part_size=PART_SIZE,
+                self.bucket,
+                check_key(key),
+                stream,
+                size,
+                metadata=headers,
+                retention=retention,
+                legal_hold=lock.legal_hold,
+                part_size=PART_SIZE,
             )
         except (MinioException, Urllib3Error, OSError) as exc:
             self._fail(exc, key)
         if not result.version_id:
-            raise StorageError(f"хранилище {self.name} не вернуло номер версии: включите версионирование")
+            raise StorageError(
+                f"хранилище {self.name} не вернуло номер версии: включите версионирование"
+            )
         return str(result.version_id)
 
-    def iter_chunks(self, key: str, version_id: str | None, chunk_size: int = CHUNK) -> Iterator[bytes]:
+    def iter_chunks(
+        self, key: str, version_id: str | None, chunk_size: int = CHUNK
+    ) -> Iterator[bytes]:
         """Stream one version's bytes."""
         try:
             response = self.client.get_object(self.bucket, key, version_id=version_id)
@@ -141,7 +159,7 @@ class S3Store:
         for name, value in headers.items():
             lower = name.lower()
             if lower.startswith(META_PREFIX):
-                meta[lower[len(META_PREFIX):]] = unquote(value)
+                meta[lower[len(META_PREFIX) :]] = unquote(value)
             elif lower == "x-amz-object-lock-mode":
                 mode = value.upper()
             elif lower == "x-amz-object-lock-retain-until-date":

@@ -14,7 +14,12 @@ def doc_bytes(n: int, size: int = 2048) -> bytes:
 
 def meta(document_id: str, **kwargs: str) -> DocumentMetadata:
     """Metadata with ids only."""
-    base = {"school": "sch-1", "year": "2025/2026", "class_id": "cls-7a", "period": "q1",
-            "snapshot_id": "snap-1"}
+    base = {
+        "school": "sch-1",
+        "year": "2025/2026",
+        "class_id": "cls-7a",
+        "period": "q1",
+        "snapshot_id": "snap-1",
+    }
     base.update(kwargs)
     return DocumentMetadata(document_id=document_id, **base)

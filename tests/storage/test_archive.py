@@ -64,7 +64,9 @@ def test_correction_is_a_new_version_and_the_old_stays_readable(archive: Archive
 def test_consent_is_held_until_the_event_then_counted(archive: Archive) -> None:
     held = archive.archive(doc_bytes(7), meta("consent-1"), "consent-pd")
     assert held.legal_hold and held.retain_until is None
-    closed = archive.archive(doc_bytes(8), meta("consent-2", case_closed="2027-05-20"), "consent-pd")
+    closed = archive.archive(
+        doc_bytes(8), meta("consent-2", case_closed="2027-05-20"), "consent-pd"
+    )
     assert not closed.legal_hold and closed.retain_until == datetime(2031, 1, 1, tzinfo=UTC)
 
 

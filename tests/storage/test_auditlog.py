@@ -19,7 +19,9 @@ from tests.storage.helpers import doc_bytes, meta
 @pytest.fixture
 def catalog(tmp_path: Path, db: None) -> DjangoCatalog:
     cat = DjangoCatalog()
-    archive = Archive(FileStore(tmp_path / "a", "A"), FileStore(tmp_path / "b", "B"), cat, load_schedule())
+    archive = Archive(
+        FileStore(tmp_path / "a", "A"), FileStore(tmp_path / "b", "B"), cat, load_schedule()
+    )
     for i in range(3):
         archive.archive(doc_bytes(i, 32), meta(f"log-{i}"), "control-report")
     cat.append_events([EventDraft("export", detail={"year": "2025/2026", "note": "опись"})])
@@ -56,12 +58,23 @@ def test_cut_off_tail_is_detected_by_the_chain_head(catalog: DjangoCatalog) -> N
     assert not result.ok and any("заголовке" in p for p in result.problems)
 
 
-def test_rewritten_chain_with_recomputed_hashes_still_breaks_at_the_head(catalog: DjangoCatalog) -> None:
+def test_rewritten_chain_with_recomputed_hashes_still_breaks_at_the_head(
+    catalog: DjangoCatalog,
+) -> None:
     """An attacker who edits an event and recomputes its hash breaks the link to the next one."""
     from storage.auditlog import event_hash
+
     row = models.AuditEvent.objects.get(seq=4)
     row.actor = "someone-else"
-    row.hash = event_hash(row.prev_hash, row.seq, row.at, row.kind, row.document_id, row.entry_id,
-                          row.actor, row.detail)
+    row.hash = event_hash(
+        row.prev_hash,
+        row.seq,
+        row.at,
+        row.kind,
+        row.document_id,
+        row.entry_id,
+        row.actor,
+        row.detail,
+    )
     row.save()
     assert not _verify(catalog).ok

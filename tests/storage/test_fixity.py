@@ -28,12 +28,19 @@ def _events(archive: Archive, kind: str) -> list[dict]:
 def s3_archive(seaweed_pair: tuple[WeedServer, WeedServer], db: None) -> Archive:
     a, b = seaweed_pair
     bucket = f"fx-{os.urandom(5).hex()}"
-    return Archive(s3_store(a, bucket, "A"), s3_store(b, bucket, "B"), DjangoCatalog(), load_schedule())
+    return Archive(
+        s3_store(a, bucket, "A"), s3_store(b, bucket, "B"), DjangoCatalog(), load_schedule()
+    )
 
 
 @pytest.fixture
 def file_archive(tmp_path: Path, db: None) -> Archive:
-    return Archive(FileStore(tmp_path / "a", "A"), FileStore(tmp_path / "b", "B"), DjangoCatalog(), load_schedule())
+    return Archive(
+        FileStore(tmp_path / "a", "A"),
+        FileStore(tmp_path / "b", "B"),
+        DjangoCatalog(),
+        load_schedule(),
+    )
 
 
 @pytest.mark.s3
@@ -53,14 +60,17 @@ def test_s3_deleted_and_overwritten_copies_are_found_repaired_and_recorded(
 
     client_a, client_b = server_a.client(), server_b.client()
     # 1. the version itself deleted (GOVERNANCE lock bypassed by an administrator)
-    errors = list(client_a.remove_objects(
-        bucket, [DeleteObject(unsigned.key, unsigned.version_a)], bypass_governance_mode=True
-    ))
+    errors = list(
+        client_a.remove_objects(
+            bucket, [DeleteObject(unsigned.key, unsigned.version_a)], bypass_governance_mode=True
+        )
+    )
     assert not errors
     # 2. a COMPLIANCE copy "deleted": the server only adds a delete marker
     client_b.remove_object(bucket, signed.key)
     # 3. different bytes written as a new version over copy B
     import io
+
     client_b.put_object(bucket, other.key, io.BytesIO(b"forged"), 6)
 
     found = audit(s3_archive)
@@ -80,6 +90,7 @@ def test_s3_deleted_and_overwritten_copies_are_found_repaired_and_recorded(
         for letter in "AB":
             data = b"".join(s3_archive.stores[letter].iter_chunks(entry.key, None))
             import hashlib
+
             assert hashlib.sha256(data).hexdigest() == entry.sha256
     assert s3_archive.catalog.get_entry(intact.id) == intact
     second = audit(s3_archive)
@@ -101,7 +112,9 @@ def test_file_store_deleted_and_flipped_copies_are_repaired(file_archive: Archiv
 
     found = audit(file_archive)
     assert {(f.document_id, f.problem, f.repaired) for f in found.findings} == {
-        ("f-1", MISSING, False), ("f-2", DAMAGED, False)}
+        ("f-1", MISSING, False),
+        ("f-2", DAMAGED, False),
+    }
     fixed = audit(file_archive, repair=True)
     assert all(f.repaired for f in fixed.findings) and len(fixed.findings) == 2
     assert audit(file_archive).clean
@@ -124,7 +137,10 @@ def test_both_copies_bad_is_raised_and_never_repaired(file_archive: Archive) -> 
 
 
 def test_sampled_audits_rotate_through_the_whole_archive(file_archive: Archive) -> None:
-    ids = [file_archive.archive(doc_bytes(30 + i, 64), meta(f"s-{i}"), "control-report").id for i in range(7)]
+    ids = [
+        file_archive.archive(doc_bytes(30 + i, 64), meta(f"s-{i}"), "control-report").id
+        for i in range(7)
+    ]
     seen: list[int] = []
     for _ in range(3):
         seen += audit(file_archive, sample=3).entries
@@ -135,7 +151,13 @@ def test_sampled_audits_rotate_through_the_whole_archive(file_archive: Archive) 
 def test_unknown_object_in_a_store_is_reported(file_archive: Archive) -> None:
     file_archive.archive(doc_bytes(40), meta("u-1"), "control-report")
     import io
-    file_archive.stores["B"].put("stray/object", io.BytesIO(b"xx"), 2, {}, __import__(
-        "storage.stores.base", fromlist=["ObjectLock"]).ObjectLock())
+
+    file_archive.stores["B"].put(
+        "stray/object",
+        io.BytesIO(b"xx"),
+        2,
+        {},
+        __import__("storage.stores.base", fromlist=["ObjectLock"]).ObjectLock(),
+    )
     report = audit(file_archive)
     assert [(u.letter, u.key) for u in report.unknown] == [("B", "stray/object")]

@@ -28,8 +28,13 @@ def test_store_b_killed_while_archiving_200_documents_loses_nothing(
     THEN every document is archived or pending, and after B returns replicate_pending completes all."""
     server_a, server_b = seaweed_pair
     bucket = f"out-{os.urandom(5).hex()}"
-    archive = Archive(s3_store(server_a, bucket, "A"), s3_store(server_b, bucket, "B"), DjangoCatalog(),
-                      load_schedule(), down_cooldown=0.5)
+    archive = Archive(
+        s3_store(server_a, bucket, "A"),
+        s3_store(server_b, bucket, "B"),
+        DjangoCatalog(),
+        load_schedule(),
+        down_cooldown=0.5,
+    )
     reached = threading.Event()
     killer = threading.Thread(target=lambda: (reached.wait(60), server_b.kill()))
     killer.start()
@@ -49,7 +54,9 @@ def test_store_b_killed_while_archiving_200_documents_loses_nothing(
     assert counts.get(PENDING, 0) >= 100  # B died early on
     pending = list(archive.catalog.list_entries(EntryFilter(state=PENDING)))
     assert all(e.version_a and not e.version_b for e in pending)
-    assert archive.replicate_pending().replicated == ()  # B still down: nothing changes, nothing lost
+    assert (
+        archive.replicate_pending().replicated == ()
+    )  # B still down: nothing changes, nothing lost
 
     server_b.start()
     report = archive.replicate_pending()
@@ -58,7 +65,9 @@ def test_store_b_killed_while_archiving_200_documents_loses_nothing(
     for entry in archive.catalog.list_entries(EntryFilter()):
         expected = hashlib.sha256(payloads[entry.document_id]).hexdigest()
         for letter in "AB":
-            data = b"".join(archive.stores[letter].iter_chunks(entry.key, entry.copy_version(letter)))
+            data = b"".join(
+                archive.stores[letter].iter_chunks(entry.key, entry.copy_version(letter))
+            )
             assert hashlib.sha256(data).hexdigest() == expected == entry.sha256
     replications = [e for e in archive.catalog.iter_events() if e.kind == "replication"]
     assert len(replications) == len(pending)
@@ -67,8 +76,13 @@ def test_store_b_killed_while_archiving_200_documents_loses_nothing(
 def test_both_stores_down_fails_cleanly_and_records_nothing(tmp_path: object, db: None) -> None:
     """GIVEN two stores that cannot be written (dead S3 ports) WHEN archiving THEN BothStoresDown, no row."""
     from storage.stores.s3 import S3Store
-    dead_a = S3Store("127.0.0.1:18097", "k", "s", "bkt", secure=False, name="A", connect_timeout=0.5)
-    dead_b = S3Store("127.0.0.1:18197", "k", "s", "bkt", secure=False, name="B", connect_timeout=0.5)
+
+    dead_a = S3Store(
+        "127.0.0.1:18097", "k", "s", "bkt", secure=False, name="A", connect_timeout=0.5
+    )
+    dead_b = S3Store(
+        "127.0.0.1:18197", "k", "s", "bkt", secure=False, name="B", connect_timeout=0.5
+    )
     archive = Archive(dead_a, dead_b, DjangoCatalog(), load_schedule())
     with pytest.raises(BothStoresDown):
         archive.archive(doc_bytes(1), meta("nothing-1"), "control-report")
@@ -79,7 +93,9 @@ def test_both_stores_down_fails_cleanly_and_records_nothing(tmp_path: object, db
 def test_one_file_store_unwritable_goes_pending_then_replicates(tmp_path, db: None) -> None:  # type: ignore[no-untyped-def]
     blocker = tmp_path / "b-is-a-file"
     blocker.write_text("not a directory")
-    archive = Archive(FileStore(tmp_path / "a", "A"), FileStore(blocker, "B"), DjangoCatalog(), load_schedule())
+    archive = Archive(
+        FileStore(tmp_path / "a", "A"), FileStore(blocker, "B"), DjangoCatalog(), load_schedule()
+    )
     entry = archive.archive(doc_bytes(5), meta("p-1"), "control-report")
     assert entry.state == PENDING and entry.version_a and entry.version_b is None
     blocker.unlink()

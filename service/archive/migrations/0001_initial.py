@@ -5,78 +5,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True)),
-                ('at', models.DateTimeField()),
-                ('kind', models.CharField(db_index=True, max_length=32)),
-                ('document_id', models.CharField(blank=True, db_index=True, default='', max_length=200)),
-                ('entry_id', models.BigIntegerField(blank=True, null=True)),
-                ('actor', models.CharField(blank=True, default='', max_length=300)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True)),
+                ("at", models.DateTimeField()),
+                ("kind", models.CharField(db_index=True, max_length=32)),
+                (
+                    "document_id",
+                    models.CharField(blank=True, db_index=True, default="", max_length=200),
+                ),
+                ("entry_id", models.BigIntegerField(blank=True, null=True)),
+                ("actor", models.CharField(blank=True, default="", max_length=300)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
             ],
             options={
-                'ordering': ['seq'],
+                "ordering": ["seq"],
             },
         ),
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.PositiveBigIntegerField(default=0)),
-                ('hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("seq", models.PositiveBigIntegerField(default=0)),
+                ("hash", models.CharField(max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='StateValue',
+            name="StateValue",
             fields=[
-                ('name', models.CharField(max_length=100, primary_key=True, serialize=False)),
-                ('value', models.TextField()),
+                ("name", models.CharField(max_length=100, primary_key=True, serialize=False)),
+                ("value", models.TextField()),
             ],
         ),
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document_id', models.CharField(db_index=True, max_length=200)),
-                ('version', models.PositiveIntegerField()),
-                ('kind', models.CharField(db_index=True, max_length=64)),
-                ('key', models.CharField(max_length=512)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.BigIntegerField()),
-                ('state', models.CharField(db_index=True, max_length=32)),
-                ('version_a', models.CharField(blank=True, max_length=128, null=True)),
-                ('version_b', models.CharField(blank=True, max_length=128, null=True)),
-                ('school', models.CharField(blank=True, db_index=True, default='', max_length=100)),
-                ('year', models.CharField(blank=True, db_index=True, default='', max_length=20)),
-                ('class_id', models.CharField(blank=True, default='', max_length=100)),
-                ('period', models.CharField(blank=True, default='', max_length=100)),
-                ('snapshot_id', models.CharField(blank=True, default='', max_length=200)),
-                ('signer', models.CharField(blank=True, default='', max_length=300)),
-                ('retain_until', models.DateTimeField(blank=True, null=True)),
-                ('lock_mode', models.CharField(blank=True, max_length=16, null=True)),
-                ('legal_hold', models.BooleanField(default=False)),
-                ('reason', models.TextField(blank=True, default='')),
-                ('author', models.CharField(blank=True, default='', max_length=300)),
-                ('created_at', models.DateTimeField()),
-                ('extra', models.JSONField(blank=True, default=dict)),
-                ('retired', models.JSONField(blank=True, default=list)),
-                ('replaces', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='archive.entry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("document_id", models.CharField(db_index=True, max_length=200)),
+                ("version", models.PositiveIntegerField()),
+                ("kind", models.CharField(db_index=True, max_length=64)),
+                ("key", models.CharField(max_length=512)),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.BigIntegerField()),
+                ("state", models.CharField(db_index=True, max_length=32)),
+                ("version_a", models.CharField(blank=True, max_length=128, null=True)),
+                ("version_b", models.CharField(blank=True, max_length=128, null=True)),
+                ("school", models.CharField(blank=True, db_index=True, default="", max_length=100)),
+                ("year", models.CharField(blank=True, db_index=True, default="", max_length=20)),
+                ("class_id", models.CharField(blank=True, default="", max_length=100)),
+                ("period", models.CharField(blank=True, default="", max_length=100)),
+                ("snapshot_id", models.CharField(blank=True, default="", max_length=200)),
+                ("signer", models.CharField(blank=True, default="", max_length=300)),
+                ("retain_until", models.DateTimeField(blank=True, null=True)),
+                ("lock_mode", models.CharField(blank=True, max_length=16, null=True)),
+                ("legal_hold", models.BooleanField(default=False)),
+                ("reason", models.TextField(blank=True, default="")),
+                ("author", models.CharField(blank=True, default="", max_length=300)),
+                ("created_at", models.DateTimeField()),
+                ("extra", models.JSONField(blank=True, default=dict)),
+                ("retired", models.JSONField(blank=True, default=list)),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="archive.entry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('document_id', 'version'), name='archive_entry_doc_version')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("document_id", "version"), name="archive_entry_doc_version"
+                    )
+                ],
             },
         ),
     ]
