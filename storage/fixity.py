@@ -19,6 +19,7 @@ from datetime import datetime
 from storage.archive import Archive
 from storage.catalog import PENDING, ArchivedDocument, EntryFilter, EventDraft
 from storage.errors import BothCopiesBad, ObjectMissing, StorageError, StoreUnavailable
+from storage.stores.base import ObjectVersion
 from storage.streams import digest_chunks
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,12 @@ class FixityReport:
         return not self.findings and not self.unknown and not self.both_bad and not self.unavailable
 
 
-def _check_copy(archive: Archive, entry: ArchivedDocument, letter: str) -> CopyCheck:
+Latest = dict[str, dict[str, tuple[str, bool]]]  # letter -> key -> (latest version id, delete marker)
+
+
+def _check_copy(
+    archive: Archive, entry: ArchivedDocument, letter: str, latest_map: Latest | None = None
+) -> CopyCheck:
     store = archive.stores[letter]
     version_id = entry.copy_version(letter)
     if version_id is None:
@@ -104,23 +110,41 @@ def _check_copy(archive: Archive, entry: ArchivedDocument, letter: str) -> CopyC
     if digest.sha256 != entry.sha256:
         return CopyCheck(letter, DAMAGED, bytes_read=digest.size)
     # The catalog's version is intact; a plain reader gets the latest version, so check it is ours.
-    try:
-        latest = store.head(entry.key, None)
-    except ObjectMissing:
+    if latest_map is not None and letter in latest_map and entry.key in latest_map[letter]:
+        latest_id, is_marker = latest_map[letter][entry.key]
+    else:
+        try:
+            latest_id, is_marker = store.head(entry.key, None).version_id, False
+        except ObjectMissing:
+            latest_id, is_marker = "", True
+        except StorageError as exc:
+            return CopyCheck(letter, UNAVAILABLE, str(exc), bytes_read=digest.size)
+    if is_marker:
         return CopyCheck(letter, DELETED, bytes_read=digest.size)
-    except StorageError as exc:
-        return CopyCheck(letter, UNAVAILABLE, str(exc), bytes_read=digest.size)
-    if latest.version_id != version_id:
-        return CopyCheck(
-            letter, SHADOWED, bytes_read=digest.size, foreign_version=latest.version_id
-        )
+    if latest_id != version_id:
+        return CopyCheck(letter, SHADOWED, bytes_read=digest.size, foreign_version=latest_id)
     return CopyCheck(letter, OK, bytes_read=digest.size)
 
 
 def _check_entry(
-    archive: Archive, entry: ArchivedDocument
+    archive: Archive, entry: ArchivedDocument, latest_map: Latest | None
 ) -> tuple[ArchivedDocument, list[CopyCheck]]:
-    return entry, [_check_copy(archive, entry, letter) for letter in "AB"]
+    return entry, [_check_copy(archive, entry, letter, latest_map) for letter in "AB"]
+
+
+def _list_stores(archive: Archive) -> tuple[dict[str, list[ObjectVersion]], Latest]:
+    """One listing per store (a full audit): every version, and the latest one of each key."""
+    listings: dict[str, list[ObjectVersion]] = {}
+    latest: Latest = {}
+    for letter, store in archive.stores.items():
+        try:
+            versions = list(store.list_versions())
+        except StorageError as exc:
+            log.warning("store %s could not be listed: %s", letter, exc)
+            continue
+        listings[letter] = versions
+        latest[letter] = {v.key: (v.version_id, v.is_delete_marker) for v in versions if v.is_latest}
+    return listings, latest
 
 
 def _repair(
@@ -181,7 +205,9 @@ def _select(archive: Archive, sample: int | None) -> tuple[list[ArchivedDocument
     return batch, False
 
 
-def _unknown_objects(archive: Archive, entries: Iterable[ArchivedDocument]) -> list[UnknownObject]:
+def _unknown_objects(
+    entries: Iterable[ArchivedDocument], listings: dict[str, list[ObjectVersion]]
+) -> list[UnknownObject]:
     known: set[tuple[str, str, str]] = set()
     for entry in entries:
         for letter in "AB":
@@ -192,8 +218,8 @@ def _unknown_objects(archive: Archive, entries: Iterable[ArchivedDocument]) -> l
             letter, _, vid = retired.partition(":")
             known.add((letter, entry.key, vid))
     unknown = []
-    for letter, store in archive.stores.items():
-        for obj in store.list_versions():
+    for letter, versions in listings.items():
+        for obj in versions:
             if obj.is_delete_marker or obj.key.startswith("probe"):
                 continue
             if (letter, obj.key, obj.version_id) not in known:
@@ -222,8 +248,12 @@ def audit(
         archive.catalog.append_events(events)
         events.clear()
 
+    listings, latest_map = _list_stores(archive) if full else ({}, None)
+    for letter in "AB":
+        if full and letter not in listings:
+            unavailable.add(letter)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for entry, checks in pool.map(lambda e: _check_entry(archive, e), entries):
+        for entry, checks in pool.map(lambda e: _check_entry(archive, e, latest_map), entries):
             for c in checks:
                 bytes_read[c.letter] += c.bytes_read
                 if c.status == UNAVAILABLE:
@@ -255,7 +285,7 @@ def audit(
                 findings.append(finding)
             if len(events) >= EVENT_BATCH:
                 flush()
-    unknown = _unknown_objects(archive, archive.catalog.list_entries(EntryFilter())) if full else []
+    unknown = _unknown_objects(archive.catalog.list_entries(EntryFilter()), listings) if full else []
     finished = archive.now()
     summary = {
         "full": full,
