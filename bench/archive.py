@@ -23,6 +23,13 @@ def rss_mb() -> float:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
+def proc_cpu_s(pid: int) -> float:
+    """User+system CPU seconds of another process (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size so far in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -71,11 +78,14 @@ def main(argv: list[str] | None = None) -> int:
 
         rss_before = rss_mb()
         cpu0 = time.process_time()
+        pids = [s.process.pid for s in (a, b) if s.process]
+        servers0 = sum(proc_cpu_s(p) for p in pids)
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
             list(pool.map(one, range(args.docs)))
         elapsed = time.perf_counter() - started
         ingest_cpu = time.process_time() - cpu0
+        servers_cpu = sum(proc_cpu_s(p) for p in pids) - servers0
         rss_after_ingest = rss_mb()
         counts = archive.catalog.count_by_state()
 
@@ -90,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"archive with read-back: {elapsed:.2f} s = {args.docs / elapsed:.1f} docs/s "
               f"({args.docs * size * 2 / elapsed / 1e6:.1f} MB/s written to the two stores)")
         print(f"states: {counts}")
+        print(f"CPU during ingest: this process {ingest_cpu:.1f} s, the two SeaweedFS servers "
+              f"{servers_cpu:.1f} s")
         print(f"CPU of this process: ingest {ingest_cpu:.1f} s, audit {audit_cpu:.1f} s; "
               f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"full audit: {audit_elapsed:.2f} s for {report.checked} documents; per store "
