@@ -1,7 +1,8 @@
-"""Benchmark: archive N documents of 150 KB into two SeaweedFS stores with read-back, then a full audit.
+"""Benchmark: archive N documents of 150 KB into two SeaweedFS stores with read-back, then audit.
 
 Run: ``python -m bench.archive [--docs 1000] [--size-kb 150] [--workers 4]``. Starts its own two
-SeaweedFS servers (ports 18200 / 18300) and a temporary SQLite catalog (or ``VEDOMOST_DATABASE_URL``).
+SeaweedFS servers (ports 18200 / 18300) and a temporary SQLite catalog
+(or ``VEDOMOST_DATABASE_URL``).
 Targets: ≥ 50 documents/s archiving, ≥ 100 MB/s per store auditing, flat memory.
 """
 
@@ -64,15 +65,25 @@ def main(argv: list[str] | None = None) -> int:
     a.start()
     b.start()
     try:
-        archive = Archive(s3_store(a, "bench", "A"), s3_store(b, "bench", "B"), DjangoCatalog(), load_schedule())
+        archive = Archive(
+            s3_store(a, "bench", "A"), s3_store(b, "bench", "B"), DjangoCatalog(), load_schedule()
+        )
         size = args.size_kb * 1024
         base = os.urandom(size)
-        archive.archive(base, DocumentMetadata(document_id="warm-up", year="2025/2026"), "control-report")
+        archive.archive(
+            base, DocumentMetadata(document_id="warm-up", year="2025/2026"), "control-report"
+        )
 
         def one(i: int) -> None:
             data = i.to_bytes(8, "big") + base[8:]
-            meta = DocumentMetadata(document_id=f"bench-{i:05d}", school="sch-1", year="2025/2026",
-                                    class_id=f"cls-{i % 30}", period="q2", snapshot_id="snap-1")
+            meta = DocumentMetadata(
+                document_id=f"bench-{i:05d}",
+                school="sch-1",
+                year="2025/2026",
+                class_id=f"cls-{i % 30}",
+                period="q2",
+                snapshot_id="snap-1",
+            )
             archive.archive(data, meta, "journal-printout")
             connection.close()  # per-thread connection: close when the thread's work item is done
 
@@ -95,19 +106,32 @@ def main(argv: list[str] | None = None) -> int:
         audit_elapsed = time.perf_counter() - started
         audit_cpu = time.process_time() - cpu0
         mb = {k: v / 1e6 for k, v in report.bytes_read.items()}
-        print(f"documents: {args.docs} x {args.size_kb} KB, workers {args.workers}, catalog "
-              f"{connection.vendor}")
-        print(f"archive with read-back: {elapsed:.2f} s = {args.docs / elapsed:.1f} docs/s "
-              f"({args.docs * size * 2 / elapsed / 1e6:.1f} MB/s written to the two stores)")
+        print(
+            f"documents: {args.docs} x {args.size_kb} KB, workers {args.workers}, catalog "
+            f"{connection.vendor}"
+        )
+        print(
+            f"archive with read-back: {elapsed:.2f} s = {args.docs / elapsed:.1f} docs/s "
+            f"({args.docs * size * 2 / elapsed / 1e6:.1f} MB/s written to the two stores)"
+        )
         print(f"states: {counts}")
-        print(f"CPU during ingest: this process {ingest_cpu:.1f} s, the two SeaweedFS servers "
-              f"{servers_cpu:.1f} s")
-        print(f"CPU of this process: ingest {ingest_cpu:.1f} s, audit {audit_cpu:.1f} s; "
-              f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        print(f"full audit: {audit_elapsed:.2f} s for {report.checked} documents; per store "
-              f"A {mb['A'] / audit_elapsed:.1f} MB/s, B {mb['B'] / audit_elapsed:.1f} MB/s; clean={report.clean}")
-        print(f"RSS: before ingest {rss_before:.0f} MB, after ingest {rss_after_ingest:.0f} MB, "
-              f"after audit {rss_mb():.0f} MB, peak {peak_rss_mb():.0f} MB")
+        print(
+            f"CPU during ingest: this process {ingest_cpu:.1f} s, the two SeaweedFS servers "
+            f"{servers_cpu:.1f} s"
+        )
+        print(
+            f"CPU of this process: ingest {ingest_cpu:.1f} s, audit {audit_cpu:.1f} s; "
+            f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
+        print(
+            f"full audit: {audit_elapsed:.2f} s for {report.checked} documents; per store "
+            f"A {mb['A'] / audit_elapsed:.1f} MB/s, B {mb['B'] / audit_elapsed:.1f} MB/s; "
+            f"clean={report.clean}"
+        )
+        print(
+            f"RSS: before ingest {rss_before:.0f} MB, after ingest {rss_after_ingest:.0f} MB, "
+            f"after audit {rss_mb():.0f} MB, peak {peak_rss_mb():.0f} MB"
+        )
     finally:
         a.stop()
         b.stop()

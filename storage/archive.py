@@ -57,7 +57,7 @@ class DocumentMetadata:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> DocumentMetadata:
-        """Build from ``k=v`` pairs (``class`` is accepted for ``class_id``); unknown keys go to extra."""
+        """Build from ``k=v`` pairs (``class`` means ``class_id``); unknown keys go to extra."""
         known = {f for f in cls.__dataclass_fields__ if f != "extra"}
         args: dict[str, str] = {}
         extra: dict[str, str] = {}
@@ -147,8 +147,9 @@ class Archive:
                 if latest.sha256 == digest.sha256 and latest.kind == kind:
                     return latest
                 raise DocumentExists(
-                    f"документ {metadata.document_id} уже в архиве (версия {latest.version}) с другим "
-                    "содержимым; исправленный документ сохраняется как новая версия с указанием причины"
+                    f"документ {metadata.document_id} уже в архиве (версия {latest.version}) "
+                    "с другим содержимым; исправленный документ сохраняется как новая версия "
+                    "с указанием причины"
                 )
             return self._store_version(
                 stream, digest.sha256, digest.size, metadata, kind, 1, None, "", actor, lock
@@ -422,10 +423,12 @@ class Archive:
     def delete_copies(self, entry: ArchivedDocument) -> list[str]:
         """Delete every stored version of ``entry`` (copies and retired ones); return refusals.
 
-        Each store enforces its own lock: a refusal (retention or legal hold) is returned, not raised.
+        Each store enforces its own lock: a refusal (retention, legal hold) is returned, not raised.
         """
         refused: list[str] = []
-        targets: list[tuple[str, str | None]] = [(letter, entry.copy_version(letter)) for letter in "AB"]
+        targets: list[tuple[str, str | None]] = [
+            (letter, entry.copy_version(letter)) for letter in "AB"
+        ]
         for retired in entry.retired:
             retired_letter, _, retired_version = retired.partition(":")
             targets.append((retired_letter, retired_version))
@@ -527,7 +530,9 @@ class Archive:
                 for letter in "AB":
                     vid = entry.copy_version(letter)
                     if vid:
-                        self.stores[letter].set_retention(entry.key, vid, mode, decision.retain_until)
+                        self.stores[letter].set_retention(
+                            entry.key, vid, mode, decision.retain_until
+                        )
                 changes = {"retain_until": decision.retain_until, "lock_mode": mode}
             else:
                 continue

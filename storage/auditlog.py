@@ -118,7 +118,8 @@ def verify_log(events: Iterable[AuditEvent], head: tuple[int, str]) -> LogVerifi
     head_seq, head_hash = head
     if head_seq != expected_seq - 1 or (head_seq and head_hash != prev):
         problems.append(
-            f"последнее событие журнала — №{expected_seq - 1}, а в заголовке цепочки — №{head_seq}: "
+            f"последнее событие журнала — №{expected_seq - 1}, "
+            f"а в заголовке цепочки — №{head_seq}: "
             "события удалены или заголовок изменён"
         )
     return LogVerification(ok=not problems, checked=checked, problems=tuple(problems))

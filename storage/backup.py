@@ -33,7 +33,9 @@ class RotationResult:
     locked: tuple[str, ...]
 
 
-def backup_catalog(archive: Archive, dump: Dumper, *, engine: str, actor: str = "") -> ArchivedDocument:
+def backup_catalog(
+    archive: Archive, dump: Dumper, *, engine: str, actor: str = ""
+) -> ArchivedDocument:
     """Dump the catalog with ``dump`` and archive the file in both stores, then rotate."""
     now = archive.now()
     with tempfile.TemporaryDirectory(prefix="vedomost-backup-") as tmp:
@@ -49,7 +51,11 @@ def backup_catalog(archive: Archive, dump: Dumper, *, engine: str, actor: str = 
             path, meta, KIND, actor=actor, lock=ObjectLock("GOVERNANCE", now + MIN_LOCK, False)
         )
     archive.catalog.append_events(
-        [EventDraft("backup", entry.document_id, entry.id, actor, {"engine": engine, "size": entry.size})]
+        [
+            EventDraft(
+                "backup", entry.document_id, entry.id, actor, {"engine": engine, "size": entry.size}
+            )
+        ]
     )
     rotate_backups(archive, actor=actor)
     return entry
@@ -86,19 +92,30 @@ def rotate_backups(archive: Archive, *, actor: str = "") -> RotationResult:
             locked.append(entry.document_id)
             continue
         archive.catalog.update_entry(
-            entry.id, {"state": DISPOSED},
-            EventDraft("disposal", entry.document_id, entry.id, actor, {"reason": "ротация резервных копий"}),
+            entry.id,
+            {"state": DISPOSED},
+            EventDraft(
+                "disposal",
+                entry.document_id,
+                entry.id,
+                actor,
+                {"reason": "ротация резервных копий"},
+            ),
         )
         deleted.append(entry.document_id)
     kept = tuple(e.document_id for e in backups if e.id in keep)
     return RotationResult(kept, tuple(deleted), tuple(locked))
 
 
-def restore_catalog(archive: Archive | None, source: Path, load: Loader, *, actor: str = "") -> None:
+def restore_catalog(
+    archive: Archive | None, source: Path, load: Loader, *, actor: str = ""
+) -> None:
     """Load a backup file into an empty database with ``load`` (and record it when possible)."""
     load(source)
     if archive is not None:
-        archive.catalog.append_events([EventDraft("restore", actor=actor, detail={"file": source.name})])
+        archive.catalog.append_events(
+            [EventDraft("restore", actor=actor, detail={"file": source.name})]
+        )
 
 
 def fetch_backup(archive: Archive, document_id: str, target: Path) -> ArchivedDocument:

@@ -1,4 +1,4 @@
-"""Transfer package for the municipal archive: a BagIt bag with the inventory (опись) as CSV and PDF."""
+"""Transfer package for the municipal archive: a BagIt bag with its inventory (опись)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,19 @@ from storage.pdf import render_pdf
 from storage.stores.keys import safe_id
 
 INVENTORY_COLUMNS = (
-    "№", "document_id", "version", "kind", "title", "class", "period", "year", "retention",
-    "basis", "size", "sha256", "file",
+    "№",
+    "document_id",
+    "version",
+    "kind",
+    "title",
+    "class",
+    "period",
+    "year",
+    "retention",
+    "basis",
+    "size",
+    "sha256",
+    "file",
 )
 
 
@@ -48,7 +59,9 @@ class ExportResult:
     inventory: ArchivedDocument | None
 
 
-def _select(archive: Archive, year: str, kinds: Sequence[str], school: str) -> list[ArchivedDocument]:
+def _select(
+    archive: Archive, year: str, kinds: Sequence[str], school: str
+) -> list[ArchivedDocument]:
     entries = archive.catalog.list_entries(EntryFilter(year=year, school=school))
     skip = {"catalog-backup", "archive-inventory", "disposal-act"}
     return [e for e in entries if (e.kind in kinds if kinds else e.kind not in skip)]
@@ -64,7 +77,7 @@ def export_bag(
     school_name: str = "",
     actor: str = "",
 ) -> ExportResult:
-    """Write a BagIt bag of every version of the selected documents, with the inventory; validate it."""
+    """Write a BagIt bag of every version of the selected documents with the inventory; validate."""
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"каталог {out_dir} не пуст")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -74,7 +87,8 @@ def export_bag(
         for entry in entries:
             rule = archive.schedule.rule(entry.kind)
             ext = safe_id(entry.extra.get("extension", "pdf"))
-            rel = f"documents/{safe_id(entry.kind)}/{safe_id(entry.document_id)}-v{entry.version}.{ext}"
+            name = f"{safe_id(entry.document_id)}-v{entry.version}.{ext}"
+            rel = f"documents/{safe_id(entry.kind)}/{name}"
             target = out_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             data = archive.read(entry.document_id, entry.version, actor=actor)
@@ -83,22 +97,55 @@ def export_bag(
                     shutil.copyfileobj(data, out, 1024 * 1024)
             finally:
                 data.close()
-            rows.append(InventoryRow(
-                entry.document_id, entry.version, entry.kind, rule.title, entry.class_id, entry.period,
-                entry.year, rule.period_label, rule.basis, entry.size, entry.sha256, "data/" + rel,
-            ))
+            rows.append(
+                InventoryRow(
+                    entry.document_id,
+                    entry.version,
+                    entry.kind,
+                    rule.title,
+                    entry.class_id,
+                    entry.period,
+                    entry.year,
+                    rule.period_label,
+                    rule.basis,
+                    entry.size,
+                    entry.sha256,
+                    "data/" + rel,
+                )
+            )
         with open(out_dir / "inventory.csv", "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh, delimiter=";")
             writer.writerow(INVENTORY_COLUMNS)
             for n, r in enumerate(rows, 1):
-                writer.writerow([n, r.document_id, r.version, r.kind, r.title, r.class_id, r.period,
-                                 r.year, r.period_label, r.basis, r.size, r.sha256, r.path])
+                writer.writerow(
+                    [
+                        n,
+                        r.document_id,
+                        r.version,
+                        r.kind,
+                        r.title,
+                        r.class_id,
+                        r.period,
+                        r.year,
+                        r.period_label,
+                        r.basis,
+                        r.size,
+                        r.sha256,
+                        r.path,
+                    ]
+                )
         now = archive.now()
         number = f"{safe_id(year)}-{now:%Y%m%d%H%M%S}"
-        pdf = render_pdf("inventory.html", {
-            "school": school_name or school or "", "number": number, "year": year,
-            "drafted": now.strftime("%d.%m.%Y"), "rows": rows,
-        })
+        pdf = render_pdf(
+            "inventory.html",
+            {
+                "school": school_name or school or "",
+                "number": number,
+                "year": year,
+                "drafted": now.strftime("%d.%m.%Y"),
+                "rows": rows,
+            },
+        )
         (out_dir / "inventory.pdf").write_bytes(pdf)
         bag = bagit.make_bag(
             str(out_dir),
@@ -115,12 +162,27 @@ def export_bag(
         shutil.rmtree(out_dir, ignore_errors=True)
         raise
     inventory = archive.archive(
-        pdf, DocumentMetadata(document_id=f"inventory-{number}", school=school, year=year),
-        "archive-inventory", actor=actor,
+        pdf,
+        DocumentMetadata(document_id=f"inventory-{number}", school=school, year=year),
+        "archive-inventory",
+        actor=actor,
     )
-    archive.catalog.append_events([EventDraft("export", inventory.document_id, inventory.id, actor, {
-        "year": year, "kinds": list(kinds), "documents": len(rows), "bag": out_dir.name,
-    })])
+    archive.catalog.append_events(
+        [
+            EventDraft(
+                "export",
+                inventory.document_id,
+                inventory.id,
+                actor,
+                {
+                    "year": year,
+                    "kinds": list(kinds),
+                    "documents": len(rows),
+                    "bag": out_dir.name,
+                },
+            )
+        ]
+    )
     return ExportResult(out_dir, tuple(rows), inventory)
 
 

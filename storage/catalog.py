@@ -143,5 +143,5 @@ class Catalog(Protocol):
         ...
 
     def chain_head(self) -> tuple[int, str]:
-        """``(seq, hash)`` of the last event as recorded separately (``(0, GENESIS)`` when empty)."""
+        """``(seq, hash)`` of the last event, kept separately (``(0, GENESIS)`` when empty)."""
         ...

@@ -1,4 +1,4 @@
-"""Store configuration from ``VEDOMOST_STORE_A`` / ``VEDOMOST_STORE_B`` (takes a mapping, no Django).
+"""Store configuration from ``VEDOMOST_STORE_A`` / ``VEDOMOST_STORE_B`` (a mapping, no Django).
 
 ``file:///path`` or ``s3://ACCESS:SECRET@host:port/bucket?secure=false&region=…``; credentials may
 instead come from ``VEDOMOST_STORE_X_ACCESS_KEY`` / ``VEDOMOST_STORE_X_SECRET_KEY``. Defaults:
@@ -106,7 +106,8 @@ def parse_store_url(url: str, variable: str, env: Mapping[str, str]) -> StoreCon
     if not access or not secret:
         raise StoreConfigError(
             variable,
-            f"нет ключей доступа: укажите их в адресе или в {variable}_ACCESS_KEY и {variable}_SECRET_KEY",
+            "нет ключей доступа: укажите их в адресе или в "
+            f"{variable}_ACCESS_KEY и {variable}_SECRET_KEY",
         )
     return StoreConfig(
         variable=variable,
@@ -134,7 +135,8 @@ def stores_config(env: Mapping[str, str], data_dir: Path) -> tuple[StoreConfig, 
     if a.identity() == b.identity():
         raise StoreConfigError(
             "VEDOMOST_STORE_A, VEDOMOST_STORE_B",
-            f"оба хранилища указывают на одно место ({a.identity()}); копии должны храниться раздельно",
+            f"оба хранилища указывают на одно место ({a.identity()}); "
+            "копии должны храниться раздельно",
         )
     if a.kind == b.kind == "file" and a.path and b.path:
         pa, pb = a.path.resolve(), b.path.resolve()

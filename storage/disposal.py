@@ -53,7 +53,9 @@ class DisposalResult:
     refused: tuple[str, ...]
 
 
-def due_for_disposal(archive: Archive, *, year: str = "", now: datetime | None = None) -> list[ArchivedDocument]:
+def due_for_disposal(
+    archive: Archive, *, year: str = "", now: datetime | None = None
+) -> list[ArchivedDocument]:
     """Archived documents whose retention date has passed and that carry no legal hold."""
     current = now or archive.now()
     result = []
@@ -67,29 +69,60 @@ def due_for_disposal(archive: Archive, *, year: str = "", now: datetime | None =
     return result
 
 
-def draft_act(archive: Archive, *, year: str = "", school_name: str = "", actor: str = "") -> DisposalAct:
+def draft_act(
+    archive: Archive, *, year: str = "", school_name: str = "", actor: str = ""
+) -> DisposalAct:
     """Draft the act «о выделении к уничтожению», archive its PDF, and record the draft."""
     now = archive.now()
     items = []
     for entry in due_for_disposal(archive, year=year, now=now):
         rule = archive.schedule.rule(entry.kind)
-        items.append(ActItem(
-            entry.id, entry.document_id, entry.version, entry.kind, rule.title, entry.year,
-            rule.period_label, rule.basis, rule.status.startswith("confirm"),
-            entry.retain_until.date().isoformat() if entry.retain_until else "", entry.sha256,
-        ))
+        items.append(
+            ActItem(
+                entry.id,
+                entry.document_id,
+                entry.version,
+                entry.kind,
+                rule.title,
+                entry.year,
+                rule.period_label,
+                rule.basis,
+                rule.status.startswith("confirm"),
+                entry.retain_until.date().isoformat() if entry.retain_until else "",
+                entry.sha256,
+            )
+        )
     act_id = f"disposal-act-{safe_id(year) + '-' if year else ''}{now:%Y%m%d%H%M%S}"
-    pdf = render_pdf("disposal-act.html", {
-        "school": school_name, "number": act_id, "drafted": now.strftime("%d.%m.%Y"), "rows": items,
-    })
-    entry = archive.archive(pdf, DocumentMetadata(document_id=act_id, year=year), "disposal-act", actor=actor)
-    archive.catalog.set_state(f"disposal:{act_id}", json.dumps(
-        {"items": [asdict(i) for i in items], "pdf_entry_id": entry.id, "approved": None},
-        ensure_ascii=False,
-    ))
-    archive.catalog.append_events([EventDraft(
-        "disposal-draft", act_id, entry.id, actor, {"documents": [i.document_id for i in items]},
-    )])
+    pdf = render_pdf(
+        "disposal-act.html",
+        {
+            "school": school_name,
+            "number": act_id,
+            "drafted": now.strftime("%d.%m.%Y"),
+            "rows": items,
+        },
+    )
+    entry = archive.archive(
+        pdf, DocumentMetadata(document_id=act_id, year=year), "disposal-act", actor=actor
+    )
+    archive.catalog.set_state(
+        f"disposal:{act_id}",
+        json.dumps(
+            {"items": [asdict(i) for i in items], "pdf_entry_id": entry.id, "approved": None},
+            ensure_ascii=False,
+        ),
+    )
+    archive.catalog.append_events(
+        [
+            EventDraft(
+                "disposal-draft",
+                act_id,
+                entry.id,
+                actor,
+                {"documents": [i.document_id for i in items]},
+            )
+        ]
+    )
     return DisposalAct(act_id, tuple(items), entry.id)
 
 
@@ -99,7 +132,9 @@ def load_act(archive: Archive, act_id: str) -> DisposalAct:
     if raw is None:
         raise StorageError(f"акт {act_id} не найден")
     data = json.loads(raw)
-    return DisposalAct(act_id, tuple(ActItem(**i) for i in data["items"]), int(data["pdf_entry_id"]))
+    return DisposalAct(
+        act_id, tuple(ActItem(**i) for i in data["items"]), int(data["pdf_entry_id"])
+    )
 
 
 def dispose(archive: Archive, act_id: str, *, approved_by: str) -> DisposalResult:
@@ -115,17 +150,32 @@ def dispose(archive: Archive, act_id: str, *, approved_by: str) -> DisposalResul
         if entry is None or entry.state == DISPOSED:
             continue
         if entry.legal_hold or (entry.retain_until is not None and entry.retain_until > now):
-            refused.append(f"{entry.document_id}: срок хранения не истёк или установлен запрет удаления")
+            refused.append(
+                f"{entry.document_id}: срок хранения не истёк или установлен запрет удаления"
+            )
             continue
         problems = archive.delete_copies(entry)
         if problems:
             refused.append(f"{entry.document_id}: " + "; ".join(problems))
             continue
-        archive.catalog.update_entry(entry.id, {"state": DISPOSED}, EventDraft(
-            "disposal", entry.document_id, entry.id, approved_by, {"act": act_id, "version": entry.version},
-        ))
+        archive.catalog.update_entry(
+            entry.id,
+            {"state": DISPOSED},
+            EventDraft(
+                "disposal",
+                entry.document_id,
+                entry.id,
+                approved_by,
+                {"act": act_id, "version": entry.version},
+            ),
+        )
         deleted.append(entry.document_id)
     raw = json.loads(archive.catalog.get_state(f"disposal:{act_id}") or "{}")
-    raw["approved"] = {"by": approved_by, "at": now.isoformat(), "deleted": deleted, "refused": refused}
+    raw["approved"] = {
+        "by": approved_by,
+        "at": now.isoformat(),
+        "deleted": deleted,
+        "refused": refused,
+    }
     archive.catalog.set_state(f"disposal:{act_id}", json.dumps(raw, ensure_ascii=False))
     return DisposalResult(act_id, tuple(deleted), tuple(refused))

@@ -1,10 +1,10 @@
-"""Fixity audit: re-read both copies, compare with the catalog, report and repair, record everything.
+"""Fixity audit: re-read both copies, compare with the catalog, report, repair, record it all.
 
-A damaged or missing copy is repaired from the good one by writing a NEW version (an old version may
-be locked and cannot be overwritten) and pointing the catalog at it; the old version id is kept in the
-row's ``retired`` list. Both copies bad: recorded, then :class:`BothCopiesBad` is raised — never a
-"repair" from a bad copy. A sampled audit continues where the previous one stopped, so successive runs
-cover the whole archive.
+A damaged or missing copy is repaired from the good one by writing a NEW version (an old version
+may be locked and cannot be overwritten) and pointing the catalog at it; the old version id is kept
+in the row's ``retired`` list. Both copies bad: recorded, then :class:`BothCopiesBad` is raised,
+never a "repair" from a bad copy. A sampled audit continues where the previous one stopped, so
+successive runs cover the whole archive.
 """
 
 from __future__ import annotations
@@ -89,7 +89,9 @@ class FixityReport:
         return not self.findings and not self.unknown and not self.both_bad and not self.unavailable
 
 
-Latest = dict[str, dict[str, tuple[str, bool]]]  # letter -> key -> (latest version id, delete marker)
+Latest = dict[
+    str, dict[str, tuple[str, bool]]
+]  # letter -> key -> (latest version id, delete marker)
 
 
 def _check_copy(
@@ -143,7 +145,9 @@ def _list_stores(archive: Archive) -> tuple[dict[str, list[ObjectVersion]], Late
             log.warning("store %s could not be listed: %s", letter, exc)
             continue
         listings[letter] = versions
-        latest[letter] = {v.key: (v.version_id, v.is_delete_marker) for v in versions if v.is_latest}
+        latest[letter] = {
+            v.key: (v.version_id, v.is_delete_marker) for v in versions if v.is_latest
+        }
     return listings, latest
 
 
@@ -235,7 +239,7 @@ def audit(
     workers: int = 4,
     actor: str = "",
 ) -> FixityReport:
-    """Check every document (``sample=None``) or the next ``sample`` documents; optionally repair."""
+    """Check every document (``sample=None``) or the next ``sample`` ones; optionally repair."""
     started = archive.now()
     entries, full = _select(archive, sample)
     findings: list[Finding] = []
@@ -285,7 +289,9 @@ def audit(
                 findings.append(finding)
             if len(events) >= EVENT_BATCH:
                 flush()
-    unknown = _unknown_objects(archive.catalog.list_entries(EntryFilter()), listings) if full else []
+    unknown = (
+        _unknown_objects(archive.catalog.list_entries(EntryFilter()), listings) if full else []
+    )
     finished = archive.now()
     summary = {
         "full": full,
@@ -326,6 +332,7 @@ class BothCopiesBadError(BothCopiesBad):
         self.report = report
         ids = ", ".join(str(i) for i in report.both_bad)
         super().__init__(
-            f"ОБЕ копии повреждены или утрачены (записи каталога: {ids}); восстановление невозможно, "
+            f"ОБЕ копии повреждены или утрачены (записи каталога: {ids}); "
+            "восстановление невозможно, "
             "нужна проверка администратором"
         )

@@ -16,7 +16,9 @@ def render_pdf(template: str, context: Mapping[str, Any], templates: Path = TEMP
     from weasyprint import HTML  # imported here: WeasyPrint is slow to import
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)), autoescape=True, undefined=jinja2.StrictUndefined
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
     )
     html = env.get_template(template).render(**context)
     pdf: bytes = HTML(string=html, base_url=str(templates)).write_pdf()

@@ -1,4 +1,4 @@
-"""The retention schedule (a data file, one row per kind) and retain-until dates computed from it."""
+"""The retention schedule (a data file, one row per kind) and the retain-until dates from it."""
 
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ def load_schedule(path: Path | None = None) -> Schedule:
 
 
 def case_closed_year(year: str | None, case_closed: str | None, fallback: date) -> int:
-    """The year the case closes: an explicit date, the end of a school year «2025/2026», or ``fallback``."""
+    """The year the case closes: a given date, the end of school year «2025/2026», or fallback."""
     if case_closed:
         return date.fromisoformat(case_closed).year
     if year:
@@ -148,7 +148,7 @@ def decide(
     signed: bool,
     now: datetime | None = None,
 ) -> RetentionDecision:
-    """Compute the lock: retain-until = 1 January of (closed year + 1 + years); permanent = legal hold.
+    """Compute the lock: retain-until = 1 January of (closed year + 1 + years); permanent = hold.
 
     ``closed_year`` is None for an event-based row whose event has not happened yet: such a document
     is held (legal hold) until the event is recorded.

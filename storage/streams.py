@@ -41,7 +41,7 @@ def read_chunks(stream: IO[bytes], chunk_size: int = CHUNK) -> Iterable[bytes]:
 
 
 def open_source(data: Source) -> BinaryIO:
-    """A seekable binary stream over ``data`` (bytes, a path, or a stream — spooled if not seekable)."""
+    """A seekable stream over ``data`` (bytes, a path, or a stream — spooled if not seekable)."""
     if isinstance(data, bytes | bytearray | memoryview):
         return io.BytesIO(bytes(data))
     if isinstance(data, Path):

@@ -50,9 +50,19 @@ def dump_database(target: Path) -> None:
         out.close()
         return
     subprocess.run(
-        ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(target),
-         *_pg_args(db), str(db["NAME"])],
-        check=True, env=_pg_env(db), capture_output=True,
+        [
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            "--file",
+            str(target),
+            *_pg_args(db),
+            str(db["NAME"]),
+        ],
+        check=True,
+        env=_pg_env(db),
+        capture_output=True,
     )
 
 
@@ -71,9 +81,20 @@ def restore_sqlite(source: Path, target: Path | sqlite3.Connection) -> None:
 def restore_postgresql(source: Path, db: dict[str, Any]) -> None:
     """``pg_restore`` a custom-format dump into the database ``db`` (Django settings dict)."""
     subprocess.run(
-        ["pg_restore", "--no-owner", "--no-privileges", "--clean", "--if-exists",
-         "--dbname", str(db["NAME"]), *_pg_args(db), str(source)],
-        check=True, env=_pg_env(db), capture_output=True,
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--clean",
+            "--if-exists",
+            "--dbname",
+            str(db["NAME"]),
+            *_pg_args(db),
+            str(source),
+        ],
+        check=True,
+        env=_pg_env(db),
+        capture_output=True,
     )
 
 
@@ -82,7 +103,9 @@ def restore_database(source: Path) -> None:
     from service.archive.models import Entry
 
     if Entry.objects.exists():
-        raise RestoreRefused("каталог архива не пуст: восстановление выполняется только в пустую базу")
+        raise RestoreRefused(
+            "каталог архива не пуст: восстановление выполняется только в пустую базу"
+        )
     db = connection.settings_dict
     if engine_name(db) == "sqlite":
         connection.ensure_connection()

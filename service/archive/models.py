@@ -1,4 +1,4 @@
-"""Catalog tables: one row per archived document version, the audit-log chain, small state values."""
+"""Catalog tables: one row per archived document version, the audit-log chain, state values."""
 
 from __future__ import annotations
 
@@ -36,12 +36,12 @@ class Entry(models.Model):
     retired = models.JSONField(default=list, blank=True)
 
     class Meta:
-        constraints = [
+        constraints = [  # noqa: RUF012 - Django Meta
             models.UniqueConstraint(
                 fields=["document_id", "version"], name="archive_entry_doc_version"
             ),
         ]
-        ordering = ["id"]
+        ordering = ["id"]  # noqa: RUF012
 
 
 class AuditEvent(models.Model):
@@ -58,7 +58,7 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["seq"]  # noqa: RUF012
 
 
 class ChainHead(models.Model):

@@ -10,15 +10,25 @@ from storage.errors import StoreUnavailable
 # Suggested periodic runs (the service's beat configuration may include this mapping).
 BEAT_SCHEDULE = {
     "archive-replicate-pending": {"task": "archive.replicate_pending", "schedule": 300.0},
-    "archive-fixity-sample": {"task": "archive.fixity_audit", "schedule": crontab(minute=30, hour=2),
-                              "kwargs": {"sample": 500, "repair": True}},
-    "archive-weekly-backup": {"task": "archive.backup_catalog",
-                              "schedule": crontab(minute=0, hour=3, day_of_week="sun")},
+    "archive-fixity-sample": {
+        "task": "archive.fixity_audit",
+        "schedule": crontab(minute=30, hour=2),
+        "kwargs": {"sample": 500, "repair": True},
+    },
+    "archive-weekly-backup": {
+        "task": "archive.backup_catalog",
+        "schedule": crontab(minute=0, hour=3, day_of_week="sun"),
+    },
 }
 
 
-@shared_task(name="archive.replicate_pending", autoretry_for=(StoreUnavailable,), retry_backoff=True,
-             retry_jitter=True, max_retries=5)
+@shared_task(
+    name="archive.replicate_pending",
+    autoretry_for=(StoreUnavailable,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
 def replicate_pending() -> dict[str, int]:
     """Write the missing copies of documents waiting for replication."""
     from service.archive.wiring import get_archive
@@ -34,7 +44,11 @@ def fixity_audit(sample: int | None = None, repair: bool = True) -> dict[str, in
     from storage.fixity import audit
 
     report = audit(get_archive(), sample=sample, repair=repair, actor="celery")
-    return {"checked": report.checked, "findings": len(report.findings), "unknown": len(report.unknown)}
+    return {
+        "checked": report.checked,
+        "findings": len(report.findings),
+        "unknown": len(report.unknown),
+    }
 
 
 @shared_task(name="archive.backup_catalog")
@@ -44,4 +58,6 @@ def backup_catalog() -> str:
     from service.archive.wiring import get_archive
     from storage.backup import backup_catalog as run_backup
 
-    return run_backup(get_archive(), dump_database, engine=engine_name(), actor="celery").document_id
+    return run_backup(
+        get_archive(), dump_database, engine=engine_name(), actor="celery"
+    ).document_id

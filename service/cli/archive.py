@@ -14,7 +14,11 @@ import click
 EXIT_INVALID_INPUT = 2
 EXIT_PROBLEMS = 1
 EXIT_BAD_CONFIG = 3
-STATE_LABELS = {"archived": "в архиве", "pending_replication": "ожидает репликации", "disposed": "уничтожен"}
+STATE_LABELS = {
+    "archived": "в архиве",
+    "pending_replication": "ожидает репликации",
+    "disposed": "уничтожен",
+}
 
 
 def _archive():  # type: ignore[no-untyped-def]
@@ -55,17 +59,26 @@ def _parse_meta(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @click.group("archive")
 def archive_group() -> None:
-    """Архив: две копии, сроки хранения, проверка целостности, резервные копии, передача, уничтожение."""
+    """Архив: две копии, сроки хранения, проверка целостности, резервные копии, передача."""
 
 
 @archive_group.command("put")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", required=True, help="Вид документа (например, journal-printout).")
-@click.option("--meta", "meta_pairs", multiple=True, help="Метаданные ключ=значение (document_id, school, year, class, period, snapshot_id, signer).")
-@click.option("--reason", default="", help="Причина исправления (сохраняет новую версию документа).")
+@click.option(
+    "--meta",
+    "meta_pairs",
+    multiple=True,
+    help="Метаданные ключ=значение: document_id, school, year, class, period, snapshot_id, signer.",
+)
+@click.option(
+    "--reason", default="", help="Причина исправления (сохраняет новую версию документа)."
+)
 @click.option("--author", default="", help="Кто исправил.")
 @click.option("--json", "as_json", is_flag=True, help="Вывод в JSON.")
-def put_command(file: Path, kind: str, meta_pairs: tuple[str, ...], reason: str, author: str, as_json: bool) -> None:
+def put_command(
+    file: Path, kind: str, meta_pairs: tuple[str, ...], reason: str, author: str, as_json: bool
+) -> None:
     """Поместить файл в архив (в оба хранилища)."""
     from storage.archive import DocumentMetadata
     from storage.errors import StorageError
@@ -78,7 +91,9 @@ def put_command(file: Path, kind: str, meta_pairs: tuple[str, ...], reason: str,
     try:
         metadata = DocumentMetadata.from_mapping(values)
         if reason:
-            entry = archive.correct(metadata.document_id, file, reason=reason, author=author, metadata=metadata)
+            entry = archive.correct(
+                metadata.document_id, file, reason=reason, author=author, metadata=metadata
+            )
         else:
             entry = archive.archive(file, metadata, kind, actor=author)
     except (ValueError, ScheduleError) as exc:
@@ -88,8 +103,10 @@ def put_command(file: Path, kind: str, meta_pairs: tuple[str, ...], reason: str,
     if as_json:
         _emit(_entry_dict(entry))
         return
-    click.echo(f"Документ {entry.document_id} версия {entry.version}: {STATE_LABELS[entry.state]}, "
-               f"SHA-256 {entry.sha256}")
+    click.echo(
+        f"Документ {entry.document_id} версия {entry.version}: {STATE_LABELS[entry.state]}, "
+        f"SHA-256 {entry.sha256}"
+    )
     if entry.state != "archived":
         click.echo("Внимание: одна из копий будет записана, когда хранилище станет доступно.")
 
@@ -122,7 +139,9 @@ def get_command(document_id: str, version: int | None, output: Path) -> None:
 @click.option("--class", "class_id", default="")
 @click.option("--period", default="")
 @click.option("--document", "document_id", default="")
-@click.option("--state", type=click.Choice(["", "archived", "pending_replication", "disposed"]), default="")
+@click.option(
+    "--state", type=click.Choice(["", "archived", "pending_replication", "disposed"]), default=""
+)
 @click.option("--json", "as_json", is_flag=True)
 def ls_command(as_json: bool, **filters: str) -> None:
     """Список документов в архиве."""
@@ -133,15 +152,23 @@ def ls_command(as_json: bool, **filters: str) -> None:
         _emit([_entry_dict(e) for e in entries])
         return
     for e in entries:
-        until = "постоянно" if e.legal_hold else (e.retain_until.date().isoformat() if e.retain_until else "—")
-        click.echo(f"{e.document_id}\tv{e.version}\t{e.kind}\t{e.year}\t{e.class_id}\t{e.period}\t"
-                   f"{STATE_LABELS.get(e.state, e.state)}\tхранить до {until}")
+        until = (
+            "постоянно"
+            if e.legal_hold
+            else (e.retain_until.date().isoformat() if e.retain_until else "—")
+        )
+        click.echo(
+            f"{e.document_id}\tv{e.version}\t{e.kind}\t{e.year}\t{e.class_id}\t{e.period}\t"
+            f"{STATE_LABELS.get(e.state, e.state)}\tхранить до {until}"
+        )
     click.echo(f"Всего: {len(entries)}")
 
 
 @archive_group.command("audit")
 @click.option("--full", is_flag=True, help="Проверить весь архив.")
-@click.option("--sample", type=click.IntRange(min=1), default=None, help="Проверить следующие N документов.")
+@click.option(
+    "--sample", type=click.IntRange(min=1), default=None, help="Проверить следующие N документов."
+)
 @click.option("--repair", is_flag=True, help="Восстановить повреждённые копии из исправных.")
 @click.option("--json", "as_json", is_flag=True)
 def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -> None:
@@ -153,20 +180,26 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
     archive = _archive()
     code = 0
     try:
-        report: FixityReport = audit(archive, sample=None if full or not sample else sample, repair=repair)
+        report: FixityReport = audit(
+            archive, sample=None if full or not sample else sample, repair=repair
+        )
     except BothCopiesBadError as exc:
         click.echo(f"ТРЕВОГА: {exc}", err=True)
         report, code = exc.report, EXIT_PROBLEMS
     if as_json:
         _emit(asdict(report))
     else:
-        click.echo(f"Проверено документов: {report.checked}; прочитано: A {report.bytes_read['A']} байт, "
-                   f"B {report.bytes_read['B']} байт")
+        click.echo(
+            f"Проверено документов: {report.checked}; прочитано: A {report.bytes_read['A']} байт, "
+            f"B {report.bytes_read['B']} байт"
+        )
         for f in report.findings:
             state = "восстановлена" if f.repaired else "НЕ восстановлена"
             click.echo(f"  {f.document_id}: копия {f.letter} — {f.problem}, {state}")
         for u in report.unknown:
-            click.echo(f"  неизвестный объект в хранилище {u.letter}: {u.key} (версия {u.version_id})")
+            click.echo(
+                f"  неизвестный объект в хранилище {u.letter}: {u.key} (версия {u.version_id})"
+            )
         for letter in report.unavailable:
             click.echo(f"  хранилище {letter} недоступно")
         if report.clean:
@@ -187,8 +220,10 @@ def status_command(as_json: bool) -> None:
     for state, label in STATE_LABELS.items():
         click.echo(f"{label}: {status.counts.get(state, 0)}")
     if last:
-        click.echo(f"Последняя проверка: {last['finished']}, проверено {last['checked']}, "
-                   f"нарушений {last['findings']}, восстановлено {last['repaired']}")
+        click.echo(
+            f"Последняя проверка: {last['finished']}, проверено {last['checked']}, "
+            f"нарушений {last['findings']}, восстановлено {last['repaired']}"
+        )
     else:
         click.echo("Проверок целостности ещё не было.")
 
@@ -242,7 +277,10 @@ def export_command(year: str, kinds: tuple[str, ...], school: str, output: Path)
         result = export_bag(_archive(), output, year=year, kinds=kinds, school=school)
     except FileExistsError as exc:
         _fail(str(exc))
-    click.echo(f"Пакет {result.bag_dir}: {len(result.rows)} документов, опись inventory.csv и inventory.pdf")
+    click.echo(
+        f"Пакет {result.bag_dir}: {len(result.rows)} документов, "
+        "опись inventory.csv и inventory.pdf"
+    )
 
 
 @archive_group.command("disposal-act")
@@ -257,8 +295,10 @@ def disposal_act_command(year: str, output: Path | None) -> None:
     if output:
         data = archive.read(act.act_id)
         output.write_bytes(data.read())
-    click.echo(f"Акт {act.act_id}: {len(act.items)} документов. Удаление — после утверждения: "
-               f"vedomost archive dispose {act.act_id} --approved-by …")
+    click.echo(
+        f"Акт {act.act_id}: {len(act.items)} документов. Удаление — после утверждения: "
+        f"vedomost archive dispose {act.act_id} --approved-by …"
+    )
 
 
 @archive_group.command("dispose")

@@ -13,7 +13,7 @@ from tests.storage.helpers import doc_bytes, meta
 
 
 def test_archive_writes_both_copies_with_metadata_and_lock(archive: Archive) -> None:
-    """GIVEN a signed journal printout WHEN archived THEN both copies carry metadata and a COMPLIANCE lock."""
+    """GIVEN a signed printout WHEN archived THEN both copies carry metadata and COMPLIANCE lock."""
     data = doc_bytes(1)
     entry = archive.archive(data, meta("doc-1", signer="cert-0A1B"), "journal-printout")
     assert entry.state == ARCHIVED and entry.version == 1

@@ -19,11 +19,13 @@ from storage.archive import Archive
 from storage.backup import backup_catalog, fetch_backup, rotate_backups
 from storage.bagit_export import export_bag, validate_bag
 from storage.catalog import DISPOSED, EntryFilter
-from storage.disposal import draft_act, dispose, due_for_disposal
+from storage.disposal import dispose, draft_act, due_for_disposal
 from tests.storage.helpers import doc_bytes, meta
 
 
-def _restored_rows(dump: Path, tmp_path: Path) -> list[tuple[str, int, str, str, str | None, str | None]]:
+def _restored_rows(
+    dump: Path, tmp_path: Path
+) -> list[tuple[str, int, str, str, str | None, str | None]]:
     """Restore ``dump`` into a brand-new empty database and read the catalog rows from it."""
     query = "SELECT document_id, version, sha256, key, version_a, version_b FROM archive_entry"
     if engine_name() == "sqlite":
@@ -60,7 +62,10 @@ def test_backup_goes_to_both_stores_and_restores_into_an_empty_database(
     backup = backup_catalog(archive, dump_database, engine=engine_name(), actor="secretary")
     assert backup.kind == "catalog-backup" and backup.version_a and backup.version_b
     for letter in "AB":
-        assert archive.stores[letter].head(backup.key, backup.copy_version(letter)).lock.mode == "GOVERNANCE"
+        assert (
+            archive.stores[letter].head(backup.key, backup.copy_version(letter)).lock.mode
+            == "GOVERNANCE"
+        )
 
     dump = tmp_path / "catalog.dump"
     fetch_backup(archive, backup.document_id, dump)
@@ -82,11 +87,13 @@ def test_backup_rotation_keeps_weekly_and_monthly(archive: Archive) -> None:
     archive._clock = lambda: clock["now"]
     for week in range(12):
         clock["now"] = start + timedelta(weeks=week)
-        backup_catalog(archive, lambda p: p.write_bytes(b"dump %d" % week), engine="sqlite")
+        backup_catalog(archive, lambda p, w=week: p.write_bytes(b"dump %d" % w), engine="sqlite")
     live = list(archive.catalog.list_entries(EntryFilter(kind="catalog-backup")))
     # the 8 newest weekly ones (2 Feb … 23 Mar) + the newest of January (26 Jan) as its monthly one
     assert len(live) == 9
-    assert min(e.created_at for e in live if e.created_at) == datetime(2026, 1, 26, 3, 0, tzinfo=UTC)
+    assert min(e.created_at for e in live if e.created_at) == datetime(
+        2026, 1, 26, 3, 0, tzinfo=UTC
+    )
     assert rotate_backups(archive).deleted == ()
 
 
@@ -97,7 +104,11 @@ def test_bagit_export_with_inventory_csv_and_pdf(archive: Archive, tmp_path: Pat
     archive.archive(doc_bytes(4), meta("ex-3", year="2024/2025"), "period-summary")
     bag_dir = tmp_path / "bag"
     result = export_bag(archive, bag_dir, year="2025/2026", school_name="МБОУ СОШ № 1")
-    assert [(r.document_id, r.version) for r in result.rows] == [("ex-1", 1), ("ex-2", 1), ("ex-2", 2)]
+    assert [(r.document_id, r.version) for r in result.rows] == [
+        ("ex-1", 1),
+        ("ex-2", 1),
+        ("ex-2", 2),
+    ]
     bag = bagit.Bag(str(bag_dir))
     assert bag.is_valid() and "sha256" in bag.algorithms
     with open(bag_dir / "data" / "inventory.csv", encoding="utf-8-sig") as fh:
@@ -115,7 +126,9 @@ def test_bagit_export_with_inventory_csv_and_pdf(archive: Archive, tmp_path: Pat
 
 
 def test_disposal_act_lists_expired_and_deletes_only_unlocked(archive: Archive) -> None:
-    old_statement = archive.archive(doc_bytes(1), meta("ds-1", year="2015/2016"), "parent-statement")
+    old_statement = archive.archive(
+        doc_bytes(1), meta("ds-1", year="2015/2016"), "parent-statement"
+    )
     old_report = archive.archive(doc_bytes(2), meta("ds-2", year="2015/2016"), "control-report")
     archive.archive(doc_bytes(3), meta("ds-3", year="2015/2016"), "year-statement")  # until 2042
     archive.archive(doc_bytes(4), meta("ds-4", year="2015/2016"), "order-main")  # permanent
@@ -126,7 +139,10 @@ def test_disposal_act_lists_expired_and_deletes_only_unlocked(archive: Archive) 
     pdf_entry = archive.catalog.get_entry(act.pdf_entry_id)
     assert pdf_entry is not None and pdf_entry.kind == "disposal-act" and pdf_entry.legal_hold
     import io
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(act.act_id).read())).pages)
+
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(archive.read(act.act_id).read())).pages
+    )
     assert "о выделении к уничтожению" in text and "ds-1" in text and "ds-3" not in text
 
     result = dispose(archive, act.act_id, approved_by="director-1")
@@ -140,14 +156,17 @@ def test_disposal_act_lists_expired_and_deletes_only_unlocked(archive: Archive) 
 
 
 def test_disposal_refuses_what_the_store_still_locks(archive: Archive) -> None:
-    """GIVEN a catalog row wrongly showing an ended period WHEN disposing THEN the store's lock wins."""
+    """GIVEN a row wrongly showing an ended period WHEN disposing THEN the store's lock wins."""
     from datetime import UTC, datetime
 
     locked = archive.archive(doc_bytes(9), meta("lk-1", signer="cert-1"), "year-statement")
-    archive.catalog.update_entry(locked.id, {"retain_until": datetime(2020, 1, 1, tzinfo=UTC)}, None)
+    archive.catalog.update_entry(
+        locked.id, {"retain_until": datetime(2020, 1, 1, tzinfo=UTC)}, None
+    )
     act = draft_act(archive)
     assert [i.document_id for i in act.items] == ["lk-1"]
     result = dispose(archive, act.act_id, approved_by="director-1")
     assert result.deleted == () and len(result.refused) == 1
     assert archive.read("lk-1").read() == b"".join(
-        archive.stores["A"].iter_chunks(locked.key, locked.version_a))
+        archive.stores["A"].iter_chunks(locked.key, locked.version_a)
+    )

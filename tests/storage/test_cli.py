@@ -28,16 +28,41 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: None):  # type: ign
 def test_put_get_ls_status_audit_and_log(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path / "print.pdf"
     source.write_bytes(b"%PDF-1.7 journal printout")
-    result = run("put", str(source), "--kind", "journal-printout", "--meta", "document_id=jp-1",
-                 "--meta", "year=2025/2026", "--meta", "class=cls-5a", "--json")
+    result = run(
+        "put",
+        str(source),
+        "--kind",
+        "journal-printout",
+        "--meta",
+        "document_id=jp-1",
+        "--meta",
+        "year=2025/2026",
+        "--meta",
+        "class=cls-5a",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     entry = json.loads(result.output)
-    assert (entry["document_id"], entry["state"], entry["class_id"]) == ("jp-1", "archived", "cls-5a")
+    assert (entry["document_id"], entry["state"], entry["class_id"]) == (
+        "jp-1",
+        "archived",
+        "cls-5a",
+    )
 
     fixed = tmp_path / "print-2.pdf"
     fixed.write_bytes(b"%PDF-1.7 journal printout, corrected")
-    result = run("put", str(fixed), "--kind", "journal-printout", "--meta", "document_id=jp-1",
-                 "--reason", "исправлена тема урока", "--author", "staff-2")
+    result = run(
+        "put",
+        str(fixed),
+        "--kind",
+        "journal-printout",
+        "--meta",
+        "document_id=jp-1",
+        "--reason",
+        "исправлена тема урока",
+        "--author",
+        "staff-2",
+    )
     assert result.exit_code == 0 and "версия 2" in result.output
 
     out = tmp_path / "out.pdf"

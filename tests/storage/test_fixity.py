@@ -1,4 +1,4 @@
-"""Fixity audit with real faults: copies deleted, overwritten or flipped behind the archive's back."""
+"""Fixity audit with real faults: copies deleted, overwritten or flipped behind its back."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def test_s3_deleted_and_overwritten_copies_are_found_repaired_and_recorded(
 
 
 def test_file_store_deleted_and_flipped_copies_are_repaired(file_archive: Archive) -> None:
-    """GIVEN a FileStore copy deleted and another with flipped bytes WHEN audited THEN both are repaired."""
+    """GIVEN a FileStore copy deleted and one with flipped bytes WHEN audited THEN both repaired."""
     e1 = file_archive.archive(doc_bytes(11), meta("f-1"), "journal-printout")
     e2 = file_archive.archive(doc_bytes(12), meta("f-2", signer="cert-02"), "year-statement")
     store_a, store_b = file_archive.stores["A"], file_archive.stores["B"]

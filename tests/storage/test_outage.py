@@ -25,7 +25,7 @@ def test_store_b_killed_while_archiving_200_documents_loses_nothing(
     seaweed_pair: tuple[WeedServer, WeedServer], db: None
 ) -> None:
     """GIVEN 200 documents being archived WHEN store B's server is killed part-way
-    THEN every document is archived or pending, and after B returns replicate_pending completes all."""
+    THEN every document is archived or pending; after B returns replicate_pending completes all."""
     server_a, server_b = seaweed_pair
     bucket = f"out-{os.urandom(5).hex()}"
     archive = Archive(
@@ -74,7 +74,7 @@ def test_store_b_killed_while_archiving_200_documents_loses_nothing(
 
 
 def test_both_stores_down_fails_cleanly_and_records_nothing(tmp_path: object, db: None) -> None:
-    """GIVEN two stores that cannot be written (dead S3 ports) WHEN archiving THEN BothStoresDown, no row."""
+    """GIVEN two dead S3 endpoints WHEN archiving THEN BothStoresDown and no catalog row."""
     from storage.stores.s3 import S3Store
 
     dead_a = S3Store(

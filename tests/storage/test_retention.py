@@ -72,7 +72,7 @@ def test_malformed_schedule_row_is_named(tmp_path: Path) -> None:
     data["kinds"]["medal-sheet"]["years"] = "five"
     bad = tmp_path / "r.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ScheduleError, match="medal-sheet.years"):
+    with pytest.raises(ScheduleError, match=r"medal-sheet\.years"):
         load_schedule(bad)
 
 
