@@ -19,9 +19,9 @@ from pathlib import Path
 
 
 def rss_mb() -> float:
-    """Current resident set size in MB (Linux)."""
+    """Current resident set size in MiB (Linux)."""
     with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def proc_cpu_s(pid: int) -> float:
@@ -32,7 +32,7 @@ def proc_cpu_s(pid: int) -> float:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size so far in MB."""
+    """Peak resident set size so far in MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -101,10 +101,12 @@ def main(argv: list[str] | None = None) -> int:
         counts = archive.catalog.count_by_state()
 
         cpu0 = time.process_time()
+        servers0 = sum(proc_cpu_s(p) for p in pids)
         started = time.perf_counter()
         report = audit(archive, workers=args.workers)
         audit_elapsed = time.perf_counter() - started
         audit_cpu = time.process_time() - cpu0
+        audit_servers_cpu = sum(proc_cpu_s(p) for p in pids) - servers0
         mb = {k: v / 1e6 for k, v in report.bytes_read.items()}
         print(
             f"documents: {args.docs} x {args.size_kb} KB, workers {args.workers}, catalog "
@@ -129,8 +131,12 @@ def main(argv: list[str] | None = None) -> int:
             f"clean={report.clean}"
         )
         print(
-            f"RSS: before ingest {rss_before:.0f} MB, after ingest {rss_after_ingest:.0f} MB, "
-            f"after audit {rss_mb():.0f} MB, peak {peak_rss_mb():.0f} MB"
+            f"CPU during audit: this process {audit_cpu:.1f} s, the two SeaweedFS servers "
+            f"{audit_servers_cpu:.1f} s"
+        )
+        print(
+            f"RSS: before ingest {rss_before:.0f} MiB, after ingest {rss_after_ingest:.0f} MiB, "
+            f"after audit {rss_mb():.0f} MiB, peak {peak_rss_mb():.0f} MiB"
         )
     finally:
         a.stop()
