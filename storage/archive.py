@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import BinaryIO
 
 from storage.catalog import (
@@ -498,6 +498,62 @@ class Archive:
     def status(self) -> ArchiveStatus:
         """Counts by state and the last audit summary."""
         return ArchiveStatus(self.catalog.count_by_state(), self.catalog.get_state("last_audit"))
+
+    def record(
+        self, kind: str, document_id: str = "", *, actor: str = "", **detail: object
+    ) -> None:
+        """Record an event about a document (e.g. ``validation``, ``signature-renewal``)."""
+        entry = self.catalog.find_document(document_id) if document_id else None
+        self.catalog.append_events(
+            [EventDraft(kind, document_id, entry.id if entry else None, actor, dict(detail))]
+        )
+
+    def close_case(
+        self, document_id: str, closed_on: date, *, actor: str = ""
+    ) -> list[ArchivedDocument]:
+        """The event an event-based row waits for happened (consent withdrawn, student left).
+
+        Every version of the document gets its retain-until from the schedule and loses the legal
+        hold it was kept under meanwhile (permanent kinds keep their hold).
+        """
+        changed = []
+        for entry in self.versions(document_id):
+            rule = self.schedule.rule(entry.kind)
+            if rule.permanent or rule.counted_from != "event" or not entry.legal_hold:
+                continue
+            decision = decide(
+                rule, closed_year=closed_on.year, signed=bool(entry.signer), now=self.now()
+            )
+            for letter in "AB":
+                vid = entry.copy_version(letter)
+                if not vid:
+                    continue
+                if decision.mode and decision.retain_until:
+                    self.stores[letter].set_retention(
+                        entry.key, vid, decision.mode, decision.retain_until
+                    )
+                self.stores[letter].set_legal_hold(entry.key, vid, False)
+            extra = dict(entry.extra)
+            extra["case_closed"] = closed_on.isoformat()
+            changed.append(
+                self.catalog.update_entry(
+                    entry.id,
+                    {
+                        "legal_hold": False,
+                        "retain_until": decision.retain_until,
+                        "lock_mode": decision.mode,
+                        "extra": extra,
+                    },
+                    EventDraft(
+                        "retention-change",
+                        entry.document_id,
+                        entry.id,
+                        actor,
+                        {"case_closed": closed_on.isoformat(), "new": str(decision.retain_until)},
+                    ),
+                )
+            )
+        return changed
 
     # -- retention changes ------------------------------------------------------------------------
 

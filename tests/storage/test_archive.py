@@ -76,3 +76,22 @@ def test_metadata_filters_list_documents(archive: Archive) -> None:
     archive.archive(doc_bytes(11), meta("a-3", period="q2"), "control-report")
     found = archive.catalog.list_entries(EntryFilter(kind="journal-printout", period="q2"))
     assert [e.document_id for e in found] == ["a-2"]
+
+
+def test_closing_a_consent_case_replaces_the_hold_by_a_dated_lock(archive: Archive) -> None:
+    """GIVEN a consent held while valid WHEN the student leaves THEN it is kept 3 more years, unheld."""
+    from datetime import date
+
+    held = archive.archive(doc_bytes(20), meta("consent-9"), "consent-pd")
+    (closed,) = archive.close_case("consent-9", date(2027, 6, 15), actor="pd-officer")
+    assert not closed.legal_hold and closed.retain_until == datetime(2031, 1, 1, tzinfo=UTC)
+    for letter, store in archive.stores.items():
+        lock = store.head(held.key, held.copy_version(letter)).lock
+        assert not lock.legal_hold and lock.retain_until == datetime(2031, 1, 1, tzinfo=UTC)
+        with pytest.raises(ObjectLocked):
+            store.delete_version(held.key, held.copy_version(letter) or "")
+    archive.record("validation", "consent-9", actor="staff-1", result="valid")
+    assert [e.kind for e in archive.catalog.iter_events()][-2:] == [
+        "retention-change",
+        "validation",
+    ]
