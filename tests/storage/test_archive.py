@@ -79,7 +79,7 @@ def test_metadata_filters_list_documents(archive: Archive) -> None:
 
 
 def test_closing_a_consent_case_replaces_the_hold_by_a_dated_lock(archive: Archive) -> None:
-    """GIVEN a consent held while valid WHEN the student leaves THEN it is kept 3 more years, unheld."""
+    """GIVEN a consent held while valid WHEN the student leaves THEN kept 3 more years, unheld."""
     from datetime import date
 
     held = archive.archive(doc_bytes(20), meta("consent-9"), "consent-pd")
