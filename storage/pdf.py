@@ -21,5 +21,5 @@ def render_pdf(template: str, context: Mapping[str, Any], templates: Path = TEMP
         undefined=jinja2.StrictUndefined,
     )
     html = env.get_template(template).render(**context)
-    pdf: bytes = HTML(string=html, base_url=str(templates)).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=str(templates)).write_pdf(pdf_variant="pdf/a-3b")
     return pdf

@@ -21,8 +21,14 @@ from tests.storage.helpers import doc_bytes, meta
 pytestmark = [pytest.mark.s3, pytest.mark.slow]
 
 
+def _ensure_running(server: WeedServer) -> None:
+    """Restart a killed server so that later tests still have both stores."""
+    if server.process is None or server.process.poll() is not None:
+        server.start()
+
+
 def test_store_b_killed_while_archiving_200_documents_loses_nothing(
-    seaweed_pair: tuple[WeedServer, WeedServer], db: None
+    seaweed_pair: tuple[WeedServer, WeedServer], db: None, request: pytest.FixtureRequest
 ) -> None:
     """GIVEN 200 documents being archived WHEN store B's server is killed part-way
     THEN every document is archived or pending; after B returns replicate_pending completes all."""
@@ -49,6 +55,7 @@ def test_store_b_killed_while_archiving_200_documents_loses_nothing(
     finally:
         reached.set()
         killer.join()
+        request.addfinalizer(lambda: _ensure_running(server_b))
     counts = archive.catalog.count_by_state()
     assert sum(counts.values()) == 200
     assert counts.get(PENDING, 0) >= 100  # B died early on
