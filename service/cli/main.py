@@ -21,6 +21,7 @@ COMMAND_MODULES: list[str] = [
 
     "service.cli.sample",
     "service.cli.signing",
+    "service.cli.archive",
 ]
 
 EXIT_INVALID_INPUT = 2
