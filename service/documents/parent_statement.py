@@ -109,3 +109,27 @@ def paper_students(snapshot: Snapshot, class_id: str) -> tuple[Student, ...]:
         if any(g is not None and g.delivery == Delivery.PAPER for g in guardians):
             result.append(student)
     return tuple(result)
+
+
+def render_paper_batch(snapshot: Snapshot, class_id: str, period_id: str | None, date_from: str | None,
+                       date_to: str | None, output):  # noqa: ANN001, ANN201
+    """Statements of every paper-delivery family of a class as one print-ready PDF (odd-page starts)."""
+    import tempfile
+    from pathlib import Path
+
+    from service.documents.common import get_class
+    from service.documents.printpack import merge_for_duplex
+    from service.documents.registry import render_data
+
+    school_class = get_class(snapshot, class_id)
+    students = paper_students(snapshot, school_class.id)
+    if not students:
+        raise DocumentProblem(f"в классе {school_class.name} нет семей, выбравших выписки на бумаге")
+    start = dt.date.fromisoformat(date_from) if date_from else None
+    end = dt.date.fromisoformat(date_to) if date_to else None
+    with tempfile.TemporaryDirectory(prefix="vedomost-batch-") as tmp:
+        paths = []
+        for student in students:
+            data = build_parent_statement(snapshot, student.id, period_id, start, end)
+            paths.append(render_data(data, Path(tmp) / f"{student.id}.pdf").path)
+        return merge_for_duplex(paths, Path(output))
