@@ -111,7 +111,7 @@ def reconcile(snapshot: Snapshot, paid: dict[str, float], lines: list[PayrollLin
         else:
             payroll_hours[staff_id] += line.hours
     differences = []
-    for staff_id in sorted(set(paid) | set(payroll_hours),
+    for staff_id in sorted({k for k, v in paid.items() if v} | set(payroll_hours),
                            key=lambda i: snapshot.staff_by_id[i].short_name if i in snapshot.staff_by_id else i):
         member = snapshot.staff_by_id.get(staff_id)
         who = member.short_name if member else staff_id
