@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement
+from xml.etree.ElementTree import Element, SubElement, register_namespace
 
 import jinja2
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -34,7 +34,13 @@ FONT_FILES = {("normal", "normal"): "PTF55F.ttf", ("normal", "italic"): "PTF56F.
               ("bold", "normal"): "PTF75F.ttf", ("bold", "italic"): "PTF76F.ttf"}
 DATA_ATTACHMENT = "vedomost-data.json"
 VEDOMOST_NS = "https://vedomost.example/ns/document/1.0/"
-NS.setdefault("vedomost", VEDOMOST_NS)
+PDFA_EXTENSION_NS = {
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+}
+for _prefix, _uri in {"vedomost": VEDOMOST_NS, **PDFA_EXTENSION_NS}.items():
+    register_namespace(_prefix, _uri)
 PDF_VARIANT = "pdf/a-3b"
 PX_TO_PT = 0.75
 
@@ -121,16 +127,12 @@ class _Metadata(DocumentMetadata):
         for key, value in self.vedomost.items():
             SubElement(description, f"{{{VEDOMOST_NS}}}{key}").text = value
         _add_pdfa_extension_schema(rdf)
-        return tostring(rdf)
+        return tostring(rdf, encoding="utf-8")
 
 
 def _add_pdfa_extension_schema(rdf: Element) -> None:
     """Declare the custom XMP namespace as PDF/A requires for non-standard properties."""
-    ext = "http://www.aiim.org/pdfa/ns/extension/"
-    schema = "http://www.aiim.org/pdfa/ns/schema#"
-    prop = "http://www.aiim.org/pdfa/ns/property#"
-    for prefix, uri in (("pdfaExtension", ext), ("pdfaSchema", schema), ("pdfaProperty", prop)):
-        NS.setdefault(prefix, uri)
+    ext, schema, prop = PDFA_EXTENSION_NS.values()
     rdf_ns = NS["rdf"]
     description = SubElement(rdf, f"{{{rdf_ns}}}Description")
     description.attrib[f"{{{rdf_ns}}}about"] = ""
@@ -236,6 +238,9 @@ def add_signature_fields(pdf: bytes, boxes: list[tuple[str, int, tuple[float, fl
                          ) -> bytes:
     """Add empty, printable signature fields with an appearance stream (an incremental update)."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    # Keep WeasyPrint's XMP and Info untouched (pyHanko would re-serialise them and stamp "now"):
+    # the document stays reproducible and its custom XMP keeps its declared prefix.
+    writer._update_meta = lambda: None  # type: ignore[method-assign]
     for name, page, box in boxes:
         append_signature_field(writer, SigFieldSpec(
             sig_field_name=name, on_page=page, box=tuple(round(v, 2) for v in box),
