@@ -174,3 +174,50 @@ def wide_school(students: int = 35, lessons: int = 60, seed: int = 7) -> Snapsho
                     (SchoolClass("7Б", 7, "Б", None),), pupils, (), (Subject("math", "Математика"),),
                     (Assignment("wa", "7Б", "math", "t-math", 5.0),), lesson_rows, tuple(marks),
                     tuple(attendance), pms, snapshot_id="cd" * 32)
+
+
+SUBJECTS = (("rus", "Русский язык", 5), ("lit", "Литература", 3), ("math", "Математика", 5),
+            ("eng", "Английский язык", 3), ("hist", "История", 2), ("bio", "Биология", 1),
+            ("geo", "География", 1), ("pe", "Физическая культура", 2), ("music", "Музыка", 1),
+            ("art", "Изобразительное искусство", 1))
+
+
+def synthetic_school(students: int = 1000, seed: int = 11) -> Snapshot:
+    """A stand-in school of ``students`` (28 a class) with Q1 lessons, marks and period marks."""
+    rng = random.Random(seed)
+    per_class = 28
+    class_count = -(-students // per_class)
+    staff = [StaffMember("Иванова", "Мария", "Петровна", id="t-dir", position="директор")]
+    classes, pupils, assignments, lessons, marks, attendance, pms = [], [], [], [], [], [], []
+    days = [Q1.start + dt.timedelta(days=i) for i in range((Q1.end - Q1.start).days + 1)]
+    days = [d for d in days if d.weekday() < 5]
+    for c in range(class_count):
+        grade, letter = 5 + c // 4, "АБВГ"[c % 4]
+        class_id = f"{grade}{letter}"
+        teacher = f"t{c}"
+        staff.append(StaffMember(LAST[c % len(LAST)], FIRST[c % len(FIRST)], "Петрович", id=teacher))
+        classes.append(SchoolClass(class_id, grade, letter, teacher))
+        members = []
+        for i in range(min(per_class, students - c * per_class)):
+            sid = f"{class_id}-{i:02d}"
+            members.append(sid)
+            pupils.append(Student(LAST[(i * 7 + c) % len(LAST)], FIRST[i % len(FIRST)], "Олегович", id=sid,
+                                  class_id=class_id, medal_candidate=(i % 9 == 0)))
+        for subject_id, _, hours in SUBJECTS:
+            assignments.append(Assignment(f"{class_id}-{subject_id}", class_id, subject_id, teacher, float(hours)))
+            step = max(1, round(5 / hours))
+            for n, day in enumerate(days[::step][: hours * 8]):
+                lesson_id = f"{class_id}-{subject_id}-{n}"
+                lessons.append(Lesson(lesson_id, day, 1 + n % 6, class_id, subject_id, teacher,
+                                      topic=f"Тема {n + 1}", homework=f"§ {n + 1}"))
+                for sid in members:
+                    roll = rng.random()
+                    if roll < 0.3:
+                        marks.append(Mark(f"{lesson_id}-{sid}", lesson_id, sid, rng.choice("5544333")))
+                    elif roll < 0.34:
+                        attendance.append(Attendance(lesson_id, sid, rng.choice("НБУО")))
+            for sid in members:
+                pms.append(PeriodMark(sid, subject_id, "Q1", rng.choice("554443332")))
+    return Snapshot(SCHOOL, YEAR, dt.date(2024, 10, 31), tuple(staff), tuple(classes), tuple(pupils), (),
+                    tuple(Subject(s, n) for s, n, _ in SUBJECTS), tuple(assignments), tuple(lessons),
+                    tuple(marks), tuple(attendance), tuple(pms), snapshot_id="ef" * 32)
