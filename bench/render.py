@@ -20,7 +20,7 @@ from service.documents.registry import render_data
 from service.documents.render import resources
 
 
-def _school(students: int):  # noqa: ANN202
+def _school(students: int):
     try:
         from service.journal.canonical import snapshot_from_dict
         from service.journal.sample import generate_school
@@ -30,6 +30,10 @@ def _school(students: int):  # noqa: ANN202
         from tests.documents.factories import synthetic_school
 
         return synthetic_school(students), "synthetic stand-in (tests/documents/factories.py)"
+
+
+def _rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -57,9 +61,13 @@ def main() -> None:
             if i:  # the first run warms caches
                 times.append(time.perf_counter() - t0)
                 cpu.append(time.process_time() - c0)
-        print(f"printout 30 students × {len(data.columns)} dates: median {statistics.median(times):.3f} s "
-              f"wall, {statistics.median(cpu):.3f} s CPU; min {min(times):.3f} s over {len(times)} runs "
-              "(one process; wall time is inflated when other jobs share the cores)")
+        print(
+            f"printout 30 students × {len(data.columns)} dates: "
+            f"median {statistics.median(times):.3f} s "
+            f"wall, {statistics.median(cpu):.3f} s CPU; "
+            f"min {min(times):.3f} s over {len(times)} runs "
+            "(one process; wall time is inflated when other jobs share the cores)"
+        )
         if args.profile:
             from pyinstrument import Profiler
 
@@ -68,22 +76,30 @@ def main() -> None:
             render_data(data, Path(tmp) / "profiled.pdf")
             profiler.stop()
             print(profiler.output_text(unicode=True, color=False, show_all=False))
-        print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        print(f"peak memory of this process: {_rss_mb(resource.RUSAGE_SELF):.0f} MB")
         if args.skip_set:
             return
         snapshot, source = _school(args.students)
-        print(f"school: {source}, {len(snapshot.students)} students, {len(snapshot.classes)} classes, "
-              f"{len(snapshot.lessons)} lessons, {len(snapshot.marks)} marks")
+        print(
+            f"school: {source}, {len(snapshot.students)} students, "
+            f"{len(snapshot.classes)} classes, "
+            f"{len(snapshot.lessons)} lessons, {len(snapshot.marks)} marks"
+        )
         jobs = period_jobs(snapshot, "Q1")
         t0 = time.perf_counter()
         result = render_period_set(snapshot, "Q1", Path(tmp) / "set", workers=args.workers)
         elapsed = time.perf_counter() - t0
         pages = sum(d.pages for d in result.documents)
-        print(f"period-end set Q1: {len(jobs)} documents, {pages} pages, print pack {result.print_pack.pages} "
-              f"pages, {elapsed:.1f} s with {args.workers} workers")
+        print(
+            f"period-end set Q1: {len(jobs)} documents, {pages} pages, "
+            f"print pack {result.print_pack.pages if result.print_pack else 0} "
+            f"pages, {elapsed:.1f} s with {args.workers} workers"
+        )
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"peak memory: parent {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "
-              f"largest worker {children:.0f} MB")
+        print(
+            f"peak memory: parent {_rss_mb(resource.RUSAGE_SELF):.0f} MB, "
+            f"largest worker {children:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

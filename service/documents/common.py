@@ -14,12 +14,32 @@ from service.journal.model import AttendanceCode, Period, Snapshot, Student
 ABSENCE_CODES = (AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED)
 
 MONTHS_GENITIVE = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
 )
 MONTHS_NOMINATIVE = (
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
 )
 
 
@@ -94,7 +114,7 @@ def make_meta(
     )
 
 
-def get_class(snapshot: Snapshot, class_id: str | None):  # noqa: ANN201
+def get_class(snapshot: Snapshot, class_id: str | None):
     """The class with ``class_id`` or a :class:`DocumentProblem` in Russian."""
     if not class_id:
         raise DocumentProblem("не указан класс (--class)")
@@ -123,10 +143,13 @@ def enrolled_on(student: Student, day: dt.date) -> bool:
     return not (student.left_on and student.left_on < day)
 
 
-def class_students(snapshot: Snapshot, class_id: str, start: dt.date, end: dt.date) -> tuple[Student, ...]:
+def class_students(
+    snapshot: Snapshot, class_id: str, start: dt.date, end: dt.date
+) -> tuple[Student, ...]:
     """Students of a class who were enrolled at some point between ``start`` and ``end``."""
     return tuple(
-        s for s in snapshot.students_of_class.get(class_id, ())
+        s
+        for s in snapshot.students_of_class.get(class_id, ())
         if not (s.enrolled_on and s.enrolled_on > end) and not (s.left_on and s.left_on < start)
     )
 

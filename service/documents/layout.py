@@ -22,7 +22,9 @@ class GridChunk:
     last: bool
 
 
-def split_columns(columns: tuple[LessonColumn, ...], per_page: int = DAYS_PER_PAGE) -> list[GridChunk]:
+def split_columns(
+    columns: tuple[LessonColumn, ...], per_page: int = DAYS_PER_PAGE
+) -> list[GridChunk]:
     """Split lesson columns into page-width chunks of at most ``per_page``, balanced in size."""
     if not columns:
         return [GridChunk(1, 0, (), (), True)]
@@ -30,7 +32,7 @@ def split_columns(columns: tuple[LessonColumn, ...], per_page: int = DAYS_PER_PA
     size = -(-len(columns) // count)
     chunks = []
     for number, first in enumerate(range(0, len(columns), size), start=1):
-        part = columns[first:first + size]
+        part = columns[first : first + size]
         months: list[tuple[str, int]] = []
         for column in part:
             name = MONTHS_NOMINATIVE[column.date.month - 1].capitalize()

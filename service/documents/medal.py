@@ -40,17 +40,28 @@ def parse_criteria(raw: dict) -> MedalCriteria:
     """Criteria from the YAML mapping; a :class:`DocumentProblem` names what is wrong."""
     try:
         levels = tuple(
-            MedalLevel(str(x["id"]), str(x["name"]), str(x["required"]), int(x["allowed_below"]),
-                       str(x["allowed_min"]))
+            MedalLevel(
+                str(x["id"]),
+                str(x["name"]),
+                str(x["required"]),
+                int(x["allowed_below"]),
+                str(x["allowed_min"]),
+            )
             for x in raw["levels"]
         )
-        criteria = MedalCriteria(str(raw["name"]), str(raw.get("basis", "")),
-                                 tuple(str(v) for v in raw.get("always_acceptable", ())), levels)
+        criteria = MedalCriteria(
+            str(raw["name"]),
+            str(raw.get("basis", "")),
+            tuple(str(v) for v in raw.get("always_acceptable", ())),
+            levels,
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise DocumentProblem(f"критерии медали: неверный формат ({exc})") from exc
     for level in levels:
         if level.required not in NUMERIC or level.allowed_min not in NUMERIC:
-            raise DocumentProblem(f"критерии медали, уровень {level.id}: отметки должны быть от 1 до 5")
+            raise DocumentProblem(
+                f"критерии медали, уровень {level.id}: отметки должны быть от 1 до 5"
+            )
     if not levels:
         raise DocumentProblem("критерии медали: не задан ни один уровень")
     return criteria
@@ -64,8 +75,9 @@ def load_criteria(path: str | None = None) -> MedalCriteria:
         return parse_criteria(yaml.safe_load(handle))
 
 
-def assess(marks_by_subject: dict[str, list[str]], criteria: MedalCriteria
-           ) -> tuple[MedalLevel | None, tuple[str, ...]]:
+def assess(
+    marks_by_subject: dict[str, list[str]], criteria: MedalCriteria
+) -> tuple[MedalLevel | None, tuple[str, ...]]:
     """Best level the marks still satisfy and, if none, the Russian reasons why."""
     problems: list[str] = []
     for level in criteria.levels:
@@ -73,22 +85,33 @@ def assess(marks_by_subject: dict[str, list[str]], criteria: MedalCriteria
         fatal: list[str] = []
         for subject, values in marks_by_subject.items():
             numeric = [v for v in values if v in NUMERIC]
-            bad = [v for v in values if v not in NUMERIC and v not in criteria.always_acceptable and v]
+            bad = [
+                v for v in values if v not in NUMERIC and v not in criteria.always_acceptable and v
+            ]
             if bad or any(int(v) < int(level.allowed_min) for v in numeric):
                 fatal.append(subject)
             elif any(int(v) < int(level.required) for v in numeric):
                 below.append(subject)
         if not fatal and len(below) <= level.allowed_below:
             return level, ()
-        problems = [f"{level.name}: " + (
-            f"отметки ниже «{level.allowed_min}» — {', '.join(fatal)}" if fatal else
-            f"ниже «{level.required}» по {len(below)} предметам (допускается {level.allowed_below})"
-        )]
+        problems = [
+            f"{level.name}: "
+            + (
+                f"отметки ниже «{level.allowed_min}» — {', '.join(fatal)}"
+                if fatal
+                else f"ниже «{level.required}» по {len(below)} предметам "
+                f"(допускается {level.allowed_below})"
+            )
+        ]
     return None, tuple(problems)
 
 
-def build_medal_sheet(snapshot: Snapshot, class_id: str | None, period_id: str | None,
-                      criteria: MedalCriteria | None = None) -> MedalData:
+def build_medal_sheet(
+    snapshot: Snapshot,
+    class_id: str | None,
+    period_id: str | None,
+    criteria: MedalCriteria | None = None,
+) -> MedalData:
     """Every candidate's marks in all subjects for all periods up to ``period_id``, flagged."""
     criteria = criteria or load_criteria()
     school_class = get_class(snapshot, class_id)
@@ -117,19 +140,27 @@ def build_medal_sheet(snapshot: Snapshot, class_id: str | None, period_id: str |
             )
             for name, values in marks.items()
         )
-        candidates.append(MedalCandidate(
-            student_id=student.id,
-            name=student.full_name,
-            subjects=rows,
-            status=f"соответствует: {level.name}" if level else "не соответствует критериям",
-            level=level.id if level else "",
-            problems=problems,
-        ))
+        candidates.append(
+            MedalCandidate(
+                student_id=student.id,
+                name=student.full_name,
+                subjects=rows,
+                status=f"соответствует: {level.name}" if level else "не соответствует критериям",
+                level=level.id if level else "",
+                problems=problems,
+            )
+        )
     columns = tuple(p.name for p in periods) + (("Год",) if with_year else ())
     return MedalData(
-        meta=make_meta(snapshot, KIND, "Ведомость успеваемости претендентов на медаль",
-                       {"class": school_class.id, "period": period.id},
-                       class_id=school_class.id, period=period, signatures=("director",)),
+        meta=make_meta(
+            snapshot,
+            KIND,
+            "Ведомость успеваемости претендентов на медаль",
+            {"class": school_class.id, "period": period.id},
+            class_id=school_class.id,
+            period=period,
+            signatures=("director",),
+        ),
         columns=columns,
         criteria_name=criteria.name,
         criteria_basis=criteria.basis,

@@ -1,4 +1,4 @@
-"""Statement for parents (выписка из электронного журнала): one student, a period or a date range."""
+"""Statement for parents (выписка из электронного журнала): one student, a period or dates."""
 
 from __future__ import annotations
 
@@ -22,12 +22,19 @@ def get_student(snapshot: Snapshot, student_id: str | None) -> Student:
     """The student with ``student_id`` or a :class:`DocumentProblem`."""
     student = snapshot.student_by_id.get(student_id or "")
     if student is None:
-        raise DocumentProblem(f"ученика с идентификатором «{student_id or ''}» нет в снимке журнала")
+        raise DocumentProblem(
+            f"ученика с идентификатором «{student_id or ''}» нет в снимке журнала"
+        )
     return student
 
 
-def build_parent_statement(snapshot: Snapshot, student_id: str | None, period_id: str | None = None,
-                           start: dt.date | None = None, end: dt.date | None = None) -> StatementData:
+def build_parent_statement(
+    snapshot: Snapshot,
+    student_id: str | None,
+    period_id: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> StatementData:
     """Marks by subject with dates, attendance and period marks of one student."""
     student = get_student(snapshot, student_id)
     period = None
@@ -43,8 +50,12 @@ def build_parent_statement(snapshot: Snapshot, student_id: str | None, period_id
     end = min(end, max(snapshot.as_of, start))
     school_class = snapshot.class_by_id[student.class_id]
     subjects = class_subjects(snapshot, school_class.id)
-    periods = [p for p in snapshot.year.periods if p.start <= end and p.end >= start and p.end <= snapshot.as_of
-               or (period is not None and p == period)]
+    periods = [
+        p
+        for p in snapshot.year.periods
+        if (p.start <= end and p.end >= start and p.end <= snapshot.as_of)
+        or (period is not None and p == period)
+    ]
     marks: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
     for mark in snapshot.marks_of_student.get(student.id, ()):
         lesson = snapshot.lesson_by_id.get(mark.lesson_id)
@@ -65,25 +76,39 @@ def build_parent_statement(snapshot: Snapshot, student_id: str | None, period_id
     for subject in subjects:
         values = sorted(marks.get(subject.id, ()))
         numeric = [int(v) for _, v in values if v.isdigit()]
-        rows.append(StatementSubject(
-            subject=subject.name,
-            marks=tuple((d.strftime("%d.%m"), v) for d, v in values),
-            average=f"{sum(numeric) / len(numeric):.2f}".replace(".", ",") if numeric else "—",
-            period_marks=tuple(snapshot.period_mark_index.get((student.id, subject.id, p.id), "")
-                               for p in periods),
-            absences=per_subject_absent[subject.id],
-        ))
+        rows.append(
+            StatementSubject(
+                subject=subject.name,
+                marks=tuple((d.strftime("%d.%m"), v) for d, v in values),
+                average=f"{sum(numeric) / len(numeric):.2f}".replace(".", ",") if numeric else "—",
+                period_marks=tuple(
+                    snapshot.period_mark_index.get((student.id, subject.id, p.id), "")
+                    for p in periods
+                ),
+                absences=per_subject_absent[subject.id],
+            )
+        )
     absence_days = tuple(
         f"{d.strftime('%d.%m')} ({', '.join(sorted(set(codes)))}, {len(codes)} ур.)"
         for d, codes in sorted(days.items())
     )
-    params = {"student": student.id, "period": period.id if period else None,
-              "from": None if period else start.isoformat(), "to": None if period else end.isoformat()}
+    params = {
+        "student": student.id,
+        "period": period.id if period else None,
+        "from": None if period else start.isoformat(),
+        "to": None if period else end.isoformat(),
+    }
     return StatementData(
-        meta=make_meta(snapshot, KIND, "Выписка из электронного журнала", params,
-                       class_id=school_class.id, period=period,
-                       period_name="" if period else f"{ru_date(start)} — {ru_date(end)}",
-                       signatures=("class_teacher",)),
+        meta=make_meta(
+            snapshot,
+            KIND,
+            "Выписка из электронного журнала",
+            params,
+            class_id=school_class.id,
+            period=period,
+            period_name="" if period else f"{ru_date(start)} — {ru_date(end)}",
+            signatures=("class_teacher",),
+        ),
         student_id=student.id,
         student=student.full_name,
         class_name=school_class.name,
@@ -111,9 +136,15 @@ def paper_students(snapshot: Snapshot, class_id: str) -> tuple[Student, ...]:
     return tuple(result)
 
 
-def render_paper_batch(snapshot: Snapshot, class_id: str, period_id: str | None, date_from: str | None,
-                       date_to: str | None, output):  # noqa: ANN001, ANN201
-    """Statements of every paper-delivery family of a class as one print-ready PDF (odd-page starts)."""
+def render_paper_batch(
+    snapshot: Snapshot,
+    class_id: str,
+    period_id: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    output,
+):
+    """Statements of every paper-delivery family of a class as one print-ready PDF."""
     import tempfile
     from pathlib import Path
 
@@ -124,9 +155,14 @@ def render_paper_batch(snapshot: Snapshot, class_id: str, period_id: str | None,
     school_class = get_class(snapshot, class_id)
     students = paper_students(snapshot, school_class.id)
     if not students:
-        raise DocumentProblem(f"в классе {school_class.name} нет семей, выбравших выписки на бумаге")
-    start = dt.date.fromisoformat(date_from) if date_from else None
-    end = dt.date.fromisoformat(date_to) if date_to else None
+        raise DocumentProblem(
+            f"в классе {school_class.name} нет семей, выбравших выписки на бумаге"
+        )
+    try:
+        start = dt.date.fromisoformat(date_from) if date_from else None
+        end = dt.date.fromisoformat(date_to) if date_to else None
+    except ValueError as exc:
+        raise DocumentProblem("даты --from и --to нужно указать в виде ГГГГ-ММ-ДД") from exc
     with tempfile.TemporaryDirectory(prefix="vedomost-batch-") as tmp:
         paths = []
         for student in students:

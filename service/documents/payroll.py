@@ -78,25 +78,41 @@ def parse_payroll(data: bytes, file_name: str) -> tuple[PayrollLine, ...]:
 
         match = MONTH_RE.match(cell("month"))
         if not match:
-            problems.add(file_name, f"строка {number}", header[columns["month"]],
-                         "месяц должен быть в виде ГГГГ-ММ или ММ.ГГГГ")
+            problems.add(
+                file_name,
+                f"строка {number}",
+                header[columns["month"]],
+                "месяц должен быть в виде ГГГГ-ММ или ММ.ГГГГ",
+            )
             continue
-        year, month = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        year, month = (
+            (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        )
         if not 1 <= int(month) <= 12:
-            problems.add(file_name, f"строка {number}", header[columns["month"]], "нет такого месяца")
+            problems.add(
+                file_name, f"строка {number}", header[columns["month"]], "нет такого месяца"
+            )
             continue
         try:
             hours = float(cell("hours").replace(",", ".").replace(" ", ""))
         except ValueError:
-            problems.add(file_name, f"строка {number}", header[columns["hours"]], "часы должны быть числом")
+            problems.add(
+                file_name, f"строка {number}", header[columns["hours"]], "часы должны быть числом"
+            )
             continue
         if hours < 0:
-            problems.add(file_name, f"строка {number}", header[columns["hours"]],
-                         "часы не могут быть отрицательными")
+            problems.add(
+                file_name,
+                f"строка {number}",
+                header[columns["hours"]],
+                "часы не могут быть отрицательными",
+            )
             continue
         if not cell("teacher_id") and not cell("teacher"):
             problems.add(file_name, f"строка {number}", "", "не указан учитель")
             continue
-        lines.append(PayrollLine(number, cell("teacher_id"), cell("teacher"), f"{year}-{month}", hours))
+        lines.append(
+            PayrollLine(number, cell("teacher_id"), cell("teacher"), f"{year}-{month}", hours)
+        )
     problems.raise_if_any()
     return tuple(lines)

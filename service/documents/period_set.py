@@ -12,7 +12,7 @@ from pathlib import Path
 
 from service.documents.common import get_period
 from service.documents.printpack import PrintPack, merge_for_duplex
-from service.documents.registry import Params, render_kind
+from service.documents.registry import render_kind
 from service.documents.render import RenderedDocument, resources
 from service.journal.model import Snapshot
 
@@ -50,8 +50,10 @@ def period_jobs(snapshot: Snapshot, period_id: str) -> list[Job]:
         if not snapshot.students_of_class.get(school_class.id):
             continue
         folder = _safe(school_class.id)
-        assignments = sorted((a for a in snapshot.assignments if a.class_id == school_class.id),
-                             key=lambda a: (subject_order.get(a.subject_id, 0), a.group_id or ""))
+        assignments = sorted(
+            (a for a in snapshot.assignments if a.class_id == school_class.id),
+            key=lambda a: (subject_order.get(a.subject_id, 0), a.group_id or ""),
+        )
         for a in assignments:
             params = {"class": school_class.id, "subject": a.subject_id, "period": period.id}
             name = f"journal-printout-{_safe(a.subject_id)}"
@@ -64,10 +66,20 @@ def period_jobs(snapshot: Snapshot, period_id: str) -> list[Job]:
         if any(s.medal_candidate for s in snapshot.students_of_class[school_class.id]):
             jobs.append(Job("medal-sheet", tuple(base.items()), f"{folder}/medal-sheet.pdf"))
         for report in ("accumulation", "timeliness"):
-            jobs.append(Job("control-report", (*base.items(), ("report", report)),
-                            f"{folder}/control-{report}.pdf"))
-    jobs.append(Job("control-report", (("report", "movement"), ("period", period.id)),
-                    "school/control-movement.pdf"))
+            jobs.append(
+                Job(
+                    "control-report",
+                    (*base.items(), ("report", report)),
+                    f"{folder}/control-{report}.pdf",
+                )
+            )
+    jobs.append(
+        Job(
+            "control-report",
+            (("report", "movement"), ("period", period.id)),
+            "school/control-movement.pdf",
+        )
+    )
     return jobs
 
 
@@ -80,25 +92,48 @@ def _warm_up() -> None:
     resources()
 
 
-def render_period(snapshot: Snapshot, period_id: str, out_dir: Path, workers: int | None = None,
-                  progress: Callable[[int, int], None] | None = None, print_pack: bool = True
-                  ) -> list[RenderedDocument]:
+def render_period(
+    snapshot: Snapshot,
+    period_id: str,
+    out_dir: Path,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    print_pack: bool = True,
+) -> list[RenderedDocument]:
     """Render the period-end set of every class into ``out_dir`` (and ``print-pack.pdf``)."""
-    return list(render_period_set(snapshot, period_id, out_dir, workers, progress, print_pack).documents)
+    return list(
+        render_period_set(snapshot, period_id, out_dir, workers, progress, print_pack).documents
+    )
 
 
-def render_period_set(snapshot: Snapshot, period_id: str, out_dir: Path, workers: int | None = None,
-                      progress: Callable[[int, int], None] | None = None, print_pack: bool = True
-                      ) -> PeriodSet:
+def render_period_set(
+    snapshot: Snapshot,
+    period_id: str,
+    out_dir: Path,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    print_pack: bool = True,
+) -> PeriodSet:
     """Like :func:`render_period`, also returning the print pack's description."""
     global _SNAPSHOT
     jobs = period_jobs(snapshot, period_id)
     workers = max(1, workers or os.cpu_count() or 1)
     results: dict[int, RenderedDocument] = {}
     # Build the indexes once in the parent so forked workers share them copy-on-write.
-    for name in ("lessons_of_class_subject", "marks_of_lesson", "attendance_of_lesson",
-                 "attendance_of_student", "period_mark_index", "students_of_class", "lesson_by_id",
-                 "staff_by_id", "class_by_id", "subject_by_id", "student_by_id", "marks_of_student"):
+    for name in (
+        "lessons_of_class_subject",
+        "marks_of_lesson",
+        "attendance_of_lesson",
+        "attendance_of_student",
+        "period_mark_index",
+        "students_of_class",
+        "lesson_by_id",
+        "staff_by_id",
+        "class_by_id",
+        "subject_by_id",
+        "student_by_id",
+        "marks_of_student",
+    ):
         getattr(snapshot, name)
     _SNAPSHOT = snapshot
     try:
@@ -118,5 +153,7 @@ def render_period_set(snapshot: Snapshot, period_id: str, out_dir: Path, workers
     finally:
         _SNAPSHOT = None
     documents = tuple(results[i] for i in range(len(jobs)))
-    pack = merge_for_duplex((d.path for d in documents), out_dir / PRINT_PACK) if print_pack else None
+    pack = (
+        merge_for_duplex((d.path for d in documents), out_dir / PRINT_PACK) if print_pack else None
+    )
     return PeriodSet(documents, pack)

@@ -48,8 +48,13 @@ def build_printout(
     if subject is None:
         raise DocumentProblem(f"предмета «{subject_id or ''}» нет в снимке журнала")
     assignment = next(
-        (a for a in snapshot.assignments
-         if a.class_id == school_class.id and a.subject_id == subject.id and a.group_id == group_id),
+        (
+            a
+            for a in snapshot.assignments
+            if a.class_id == school_class.id
+            and a.subject_id == subject.id
+            and a.group_id == group_id
+        ),
         None,
     )
     if assignment is None:
@@ -81,14 +86,16 @@ def build_printout(
             note = f"выбыл(а) {ru_date(student.left_on)}"
         elif student.enrolled_on and student.enrolled_on > period.start:
             note = f"прибыл(а) {ru_date(student.enrolled_on)}"
-        rows.append(PrintoutRow(
-            number=number,
-            student_id=student.id,
-            name=f"{student.last_name} {student.first_name}",
-            cells=cells,
-            period_mark=snapshot.period_mark_index.get((student.id, subject.id, period.id), ""),
-            left_note=note,
-        ))
+        rows.append(
+            PrintoutRow(
+                number=number,
+                student_id=student.id,
+                name=f"{student.last_name} {student.first_name}",
+                cells=cells,
+                period_mark=snapshot.period_mark_index.get((student.id, subject.id, period.id), ""),
+                left_note=note,
+            )
+        )
     topics = tuple(
         TopicRow(
             date=x.date,
@@ -96,17 +103,32 @@ def build_printout(
             topic=x.topic,
             homework=x.homework,
             work_type=WORK_TYPE_LABELS.get(x.work_type, str(x.work_type)),
-            substitute=(snapshot.staff_by_id[x.substitute_id].initials_first
-                        if x.substitute_id in snapshot.staff_by_id else ""),
+            substitute=(
+                snapshot.staff_by_id[x.substitute_id].initials_first
+                if x.substitute_id in snapshot.staff_by_id
+                else ""
+            ),
         )
         for x in lessons
     )
     teacher = snapshot.staff_by_id.get(assignment.teacher_id)
-    params = {"class": school_class.id, "subject": subject.id, "period": period.id, "group": group_id}
+    params = {
+        "class": school_class.id,
+        "subject": subject.id,
+        "period": period.id,
+        "group": group_id,
+    }
     title = "Выгрузка электронного журнала за период"
     return PrintoutData(
-        meta=make_meta(snapshot, KIND, title, params, class_id=school_class.id, period=period,
-                       signatures=("director",)),
+        meta=make_meta(
+            snapshot,
+            KIND,
+            title,
+            params,
+            class_id=school_class.id,
+            period=period,
+            signatures=("director",),
+        ),
         subject=subject.name,
         teacher=teacher.full_name if teacher else "",
         group=group.name if group else "",

@@ -49,32 +49,83 @@ def _date(value: str | None, name: str) -> dt.date | None:
 def _substitutions(snapshot: Snapshot, p: Params) -> Any:
     payroll_path = p.get("payroll")
     payroll = read_payroll(Path(payroll_path)) if payroll_path else None
-    return build_substitution_log(snapshot, p.get("month"), payroll,
-                                  Path(payroll_path).name if payroll_path else "")
+    return build_substitution_log(
+        snapshot, p.get("month"), payroll, Path(payroll_path).name if payroll_path else ""
+    )
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("journal-printout", "Выгрузка журнала за период (отметки и темы уроков)",
-         ("class", "subject", "period"), ("group",), "journal-printout.html",
-         lambda s, p: build_printout(s, p.get("class"), p.get("subject"), p.get("period"), p.get("group")),
-         printout_context),
-    Kind("period-summary", "Сводная ведомость успеваемости за период", ("class", "period"), (),
-         "period-summary.html", lambda s, p: build_summary(s, p.get("class"), p.get("period"))),
-    Kind("year-statement", "Сводная ведомость итоговых отметок за учебный год", ("class",), (),
-         "year-statement.html", lambda s, p: build_year_statement(s, p.get("class"))),
-    Kind("medal-sheet", "Ведомость успеваемости претендентов на медаль", ("class", "period"), (),
-         "medal-sheet.html", lambda s, p: build_medal_sheet(s, p.get("class"), p.get("period"))),
-    Kind("substitution-log", "Журнал учёта пропущенных и замещённых уроков", ("month",), ("payroll",),
-         "substitution-log.html", _substitutions),
-    Kind("parent-statement", "Выписка из электронного журнала для родителей", ("student",),
-         ("period", "from", "to"), "parent-statement.html",
-         lambda s, p: build_parent_statement(s, p.get("student"), p.get("period"),
-                                             _date(p.get("from"), "from"), _date(p.get("to"), "to"))),
-    Kind("control-report", "Справка внутришкольного контроля (" + ", ".join(REPORTS) + ")",
-         ("report",), ("class", "period", "month"), "control-report.html",
-         lambda s, p: build_control_report(s, p.get("report"), p.get("class"), p.get("period"),
-                                           p.get("month"))),
-)}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "journal-printout",
+            "Выгрузка журнала за период (отметки и темы уроков)",
+            ("class", "subject", "period"),
+            ("group",),
+            "journal-printout.html",
+            lambda s, p: build_printout(
+                s, p.get("class"), p.get("subject"), p.get("period"), p.get("group")
+            ),
+            printout_context,
+        ),
+        Kind(
+            "period-summary",
+            "Сводная ведомость успеваемости за период",
+            ("class", "period"),
+            (),
+            "period-summary.html",
+            lambda s, p: build_summary(s, p.get("class"), p.get("period")),
+        ),
+        Kind(
+            "year-statement",
+            "Сводная ведомость итоговых отметок за учебный год",
+            ("class",),
+            (),
+            "year-statement.html",
+            lambda s, p: build_year_statement(s, p.get("class")),
+        ),
+        Kind(
+            "medal-sheet",
+            "Ведомость успеваемости претендентов на медаль",
+            ("class", "period"),
+            (),
+            "medal-sheet.html",
+            lambda s, p: build_medal_sheet(s, p.get("class"), p.get("period")),
+        ),
+        Kind(
+            "substitution-log",
+            "Журнал учёта пропущенных и замещённых уроков",
+            ("month",),
+            ("payroll",),
+            "substitution-log.html",
+            _substitutions,
+        ),
+        Kind(
+            "parent-statement",
+            "Выписка из электронного журнала для родителей",
+            ("student",),
+            ("period", "from", "to"),
+            "parent-statement.html",
+            lambda s, p: build_parent_statement(
+                s,
+                p.get("student"),
+                p.get("period"),
+                _date(p.get("from"), "from"),
+                _date(p.get("to"), "to"),
+            ),
+        ),
+        Kind(
+            "control-report",
+            "Справка внутришкольного контроля (" + ", ".join(REPORTS) + ")",
+            ("report",),
+            ("class", "period", "month"),
+            "control-report.html",
+            lambda s, p: build_control_report(
+                s, p.get("report"), p.get("class"), p.get("period"), p.get("month")
+            ),
+        ),
+    )
+}
 
 
 def get_kind(name: str) -> Kind:
@@ -90,7 +141,9 @@ def build(snapshot: Snapshot, kind_name: str, params: Params) -> Any:
     kind = get_kind(kind_name)
     missing = [p for p in kind.required if not params.get(p)]
     if missing:
-        raise DocumentProblem(f"для «{kind.name}» нужно указать: " + ", ".join(f"--{m}" for m in missing))
+        raise DocumentProblem(
+            f"для «{kind.name}» нужно указать: " + ", ".join(f"--{m}" for m in missing)
+        )
     return kind.build(snapshot, params)
 
 

@@ -30,8 +30,12 @@ from service.documents.common import MONTHS_GENITIVE, to_jsonable
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "documents"
 FONT_DIR = Path("/usr/share/fonts/truetype/paratype")
-FONT_FILES = {("normal", "normal"): "PTF55F.ttf", ("normal", "italic"): "PTF56F.ttf",
-              ("bold", "normal"): "PTF75F.ttf", ("bold", "italic"): "PTF76F.ttf"}
+FONT_FILES = {
+    ("normal", "normal"): "PTF55F.ttf",
+    ("normal", "italic"): "PTF56F.ttf",
+    ("bold", "normal"): "PTF75F.ttf",
+    ("bold", "italic"): "PTF76F.ttf",
+}
 DATA_ATTACHMENT = "vedomost-data.json"
 VEDOMOST_NS = "https://vedomost.example/ns/document/1.0/"
 PDFA_EXTENSION_NS = {
@@ -75,16 +79,24 @@ class _Resources:
             path = FONT_DIR / name
             if not path.exists():
                 raise FileNotFoundError(f"нет шрифта PT Serif: {path} (пакет fonts-paratype)")
-            faces.append(f"@font-face {{ font-family: 'PT Serif'; font-weight: {weight}; "
-                         f"font-style: {style}; src: url('{path.as_uri()}'); }}")
-        self.stylesheet = CSS(string="\n".join(faces) + (TEMPLATES / "documents.css").read_text("utf-8"),
-                              base_url=str(TEMPLATES) + "/", font_config=self.font_config)
-        self.ua_stylesheet = CSS(string=(TEMPLATES / "ua-minimal.css").read_text("utf-8"),
-                                 font_config=self.font_config)
+            faces.append(
+                f"@font-face {{ font-family: 'PT Serif'; font-weight: {weight}; "
+                f"font-style: {style}; src: url('{path.as_uri()}'); }}"
+            )
+        self.stylesheet = CSS(
+            string="\n".join(faces) + (TEMPLATES / "documents.css").read_text("utf-8"),
+            base_url=str(TEMPLATES) + "/",
+            font_config=self.font_config,
+        )
+        self.ua_stylesheet = CSS(
+            string=(TEMPLATES / "ua-minimal.css").read_text("utf-8"), font_config=self.font_config
+        )
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-            trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
         )
         self.env.filters.update(ru_date=_ru_date, ddmm=_ddmm, num=_num, long_date=_long_date)
 
@@ -112,7 +124,7 @@ def _num(value: float | int | None, digits: int = 1) -> str:
 class _HTML(HTML):
     """WeasyPrint's HTML with the minimal user-agent stylesheet (the full one costs ~15 % CPU)."""
 
-    def _ua_stylesheets(self, forms=False):  # noqa: ANN001, ANN202, ARG002
+    def _ua_stylesheets(self, forms=False):
         return [resources().ua_stylesheet]
 
 
@@ -127,12 +139,13 @@ class _Metadata(DocumentMetadata):
 
     vedomost: dict[str, str]
 
-    def generate_rdf_metadata(self, variant, version, conformance):  # noqa: ANN001, ANN201
+    def generate_rdf_metadata(self, variant, version, conformance):
         from xml.etree.ElementTree import fromstring, tostring
 
-        rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
-        description = SubElement(rdf, f'{{{NS["rdf"]}}}Description')
-        description.attrib[f'{{{NS["rdf"]}}}about'] = ""
+        # our own XML, just produced by WeasyPrint: not untrusted input
+        rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))  # noqa: S314
+        description = SubElement(rdf, f"{{{NS['rdf']}}}Description")
+        description.attrib[f"{{{NS['rdf']}}}about"] = ""
         for key, value in self.vedomost.items():
             SubElement(description, f"{{{VEDOMOST_NS}}}{key}").text = value
         _add_pdfa_extension_schema(rdf)
@@ -188,7 +201,9 @@ def _xmp_values(meta: Any) -> dict[str, str]:
 
 def data_json(data: Any) -> bytes:
     """The attachment bytes: the builder output as canonical UTF-8 JSON."""
-    return json.dumps(to_jsonable(data), ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    return json.dumps(to_jsonable(data), ensure_ascii=False, sort_keys=True, indent=1).encode(
+        "utf-8"
+    )
 
 
 def render_html(data: Any, template: str, extra: dict[str, Any] | None = None) -> str:
@@ -197,9 +212,10 @@ def render_html(data: Any, template: str, extra: dict[str, Any] | None = None) -
     return env.get_template(template).render(d=data, m=data.meta, **(extra or {}))
 
 
-def render_pdf_bytes(data: Any, template: str, extra: dict[str, Any] | None = None
-                     ) -> tuple[bytes, int, tuple[str, ...]]:
-    """Render ``data`` with ``template`` into PDF/A-3b bytes; returns (pdf, pages, signature fields)."""
+def render_pdf_bytes(
+    data: Any, template: str, extra: dict[str, Any] | None = None
+) -> tuple[bytes, int, tuple[str, ...]]:
+    """Render ``data`` with ``template`` to PDF/A-3b; returns (pdf, pages, signature fields)."""
     res = resources()
     meta = data.meta
     html = _HTML(string=render_html(data, template, extra), base_url=str(TEMPLATES) + "/")
@@ -216,7 +232,9 @@ def render_pdf_bytes(data: Any, template: str, extra: dict[str, Any] | None = No
     document.metadata = metadata
     boxes = _signature_boxes(document, meta.signatures)
     attachment = Attachment(
-        string=data_json(data), name=DATA_ATTACHMENT, relationship="Data",
+        string=data_json(data),
+        name=DATA_ATTACHMENT,
+        relationship="Data",
         description="Данные документа (JSON)",
         created=dt.datetime.combine(meta.issued_on, dt.time(12, 0)),
         modified=dt.datetime.combine(meta.issued_on, dt.time(12, 0)),
@@ -227,8 +245,9 @@ def render_pdf_bytes(data: Any, template: str, extra: dict[str, Any] | None = No
     return pdf, len(document.pages), tuple(name for name, _, _ in boxes)
 
 
-def _signature_boxes(document: Any, names: tuple[str, ...]
-                     ) -> list[tuple[str, int, tuple[float, float, float, float]]]:
+def _signature_boxes(
+    document: Any, names: tuple[str, ...]
+) -> list[tuple[str, int, tuple[float, float, float, float]]]:
     """Where the template reserved each signature box: (name, page index, box in PDF points)."""
     found = []
     for name in names:
@@ -237,37 +256,62 @@ def _signature_boxes(document: Any, names: tuple[str, ...]
             if rect:
                 x1, y1, x2, y2 = rect
                 height = page.height
-                found.append((name, index, (x1 * PX_TO_PT, (height - y2) * PX_TO_PT,
-                                            x2 * PX_TO_PT, (height - y1) * PX_TO_PT)))
+                found.append(
+                    (
+                        name,
+                        index,
+                        (
+                            x1 * PX_TO_PT,
+                            (height - y2) * PX_TO_PT,
+                            x2 * PX_TO_PT,
+                            (height - y1) * PX_TO_PT,
+                        ),
+                    )
+                )
                 break
     return found
 
 
-def add_signature_fields(pdf: bytes, boxes: list[tuple[str, int, tuple[float, float, float, float]]]
-                         ) -> bytes:
+def add_signature_fields(
+    pdf: bytes, boxes: list[tuple[str, int, tuple[float, float, float, float]]]
+) -> bytes:
     """Add empty, printable signature fields with an appearance stream (an incremental update)."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     # Keep WeasyPrint's XMP and Info untouched (pyHanko would re-serialise them and stamp "now"):
     # the document stays reproducible and its custom XMP keeps its declared prefix.
     writer._update_meta = lambda: None  # type: ignore[method-assign]
     for name, page, box in boxes:
-        append_signature_field(writer, SigFieldSpec(
-            sig_field_name=name, on_page=page, box=tuple(round(v, 2) for v in box),
-            empty_field_appearance=True))
+        append_signature_field(
+            writer,
+            SigFieldSpec(
+                sig_field_name=name,
+                on_page=page,
+                box=tuple(round(v, 2) for v in box),
+                empty_field_appearance=True,
+            ),
+        )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def render_document(data: Any, template: str, out: Path, extra: dict[str, Any] | None = None
-                    ) -> RenderedDocument:
+def render_document(
+    data: Any, template: str, out: Path, extra: dict[str, Any] | None = None
+) -> RenderedDocument:
     """Render ``data`` to ``out`` and describe the result."""
     pdf, pages, fields = render_pdf_bytes(data, template, extra)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(pdf)
     meta = data.meta
     return RenderedDocument(
-        kind=meta.kind, document_id=meta.document_id, title=meta.title, path=out, pages=pages,
-        sha256=hashlib.sha256(pdf).hexdigest(), class_id=meta.class_id, period_id=meta.period_id,
-        snapshot_id=meta.snapshot_id, signature_fields=fields,
+        kind=meta.kind,
+        document_id=meta.document_id,
+        title=meta.title,
+        path=out,
+        pages=pages,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        class_id=meta.class_id,
+        period_id=meta.period_id,
+        snapshot_id=meta.snapshot_id,
+        signature_fields=fields,
     )

@@ -40,14 +40,16 @@ def build_summary(snapshot: Snapshot, class_id: str | None, period_id: str | Non
             lesson = snapshot.lesson_by_id.get(record.lesson_id)
             if lesson and period.start <= lesson.date <= period.end:
                 codes[record.code] += 1
-        rows.append(SummaryRow(
-            number=number,
-            student_id=student.id,
-            name=student.short_name,
-            marks=marks,
-            absences=sum(codes[c] for c in ABSENCE_CODES),
-            absences_ill=codes[AttendanceCode.ILL],
-        ))
+        rows.append(
+            SummaryRow(
+                number=number,
+                student_id=student.id,
+                name=student.short_name,
+                marks=marks,
+                absences=sum(codes[c] for c in ABSENCE_CODES),
+                absences_ill=codes[AttendanceCode.ILL],
+            )
+        )
     stats = tuple(mark_stats(row.marks[i] for row in rows) for i in range(len(subjects)))
     excellent = good = one_three = failing = 0
     graded = 0
@@ -66,9 +68,15 @@ def build_summary(snapshot: Snapshot, class_id: str | None, period_id: str | Non
             one_three += 1
     params = {"class": school_class.id, "period": period.id}
     return SummaryData(
-        meta=make_meta(snapshot, KIND, "Сводная ведомость успеваемости за период", params,
-                       class_id=school_class.id, period=period,
-                       signatures=("class_teacher", "director")),
+        meta=make_meta(
+            snapshot,
+            KIND,
+            "Сводная ведомость успеваемости за период",
+            params,
+            class_id=school_class.id,
+            period=period,
+            signatures=("class_teacher", "director"),
+        ),
         subjects=tuple(s.short_name or s.name for s in subjects),
         subject_ids=tuple(s.id for s in subjects),
         rows=tuple(rows),

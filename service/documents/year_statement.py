@@ -34,21 +34,28 @@ def build_year_statement(snapshot: Snapshot, class_id: str | None) -> YearData:
             order = f"№ {decision.order_number}"
             if decision.order_date:
                 order += f" от {ru_date(decision.order_date)}"
-        rows.append(YearRow(
-            number=number,
-            student_id=student.id,
-            name=student.short_name,
-            cells=cells,
-            decision=DECISION_LABELS.get(decision.decision, "") if decision else "",
-            order=order,
-            note=decision.note if decision else "",
-        ))
+        rows.append(
+            YearRow(
+                number=number,
+                student_id=student.id,
+                name=student.short_name,
+                cells=cells,
+                decision=DECISION_LABELS.get(decision.decision, "") if decision else "",
+                order=order,
+                note=decision.note if decision else "",
+            )
+        )
     show_exam = any(c.exam for r in rows for c in r.cells)
     return YearData(
-        meta=make_meta(snapshot, KIND, "Сводная ведомость итоговых отметок за учебный год",
-                       {"class": school_class.id}, class_id=school_class.id,
-                       period_name=f"{snapshot.year.id} учебный год",
-                       signatures=("class_teacher", "director")),
+        meta=make_meta(
+            snapshot,
+            KIND,
+            "Сводная ведомость итоговых отметок за учебный год",
+            {"class": school_class.id},
+            class_id=school_class.id,
+            period_name=f"{snapshot.year.id} учебный год",
+            signatures=("class_teacher", "director"),
+        ),
         periods=tuple(_short_period(p.name) for p in periods),
         subjects=tuple(s.short_name or s.name for s in subjects),
         rows=tuple(rows),
@@ -57,4 +64,6 @@ def build_year_statement(snapshot: Snapshot, class_id: str | None) -> YearData:
 
 
 def _short_period(name: str) -> str:
-    return name.replace(" четверть", " ч.").replace(" полугодие", " п/г").replace(" триместр", " тр.")
+    return (
+        name.replace(" четверть", " ч.").replace(" полугодие", " п/г").replace(" триместр", " тр.")
+    )

@@ -31,13 +31,18 @@ class Word:
 
 def words(path: Path) -> list[Word]:
     """Every word with its box, via ``pdftotext -bbox``."""
-    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     found = []
     for page, body in enumerate(html.split("<page ")[1:], start=1):
-        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
-                             body):
-            found.append(Word(unescape(m.group(5)), page, *(float(m.group(i)) for i in range(1, 5))))
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+            body,
+        ):
+            found.append(
+                Word(unescape(m.group(5)), page, *(float(m.group(i)) for i in range(1, 5)))
+            )
     return found
 
 

@@ -1,4 +1,4 @@
-"""Builder arithmetic against hand-computed values from the tiny school (see factories.tiny_school)."""
+"""Builder arithmetic against hand-computed values from the tiny school (factories.tiny_school)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,14 @@ def snap():
 def test_mark_stats_by_hand():
     # 5,5,4,3,2,н/а,осв: N = 6 (осв is left out); passed 4; good 3; СОУ (200+64+36+16)/6 = 52.67
     stats = mark_stats(["5", "5", "4", "3", "2", "н/а", "осв"])
-    assert (stats.counted, stats.fives, stats.fours, stats.threes, stats.twos, stats.not_attested) == (
-        6, 2, 1, 1, 1, 1)
+    assert (
+        stats.counted,
+        stats.fives,
+        stats.fours,
+        stats.threes,
+        stats.twos,
+        stats.not_attested,
+    ) == (6, 2, 1, 1, 1, 1)
     assert stats.progress == 66.7
     assert stats.quality == 50.0
     assert stats.sou == 52.7
@@ -102,24 +108,34 @@ def test_attendance_month_and_movement(snap):
 
 
 def test_substitution_totals_and_payroll_reconciliation(snap):
-    csv = "табельный номер;ФИО;месяц;оплачено часов\nt-ct;Кузнецова О. С.;2024-09;2\n".encode("cp1251")
+    csv = "табельный номер;ФИО;месяц;оплачено часов\nt-ct;Кузнецова О. С.;2024-09;2\n".encode(
+        "cp1251"
+    )
     data = build_substitution_log(snap, "2024-09", parse_payroll(csv, "tabel.csv"), "tabel.csv")
     totals = {t.teacher_id: t for t in data.totals}
     assert (totals["t-ct"].hours, totals["t-ct"].paid_hours) == (2.0, 2.0)
-    assert (totals["t-math"].hours, totals["t-math"].paid_hours, totals["t-math"].missed_hours) == (1, 0, 2)
+    assert (totals["t-math"].hours, totals["t-math"].paid_hours, totals["t-math"].missed_hours) == (
+        1,
+        0,
+        2,
+    )
     assert data.matches_payroll and not data.differences
 
     wrong = "teacher_id,teacher,month,paid_hours\nt-ct,,09.2024,3\nx9,Неизвестный И. И.,2024-09,1\n"
     data = build_substitution_log(snap, "2024-09", parse_payroll(wrong.encode(), "p.csv"), "p.csv")
     assert not data.matches_payroll
     assert [(d.teacher_id, d.log_hours, d.payroll_hours) for d in data.differences] == [
-        ("t-ct", 2.0, 3.0), ("x9", 0.0, 1.0)]
+        ("t-ct", 2.0, 3.0),
+        ("x9", 0.0, 1.0),
+    ]
     assert "+1" in data.differences[0].problem
 
 
 def test_payroll_errors_name_line_and_column():
     with pytest.raises(InvalidInput) as caught:
-        parse_payroll("ФИО;месяц;часы\nПетров;2024-13;2\nПетров;2024-09;два\n".encode(), "tabel.csv")
+        parse_payroll(
+            "ФИО;месяц;часы\nПетров;2024-13;2\nПетров;2024-09;два\n".encode(), "tabel.csv"
+        )
     text = str(caught.value)
     assert "tabel.csv, строка 2, поле «месяц»" in text and "строка 3, поле «часы»" in text
 
@@ -135,14 +151,47 @@ def test_medal_levels_and_flags(snap):
 
 
 def test_medal_criteria_are_data():
-    criteria = parse_criteria({"name": "x", "levels": [
-        {"id": "A", "name": "только пятёрки", "required": "5", "allowed_below": 0, "allowed_min": "5"},
-        {"id": "B", "name": "одна четвёрка", "required": "5", "allowed_below": 1, "allowed_min": "4"}]})
+    criteria = parse_criteria(
+        {
+            "name": "x",
+            "levels": [
+                {
+                    "id": "A",
+                    "name": "только пятёрки",
+                    "required": "5",
+                    "allowed_below": 0,
+                    "allowed_min": "5",
+                },
+                {
+                    "id": "B",
+                    "name": "одна четвёрка",
+                    "required": "5",
+                    "allowed_below": 1,
+                    "allowed_min": "4",
+                },
+            ],
+        }
+    )
     assert assess({"м": ["5", "5"], "р": ["5", "4"]}, criteria)[0].id == "B"
     assert assess({"м": ["5", "4"], "р": ["5", "4"]}, criteria)[0] is None
-    assert assess({"м": ["5", "зач"]}, parse_criteria({"name": "x", "always_acceptable": ["зач"],
-                                                       "levels": [{"id": "A", "name": "a", "required": "5",
-                                                                   "allowed_below": 0, "allowed_min": "5"}]}))[0]
+    assert assess(
+        {"м": ["5", "зач"]},
+        parse_criteria(
+            {
+                "name": "x",
+                "always_acceptable": ["зач"],
+                "levels": [
+                    {
+                        "id": "A",
+                        "name": "a",
+                        "required": "5",
+                        "allowed_below": 0,
+                        "allowed_min": "5",
+                    }
+                ],
+            }
+        ),
+    )[0]
 
 
 def test_parent_statement_and_paper_families(snap):

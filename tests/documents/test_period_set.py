@@ -14,11 +14,23 @@ from tests.documents.factories import tiny_school
 
 def test_small_school_period_set_in_two_processes(tmp_path):
     calls = []
-    result = render_period_set(tiny_school(), "Q1", tmp_path, workers=2,
-                               progress=lambda done, total: calls.append((done, total)))
+    result = render_period_set(
+        tiny_school(),
+        "Q1",
+        tmp_path,
+        workers=2,
+        progress=lambda done, total: calls.append((done, total)),
+    )
     kinds = [d.kind for d in result.documents]
-    assert kinds == ["journal-printout", "journal-printout", "period-summary", "medal-sheet",
-                     "control-report", "control-report", "control-report"]
+    assert kinds == [
+        "journal-printout",
+        "journal-printout",
+        "period-summary",
+        "medal-sheet",
+        "control-report",
+        "control-report",
+        "control-report",
+    ]
     assert calls[-1] == (7, 7)
     assert all(d.path.exists() and d.path.is_relative_to(tmp_path) for d in result.documents)
     assert len({d.document_id for d in result.documents}) == 7
@@ -34,8 +46,15 @@ def test_kinds_command_lists_every_kind():
     runner = CliRunner()
     kinds = next(c for c in commands if c.name == "kinds")
     out = runner.invoke(kinds, []).output
-    for name in ("journal-printout", "period-summary", "year-statement", "medal-sheet",
-                 "substitution-log", "parent-statement", "control-report"):
+    for name in (
+        "journal-printout",
+        "period-summary",
+        "year-statement",
+        "medal-sheet",
+        "substitution-log",
+        "parent-statement",
+        "control-report",
+    ):
         assert name in out
     assert "--report" in out
 

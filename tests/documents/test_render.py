@@ -4,7 +4,6 @@ signature fields, real values at their places in the grids."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -65,7 +64,11 @@ def test_printout_mark_of_a_named_student_on_a_date(rendered):
     _, doc = rendered["printout"]
     ws = words(doc.path)
     month = next(w for w in ws if w.text == "Сентябрь")
-    days = {w.text: w for w in ws if w.page == 1 and month.y1 < w.yc < month.y1 + 14 and w.text.isdigit()}
+    days = {
+        w.text: w
+        for w in ws
+        if w.page == 1 and month.y1 < w.yc < month.y1 + 14 and w.text.isdigit()
+    }
     student = next(w for w in ws if w.text == "Алексеев")
     row = [w for w in ws if w.page == 1 and abs(w.yc - student.yc) < 2]
 
@@ -93,7 +96,10 @@ def test_other_kinds_print_their_values(rendered):
     subst = text(rendered["subst"][1].path)
     assert "Сверка с табелем оплаты не проводилась" in subst and "Кузнецова О. С." in subst
     statement = text(rendered["statement"][1].path)
-    assert "Григорьева Дарья Олеговна" in statement and "Пропущено уроков: 3, из них по болезни: 2" in statement
+    assert (
+        "Григорьева Дарья Олеговна" in statement
+        and "Пропущено уроков: 3, из них по болезни: 2" in statement
+    )
     assert "Волков Г. (1)" in text(rendered["control"][1].path)
 
 
