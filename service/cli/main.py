@@ -18,6 +18,7 @@ from service.config import ConfigError
 # One line per module; each exports ``commands: list[click.Command]``.
 COMMAND_MODULES: list[str] = [
     "service.cli.journal",
+    "service.cli.documents",
 
     "service.cli.sample",
     "service.cli.signing",
