@@ -438,8 +438,15 @@ def rules_journal() -> DocumentType:
 
 def _form_head(doc: DocumentType) -> None:
     tag(doc, "{%p for form in forms %}")
+    # Every form after the first starts on a new page (page break before, so no blank pages).
+    tag(doc, "{%p if loop.first %}")
     p = para(doc, "Директору {{ school.short_name }}", align=LEFT, size=12)
     p.paragraph_format.left_indent = Mm(95)
+    tag(doc, "{%p else %}")
+    p = para(doc, "Директору {{ school.short_name }}", align=LEFT, size=12)
+    p.paragraph_format.left_indent = Mm(95)
+    p.paragraph_format.page_break_before = True
+    tag(doc, "{%p endif %}")
     p = para(doc, "законного представителя обучающегося:", align=LEFT, size=12)
     p.paragraph_format.left_indent = Mm(95)
     p = para(doc, "{{ form.guardian.full_name }}", align=LEFT, size=12, after=12)
@@ -455,9 +462,6 @@ def _form_tail(doc: DocumentType, what: str) -> None:
     cell_text(table.cell(0, 2), "{{ form.guardian.initials_first }}", align=RIGHT, size=12)
     cell_text(table.cell(1, 1), "(подпись)", align=CENTER, size=8)
     para(doc, f"Документ {{{{ document.document_id }}}} · {what}", align=LEFT, size=7, before=6)
-    tag(doc, "{%p if not loop.last %}")
-    page_break(doc)
-    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
 
