@@ -17,7 +17,7 @@ from service.config import ConfigError
 
 # One line per module; each exports ``commands: list[click.Command]``.
 COMMAND_MODULES: list[str] = [
-
+    "service.cli.orders",
 ]
 
 EXIT_INVALID_INPUT = 2

@@ -14,8 +14,20 @@ from typing import Any
 from service.journal import model as m
 from service.orders.kinds import TemplateKind
 
-MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-          "октября", "ноября", "декабря"]
+MONTHS = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
 
 
 class ParamError(ValueError):
@@ -59,22 +71,35 @@ def parse_date(value: str, name: str) -> dt.date:
             return dt.datetime.strptime(value.strip(), pattern).date()
         except ValueError:
             continue
-    raise ParamError(f"параметр {name}: ожидается дата ГГГГ-ММ-ДД или ДД.ММ.ГГГГ, получено «{value}»")
+    raise ParamError(
+        f"параметр {name}: ожидается дата ГГГГ-ММ-ДД или ДД.ММ.ГГГГ, получено «{value}»"
+    )
 
 
 def person(p: m.Person | None, position: str | None = None) -> dict[str, str]:
     """A person as the template sees it."""
     if p is None:
         return {"full_name": "", "short_name": "", "initials_first": "", "position": position or ""}
-    return {"full_name": p.full_name, "short_name": p.short_name, "initials_first": p.initials_first,
-            "position": position if position is not None else getattr(p, "position", "")}
+    return {
+        "full_name": p.full_name,
+        "short_name": p.short_name,
+        "initials_first": p.initials_first,
+        "position": position if position is not None else getattr(p, "position", ""),
+    }
 
 
 def identity(doc: m.IdentityDocument | None) -> dict[str, str]:
     """An identity document with a ready-made one-line ``text``."""
     if doc is None:
         blank = "_" * 40
-        return {"kind": "", "series": "", "number": "", "issued_by": "", "issued_on": "", "text": blank}
+        return {
+            "kind": "",
+            "series": "",
+            "number": "",
+            "issued_by": "",
+            "issued_on": "",
+            "text": blank,
+        }
     parts = [doc.kind]
     if doc.series or doc.number:
         parts.append(f"серия {doc.series} № {doc.number}".replace("серия  ", ""))
@@ -82,8 +107,14 @@ def identity(doc: m.IdentityDocument | None) -> dict[str, str]:
         parts.append(f"выдан {doc.issued_by}")
     if doc.issued_on:
         parts.append(fmt_date(doc.issued_on))
-    return {"kind": doc.kind, "series": doc.series, "number": doc.number, "issued_by": doc.issued_by,
-            "issued_on": fmt_date(doc.issued_on), "text": ", ".join(parts)}
+    return {
+        "kind": doc.kind,
+        "series": doc.series,
+        "number": doc.number,
+        "issued_by": doc.issued_by,
+        "issued_on": fmt_date(doc.issued_on),
+        "text": ", ".join(parts),
+    }
 
 
 def class_name(snap: m.Snapshot, class_id: str | None) -> str:
@@ -96,13 +127,23 @@ def class_name(snap: m.Snapshot, class_id: str | None) -> str:
 
 def student(snap: m.Snapshot, s: m.Student, note: str = "") -> dict[str, Any]:
     """A student as the template sees it."""
-    return {"full_name": s.full_name, "short_name": s.short_name, "birth_date": fmt_date(s.birth_date),
-            "class_name": class_name(snap, s.class_id), "address": s.address,
-            "document": identity(s.document), "note": note}
+    return {
+        "full_name": s.full_name,
+        "short_name": s.short_name,
+        "birth_date": fmt_date(s.birth_date),
+        "class_name": class_name(snap, s.class_id),
+        "address": s.address,
+        "document": identity(s.document),
+        "note": note,
+    }
 
 
-BASIS = {"мать": "родитель (мать)", "отец": "родитель (отец)", "опекун": "опекун",
-         "попечитель": "попечитель"}
+BASIS = {
+    "мать": "родитель (мать)",
+    "отец": "родитель (отец)",
+    "опекун": "опекун",
+    "попечитель": "попечитель",
+}
 
 
 def guardian(g: m.Guardian) -> dict[str, Any]:
@@ -112,12 +153,22 @@ def guardian(g: m.Guardian) -> dict[str, Any]:
         basis = f"{BASIS.get(relation, 'родитель')}, ст. 64 Семейного кодекса Российской Федерации"
     else:
         basis = f"{BASIS.get(relation, relation)}, акт органа опеки и попечительства о назначении"
-    return {"full_name": g.full_name, "short_name": g.short_name, "initials_first": g.initials_first,
-            "relation": relation, "phone": g.phone, "email": g.email, "address": g.address,
-            "document": identity(g.document), "basis": basis}
+    return {
+        "full_name": g.full_name,
+        "short_name": g.short_name,
+        "initials_first": g.initials_first,
+        "relation": relation,
+        "phone": g.phone,
+        "email": g.email,
+        "address": g.address,
+        "document": identity(g.document),
+        "basis": basis,
+    }
 
 
-def _staff(snap: m.Snapshot, params: Mapping[str, str], key: str, words: tuple[str, ...]) -> dict[str, str]:
+def _staff(
+    snap: m.Snapshot, params: Mapping[str, str], key: str, words: tuple[str, ...]
+) -> dict[str, str]:
     """A staff member named by ``--param key=STAFF_ID``, or the first whose position has a word."""
     wanted = params.get(key)
     if wanted:
@@ -137,14 +188,32 @@ def common(req: ContextRequest) -> dict[str, Any]:
     s = snap.school
     start_year = snap.year.start.year
     return {
-        "school": {"full_name": s.full_name, "short_name": s.short_name, "address": s.address,
-                   "place": s.place, "inn": s.inn, "ogrn": s.ogrn, "phone": s.phone, "email": s.email},
+        "school": {
+            "full_name": s.full_name,
+            "short_name": s.short_name,
+            "address": s.address,
+            "place": s.place,
+            "inn": s.inn,
+            "ogrn": s.ogrn,
+            "phone": s.phone,
+            "email": s.email,
+        },
         "director": person(snap.director, "Директор"),
-        "year": {"id": snap.year.id, "start": fmt_date(snap.year.start), "end": fmt_date(snap.year.end),
-                 "next_id": f"{start_year + 1}/{start_year + 2}"},
-        "document": {"kind_title": kind.kind_title, "title": kind.title, "number": meta.number,
-                     "date": fmt_date(meta.date), "place": s.place, "document_id": meta.document_id,
-                     "template_version": meta.template_version},
+        "year": {
+            "id": snap.year.id,
+            "start": fmt_date(snap.year.start),
+            "end": fmt_date(snap.year.end),
+            "next_id": f"{start_year + 1}/{start_year + 2}",
+        },
+        "document": {
+            "kind_title": kind.kind_title,
+            "title": kind.title,
+            "number": meta.number,
+            "date": fmt_date(meta.date),
+            "place": s.place,
+            "document_id": meta.document_id,
+            "template_version": meta.template_version,
+        },
     }
 
 
@@ -159,14 +228,20 @@ def _responsibles(req: ContextRequest) -> dict[str, Any]:
         "administrator": _staff(snap, req.params, "administrator", ("администратор", "информатик")),
         "deputy": _staff(snap, req.params, "deputy", ("заместитель", "зам.")),
         "class_teachers": teachers,
-        "effective_date": fmt_date(parse_date(effective, "effective_date") if effective else snap.year.start),
+        "effective_date": fmt_date(
+            parse_date(effective, "effective_date") if effective else snap.year.start
+        ),
     }
 
 
 def _approval(req: ContextRequest) -> dict[str, Any]:
     day = req.params.get("approved_on")
-    return {"approval": {"order_number": req.params.get("approved_by", "____"),
-                         "order_date": fmt_date(parse_date(day, "approved_on")) if day else "__.__.____"}}
+    return {
+        "approval": {
+            "order_number": req.params.get("approved_by", "____"),
+            "order_date": fmt_date(parse_date(day, "approved_on")) if day else "__.__.____",
+        }
+    }
 
 
 def _transfer(req: ContextRequest) -> dict[str, Any]:
@@ -182,25 +257,40 @@ def _transfer(req: ContextRequest) -> dict[str, Any]:
             decision = snap.decision_of_student.get(s.id)
             if decision is None:
                 continue
-            key = {m.Decision.PROMOTED: "promoted", m.Decision.CONDITIONALLY_PROMOTED: "conditionally",
-                   m.Decision.RETAINED: "retained", m.Decision.GRADUATED: "graduated"}.get(decision.decision)
+            key = {
+                m.Decision.PROMOTED: "promoted",
+                m.Decision.CONDITIONALLY_PROMOTED: "conditionally",
+                m.Decision.RETAINED: "retained",
+                m.Decision.GRADUATED: "graduated",
+            }.get(decision.decision)
             if key is not None:
                 lists[key].append(student(snap, s, decision.note))
         if not any(lists.values()):
             continue
         for key, items in lists.items():
             totals[key] += len(items)
-        groups.append({"class_name": cls.name, "next_class_name": f"{cls.grade + 1}{cls.letter}",
-                       "teacher": person(snap.staff_by_id.get(cls.teacher_id or "")), **lists})
+        groups.append(
+            {
+                "class_name": cls.name,
+                "next_class_name": f"{cls.grade + 1}{cls.letter}",
+                "teacher": person(snap.staff_by_id.get(cls.teacher_id or "")),
+                **lists,
+            }
+        )
     if not groups:
         raise ParamError("в срезе журнала нет решений педагогического совета о переводе")
     council = req.params.get("council_date")
     debt = req.params.get("debt_deadline")
     return {
-        "council": {"date": fmt_date(parse_date(council, "council_date")) if council else fmt_date(snap.as_of),
-                    "protocol": req.params.get("council_protocol", "____")},
+        "council": {
+            "date": fmt_date(parse_date(council, "council_date"))
+            if council
+            else fmt_date(snap.as_of),
+            "protocol": req.params.get("council_protocol", "____"),
+        },
         "classes": groups,
-        "debt_deadline": fmt_date(parse_date(debt, "debt_deadline")) if debt
+        "debt_deadline": fmt_date(parse_date(debt, "debt_deadline"))
+        if debt
         else fmt_date(dt.date(snap.year.end.year, 10, 15)),
         "totals": {k: str(v) for k, v in totals.items()},
     }
@@ -219,14 +309,29 @@ def _movement(req: ContextRequest) -> dict[str, Any]:
             continue
         item = {"student": student(snap, s), "date": fmt_date(mv.date), "reason": mv.reason}
         if mv.kind is m.MovementKind.ARRIVAL:
-            out["arrivals"].append({**item, "class_name": class_name(snap, mv.to_class_id or s.class_id),
-                                    "counterpart": mv.counterpart})
+            out["arrivals"].append(
+                {
+                    **item,
+                    "class_name": class_name(snap, mv.to_class_id or s.class_id),
+                    "counterpart": mv.counterpart,
+                }
+            )
         elif mv.kind is m.MovementKind.LEAVING:
-            out["leavings"].append({**item, "class_name": class_name(snap, mv.from_class_id or s.class_id),
-                                    "counterpart": mv.counterpart})
+            out["leavings"].append(
+                {
+                    **item,
+                    "class_name": class_name(snap, mv.from_class_id or s.class_id),
+                    "counterpart": mv.counterpart,
+                }
+            )
         else:
-            out["transfers"].append({**item, "from_class": class_name(snap, mv.from_class_id),
-                                     "to_class": class_name(snap, mv.to_class_id)})
+            out["transfers"].append(
+                {
+                    **item,
+                    "from_class": class_name(snap, mv.from_class_id),
+                    "to_class": class_name(snap, mv.to_class_id),
+                }
+            )
     return {"period": {"start": fmt_date(start), "end": fmt_date(end)}, **out}
 
 
@@ -243,7 +348,9 @@ def family_forms(req: ContextRequest) -> list[dict[str, Any]]:
         s = snap.student_by_id.get(p["student"])
         if s is None:
             raise ParamError(f"параметр student: нет обучающегося «{p['student']}»")
-        pairs = [(snap.guardian_by_id[gid], s) for gid in s.guardian_ids if gid in snap.guardian_by_id]
+        pairs = [
+            (snap.guardian_by_id[gid], s) for gid in s.guardian_ids if gid in snap.guardian_by_id
+        ]
     else:
         wanted = p.get("class")
         if not wanted:
@@ -251,8 +358,13 @@ def family_forms(req: ContextRequest) -> list[dict[str, Any]]:
         cls = next((c for c in snap.classes if wanted in (c.name, c.id)), None)
         if cls is None:
             raise ParamError(f"параметр class: нет класса «{wanted}»")
-        pairs = [(snap.guardian_by_id[gid], s) for s in snap.students_of_class.get(cls.id, ())
-                 if s.left_on is None for gid in s.guardian_ids if gid in snap.guardian_by_id]
+        pairs = [
+            (snap.guardian_by_id[gid], s)
+            for s in snap.students_of_class.get(cls.id, ())
+            if s.left_on is None
+            for gid in s.guardian_ids
+            if gid in snap.guardian_by_id
+        ]
     if not pairs:
         raise ParamError("нет ни одного законного представителя для заполнения формы")
     day = fmt_date(req.meta.date) if p.get("fill_date") else "«____» ____________ 20___ г."
@@ -282,24 +394,28 @@ def _consent(req: ContextRequest) -> dict[str, Any]:
         "purposes": PURPOSES,
         "data_items": DATA_ITEMS,
         "actions": "сбор, запись, систематизация, накопление, хранение, уточнение (обновление, "
-                   "изменение), извлечение, использование, передача (предоставление, доступ), "
-                   "обезличивание, блокирование, удаление, уничтожение",
+        "изменение), извлечение, использование, передача (предоставление, доступ), "
+        "обезличивание, блокирование, удаление, уничтожение",
         "methods": "смешанная обработка (автоматизированная, в том числе в государственной "
-                   "информационной системе, и без средств автоматизации)",
-        "third_parties": ["органы управления образованием муниципального образования и субъекта "
-                          "Российской Федерации — в объёме, установленном законодательством"],
+        "информационной системе, и без средств автоматизации)",
+        "third_parties": [
+            "органы управления образованием муниципального образования и субъекта "
+            "Российской Федерации — в объёме, установленном законодательством"
+        ],
         "validity": "на период обучения в образовательной организации и срок хранения документов, "
-                    "установленный номенклатурой дел и законодательством об архивном деле",
+        "установленный номенклатурой дел и законодательством об архивном деле",
         "withdrawal": "согласие может быть отозвано письменным заявлением, поданным в "
-                      "образовательную организацию; обработка прекращается в срок, не превышающий "
-                      "десяти рабочих дней с даты получения отзыва (ч. 5 ст. 21 Федерального закона "
-                      "от 27.07.2006 № 152-ФЗ)",
+        "образовательную организацию; обработка прекращается в срок, не превышающий "
+        "десяти рабочих дней с даты получения отзыва (ч. 5 ст. 21 Федерального закона "
+        "от 27.07.2006 № 152-ФЗ)",
     }
 
 
 def _edelivery(req: ContextRequest) -> dict[str, Any]:
-    return {"forms": family_forms(req),
-            "service_name": req.params.get("service_name", "электронный дневник обучающегося")}
+    return {
+        "forms": family_forms(req),
+        "service_name": req.params.get("service_name", "электронный дневник обучающегося"),
+    }
 
 
 def _refusal(req: ContextRequest) -> dict[str, Any]:
@@ -316,11 +432,19 @@ def _refusal(req: ContextRequest) -> dict[str, Any]:
     teacher = snap.staff_by_id.get(cls.teacher_id or "") if cls else None
     refused = p.get("refusal_date")
     return {
-        "authority": {"name": p.get("authority", "Отдел опеки и попечительства администрации "
-                                    f"муниципального образования {snap.school.place}"),
-                      "address": p.get("authority_address", "")},
-        "guardian": guardian(g), "student": student(snap, s),
-        "refusal_date": fmt_date(parse_date(refused, "refusal_date")) if refused else fmt_date(req.meta.date),
+        "authority": {
+            "name": p.get(
+                "authority",
+                "Отдел опеки и попечительства администрации "
+                f"муниципального образования {snap.school.place}",
+            ),
+            "address": p.get("authority_address", ""),
+        },
+        "guardian": guardian(g),
+        "student": student(snap, s),
+        "refusal_date": fmt_date(parse_date(refused, "refusal_date"))
+        if refused
+        else fmt_date(req.meta.date),
         "class_teacher": person(teacher),
         "consequences": [
             "сведения об успеваемости обучающегося не могут предоставляться законному "
@@ -332,17 +456,33 @@ def _refusal(req: ContextRequest) -> dict[str, Any]:
 
 
 BUILDERS = {
-    "intro-journal": _responsibles, "appoint-responsible": _responsibles, "transfer": _transfer,
-    "movement": _movement, "consent-pd": _consent, "application-edelivery": _edelivery,
+    "intro-journal": _responsibles,
+    "appoint-responsible": _responsibles,
+    "transfer": _transfer,
+    "movement": _movement,
+    "consent-pd": _consent,
+    "application-edelivery": _edelivery,
     "refusal-letter": _refusal,
-    "regulation-journal": lambda r: {**_responsibles(r), **_approval(r), "backup_period": "еженедельно",
-                                     "printout_period": "по окончании каждой четверти (полугодия)"},
+    "regulation-journal": lambda r: {
+        **_responsibles(r),
+        **_approval(r),
+        "backup_period": "еженедельно",
+        "printout_period": "по окончании каждой четверти (полугодия)",
+    },
     "rules-journal": lambda r: {
-        **_responsibles(r), **_approval(r),
-        "deadlines": {"marks": "в день проведения урока", "homework": "не позднее 2 часов после урока",
-                      "written": "в течение 7 дней", "tests": "в течение 3 дней"},
-        "periods": [{"name": p.name, "start": fmt_date(p.start), "end": fmt_date(p.end)}
-                    for p in r.snapshot.year.periods]},
+        **_responsibles(r),
+        **_approval(r),
+        "deadlines": {
+            "marks": "в день проведения урока",
+            "homework": "не позднее 2 часов после урока",
+            "written": "в течение 7 дней",
+            "tests": "в течение 3 дней",
+        },
+        "periods": [
+            {"name": p.name, "start": fmt_date(p.start), "end": fmt_date(p.end)}
+            for p in r.snapshot.year.periods
+        ],
+    },
 }
 
 

@@ -16,7 +16,6 @@ import http.client
 import logging
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -121,17 +120,35 @@ class Converter:
             self.stop()
         profile = self.config.profile_dir.resolve()
         profile.mkdir(parents=True, exist_ok=True)
-        cmd = [self.config.executable, "--interface", self.config.host, "--port", str(self.config.port),
-               "--uno-interface", self.config.host, "--uno-port", str(self.config.uno_port),
-               "--user-installation", str(profile),  # absolute; unoserver makes it a file:// URL
-               "--conversion-timeout", str(int(self.config.conversion_timeout))]
+        cmd = [
+            self.config.executable,
+            "--interface",
+            self.config.host,
+            "--port",
+            str(self.config.port),
+            "--uno-interface",
+            self.config.host,
+            "--uno-port",
+            str(self.config.uno_port),
+            "--user-installation",
+            str(profile),  # absolute; unoserver makes it a file:// URL
+            "--conversion-timeout",
+            str(int(self.config.conversion_timeout)),
+        ]
         log_path = profile.parent / f"{profile.name}.log"
         try:
             with open(log_path, "ab") as log_file:
-                self._proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT,
-                                              stdin=subprocess.DEVNULL, start_new_session=True)
+                self._proc = subprocess.Popen(
+                    cmd,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
         except OSError as exc:
-            raise ConversionError(f"не удалось запустить сервер LibreOffice (unoserver): {exc.strerror}") from None
+            raise ConversionError(
+                f"не удалось запустить сервер LibreOffice (unoserver): {exc.strerror}"
+            ) from None
         deadline = time.monotonic() + self.config.start_timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -141,8 +158,9 @@ class Converter:
                 return
             time.sleep(0.5)
         self.stop()
-        raise ConversionError("сервер LibreOffice (unoserver) не запустился; см. журнал "
-                              f"{log_path}")
+        raise ConversionError(
+            f"сервер LibreOffice (unoserver) не запустился; см. журнал {log_path}"
+        )
 
     def stop(self) -> None:
         """Stop the server this converter started (its whole process group), by PID."""
@@ -160,6 +178,40 @@ class Converter:
         # LibreOffice may outlive unoserver if it ignored SIGTERM; the group kill covers it.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
+
+    @property
+    def pid_file(self) -> Path:
+        """Where a detached server's PID is kept (beside its profile)."""
+        return self.config.profile_dir.resolve().parent / f"unoserver-{self.config.port}.pid"
+
+    def detach(self) -> int | None:
+        """Leave the started server running after this process exits; write and return its PID."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return None
+        self.pid_file.write_text(str(proc.pid))
+        return proc.pid
+
+    def stop_detached(self) -> bool:
+        """Stop a server left running by :meth:`detach` (by the PID in its file)."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return False
+        self.pid_file.unlink(missing_ok=True)
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return False
+        for _ in range(50):
+            time.sleep(0.2)
+            try:
+                os.killpg(pid, 0)
+            except ProcessLookupError:
+                return True
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+        return True
 
     def restart(self) -> None:
         """Kill the server this converter owns and start a fresh one."""
@@ -186,13 +238,26 @@ class Converter:
                 else:
                     self.restart()
                 proxy = self._proxy(min(self.config.conversion_timeout, remaining))
-                result = proxy.convert(None, xmlrpc.client.Binary(docx), None, "pdf", PDFA_FILTER,
-                                       list(PDFA_OPTIONS), False, None, None)
-                data = result.data if isinstance(result, xmlrpc.client.Binary) else bytes(result or b"")
+                result = proxy.convert(
+                    None,
+                    xmlrpc.client.Binary(docx),
+                    None,
+                    "pdf",
+                    PDFA_FILTER,
+                    list(PDFA_OPTIONS),
+                    False,
+                    None,
+                    None,
+                )
+                data = (
+                    result.data
+                    if isinstance(result, xmlrpc.client.Binary)
+                    else bytes(result or b"")
+                )
                 if not data.startswith(b"%PDF-"):
                     raise ConversionError("LibreOffice вернул не PDF")
                 return data
-            except (socket.timeout, TimeoutError):
+            except TimeoutError:
                 last = f"LibreOffice не ответил за {self.config.conversion_timeout:.0f} с"
             except (OSError, http.client.HTTPException) as exc:
                 last = f"нет связи с сервером LibreOffice ({type(exc).__name__})"

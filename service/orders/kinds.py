@@ -30,21 +30,57 @@ REGISTER_LABELS: dict[str, str] = {
 DEFAULT_NUMBER_FORMATS: dict[str, str] = {Register.MAIN: "{seq}", Register.STUDENTS: "{seq}-у"}
 
 PERSON: Schema = {"full_name": None, "short_name": None, "initials_first": None, "position": None}
-IDENTITY: Schema = {"kind": None, "series": None, "number": None, "issued_by": None,
-                    "issued_on": None, "text": None}
-STUDENT: Schema = {"full_name": None, "short_name": None, "birth_date": None, "class_name": None,
-                   "address": None, "document": IDENTITY, "note": None}
-GUARDIAN: Schema = {"full_name": None, "short_name": None, "initials_first": None, "relation": None,
-                    "phone": None, "email": None, "address": None, "document": IDENTITY,
-                    "basis": None}
+IDENTITY: Schema = {
+    "kind": None,
+    "series": None,
+    "number": None,
+    "issued_by": None,
+    "issued_on": None,
+    "text": None,
+}
+STUDENT: Schema = {
+    "full_name": None,
+    "short_name": None,
+    "birth_date": None,
+    "class_name": None,
+    "address": None,
+    "document": IDENTITY,
+    "note": None,
+}
+GUARDIAN: Schema = {
+    "full_name": None,
+    "short_name": None,
+    "initials_first": None,
+    "relation": None,
+    "phone": None,
+    "email": None,
+    "address": None,
+    "document": IDENTITY,
+    "basis": None,
+}
 
 COMMON: Schema = {
-    "school": {"full_name": None, "short_name": None, "address": None, "place": None, "inn": None,
-               "ogrn": None, "phone": None, "email": None},
+    "school": {
+        "full_name": None,
+        "short_name": None,
+        "address": None,
+        "place": None,
+        "inn": None,
+        "ogrn": None,
+        "phone": None,
+        "email": None,
+    },
     "director": PERSON,
     "year": {"id": None, "start": None, "end": None, "next_id": None},
-    "document": {"kind_title": None, "title": None, "number": None, "date": None, "place": None,
-                 "document_id": None, "template_version": None},
+    "document": {
+        "kind_title": None,
+        "title": None,
+        "number": None,
+        "date": None,
+        "place": None,
+        "document_id": None,
+        "template_version": None,
+    },
 }
 
 RESPONSIBLES: Schema = {
@@ -96,82 +132,162 @@ KINDS: dict[str, TemplateKind] = {
     k.name: k
     for k in (
         TemplateKind(
-            "intro-journal", "order-main", "ПРИКАЗ",
+            "intro-journal",
+            "order-main",
+            "ПРИКАЗ",
             "О введении электронного классного журнала и электронных дневников",
-            Register.MAIN, ("director",), dict(RESPONSIBLES),
+            Register.MAIN,
+            ("director",),
+            dict(RESPONSIBLES),
         ),
         TemplateKind(
-            "appoint-responsible", "order-main", "ПРИКАЗ",
+            "appoint-responsible",
+            "order-main",
+            "ПРИКАЗ",
             "О назначении ответственных за ведение электронного журнала",
-            Register.MAIN, ("director",), dict(RESPONSIBLES),
+            Register.MAIN,
+            ("director",),
+            dict(RESPONSIBLES),
         ),
         TemplateKind(
-            "transfer", "order-students", "ПРИКАЗ",
+            "transfer",
+            "order-students",
+            "ПРИКАЗ",
             "О переводе обучающихся в следующий класс",
-            Register.STUDENTS, ("director",),
+            Register.STUDENTS,
+            ("director",),
             {
                 "council": {"date": None, "protocol": None},
-                "classes": [{
-                    "class_name": None, "next_class_name": None, "teacher": PERSON,
-                    "promoted": [STUDENT], "conditionally": [STUDENT], "retained": [STUDENT],
-                    "graduated": [STUDENT],
-                }],
+                "classes": [
+                    {
+                        "class_name": None,
+                        "next_class_name": None,
+                        "teacher": PERSON,
+                        "promoted": [STUDENT],
+                        "conditionally": [STUDENT],
+                        "retained": [STUDENT],
+                        "graduated": [STUDENT],
+                    }
+                ],
                 "debt_deadline": None,
-                "totals": {"promoted": None, "conditionally": None, "retained": None,
-                           "graduated": None},
+                "totals": {
+                    "promoted": None,
+                    "conditionally": None,
+                    "retained": None,
+                    "graduated": None,
+                },
             },
         ),
         TemplateKind(
-            "movement", "order-students", "ПРИКАЗ",
+            "movement",
+            "order-students",
+            "ПРИКАЗ",
             "О движении обучающихся",
-            Register.STUDENTS, ("director",),
+            Register.STUDENTS,
+            ("director",),
             {
                 "period": {"start": None, "end": None},
-                "arrivals": [{"student": STUDENT, "class_name": None, "date": None,
-                              "counterpart": None, "reason": None}],
-                "leavings": [{"student": STUDENT, "class_name": None, "date": None,
-                              "counterpart": None, "reason": None}],
-                "transfers": [{"student": STUDENT, "from_class": None, "to_class": None,
-                               "date": None, "reason": None}],
+                "arrivals": [
+                    {
+                        "student": STUDENT,
+                        "class_name": None,
+                        "date": None,
+                        "counterpart": None,
+                        "reason": None,
+                    }
+                ],
+                "leavings": [
+                    {
+                        "student": STUDENT,
+                        "class_name": None,
+                        "date": None,
+                        "counterpart": None,
+                        "reason": None,
+                    }
+                ],
+                "transfers": [
+                    {
+                        "student": STUDENT,
+                        "from_class": None,
+                        "to_class": None,
+                        "date": None,
+                        "reason": None,
+                    }
+                ],
             },
         ),
         TemplateKind(
-            "regulation-journal", "regulation", "ПОЛОЖЕНИЕ",
+            "regulation-journal",
+            "regulation",
+            "ПОЛОЖЕНИЕ",
             "об электронном классном журнале",
-            None, ("director",),
-            {**RESPONSIBLES, "approval": {"order_number": None, "order_date": None},
-             "backup_period": None, "printout_period": None},
+            None,
+            ("director",),
+            {
+                **RESPONSIBLES,
+                "approval": {"order_number": None, "order_date": None},
+                "backup_period": None,
+                "printout_period": None,
+            },
         ),
         TemplateKind(
-            "rules-journal", "regulation", "РЕГЛАМЕНТ",
+            "rules-journal",
+            "regulation",
+            "РЕГЛАМЕНТ",
             "ведения электронного классного журнала",
-            None, ("director",),
-            {**RESPONSIBLES, "approval": {"order_number": None, "order_date": None},
-             "deadlines": {"marks": None, "homework": None, "written": None, "tests": None},
-             "periods": [{"name": None, "start": None, "end": None}]},
+            None,
+            ("director",),
+            {
+                **RESPONSIBLES,
+                "approval": {"order_number": None, "order_date": None},
+                "deadlines": {"marks": None, "homework": None, "written": None, "tests": None},
+                "periods": [{"name": None, "start": None, "end": None}],
+            },
         ),
         TemplateKind(
-            "consent-pd", "consent-pd", "СОГЛАСИЕ",
+            "consent-pd",
+            "consent-pd",
+            "СОГЛАСИЕ",
             "на обработку персональных данных",
-            None, (), {
+            None,
+            (),
+            {
                 "forms": [FORM],
-                "purposes": [None], "data_items": [None], "actions": None, "methods": None,
-                "third_parties": [None], "validity": None, "withdrawal": None,
+                "purposes": [None],
+                "data_items": [None],
+                "actions": None,
+                "methods": None,
+                "third_parties": [None],
+                "validity": None,
+                "withdrawal": None,
             },
             per_family=True,
         ),
         TemplateKind(
-            "application-edelivery", "application-edelivery", "ЗАЯВЛЕНИЕ",
+            "application-edelivery",
+            "application-edelivery",
+            "ЗАЯВЛЕНИЕ",
             "о предоставлении информации об успеваемости в электронной форме",
-            None, (), {"forms": [FORM], "service_name": None}, per_family=True,
+            None,
+            (),
+            {"forms": [FORM], "service_name": None},
+            per_family=True,
         ),
         TemplateKind(
-            "refusal-letter", "refusal-letter", "ПИСЬМО",
+            "refusal-letter",
+            "refusal-letter",
+            "ПИСЬМО",
             "Об отказе законного представителя от дачи согласия на обработку персональных данных",
-            None, ("director",),
-            {"authority": {"name": None, "address": None}, "guardian": GUARDIAN,
-             "student": STUDENT, "refusal_date": None, "class_teacher": PERSON,
-             "consequences": [None]},
+            None,
+            ("director",),
+            {
+                "authority": {"name": None, "address": None},
+                "guardian": GUARDIAN,
+                "student": STUDENT,
+                "refusal_date": None,
+                "class_teacher": PERSON,
+                "consequences": [None],
+            },
         ),
     )
 }

@@ -23,7 +23,9 @@ class TemplateVersion(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school_id", "kind", "version"], name="orders_template_version_uniq"),
+            models.UniqueConstraint(
+                fields=["school_id", "kind", "version"], name="orders_template_version_uniq"
+            ),
         ]
         ordering = ["school_id", "kind", "-version"]
 
@@ -44,8 +46,12 @@ class IssuedDocument(models.Model):
     title = models.CharField(max_length=300)
     number = models.CharField(max_length=40, blank=True)
     date = models.DateField()
-    template_version = models.ForeignKey(TemplateVersion, null=True, blank=True, on_delete=models.PROTECT)
-    template_label = models.CharField(max_length=80)  # "transfer v2" or "transfer (встроенный, 1a2b3c4d)"
+    template_version = models.ForeignKey(
+        TemplateVersion, null=True, blank=True, on_delete=models.PROTECT
+    )
+    template_label = models.CharField(
+        max_length=80
+    )  # "transfer v2" or "transfer (встроенный, 1a2b3c4d)"
     params = models.JSONField(default=dict, blank=True)
     issued_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -62,7 +68,9 @@ class NumberFormat(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school_id", "register"], name="orders_number_format_uniq"),
+            models.UniqueConstraint(
+                fields=["school_id", "register"], name="orders_number_format_uniq"
+            ),
         ]
 
 
@@ -76,7 +84,9 @@ class RegisterCounter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school_id", "year_id", "register"], name="orders_counter_uniq"),
+            models.UniqueConstraint(
+                fields=["school_id", "year_id", "register"], name="orders_counter_uniq"
+            ),
         ]
 
 
@@ -91,17 +101,25 @@ class RegisterEntry(models.Model):
     date = models.DateField()
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=40)
-    document = models.OneToOneField(IssuedDocument, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="register_entry")
+    document = models.OneToOneField(
+        IssuedDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="register_entry",
+    )
     issued_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school_id", "year_id", "register", "number"],
-                                    name="orders_register_number_uniq"),
-            models.UniqueConstraint(fields=["school_id", "year_id", "register", "seq"],
-                                    name="orders_register_seq_uniq"),
+            models.UniqueConstraint(
+                fields=["school_id", "year_id", "register", "number"],
+                name="orders_register_number_uniq",
+            ),
+            models.UniqueConstraint(
+                fields=["school_id", "year_id", "register", "seq"], name="orders_register_seq_uniq"
+            ),
         ]
         ordering = ["school_id", "year_id", "register", "seq"]
 
@@ -126,13 +144,16 @@ class ConsentRecord(models.Model):
     withdrawn_on = models.DateField(null=True, blank=True)
     updated_by = models.CharField(max_length=150, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    refusal_letter = models.ForeignKey(IssuedDocument, null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="+")
+    refusal_letter = models.ForeignKey(
+        IssuedDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school_id", "student_id", "guardian_id", "kind"],
-                                    name="orders_consent_uniq"),
+            models.UniqueConstraint(
+                fields=["school_id", "student_id", "guardian_id", "kind"],
+                name="orders_consent_uniq",
+            ),
         ]
         ordering = ["school_id", "class_id", "student_id", "guardian_id"]
 

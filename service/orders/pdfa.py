@@ -91,7 +91,9 @@ def _empty_appearance(pdf: pikepdf.Pdf, width: float, height: float) -> pikepdf.
     return stream
 
 
-def finish_pdf(pdf_bytes: bytes, document_id: str, title: str, signatures: tuple[str, ...]) -> bytes:
+def finish_pdf(
+    pdf_bytes: bytes, document_id: str, title: str, signatures: tuple[str, ...]
+) -> bytes:
     """Add the document id and title to XMP and the empty signature fields; return the new PDF."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
@@ -105,11 +107,18 @@ def finish_pdf(pdf_bytes: bytes, document_id: str, title: str, signatures: tuple
                 continue  # the template has no box for it: signing will place a default one
             page = pdf.pages[box.page]
             x1, y1, x2, y2 = box.rect
-            widget = pdf.make_indirect(Dictionary(
-                Type=Name.Annot, Subtype=Name.Widget, FT=Name.Sig, T=String(name),
-                Rect=Array([x1, y1, x2, y2]), F=4, P=page.obj,
-                AP=Dictionary(N=_empty_appearance(pdf, x2 - x1, y2 - y1)),
-            ))
+            widget = pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.Widget,
+                    FT=Name.Sig,
+                    T=String(name),
+                    Rect=Array([x1, y1, x2, y2]),
+                    F=4,
+                    P=page.obj,
+                    AP=Dictionary(N=_empty_appearance(pdf, x2 - x1, y2 - y1)),
+                )
+            )
             if "/Annots" not in page.obj:
                 page.obj.Annots = Array()
             page.obj.Annots.append(widget)

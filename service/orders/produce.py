@@ -66,7 +66,9 @@ def new_document_id(kind: TemplateKind, snapshot: Snapshot) -> str:
     return f"{kind.archive_kind}-{snapshot.year.start.year}-{uuid.uuid4().hex[:12]}"
 
 
-def make_document(snapshot: Snapshot, request: OrderRequest, converter: Converter | None = None) -> MadeDocument:
+def make_document(
+    snapshot: Snapshot, request: OrderRequest, converter: Converter | None = None
+) -> MadeDocument:
     """Make one document; see the module docstring for the contract."""
     kind = get_kind(request.kind)
     school_id = snapshot.school.id
@@ -78,29 +80,64 @@ def make_document(snapshot: Snapshot, request: OrderRequest, converter: Converte
     build_context(ContextRequest(kind, snapshot, DocumentMeta(document_id, day), request.params))
     with transaction.atomic():
         issued = IssuedDocument.objects.create(
-            document_id=document_id, school_id=school_id, year_id=snapshot.year.id, kind=kind.name,
-            archive_kind=kind.archive_kind, title=title[:300], date=day,
-            template_version=template.version, template_label=template.label,
-            params=dict(request.params), issued_by=request.user)
+            document_id=document_id,
+            school_id=school_id,
+            year_id=snapshot.year.id,
+            kind=kind.name,
+            archive_kind=kind.archive_kind,
+            title=title[:300],
+            date=day,
+            template_version=template.version,
+            template_label=template.label,
+            params=dict(request.params),
+            issued_by=request.user,
+        )
         number = request.params.get("number", "")
         if kind.register is not None:
-            number = issue_number(school_id, snapshot.year.id, kind.register, date=day, title=kind.title,
-                                  kind=kind.name, issued_by=request.user, document=issued).number
+            number = issue_number(
+                school_id,
+                snapshot.year.id,
+                kind.register,
+                date=day,
+                title=kind.title,
+                kind=kind.name,
+                issued_by=request.user,
+                document=issued,
+            ).number
         meta = DocumentMeta(document_id, day, number, template.label)
-        docx = render_docx(template.content, build_context(ContextRequest(kind, snapshot, meta, request.params)))
+        docx = render_docx(
+            template.content, build_context(ContextRequest(kind, snapshot, meta, request.params))
+        )
         issued.number = number
         issued.docx_sha256 = hashlib.sha256(docx).hexdigest()
         issued.save(update_fields=["number", "docx_sha256"])
     pdf = None
     if request.convert:
         pdf = docx_to_pdf(docx, document_id, title, kind.signatures, converter)
-        IssuedDocument.objects.filter(pk=issued.pk).update(pdf_sha256=hashlib.sha256(pdf).hexdigest())
-    return MadeDocument(document_id, kind.name, kind.archive_kind, title, number, day, template.label,
-                        docx, pdf, kind.signatures)
+        IssuedDocument.objects.filter(pk=issued.pk).update(
+            pdf_sha256=hashlib.sha256(pdf).hexdigest()
+        )
+    return MadeDocument(
+        document_id,
+        kind.name,
+        kind.archive_kind,
+        title,
+        number,
+        day,
+        template.label,
+        docx,
+        pdf,
+        kind.signatures,
+    )
 
 
-def docx_to_pdf(docx: bytes, document_id: str, title: str, signatures: tuple[str, ...],
-                converter: Converter | None = None) -> bytes:
+def docx_to_pdf(
+    docx: bytes,
+    document_id: str,
+    title: str,
+    signatures: tuple[str, ...],
+    converter: Converter | None = None,
+) -> bytes:
     """Convert to PDF/A-3b and finish it (XMP id and title, empty signature fields)."""
     raw = (converter or default_converter()).docx_to_pdfa(docx)
     return finish_pdf(raw, document_id, title, signatures)

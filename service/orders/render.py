@@ -31,7 +31,9 @@ def _open(template: bytes) -> DocxTemplate:
     try:
         return DocxTemplate(io.BytesIO(template))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise TemplateRejected("файл не удаётся открыть как документ Word (.docx)", str(exc)) from None
+        raise TemplateRejected(
+            "файл не удаётся открыть как документ Word (.docx)", str(exc)
+        ) from None
 
 
 def template_source(template: bytes) -> str:
@@ -63,8 +65,10 @@ def render_docx(template: bytes, context: dict[str, Any]) -> bytes:
     except UndefinedError as exc:
         raise _undefined(exc, source) from None
     except TemplateError as exc:
-        raise TemplateRejected(f"ошибка в шаблоне: {exc.message or exc}",
-                               " ".join(getattr(exc, "docx_context", []) or []).strip()[:200]) from None
+        raise TemplateRejected(
+            f"ошибка в шаблоне: {exc.message or exc}",
+            " ".join(getattr(exc, "docx_context", []) or []).strip()[:200],
+        ) from None
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
@@ -76,8 +80,10 @@ def _undefined(exc: UndefinedError, source: str) -> TemplateRejected:
     name = re.search(r"'([^']+)' is undefined", text)
     needle = attr.group(1) if attr else name.group(1) if name else ""
     what = f"«{needle}»" if needle else ""
-    return TemplateRejected(f"неизвестная переменная {what} для этого вида документа".replace("  ", " "),
-                            find_tag(source, needle) if needle else "")
+    return TemplateRejected(
+        f"неизвестная переменная {what} для этого вида документа".replace("  ", " "),
+        find_tag(source, needle) if needle else "",
+    )
 
 
 def check_usage(kind: TemplateKind, source: str) -> None:
@@ -86,8 +92,9 @@ def check_usage(kind: TemplateKind, source: str) -> None:
     schema = kind.full_schema
     for name in sorted(usage.names):
         if name not in schema:
-            raise TemplateRejected(f"неизвестная переменная «{name}» для вида «{kind.name}»",
-                                   find_tag(source, name))
+            raise TemplateRejected(
+                f"неизвестная переменная «{name}» для вида «{kind.name}»", find_tag(source, name)
+            )
     for path in sorted(usage.paths):
         node: Any = schema[path[0]]
         for depth, attr in enumerate(path[1:], start=1):
@@ -95,8 +102,9 @@ def check_usage(kind: TemplateKind, source: str) -> None:
                 break
             if isinstance(node, list) or attr not in node:
                 dotted = ".".join(path[: depth + 1])
-                raise TemplateRejected(f"неизвестное поле «{dotted}» для вида «{kind.name}»",
-                                       find_tag(source, attr))
+                raise TemplateRejected(
+                    f"неизвестное поле «{dotted}» для вида «{kind.name}»", find_tag(source, attr)
+                )
             node = node[attr]
 
 
@@ -107,8 +115,9 @@ def check_template(kind: TemplateKind, template: bytes, sample_context: dict[str
     rendered = render_docx(template, sample_context)
     text = docx_text(rendered)
     if "{{" in text or "{%" in text:
-        raise TemplateRejected("после подстановки в документе остались необработанные теги",
-                               find_tag(text, "{"))
+        raise TemplateRejected(
+            "после подстановки в документе остались необработанные теги", find_tag(text, "{")
+        )
     return rendered
 
 

@@ -71,18 +71,24 @@ def static_check(env: ImmutableSandboxedEnvironment, source: str) -> Usage:
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
-        raise TemplateRejected(f"синтаксическая ошибка в шаблоне: {exc.message}",
-                               _line_tag(source, exc.lineno)) from None
+        raise TemplateRejected(
+            f"синтаксическая ошибка в шаблоне: {exc.message}", _line_tag(source, exc.lineno)
+        ) from None
     for node_type, message in FORBIDDEN_NODES.items():
         for node in tree.find_all(node_type):
-            keyword = {nodes.Import: "import", nodes.FromImport: "import", nodes.Include: "include",
-                       nodes.Extends: "extends"}[node_type]
+            keyword = {
+                nodes.Import: "import",
+                nodes.FromImport: "import",
+                nodes.Include: "include",
+                nodes.Extends: "extends",
+            }[node_type]
             raise TemplateRejected(message, find_tag(source, keyword))
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         attr = node.attr if isinstance(node, nodes.Getattr) else _const(node.arg)
         if isinstance(attr, str) and attr.startswith("_"):
-            raise TemplateRejected("обращение к внутренним атрибутам Python запрещено",
-                                   find_tag(source, attr))
+            raise TemplateRejected(
+                "обращение к внутренним атрибутам Python запрещено", find_tag(source, attr)
+            )
     from jinja2 import meta
 
     names = frozenset(meta.find_undeclared_variables(tree))
@@ -121,5 +127,6 @@ def explain_security(exc: SecurityError, source: str) -> TemplateRejected:
     """A sandbox violation at render time, as a Russian refusal naming the tag when possible."""
     attr = re.search(r"attribute '([^']+)'", str(exc))
     tag = find_tag(source, attr.group(1)) if attr else ""
-    return TemplateRejected("шаблон пытается выполнить запрещённое действие (доступ к внутренним "
-                            "объектам Python)", tag)
+    return TemplateRejected(
+        "шаблон пытается выполнить запрещённое действие (доступ к внутренним объектам Python)", tag
+    )

@@ -43,7 +43,11 @@ def bundled(kind: TemplateKind) -> ActiveTemplate:
 
 def active_template(school_id: str, kind: TemplateKind) -> ActiveTemplate:
     """The newest uploaded version for the school, or the bundled template."""
-    row = TemplateVersion.objects.filter(school_id=school_id, kind=kind.name).order_by("-version").first()
+    row = (
+        TemplateVersion.objects.filter(school_id=school_id, kind=kind.name)
+        .order_by("-version")
+        .first()
+    )
     if row is None:
         return bundled(kind)
     return ActiveTemplate(kind, bytes(row.content), row.label, row)
@@ -74,18 +78,30 @@ def check_upload(kind_name: str, content: bytes) -> bytes:
     return check_template(kind, content, sample_context(kind))
 
 
-def upload(school_id: str, kind_name: str, content: bytes, *, user: str = "", comment: str = "") -> TemplateVersion:
+def upload(
+    school_id: str, kind_name: str, content: bytes, *, user: str = "", comment: str = ""
+) -> TemplateVersion:
     """Check and store a new version of a school's template; return the catalog row."""
     check_upload(kind_name, content)
     digest = hashlib.sha256(content).hexdigest()
     for _ in range(5):
         try:
             with transaction.atomic():
-                last = TemplateVersion.objects.filter(school_id=school_id, kind=kind_name).aggregate(
-                    m=Max("version"))["m"] or 0
+                last = (
+                    TemplateVersion.objects.filter(school_id=school_id, kind=kind_name).aggregate(
+                        m=Max("version")
+                    )["m"]
+                    or 0
+                )
                 return TemplateVersion.objects.create(
-                    school_id=school_id, kind=kind_name, version=last + 1, content=content, sha256=digest,
-                    uploaded_by=user, comment=comment[:500])
+                    school_id=school_id,
+                    kind=kind_name,
+                    version=last + 1,
+                    content=content,
+                    sha256=digest,
+                    uploaded_by=user,
+                    comment=comment[:500],
+                )
         except IntegrityError:
             continue
     raise IntegrityError("template version race")

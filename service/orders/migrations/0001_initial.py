@@ -5,150 +5,242 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ConsentRecord',
+            name="ConsentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_id', models.CharField(max_length=64)),
-                ('class_id', models.CharField(max_length=20)),
-                ('student_id', models.CharField(max_length=64)),
-                ('guardian_id', models.CharField(max_length=64)),
-                ('kind', models.CharField(default='personal_data', max_length=30)),
-                ('status', models.CharField(choices=[('given', 'дано'), ('refused', 'отказ'), ('withdrawn', 'отозвано'), ('pending', 'не собрано')], default='pending', max_length=12)),
-                ('given_on', models.DateField(blank=True, null=True)),
-                ('refused_on', models.DateField(blank=True, null=True)),
-                ('withdrawn_on', models.DateField(blank=True, null=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("school_id", models.CharField(max_length=64)),
+                ("class_id", models.CharField(max_length=20)),
+                ("student_id", models.CharField(max_length=64)),
+                ("guardian_id", models.CharField(max_length=64)),
+                ("kind", models.CharField(default="personal_data", max_length=30)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("given", "дано"),
+                            ("refused", "отказ"),
+                            ("withdrawn", "отозвано"),
+                            ("pending", "не собрано"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("given_on", models.DateField(blank=True, null=True)),
+                ("refused_on", models.DateField(blank=True, null=True)),
+                ("withdrawn_on", models.DateField(blank=True, null=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['school_id', 'class_id', 'student_id', 'guardian_id'],
+                "ordering": ["school_id", "class_id", "student_id", "guardian_id"],
             },
         ),
         migrations.CreateModel(
-            name='IssuedDocument',
+            name="IssuedDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document_id', models.CharField(max_length=100, unique=True)),
-                ('school_id', models.CharField(max_length=64)),
-                ('year_id', models.CharField(max_length=20)),
-                ('kind', models.CharField(max_length=40)),
-                ('archive_kind', models.CharField(max_length=40)),
-                ('title', models.CharField(max_length=300)),
-                ('number', models.CharField(blank=True, max_length=40)),
-                ('date', models.DateField()),
-                ('template_label', models.CharField(max_length=80)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('issued_by', models.CharField(blank=True, max_length=150)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('docx_sha256', models.CharField(blank=True, max_length=64)),
-                ('pdf_sha256', models.CharField(blank=True, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("document_id", models.CharField(max_length=100, unique=True)),
+                ("school_id", models.CharField(max_length=64)),
+                ("year_id", models.CharField(max_length=20)),
+                ("kind", models.CharField(max_length=40)),
+                ("archive_kind", models.CharField(max_length=40)),
+                ("title", models.CharField(max_length=300)),
+                ("number", models.CharField(blank=True, max_length=40)),
+                ("date", models.DateField()),
+                ("template_label", models.CharField(max_length=80)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("issued_by", models.CharField(blank=True, max_length=150)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("docx_sha256", models.CharField(blank=True, max_length=64)),
+                ("pdf_sha256", models.CharField(blank=True, max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='ConsentScan',
+            name="ConsentScan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document_id', models.CharField(max_length=100, unique=True)),
-                ('source_type', models.CharField(max_length=20)),
-                ('pdf', models.BinaryField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_by', models.CharField(blank=True, max_length=150)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('archive_ref', models.CharField(blank=True, max_length=200)),
-                ('consent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scans', to='orders.consentrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("document_id", models.CharField(max_length=100, unique=True)),
+                ("source_type", models.CharField(max_length=20)),
+                ("pdf", models.BinaryField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_by", models.CharField(blank=True, max_length=150)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                ("archive_ref", models.CharField(blank=True, max_length=200)),
+                (
+                    "consent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scans",
+                        to="orders.consentrecord",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='consentrecord',
-            name='refusal_letter',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orders.issueddocument'),
+            model_name="consentrecord",
+            name="refusal_letter",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="orders.issueddocument",
+            ),
         ),
         migrations.CreateModel(
-            name='NumberFormat',
+            name="NumberFormat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_id', models.CharField(max_length=64)),
-                ('register', models.CharField(max_length=20)),
-                ('pattern', models.CharField(max_length=60)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("school_id", models.CharField(max_length=64)),
+                ("register", models.CharField(max_length=20)),
+                ("pattern", models.CharField(max_length=60)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('school_id', 'register'), name='orders_number_format_uniq')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school_id", "register"), name="orders_number_format_uniq"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RegisterCounter',
+            name="RegisterCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_id', models.CharField(max_length=64)),
-                ('year_id', models.CharField(max_length=20)),
-                ('register', models.CharField(max_length=20)),
-                ('last', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("school_id", models.CharField(max_length=64)),
+                ("year_id", models.CharField(max_length=20)),
+                ("register", models.CharField(max_length=20)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('school_id', 'year_id', 'register'), name='orders_counter_uniq')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school_id", "year_id", "register"), name="orders_counter_uniq"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RegisterEntry',
+            name="RegisterEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_id', models.CharField(max_length=64)),
-                ('year_id', models.CharField(max_length=20)),
-                ('register', models.CharField(max_length=20)),
-                ('seq', models.PositiveIntegerField()),
-                ('number', models.CharField(max_length=40)),
-                ('date', models.DateField()),
-                ('title', models.CharField(max_length=300)),
-                ('kind', models.CharField(max_length=40)),
-                ('issued_by', models.CharField(blank=True, max_length=150)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('document', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='register_entry', to='orders.issueddocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("school_id", models.CharField(max_length=64)),
+                ("year_id", models.CharField(max_length=20)),
+                ("register", models.CharField(max_length=20)),
+                ("seq", models.PositiveIntegerField()),
+                ("number", models.CharField(max_length=40)),
+                ("date", models.DateField()),
+                ("title", models.CharField(max_length=300)),
+                ("kind", models.CharField(max_length=40)),
+                ("issued_by", models.CharField(blank=True, max_length=150)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "document",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="register_entry",
+                        to="orders.issueddocument",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school_id', 'year_id', 'register', 'seq'],
+                "ordering": ["school_id", "year_id", "register", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='TemplateVersion',
+            name="TemplateVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_id', models.CharField(max_length=64)),
-                ('kind', models.CharField(max_length=40)),
-                ('version', models.PositiveIntegerField()),
-                ('content', models.BinaryField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_by', models.CharField(blank=True, max_length=150)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('comment', models.CharField(blank=True, max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("school_id", models.CharField(max_length=64)),
+                ("kind", models.CharField(max_length=40)),
+                ("version", models.PositiveIntegerField()),
+                ("content", models.BinaryField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_by", models.CharField(blank=True, max_length=150)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                ("comment", models.CharField(blank=True, max_length=500)),
             ],
             options={
-                'ordering': ['school_id', 'kind', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('school_id', 'kind', 'version'), name='orders_template_version_uniq')],
+                "ordering": ["school_id", "kind", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school_id", "kind", "version"), name="orders_template_version_uniq"
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='issueddocument',
-            name='template_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orders.templateversion'),
+            model_name="issueddocument",
+            name="template_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="orders.templateversion",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consentrecord',
-            constraint=models.UniqueConstraint(fields=('school_id', 'student_id', 'guardian_id', 'kind'), name='orders_consent_uniq'),
+            model_name="consentrecord",
+            constraint=models.UniqueConstraint(
+                fields=("school_id", "student_id", "guardian_id", "kind"),
+                name="orders_consent_uniq",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registerentry',
-            constraint=models.UniqueConstraint(fields=('school_id', 'year_id', 'register', 'number'), name='orders_register_number_uniq'),
+            model_name="registerentry",
+            constraint=models.UniqueConstraint(
+                fields=("school_id", "year_id", "register", "number"),
+                name="orders_register_number_uniq",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registerentry',
-            constraint=models.UniqueConstraint(fields=('school_id', 'year_id', 'register', 'seq'), name='orders_register_seq_uniq'),
+            model_name="registerentry",
+            constraint=models.UniqueConstraint(
+                fields=("school_id", "year_id", "register", "seq"), name="orders_register_seq_uniq"
+            ),
         ),
     ]
