@@ -93,6 +93,7 @@ class Converter:
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self.restarts = 0
+        self.starts = 0  # servers launched by this converter (first start and every restart)
 
     # --- lifecycle -----------------------------------------------------------------------------
     @property
@@ -136,6 +137,7 @@ class Converter:
             str(int(self.config.conversion_timeout)),
         ]
         log_path = profile.parent / f"{profile.name}.log"
+        self.starts += 1
         try:
             with open(log_path, "ab") as log_file:
                 self._proc = subprocess.Popen(
@@ -169,6 +171,7 @@ class Converter:
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
+            os.killpg(proc.pid, signal.SIGCONT)  # a frozen LibreOffice must wake to die
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
