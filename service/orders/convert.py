@@ -173,7 +173,7 @@ class Converter:
             os.killpg(proc.pid, signal.SIGTERM)
             os.killpg(proc.pid, signal.SIGCONT)  # a frozen LibreOffice must wake to die
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=3)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
