@@ -7,4 +7,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.sample",
     "tests.fixtures.signing",
     "tests.fixtures.storage",
+    "tests.fixtures.orders",
 ]

@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "service.cli.sample",
     "service.cli.signing",
     "service.cli.archive",
+    "service.cli.orders",
 ]
 
 EXIT_INVALID_INPUT = 2
