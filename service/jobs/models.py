@@ -70,3 +70,35 @@ class TaskTiming(models.Model):
     seconds = models.FloatField()
     ok = models.BooleanField()
     worker = models.CharField(max_length=100, blank=True, default="")
+
+
+class PeriodClose(models.Model):
+    """One run of the period-close wizard: render → sign → archive, with the jobs of each stage."""
+
+    class State(models.TextChoices):
+        RENDERING = "rendering", "документы формируются"
+        RENDERED = "rendered", "ждут подписи директора"
+        SIGNING = "signing", "подписываются"
+        SIGNED = "signed", "подписаны, ждут сдачи в архив"
+        ARCHIVING = "archiving", "сдаются в архив"
+        ARCHIVED = "archived", "сданы в архив"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    school_id = models.CharField(max_length=64, db_index=True)
+    snapshot_id = models.CharField(max_length=64)
+    period_id = models.CharField(max_length=20)
+    period_name = models.CharField(max_length=100)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RENDERING)
+    render_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
+    sign_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
+    archive_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="+")
+    signed_at = models.DateTimeField(null=True)
+    archived_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ("-created_at",)
