@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ErrorOut(Schema):
@@ -57,3 +57,26 @@ class PeriodCloseOut(Schema):
     state: str
     state_label: str
     render_job: JobOut | None
+
+
+class MeOut(Schema):
+    username: str
+    school_id: str
+    roles: list[str]
+
+
+class JobListQuery(Schema):
+    kind: str | None = None
+    limit: int = Field(20, ge=1, le=200)
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict[str, Any]]
+
+
+def responses(**codes: Any) -> dict[int, Any]:
+    """Documented responses of an operation plus the 401 and 422 every operation can give."""
+    documented: dict[int, Any] = {int(k.lstrip("_")): v for k, v in codes.items()}
+    documented.setdefault(401, ErrorOut)
+    documented.setdefault(422, ValidationErrorOut)
+    return documented

@@ -17,6 +17,7 @@ from service.config import ConfigError
 
 # One line per module; each exports ``commands: list[click.Command]``.
 COMMAND_MODULES: list[str] = [
+    "service.cli.web",
 
 ]
 
