@@ -1,4 +1,4 @@
-"""Demo users, one per role, for ``vedomost serve``: created on first run with generated passwords."""
+"""Demo users, one per role, for ``vedomost serve``; passwords generated on first run."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class DemoUser:
 
 
 def _staff_for_roles(snapshot: Any) -> dict[Role, tuple[str, str]]:
-    """Pick journal staff for the roles that need a staff id (director, class teacher, teacher)."""
+    """Pick journal staff for the roles that need a staff id."""
     if snapshot is None:
         return {}
     staff = snapshot.staff_by_id
@@ -36,15 +36,21 @@ def _staff_for_roles(snapshot: Any) -> dict[Role, tuple[str, str]]:
         picks[Role.CLASS_TEACHER] = (led.teacher_id, staff[led.teacher_id].full_name)
     # A teacher who leads no class, so that other classes are visibly refused to them.
     leaders = {c.teacher_id for c in snapshot.classes}
-    teacher = next((a.teacher_id for a in snapshot.assignments if a.teacher_id not in leaders), None)
+    teacher = next(
+        (a.teacher_id for a in snapshot.assignments if a.teacher_id not in leaders), None
+    )
     if teacher is not None:
         picks[Role.TEACHER] = (teacher, staff[teacher].full_name if teacher in staff else "")
     return picks
 
 
 USERNAMES: dict[Role, str] = {
-    Role.DIRECTOR: "director", Role.DEPUTY: "deputy", Role.JOURNAL_ADMIN: "admin",
-    Role.SECRETARY: "secretary", Role.CLASS_TEACHER: "classteacher", Role.TEACHER: "teacher",
+    Role.DIRECTOR: "director",
+    Role.DEPUTY: "deputy",
+    Role.JOURNAL_ADMIN: "admin",
+    Role.SECRETARY: "secretary",
+    Role.CLASS_TEACHER: "classteacher",
+    Role.TEACHER: "teacher",
     Role.PD_OFFICER: "pdofficer",
 }
 
@@ -68,16 +74,33 @@ def ensure_demo_users(school_id: str, snapshot: Any, secrets_file: Path) -> list
             password = secrets.token_urlsafe(9)
             existing = users.filter(username=username).first()
             if existing is None:
-                create_user(username, school_id, roles, password=password, staff_id=staff_id,
-                            full_name=full_name or ROLE_LABELS[role])
+                create_user(
+                    username,
+                    school_id,
+                    roles,
+                    password=password,
+                    staff_id=staff_id,
+                    full_name=full_name or ROLE_LABELS[role],
+                )
             else:
                 existing.set_password(password)
                 existing.save()
-            known[username] = {"password": password, "roles": [r.value for r in roles],
-                               "staff_id": staff_id, "full_name": full_name}
+            known[username] = {
+                "password": password,
+                "roles": [r.value for r in roles],
+                "staff_id": staff_id,
+                "full_name": full_name,
+            }
         entry = known[username]
-        result.append(DemoUser(username, entry["password"], tuple(entry["roles"]), entry["staff_id"],
-                               entry["full_name"]))
+        result.append(
+            DemoUser(
+                username,
+                entry["password"],
+                tuple(entry["roles"]),
+                entry["staff_id"],
+                entry["full_name"],
+            )
+        )
     secrets_file.parent.mkdir(parents=True, exist_ok=True)
     secrets_file.write_text(json.dumps(known, ensure_ascii=False, indent=1), encoding="utf-8")
     secrets_file.chmod(0o600)

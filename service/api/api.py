@@ -46,8 +46,14 @@ def _job_of(request: HttpRequest, job_id: str) -> Job | None:
 @api.get("/me", response=responses(_200=MeOut), tags=["accounts"])
 def me(request: HttpRequest) -> Status[dict[str, Any]]:
     """Who the token or session belongs to: user name, school and roles."""
-    return Status(200, {"username": request.user.username, "school_id": school_of(request.user) or "",
-                        "roles": sorted(r.value for r in roles_of(request.user))})
+    return Status(
+        200,
+        {
+            "username": request.user.username,
+            "school_id": school_of(request.user) or "",
+            "roles": sorted(r.value for r in roles_of(request.user)),
+        },
+    )
 
 
 @api.get("/jobs", response=responses(_200=list[JobOut], _403=ErrorOut), tags=["jobs"])
@@ -61,7 +67,9 @@ def list_jobs(request: HttpRequest, query: Query[JobListQuery]) -> Status[Any]:
     return Status(200, [job_out(str(j.id)) for j in jobs[: query.limit]])
 
 
-@api.get("/jobs/{job_id}", response=responses(_200=JobOut, _403=ErrorOut, _404=ErrorOut), tags=["jobs"])
+@api.get(
+    "/jobs/{job_id}", response=responses(_200=JobOut, _403=ErrorOut, _404=ErrorOut), tags=["jobs"]
+)
 def get_job(request: HttpRequest, job_id: str) -> Status[dict[str, Any]]:
     """Poll a background job: counts, percent, per-item errors, result."""
     if not can(request.user, Action.VIEW_DASHBOARD):
@@ -72,7 +80,11 @@ def get_job(request: HttpRequest, job_id: str) -> Status[dict[str, Any]]:
     return Status(200, job_out(str(job.id)))
 
 
-@api.post("/jobs/{job_id}/retry", response=responses(_202=JobOut, _403=ErrorOut, _404=ErrorOut), tags=["jobs"])
+@api.post(
+    "/jobs/{job_id}/retry",
+    response=responses(_202=JobOut, _403=ErrorOut, _404=ErrorOut),
+    tags=["jobs"],
+)
 def retry_job(request: HttpRequest, job_id: str) -> Status[dict[str, Any]]:
     """Run a job's failed items again."""
     from service.jobs.tasks import retry_failed

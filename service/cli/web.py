@@ -19,7 +19,9 @@ def _school_and_snapshot() -> tuple[str, object]:
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Адрес для входящих соединений.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Адрес для входящих соединений."
+)
 @click.option("--port", default=8000, show_default=True, type=int, help="Порт.")
 @click.option("--no-demo-users", is_flag=True, help="Не создавать демонстрационных пользователей.")
 def serve(host: str, port: int, no_demo_users: bool) -> None:

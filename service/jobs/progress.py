@@ -1,4 +1,4 @@
-"""Plain functions over Job/JobItem rows: create a job, record each item's outcome, read progress."""
+"""Plain functions over Job/JobItem rows: create a job, record outcomes, read progress."""
 
 from __future__ import annotations
 

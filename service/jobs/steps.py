@@ -38,6 +38,13 @@ def register(kind: str, queue: str, finisher: Finisher | None = None) -> Callabl
     return decorate
 
 
+# Modules that register steps when imported (the pipeline's steps, once their parts are installed).
+STEP_MODULES: list[str] = []
+
+
 def load_steps() -> None:
     """Import the modules that register steps."""
-    import service.jobs.period_steps  # noqa: F401
+    import importlib
+
+    for name in STEP_MODULES:
+        importlib.import_module(name)

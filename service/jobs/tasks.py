@@ -68,13 +68,13 @@ def _dispatch(job: Job, keys: list[str]) -> None:
 
 def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) -> None:
     """Run a job's items as a Celery chord; in-process (thread, or ``inline``) without a broker."""
-    from django.conf import settings
+    from service.celery import app
 
     load_steps()
     if keys is None:
         keys = list(job.items.exclude(state=ItemState.DONE).values_list("key", flat=True))
     progress.mark_started(str(job.id))
-    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+    if app.conf.task_always_eager:
         import threading
 
         def run_here() -> None:

@@ -1,4 +1,4 @@
-"""Archive figures for the dashboard (pending replication, last fixity audit) when the archive is wired."""
+"""Archive figures for the dashboard: pending replication, last fixity audit."""
 
 from __future__ import annotations
 

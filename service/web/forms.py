@@ -12,7 +12,7 @@ from service.accounts import throttle
 class ThrottledLoginForm(AuthenticationForm):
     """Django's login form, refusing a username+IP pair locked after repeated failures."""
 
-    error_messages = {
+    error_messages = {  # noqa: RUF012 (Django's own attribute)
         **AuthenticationForm.error_messages,
         "invalid_login": "Неверное имя пользователя или пароль.",
         "locked": "Слишком много неудачных попыток входа. Повторите после %(until)s.",

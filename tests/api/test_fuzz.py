@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
@@ -16,10 +18,18 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 
 
 @pytest.fixture
-def token(db: None) -> str:
+def token(db: None) -> Iterator[str]:
+    # As Django's test client does: the raw WSGI app must not close the test's connection.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     user = create_user("api-director", "sch-1", [Role.DIRECTOR])
     create_job("sch-1", "period-render", [PlannedItem("doc-1", "документ")])
-    return issue_token(user, "fuzz")
+    yield issue_token(user, "fuzz")
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

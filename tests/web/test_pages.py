@@ -15,7 +15,9 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def director(db: None) -> object:
-    return create_user("director", "sch-1", [Role.DIRECTOR], password=PASSWORD, full_name="Сидоров П. А.")
+    return create_user(
+        "director", "sch-1", [Role.DIRECTOR], password=PASSWORD, full_name="Сидоров П. А."
+    )
 
 
 def test_login_page_in_russian_and_dashboard_after_login(director: object) -> None:
