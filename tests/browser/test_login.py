@@ -22,7 +22,9 @@ def _login(page: object, url: str, username: str, password: str = PASSWORD) -> N
 
 def test_director_logs_in_and_sees_dashboard(live_url: str, page: object) -> None:
     """GIVEN a director WHEN they log in in the browser THEN the Russian dashboard shows."""
-    create_user("b-director", "sch-1", [Role.DIRECTOR], password=PASSWORD, full_name="Сидоров П. А.")
+    create_user(
+        "b-director", "sch-1", [Role.DIRECTOR], password=PASSWORD, full_name="Сидоров П. А."
+    )
     page.goto(live_url + "/")
     assert "/login/" in page.url
     screenshot(page, "login")
