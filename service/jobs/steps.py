@@ -39,7 +39,7 @@ def register(kind: str, queue: str, finisher: Finisher | None = None) -> Callabl
 
 
 # Modules that register steps when imported (the pipeline's steps, once their parts are installed).
-STEP_MODULES: list[str] = []
+STEP_MODULES: list[str] = ["service.jobs.period_steps"]
 
 
 def load_steps() -> None:

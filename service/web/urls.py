@@ -7,7 +7,7 @@ from pathlib import Path
 from django.urls import path
 from django.views.static import serve
 
-from service.web.views import auth, dashboard, jobs
+from service.web.views import auth, dashboard, jobs, period
 
 app_name = "web"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "web"
@@ -18,5 +18,11 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("jobs/<uuid:job_id>.json", jobs.job_status, name="job_status"),
     path("jobs/<uuid:job_id>/retry", jobs.job_retry, name="job_retry"),
+    path("period/", period.choose, name="period"),
+    path("period/plan/", period.plan, name="period_plan"),
+    path("period/<uuid:close_id>/", period.close_page, name="period_close"),
+    path("period/<uuid:close_id>.json", period.close_status, name="period_close_status"),
+    path("period/<uuid:close_id>/sign", period.sign, name="period_sign"),
+    path("period/<uuid:close_id>/doc/<str:document_id>.pdf", period.preview, name="period_preview"),
     path("static/<path:path>", serve, {"document_root": STATIC_DIR}, name="static"),
 ]
