@@ -29,14 +29,18 @@ def item_key(kind: str, params: dict[str, str]) -> str:
     return kind + "|" + "|".join(f"{k}={v}" for k, v in sorted(params.items()) if v)
 
 
-def plan_close(snapshot: Any, period_id: str) -> list[PlannedDocument]:
-    """Every document of the period-end set, in print order (from the documents registry)."""
+def plan_close(
+    snapshot: Any, period_id: str, classes: set[str] | None = None
+) -> list[PlannedDocument]:
+    """The period-end set in print order, for every class or only ``classes`` ("—": school-wide)."""
     from service.documents.period_set import period_jobs
     from service.documents.registry import get_kind
 
     planned = []
     for job in period_jobs(snapshot, period_id):
         params = dict(job.params)
+        if classes is not None and (params.get("class") or "—") not in classes:
+            continue
         title = get_kind(job.kind).title
         if params.get("subject"):
             subject = snapshot.subject_by_id.get(params["subject"])

@@ -63,7 +63,8 @@ def plan(request: HttpRequest) -> HttpResponse:
     if period_id not in snapshot.period_by_id:
         messages.error(request, "Выберите период.")
         return redirect("web:period")
-    planned = plan_close(snapshot, period_id)
+    chosen = set(request.POST.getlist("classes")) if request.method == "POST" else None
+    planned = plan_close(snapshot, period_id, chosen or None)
     if request.method == "POST":
         close = start_close(request.user, snapshot, period_id, planned)
         return redirect("web:period_close", close_id=close.id)
