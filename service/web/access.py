@@ -31,8 +31,9 @@ def require(action: Action) -> Callable[[Callable[..., HttpResponse]], Callable[
     return decorate
 
 
-def check(request: HttpRequest, action: Action, class_id: str | None = None,
-          subject_id: str | None = None) -> None:
+def check(
+    request: HttpRequest, action: Action, class_id: str | None = None, subject_id: str | None = None
+) -> None:
     """Raise ``PermissionDenied`` unless the user may do ``action`` on that class/subject."""
     school = school_of(request.user) or ""
     if not can(request.user, action, Target(school, class_id, subject_id)):

@@ -24,8 +24,9 @@ class ThrottledLoginForm(AuthenticationForm):
         until = throttle.locked_until(username, ip)
         if until is not None:
             local = timezone.localtime(until).strftime("%H:%M")
-            raise forms.ValidationError(self.error_messages["locked"], code="locked",
-                                        params={"until": local})
+            raise forms.ValidationError(
+                self.error_messages["locked"], code="locked", params={"until": local}
+            )
         try:
             cleaned = super().clean()
         except forms.ValidationError:
@@ -44,5 +45,6 @@ class VerifyForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    password = forms.CharField(label="Пароль (PIN) ключа подписи", widget=forms.PasswordInput,
-                               strip=False)
+    password = forms.CharField(
+        label="Пароль (PIN) ключа подписи", widget=forms.PasswordInput, strip=False
+    )

@@ -12,7 +12,7 @@ register = template.Library()
 NAV: list[tuple[str, str, Action]] = [
     ("web:import", "Загрузка журнала", Action.IMPORT_JOURNAL),
     ("web:period", "Закрытие периода", Action.PREPARE_PERIOD),
-    ("web:class_teacher", "Мой класс", Action.PRINT_STATEMENTS),
+    ("web:class_teacher", "Классы", Action.VIEW_DASHBOARD),
     ("web:archive", "Архив", Action.SEARCH_ARCHIVE),
     ("web:verify", "Проверка подписи", Action.VERIFY_DOCUMENT),
 ]
