@@ -8,4 +8,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.signing",
     "tests.fixtures.storage",
     "tests.fixtures.orders",
+    "tests.fixtures.web",
 ]

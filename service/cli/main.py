@@ -19,6 +19,7 @@ from service.config import ConfigError
 COMMAND_MODULES: list[str] = [
     "service.cli.journal",
     "service.cli.documents",
+    "service.cli.web",
 
     "service.cli.sample",
     "service.cli.signing",
