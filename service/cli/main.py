@@ -20,7 +20,6 @@ COMMAND_MODULES: list[str] = [
     "service.cli.journal",
     "service.cli.documents",
     "service.cli.web",
-
     "service.cli.sample",
     "service.cli.signing",
     "service.cli.archive",
