@@ -45,6 +45,9 @@ _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
 _RU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})$")
 
 
+_LOWER: dict[str, str] = {}  # column name → lower case (Row.get is called a lot)
+
+
 class BadDate(ValueError):
     """A date cell cannot be read."""
 
@@ -58,11 +61,14 @@ class Row:
     values: dict[str, str]
 
     def get(self, column: str) -> str:
-        return self.values.get(column.lower(), "")
+        key = _LOWER.get(column)
+        if key is None:
+            key = _LOWER[column] = column.lower()
+        return self.values.get(key, "")
 
     @property
     def id(self) -> str:
-        return self.get("sourcedId")
+        return self.values.get("sourcedid", "")
 
     def where(self) -> str:
         return f"строка {self.line}"

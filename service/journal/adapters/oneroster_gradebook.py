@@ -82,10 +82,13 @@ def _work_type(title: str) -> WorkType | None:
     return next((w for word, w in _ENGLISH_WORK.items() if word in folded), None)
 
 
-def _is_period_item(item: Row, category_title: str) -> bool:
-    return any(w in fold(category_title) for w in _PERIOD_WORDS) or fold(
-        item.get("title")
-    ).startswith(("отметка за", *_PERIOD_WORDS))
+def _names_period_mark(text: str) -> bool:
+    folded = fold(text)
+    return any(w in folded for w in _PERIOD_WORDS)
+
+
+def _is_period_item(item: Row, category_is_period: bool) -> bool:
+    return category_is_period or fold(item.get("title")).startswith(("отметка за", *_PERIOD_WORDS))
 
 
 def _scale_is_five(item: Row) -> bool:
@@ -122,6 +125,7 @@ def build_gradebook(
     lessons: dict[str, Lesson] = {}
     period_items: dict[str, tuple[str, str]] = {}  # lineItem id → (subject id, period id)
     five_point: dict[str, bool] = {}
+    period_category: dict[str, bool] = {}
     year = roster.year
     per_day: dict[tuple[str, dt.date], int] = defaultdict(int)
     items = []
@@ -157,7 +161,9 @@ def build_gradebook(
         category_title = categories.get(category_id, "")
         session = item.get("gradingPeriodSourcedId") or item.get("academicSessionSourcedId")
         five_point[item.id] = _scale_is_five(item)
-        if _is_period_item(item, category_title):
+        if category_id not in period_category:
+            period_category[category_id] = _names_period_mark(category_title)
+        if _is_period_item(item, period_category[category_id]):
             if session in roster.period_of_session:
                 period_items[item.id] = (stream.subject_id, roster.period_of_session[session])
             elif session in roster.year_session_ids or not session:
