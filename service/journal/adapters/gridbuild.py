@@ -12,6 +12,7 @@ from service.journal.adapters.gridcells import (
     default_period_dates,
     fold,
     guess_sex,
+    id_of,
     parse_date,
     period_ref_from_id,
     split_fio,
@@ -324,7 +325,7 @@ def build_snapshot(
                 for n, value in enumerate(cell.marks, start=1):
                     marks.append(
                         Mark(
-                            stable_id("mark", lesson_id, student_id, str(n)),
+                            id_of("mark", lesson_id, student_id, str(n)),
                             lesson_id,
                             student_id,
                             value,

@@ -220,11 +220,12 @@ def _read_marks(
     fio_rows: dict[str, int] = {}
     for number, cells in body:
         raw_fio = clean(cells[fio_col]) if fio_col < len(cells) else ""
-        data = [
-            (i, clean(c))
-            for i, c in enumerate(cells)
-            if (i in lesson_cols or i in period_cols) and clean(c)
-        ]
+        data = []
+        for i, c in enumerate(cells):
+            if i in lesson_cols or i in period_cols:
+                text = clean(c)
+                if text:
+                    data.append((i, text))
         if not raw_fio:
             if data:
                 ctx.problem(number, clean(head[fio_col]), "строка с отметками без ФИО обучающегося")
