@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -118,6 +119,7 @@ def parse_date(text: str) -> dt.date:
     raise BadDate(f"«{text}» не является датой (ожидается ГГГГ-ММ-ДД или М/Д/ГГГГ)")
 
 
+@functools.lru_cache(maxsize=4096)  # exports repeat the same stamps a lot
 def parse_moment(text: str) -> dt.datetime | None:
     """An ISO 8601 moment with a time zone, or None when absent or without a time."""
     text = text.strip()
@@ -154,14 +156,15 @@ def _table(
         return None
     out: list[Row] = []
     seen: dict[str, int] = {}
+    has_status, has_id = "status" in header, "sourcedid" in header
     for line, cells in enumerate(text.rows[1:], start=2):
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        values = {header[i]: c.strip() for i, c in enumerate(cells) if i < len(header)}
+        values = {h: c.strip() for h, c in zip(header, cells, strict=False)}
         row = Row(file.name, line, values)
-        if fold_status(row.get("status")) == "tobedeleted":
+        if has_status and values.get("status") and fold_status(values["status"]) == "tobedeleted":
             continue
-        if "sourcedid" in header:
+        if has_id:
             if not row.id:
                 problems.add(file.name, row.where(), "sourcedId", "идентификатор не указан")
                 continue

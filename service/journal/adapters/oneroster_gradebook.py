@@ -100,6 +100,8 @@ def _scale_is_five(item: Row) -> bool:
 
 
 def _score_mark(text: str) -> str | None:
+    if text in MARK_VALUES:
+        return text
     try:
         value = float(text.replace(",", "."))
     except ValueError:
@@ -239,7 +241,9 @@ def build_gradebook(
     unmapped: Counter[str] = Counter()
     reasons: dict[str, str] = {}
     for result in pkg.rows("results"):
-        item_id, student_id = result.get("lineItemSourcedId"), result.get("studentSourcedId")
+        values = result.values  # hot loop: plain dict access with lower-case keys
+        item_id = values.get("lineitemsourcedid", "")
+        student_id = values.get("studentsourcedid", "")
         if item_id not in lessons and item_id not in period_items:
             if item_id not in item_ids:
                 problems.add(
@@ -257,8 +261,8 @@ def build_gradebook(
                 f"обучающийся «{student_id}» не найден среди обучающихся (users, roles)",
             )
             continue
-        score, text = result.get("score"), result.get("textScore")
-        status = fold(result.get("scoreStatus"))
+        score, text = values.get("score", ""), values.get("textscore", "")
+        status = values.get("scorestatus", "").strip().lower()
         if item_id in period_items:
             subject_id, period_id = period_items[item_id]
             if not period_id:
@@ -312,7 +316,7 @@ def build_gradebook(
                     student_id,
                     value,
                     lesson.work_type,
-                    parse_moment(result.get("dateLastModified")),
+                    parse_moment(values.get("datelastmodified", "")),
                 )
             )
         if code is not None:
