@@ -24,7 +24,8 @@ from service.journal.sample import generate_school
 def _timed(label: str, action: Callable[[], Any]) -> Any:
     start = time.perf_counter()
     value = action()
-    print(f"{label:<44} {time.perf_counter() - start:8.2f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{label:<44} {time.perf_counter() - start:8.2f} s   (peak RSS so far {peak:.0f} MB)")
     return value
 
 
