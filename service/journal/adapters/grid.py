@@ -93,7 +93,9 @@ def read_with_report(path: Path, limits: Limits | None = None) -> AdapterResult:
         except NotCsv as exc:
             problems.add(file.name, "", "", str(exc))
             continue
-        sheets.append(read_table(text.rows, Where(file.name), problems, warnings, strict=True))
+        # a .txt beside the tables may be a note, not Excel «Unicode text»: skipped if not a journal
+        strict = file.suffix != ".txt" or len(usable) == 1
+        sheets.append(read_table(text.rows, Where(file.name), problems, warnings, strict=strict))
     problems.raise_if_any()
     marks = [s for s in sheets if isinstance(s, MarksSheet)]
     topics = [s for s in sheets if isinstance(s, TopicsSheet)]
