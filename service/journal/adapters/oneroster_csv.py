@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from service.journal.adapters.csvsniff import NotCsv, read_csv
+from service.journal.adapters.csvsniff import NotCsv, iter_csv
 from service.journal.adapters.inputfiles import InputFile
 from service.journal.adapters.report import WarningCollector
 from service.journal.errors import ProblemCollector
@@ -55,21 +56,25 @@ class BadDate(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One data row: values by lower-case column name, and its line number for messages."""
+    """One data row: its cells, the file's column index (shared), and its line for messages."""
 
     file: str
     line: int
-    values: dict[str, str]
+    cells: tuple[str, ...]
+    index: dict[str, int]  # lower-case column name → position; one dict per file
 
     def get(self, column: str) -> str:
         key = _LOWER.get(column)
         if key is None:
             key = _LOWER[column] = column.lower()
-        return self.values.get(key, "")
+        position = self.index.get(key)
+        if position is None or position >= len(self.cells):
+            return ""
+        return self.cells[position]
 
     @property
     def id(self) -> str:
-        return self.values.get("sourcedid", "")
+        return self.get("sourcedid")
 
     def where(self) -> str:
         return f"строка {self.line}"
@@ -136,48 +141,54 @@ def _table(
     file: InputFile, stem: str, problems: ProblemCollector, warnings: WarningCollector
 ) -> list[Row] | None:
     try:
-        text = read_csv(file.data)
+        text = iter_csv(file.data)
     except NotCsv as exc:
         problems.add(file.name, "", "", str(exc))
         return None
-    rows = [r for r in text.rows if any(c.strip() for c in r)]
-    if not rows:
-        problems.add(file.name, "", "", "файл пуст: нет даже строки заголовков")
+    try:
+        lines = ((n, r) for n, r in enumerate(text.rows, start=1) if "".join(r).strip())
+        first = next(lines, None)
+        if first is None:
+            problems.add(file.name, "", "", "файл пуст: нет даже строки заголовков")
+            return None
+        header = [_key(c) for c in first[1]]
+        missing = [c for c in FILES.get(stem, ()) if c not in header]
+        if missing:
+            problems.add(
+                file.name,
+                "строка 1",
+                "",
+                "нет обязательных столбцов: " + ", ".join(f"«{c}»" for c in missing),
+            )
+            return None
+        index = {h: i for i, h in reversed(list(enumerate(header)))}  # first column wins
+        status_at, id_at = index.get("status"), index.get("sourcedid")
+        out: list[Row] = []
+        seen: dict[str, int] = {}
+        for line, raw in lines:
+            cells = tuple(c.strip() for c in raw)
+            if status_at is not None and status_at < len(cells) and cells[status_at]:
+                if fold_status(cells[status_at]) == "tobedeleted":
+                    continue
+            row = Row(file.name, line, cells, index)
+            if id_at is not None:
+                ident = cells[id_at] if id_at < len(cells) else ""
+                if not ident:
+                    problems.add(file.name, row.where(), "sourcedId", "идентификатор не указан")
+                    continue
+                if ident in seen:
+                    problems.add(
+                        file.name,
+                        row.where(),
+                        "sourcedId",
+                        f"идентификатор «{ident}» повторяет строку {seen[ident]}",
+                    )
+                    continue
+                seen[ident] = line
+            out.append(row)
+    except csv.Error as exc:
+        problems.add(file.name, "", "", f"CSV не разбирается: {exc}")
         return None
-    header = [_key(c) for c in rows[0]]
-    missing = [c for c in FILES.get(stem, ()) if c not in header]
-    if missing:
-        problems.add(
-            file.name,
-            "строка 1",
-            "",
-            "нет обязательных столбцов: " + ", ".join(f"«{c}»" for c in missing),
-        )
-        return None
-    out: list[Row] = []
-    seen: dict[str, int] = {}
-    has_status, has_id = "status" in header, "sourcedid" in header
-    for line, cells in enumerate(text.rows[1:], start=2):
-        if not "".join(cells).strip():
-            continue
-        values = {h: c.strip() for h, c in zip(header, cells, strict=False)}
-        row = Row(file.name, line, values)
-        if has_status and values.get("status") and fold_status(values["status"]) == "tobedeleted":
-            continue
-        if has_id:
-            if not row.id:
-                problems.add(file.name, row.where(), "sourcedId", "идентификатор не указан")
-                continue
-            if row.id in seen:
-                problems.add(
-                    file.name,
-                    row.where(),
-                    "sourcedId",
-                    f"идентификатор «{row.id}» повторяет строку {seen[row.id]}",
-                )
-                continue
-            seen[row.id] = line
-        out.append(row)
     return out
 
 

@@ -241,9 +241,8 @@ def build_gradebook(
     unmapped: Counter[str] = Counter()
     reasons: dict[str, str] = {}
     for result in pkg.rows("results"):
-        values = result.values  # hot loop: plain dict access with lower-case keys
-        item_id = values.get("lineitemsourcedid", "")
-        student_id = values.get("studentsourcedid", "")
+        item_id = result.get("lineitemsourcedid")
+        student_id = result.get("studentsourcedid")
         if item_id not in lessons and item_id not in period_items:
             if item_id not in item_ids:
                 problems.add(
@@ -261,8 +260,8 @@ def build_gradebook(
                 f"обучающийся «{student_id}» не найден среди обучающихся (users, roles)",
             )
             continue
-        score, text = values.get("score", ""), values.get("textscore", "")
-        status = values.get("scorestatus", "").strip().lower()
+        score, text = result.get("score"), result.get("textscore")
+        status = result.get("scorestatus").lower()
         if item_id in period_items:
             subject_id, period_id = period_items[item_id]
             if not period_id:
@@ -316,7 +315,7 @@ def build_gradebook(
                     student_id,
                     value,
                     lesson.work_type,
-                    parse_moment(values.get("datelastmodified", "")),
+                    parse_moment(result.get("datelastmodified")),
                 )
             )
         if code is not None:
