@@ -32,7 +32,7 @@ from storage.errors import (
 )
 from storage.retention import RetentionDecision, Schedule, case_closed_year, decide
 from storage.stores.base import LockMode, ObjectLock, Store
-from storage.stores.keys import safe_id
+from storage.stores.keys import key_id, safe_id
 from storage.streams import Source, digest_chunks, open_source, read_chunks, spool
 
 log = logging.getLogger(__name__)
@@ -221,7 +221,7 @@ class Archive:
                 lock_override.mode, lock_override.retain_until, lock_override.legal_hold, closed
             )
         lock = ObjectLock(decision.mode, decision.retain_until, decision.legal_hold)
-        key = f"{safe_id(kind)}/{safe_id(meta.document_id)}/v{version}"
+        key = f"{safe_id(kind)}/{key_id(meta.document_id)}/v{version}"
         object_meta = {
             "kind": kind,
             "document-id": meta.document_id,

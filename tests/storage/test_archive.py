@@ -95,3 +95,15 @@ def test_closing_a_consent_case_replaces_the_hold_by_a_dated_lock(archive: Archi
         "retention-change",
         "validation",
     ]
+
+
+def test_cyrillic_metadata_round_trips_and_keys_stay_ascii(archive: Archive) -> None:
+    entry = archive.archive(
+        doc_bytes(30), meta("jp/5А:мат", period="1 четверть", class_id="5А"), "journal-printout"
+    )
+    other = archive.archive(doc_bytes(31), meta("jp/5Б:мат"), "journal-printout")
+    assert entry.key.isascii() and entry.key != other.key
+    for letter, store in archive.stores.items():
+        head = store.head(entry.key, entry.copy_version(letter))
+        assert (head.metadata["period"], head.metadata["class"]) == ("1 четверть", "5А")
+        assert head.metadata["document-id"] == "jp/5А:мат"
