@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--size-kb", type=int, default=150)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--profile", action="store_true", help="Profile the audit (pyinstrument).")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="vedomost-bench-"))
@@ -103,7 +104,15 @@ def main(argv: list[str] | None = None) -> int:
         cpu0 = time.process_time()
         servers0 = sum(proc_cpu_s(p) for p in pids)
         started = time.perf_counter()
+        if args.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler()
+            profiler.start()
         report = audit(archive, workers=args.workers)
+        if args.profile:
+            profiler.stop()
+            print(profiler.output_text(unicode=False, color=False, show_all=False))
         audit_elapsed = time.perf_counter() - started
         audit_cpu = time.process_time() - cpu0
         audit_servers_cpu = sum(proc_cpu_s(p) for p in pids) - servers0
