@@ -93,8 +93,18 @@ def main(argv: list[str] | None = None) -> int:
         pids = [s.process.pid for s in (a, b) if s.process]
         servers0 = sum(proc_cpu_s(p) for p in pids)
         started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.workers) as pool:
-            list(pool.map(one, range(args.docs)))
+        if args.profile:
+            from pyinstrument import Profiler
+
+            ingest_profiler = Profiler()
+            ingest_profiler.start()
+            for i in range(args.docs):  # sequential so the profile shows the work, not the pool
+                one(i)
+            ingest_profiler.stop()
+            print(ingest_profiler.output_text(unicode=False, color=False))
+        else:
+            with ThreadPoolExecutor(max_workers=args.workers) as pool:
+                list(pool.map(one, range(args.docs)))
         elapsed = time.perf_counter() - started
         ingest_cpu = time.process_time() - cpu0
         servers_cpu = sum(proc_cpu_s(p) for p in pids) - servers0
