@@ -23,7 +23,10 @@ from pyhanko.sign.signers.pdf_cms import Signer, SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
 
+from . import speedups
 from .errors import SignerUnavailable
+
+speedups.install()
 
 __all__ = [
     "KeyReusingSigner",
@@ -131,7 +134,11 @@ def signer_from_key(
     """Build a signer from ``cryptography`` key and certificate objects (or asn1crypto certs)."""
 
     def conv(c: object) -> asn1_x509.Certificate:
-        return c if isinstance(c, asn1_x509.Certificate) else _to_asn1_cert(c)
+        if isinstance(c, asn1_x509.Certificate):
+            # Re-parse: an in-memory built certificate re-encodes its whole tree on every
+            # dump(), which the CMS does several times per signature.
+            return asn1_x509.Certificate.load(c.dump())
+        return _to_asn1_cert(c)
 
     return KeyReusingSigner(private_key, conv(cert), [conv(c) for c in chain])
 
