@@ -32,7 +32,13 @@ def _vedomost(args: list[str], env: dict[str, str]) -> subprocess.CompletedProce
 def test_demo_keys_sign_and_verify_end_to_end(tmp_path: Path) -> None:
     """GIVEN `keys demo` WHEN a PDF is signed with its PKCS#12 THEN verify trusts it by default."""
     data = tmp_path / "data"
-    env = {"VEDOMOST_DATA_DIR": str(data)}
+    data.mkdir()
+    # The subprocess gets its own SQLite catalog: the session's PostgreSQL test database (if
+    # any) belongs to pytest-django, and these commands do not touch the catalog anyway.
+    env = {
+        "VEDOMOST_DATA_DIR": str(data),
+        "VEDOMOST_DATABASE_URL": f"sqlite:///{data / 'catalog.sqlite3'}",
+    }
     created = _vedomost(["keys", "demo", str(data / "keys")], env)
     assert created.returncode == 0, created.stderr
     source = tmp_path / "in.pdf"
