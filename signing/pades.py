@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import threading
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -20,10 +21,13 @@ from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.stamp import BaseStampStyle
 from pyhanko.stamp.noop import NoOpStampStyle
+from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from .errors import SigningError, UnreadablePdf
 from .levels import KeepAliveTimeStamper, Level, timestamper_for, validation_context
 from .stamp import DEFAULT_STAMP_BOX, gost_stamp_style, stamp_fields
+
+log = logging.getLogger(__name__)
 
 ROLE_NAMES = {"director": "директор", "class_teacher": "классный руководитель"}
 ROLE_REASONS = {
@@ -221,10 +225,15 @@ def extend_earlier_signatures(pdf: bytes, options: SigningOptions) -> bytes:
         out = io.BytesIO()
         try:
             add_validation_info(sig, vc, output=out)
-        except (PyHankoSigningError, ValueError) as exc:
-            raise SigningError(
-                f"Не удалось получить данные о статусе сертификата подписи «{name}»"
-            ) from exc
+        except (PyHankoSigningError, ValueError, PathError, ValidationError) as exc:
+            # An earlier signer outside our trust roots must not block this signature; the
+            # validation report will show that earlier signature as not proven.
+            log.warning(
+                "no revocation data added for earlier signature field %s: %s",
+                name,
+                type(exc).__name__,
+            )
+            continue
         pdf = out.getvalue()
     return pdf
 
@@ -252,6 +261,11 @@ def sign_with(prepared: PreparedSigner, pdf: bytes) -> bytes:
         raise SigningError("Служба штампов времени недоступна или ответила ошибкой") from exc
     except PyHankoSigningError as exc:
         raise SigningError(f"Подпись не создана: {exc}") from exc
+    except (PathError, ValidationError) as exc:
+        raise SigningError(
+            "Подпись не создана: сертификат подписанта не удалось проверить "
+            "(нет цепочки до доверенного корня или нет данных о его статусе)"
+        ) from exc
     return out.getvalue()
 
 
