@@ -167,12 +167,14 @@ def open_pkcs11(
             f"Не удалось открыть токен «{token_label}»: {type(exc).__name__}"
         ) from exc
     try:
+        chain = list(chain)
         signer = PKCS11Signer(
             session,
             key_label=key_label,
             cert_label=cert_label or key_label,
-            ca_chain=list(chain),
-            other_certs_to_pull=(),
+            ca_chain=chain,
+            # Without a given chain, take the CA certificates stored on the token.
+            other_certs_to_pull=() if chain else None,
         )
         yield signer
     finally:
