@@ -28,6 +28,8 @@ def test_written_files_are_identical_and_readable(tmp_path: Path, sample_school_
     assert packed_a.read_bytes() == packed_b.read_bytes()
     assert gzip.decompress(packed_a.read_bytes()) == plain.read_bytes()
     assert json.loads(plain.read_bytes()) == sample_school_dict
+    compact = json.dumps(sample_school_dict, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert plain.read_text(encoding="utf-8") == compact
 
 
 def test_pretty_output_is_the_same_document(tmp_path: Path, sample_school_dict: dict) -> None:

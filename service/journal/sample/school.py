@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -374,13 +376,35 @@ def generate_school(
     return doc
 
 
+def iter_json(doc: dict[str, Any]) -> Iterator[str]:
+    """Compact JSON text of the document in pieces (the same text as one ``json.dumps``).
+
+    Large lists are encoded a few thousand records at a time, so writing a 1,000-student school
+    never holds the whole text in memory.
+    """
+    dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    yield "{"
+    for n, (key, value) in enumerate(doc.items()):
+        yield ("," if n else "") + dumps(key) + ":"
+        if isinstance(value, list) and len(value) > _CHUNK:
+            yield "["
+            for start in range(0, len(value), _CHUNK):
+                chunk = dumps(value[start : start + _CHUNK])[1:-1]
+                yield ("," if start else "") + chunk
+            yield "]"
+        else:
+            yield dumps(value)
+    yield "}\n"
+
+
+_CHUNK = 5000
+
+
 def dump_school(doc: dict[str, Any], pretty: bool = False) -> bytes:
     """The document as UTF-8 JSON bytes (stable: same document, same bytes)."""
     if pretty:
-        text = json.dumps(doc, ensure_ascii=False, indent=1)
-    else:
-        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-    return (text + "\n").encode("utf-8")
+        return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return "".join(iter_json(doc)).encode("utf-8")
 
 
 def write_school(
@@ -395,17 +419,19 @@ def write_school(
     """Generate the school, write it to ``path`` (``.json`` or ``.json.gz``), return it."""
     if doc is None:
         doc = generate_school(students=students, year=year, seed=seed, as_of=as_of)
-    data = dump_school(doc, pretty=pretty)
+    pieces = (
+        [dump_school(doc, pretty=True)] if pretty else (p.encode("utf-8") for p in iter_json(doc))
+    )
     target = Path(path)
-    if target.name.endswith(".gz"):
-        # mtime=0 and no file name in the header: the same document gives the same bytes.
-        with (
-            open(target, "wb") as raw,
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
-        ):
-            gz.write(data)
-    else:
-        target.write_bytes(data)
+    with open(target, "wb") as raw:
+        if target.name.endswith(".gz"):
+            # mtime=0 and no file name in the header: the same document gives the same bytes.
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
+                for piece in pieces:
+                    gz.write(piece)
+        else:
+            for piece in pieces:
+                raw.write(piece)
     return doc
 
 

@@ -120,7 +120,7 @@ def make_staffing(plans: list[ClassPlan], rng: random.Random, split_min: int = 8
     # Largest bundles first so loads even out; groups of one class go to different teachers.
     order = sorted(bundles, key=lambda k: (-sum(h for _, h in bundles[k]), k[0], k[1], k[2] or ""))
     for key in order:
-        class_id, dept, gid = key
+        class_id, dept, group_id = key
         hours = sum(h for _, h in bundles[key])
         candidates = teachers_of[dept]
         if dept == "primary":
@@ -132,18 +132,18 @@ def make_staffing(plans: list[ClassPlan], rng: random.Random, split_min: int = 8
                 {
                     taught_by.get((class_id, other, dept))
                     for other in group_ids(class_id)
-                    if other != gid
+                    if other != group_id
                 }
-                if gid
+                if group_id
                 else set()
             )
             pool = [t for t in candidates if t.id not in busy_with_sibling] or candidates
             teacher = min(pool, key=lambda t: (load[t.id], t.id))
         load[teacher.id] += hours
-        taught_by[(class_id, gid, dept)] = teacher.id
+        taught_by[(class_id, group_id, dept)] = teacher.id
         for subject_id, h in bundles[key]:
             assignments.append(
-                AssignmentRec("", class_id, grade_of[class_id], subject_id, teacher.id, h, gid)
+                AssignmentRec("", class_id, grade_of[class_id], subject_id, teacher.id, h, group_id)
             )
 
     assignments.sort(key=lambda a: (a.grade, a.class_id, a.subject_id, a.group_id or ""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from service.journal.sample.calendar import SchoolCalendar
@@ -32,7 +33,11 @@ class Story:
 
 
 def _take(
-    pool: list[StudentRec], rng: random.Random, count: int, used: set[str], accept=lambda s: True
+    pool: list[StudentRec],
+    rng: random.Random,
+    count: int,
+    used: set[str],
+    accept: Callable[[StudentRec], bool] = lambda s: True,
 ) -> list[StudentRec]:
     chosen: list[StudentRec] = []
     candidates = [s for s in pool if s.id not in used and accept(s)]
