@@ -5,4 +5,8 @@ Fixtures for real servers live in ``tests/fixtures/<area>.py`` and are loaded he
 
 pytest_plugins: list[str] = [
     "tests.fixtures.sample",
+    "tests.fixtures.signing",
+    "tests.fixtures.storage",
+    "tests.fixtures.orders",
+    "tests.fixtures.web",
 ]
