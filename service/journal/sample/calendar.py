@@ -47,9 +47,13 @@ class SchoolCalendar:
         return None
 
 
-def parse_year(year: str) -> int:
-    """The first calendar year of an academic year written «2024/2025»."""
-    match = re.fullmatch(r"(\d{4})/(\d{4})", year.strip())
+def parse_year(year: str | int) -> int:
+    """The first calendar year of an academic year «2024/2025» (the int 2024 means the same)."""
+    if isinstance(year, int) and not isinstance(year, bool):
+        if 1900 <= year <= 2200:
+            return year
+        raise ValueError(f"учебный год должен быть записан как «2024/2025», получено «{year}»")
+    match = re.fullmatch(r"(\d{4})/(\d{4})", str(year).strip())
     if not match or int(match.group(2)) != int(match.group(1)) + 1:
         raise ValueError(f"учебный год должен быть записан как «2024/2025», получено «{year}»")
     return int(match.group(1))
@@ -96,7 +100,7 @@ def _public_holidays(first: int) -> list[Break]:
     return sorted(result, key=lambda b: b.start)
 
 
-def build_calendar(year: str = "2024/2025") -> SchoolCalendar:
+def build_calendar(year: str | int = "2024/2025") -> SchoolCalendar:
     """The calendar of an academic year: 2024/2025 follows the usual Moscow-region dates."""
     first = parse_year(year)
     second = first + 1

@@ -118,15 +118,16 @@ def _student_document(s: StudentRec, rng: random.Random, as_of: dt.date) -> dict
 
 def generate_school(
     students: int = 1000,
-    year: str = "2024/2025",
+    year: str | int = "2024/2025",
     seed: int = 7,
     *,
     as_of: dt.date | str | None = None,
 ) -> dict[str, Any]:
     """A realistic school year in the canonical JSON format (v1); same arguments, same document.
 
-    ``as_of`` cuts the year at an earlier day (what the journal showed then); by default the
-    whole year including the June decisions.
+    ``year`` is «2024/2025» or its first calendar year as an int (2024). ``as_of`` cuts the
+    year at an earlier day (what the journal showed then); by default the whole year including
+    the June decisions.
     """
     first_year = parse_year(year)
     rng = random.Random(seed)
@@ -410,7 +411,7 @@ def dump_school(doc: dict[str, Any], pretty: bool = False) -> bytes:
 def write_school(
     path: str | Path,
     students: int = 1000,
-    year: str = "2024/2025",
+    year: str | int = "2024/2025",
     seed: int = 7,
     pretty: bool = False,
     as_of: dt.date | str | None = None,
