@@ -179,3 +179,20 @@ def test_class_sizes_and_grade_ages(doc: dict[str, Any]) -> None:
         grade = int(s["class_id"][:-1])
         age = first - D(s["birth_date"]).year
         assert grade + 5 <= age <= grade + 7
+
+
+def test_topics_follow_the_grade_and_end_with_revision(doc: dict[str, Any]) -> None:
+    from service.journal.sample.topics import TOPICS
+
+    def topics_of(class_prefix: str, subject: str) -> list[str]:
+        return [
+            x["topic"]
+            for x in doc["lessons"]
+            if x["class_id"].startswith(class_prefix) and x["subject_id"] == subject
+        ]
+
+    bank = TOPICS["math"]
+    low, high = topics_of("2", "math"), topics_of("6", "math")
+    assert low[0] in bank[: len(bank) // 2] and high[0] in bank[len(bank) // 2 :]
+    assert low[-1] == high[-1] == "Повторение изученного за год"
+    assert "Причастный оборот" not in {t.split(". ")[-1] for t in topics_of("2", "rus")}

@@ -142,9 +142,11 @@ def make_lessons(
                         )
                     )
     totals: dict[tuple[str, str, str | None, str], int] = {}
+    year_totals: dict[tuple[str, str, str | None], int] = {}
     for _, _, class_id, _, subject_id, _, group_id, term_id in raw:
         key = (class_id, subject_id, group_id, term_id)
         totals[key] = totals.get(key, 0) + 1
+        year_totals[key[:3]] = year_totals.get(key[:3], 0) + 1
 
     teachers = [s for s in staff if s.department]
     sloppy = {t.id for t in rng.sample(teachers, min(2, len(teachers)))}
@@ -188,7 +190,7 @@ def make_lessons(
                 group_id=group_id,
                 term_id=term_id,
                 work_type=work_type,
-                topic=prefix + topics.topic(subject_id, yi),
+                topic=prefix + topics.topic(subject_id, grade, yi, year_totals[ykey]),
                 homework=hw,
                 entered_at=entered,
                 homework_entered_at=hw_at,
