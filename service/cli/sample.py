@@ -72,6 +72,13 @@ LABELS = {
     type=click.Path(file_okay=False),
     help="Каталог для табелей оплаты замен по месяцам (tabel-ГГГГ-ММ.csv, Windows-1251).",
 )
+@click.option(
+    "--periods",
+    type=click.Choice(["quarter", "half", "trimester"]),
+    default="quarter",
+    show_default=True,
+    help="Деление года: четверти, полугодия или триместры.",
+)
 @click.option("--pretty", is_flag=True, help="С отступами (для чтения человеком).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести сводку в JSON.")
 def sample(
@@ -81,6 +88,7 @@ def sample(
     output: str,
     as_of: str | None,
     payroll_dir: str | None,
+    periods: str,
     pretty: bool,
     as_json: bool,
 ) -> None:
@@ -100,7 +108,15 @@ def sample(
         click.echo(f"Ошибка: дата среза {day:%d.%m.%Y} вне учебного года {year}", err=True)
         sys.exit(2)
     started = time.perf_counter()
-    doc = write_school(output, students=students, year=year, seed=seed, pretty=pretty, as_of=day)
+    doc = write_school(
+        output,
+        students=students,
+        year=year,
+        seed=seed,
+        pretty=pretty,
+        as_of=day,
+        periods=periods,
+    )
     if payroll_dir:
         target = Path(payroll_dir)
         target.mkdir(parents=True, exist_ok=True)

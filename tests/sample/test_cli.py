@@ -24,6 +24,8 @@ def test_writes_a_gzipped_school_and_payroll_and_prints_json(tmp_path: Path) -> 
             str(target),
             "--payroll",
             str(tmp_path / "p"),
+            "--periods",
+            "half",
             "--json",
         ],
     )
@@ -32,6 +34,7 @@ def test_writes_a_gzipped_school_and_payroll_and_prints_json(tmp_path: Path) -> 
     doc = json.loads(gzip.decompress(target.read_bytes()))
     assert summary["counts"]["students"] == len(doc["students"]) == 30
     assert summary["counts"]["lessons"] == len(doc["lessons"])
+    assert [p["id"] for p in doc["year"]["periods"]] == ["H1", "H2"]
     assert sorted(p.name for p in (tmp_path / "p").iterdir())[0].startswith("tabel-2024-")
 
 

@@ -15,10 +15,15 @@ from service.journal.sample.cut import cut_at
 from service.journal.schema_check import is_valid, schema_problems
 
 
-@pytest.fixture(scope="module", params=["full-year", "cut-2024-12-10", "cut-2025-05-27"])
+@pytest.fixture(
+    scope="module",
+    params=["full-year", "cut-2024-12-10", "cut-2025-05-27", "halves", "trimesters"],
+)
 def doc(request: pytest.FixtureRequest, sample_school_dict: dict[str, Any]) -> dict[str, Any]:
     if request.param == "full-year":
         return sample_school_dict
+    if request.param in ("halves", "trimesters"):
+        return request.getfixturevalue(f"sample_school_{request.param}_dict")
     return cut_at(sample_school_dict, dt.date.fromisoformat(request.param[4:]))
 
 

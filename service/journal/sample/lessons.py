@@ -86,15 +86,15 @@ class LessonPlan:
 
 
 def _work_type(
-    subject_id: str, grade: int, index: int, total: int, term_id: str
+    subject_id: str, grade: int, index: int, total: int, term_id: str, last_term: str
 ) -> tuple[str, str]:
-    """Work type and topic prefix of the ``index``-th of ``total`` lessons in a quarter."""
+    """Work type and topic prefix of the ``index``-th of ``total`` lessons in a period."""
     if grade == 1:
         return WorkType.CLASS, ""
     if subject_id == "proj":
         return (
             (WorkType.PROJECT, "Защита проекта. ")
-            if term_id == "Q4" and index == total - 1
+            if term_id == last_term and index == total - 1
             else (WorkType.CLASS, "")
         )
     if subject_id in NO_TESTS or SUBJECT_BY_ID[subject_id].pass_fail:
@@ -162,7 +162,9 @@ def make_lessons(
         tkey = (class_id, subject_id, group_id, term_id)
         ti = term_index.get(tkey, 0)
         term_index[tkey] = ti + 1
-        work_type, prefix = _work_type(subject_id, grade, ti, totals[tkey], term_id)
+        work_type, prefix = _work_type(
+            subject_id, grade, ti, totals[tkey], term_id, calendar.terms[-1].id
+        )
         end = lesson_end(number)
         late_share = 0.25 if teacher_id in sloppy else 0.03
         if rng.random() < late_share:

@@ -122,16 +122,17 @@ def generate_school(
     seed: int = 7,
     *,
     as_of: dt.date | str | None = None,
+    periods: str = "quarter",
 ) -> dict[str, Any]:
     """A realistic school year in the canonical JSON format (v1); same arguments, same document.
 
     ``year`` is «2024/2025» or its first calendar year as an int (2024). ``as_of`` cuts the
     year at an earlier day (what the journal showed then); by default the whole year including
-    the June decisions.
+    the June decisions. ``periods`` is «quarter» (default), «half» or «trimester».
     """
     first_year = parse_year(year)
     rng = random.Random(seed)
-    calendar: SchoolCalendar = build_calendar(year)
+    calendar: SchoolCalendar = build_calendar(year, periods)
     full_as_of = dt.date(first_year + 1, 6, 30)
     cut_day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
     papers_day = min(cut_day, full_as_of) if cut_day else full_as_of
@@ -164,7 +165,7 @@ def generate_school(
                 {
                     "id": t.id,
                     "name": t.name,
-                    "kind": PeriodKind.QUARTER.value,
+                    "kind": PeriodKind(calendar.kind).value,
                     "start": t.start.isoformat(),
                     "end": t.end.isoformat(),
                 }
@@ -416,10 +417,11 @@ def write_school(
     pretty: bool = False,
     as_of: dt.date | str | None = None,
     doc: dict[str, Any] | None = None,
+    periods: str = "quarter",
 ) -> dict[str, Any]:
     """Generate the school, write it to ``path`` (``.json`` or ``.json.gz``), return it."""
     if doc is None:
-        doc = generate_school(students=students, year=year, seed=seed, as_of=as_of)
+        doc = generate_school(students=students, year=year, seed=seed, as_of=as_of, periods=periods)
     pieces = (
         [dump_school(doc, pretty=True)] if pretty else (p.encode("utf-8") for p in iter_json(doc))
     )
