@@ -174,6 +174,8 @@ def make_lessons(
             entered_day = day
             entered = moment(day, end + rng.randint(0, 240))
         hw = "" if work_type == WorkType.TEST else topics.homework(subject_id, grade, rng)
+        if hw and rng.random() < late_share / 2:
+            hw = ""  # forgotten: the control report on homework has something to find
         hw_at: str | None = None
         if hw:
             if rng.random() < 0.05:
