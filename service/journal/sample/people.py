@@ -233,7 +233,7 @@ def make_students(
                 family_grades[family.index] = set()
             family_grades[family.index].add(plan.grade)
             male = rng.random() < 0.5
-            ability = min(4.95, max(2.8, rng.gauss(4.0, 0.45)))
+            ability = min(4.95, max(3.0, rng.gauss(3.7, 0.55)))
             sid = f"s{len(students) + 1:05d}"
             students.append(
                 StudentRec(
