@@ -84,12 +84,21 @@ def make_staffing(plans: list[ClassPlan], rng: random.Random, split_min: int = 8
     add("социальный педагог", female_share=0.9)
     add("секретарь учебной части", female_share=0.95)
 
+    # Small departments join related ones (a small school has a chemistry-and-biology teacher).
+    totals: dict[str, int] = {}
+    for plan in plans:
+        for spec, hours in curriculum.subjects_of_grade(plan.grade):
+            dept = curriculum.department_of(plan.grade, spec.id)
+            totals[dept] = totals.get(dept, 0) + hours
+    joined = curriculum.merge_small_departments(totals)
+
     # Bundles: (class, department, group) → subjects with hours (group: foreign language).
     bundles: dict[tuple[str, str, str | None], list[tuple[str, int]]] = {}
     grade_of = {p.id: p.grade for p in plans}
     for plan in plans:
         for spec, hours in curriculum.subjects_of_grade(plan.grade):
             dept = curriculum.department_of(plan.grade, spec.id)
+            dept = joined.get(dept, dept)
             if spec.split and plan.size >= split_min:
                 for gid in group_ids(plan.id):
                     bundles.setdefault((plan.id, dept, gid), []).append((spec.id, hours))
@@ -98,7 +107,8 @@ def make_staffing(plans: list[ClassPlan], rng: random.Random, split_min: int = 8
 
     teachers_of: dict[str, list[StaffRec]] = {}
     load: dict[str, int] = {}
-    for dept, title in curriculum.DEPARTMENTS.items():
+    for dept in curriculum.DEPARTMENTS:
+        title = curriculum.position_title(dept, joined)
         keys = [k for k in bundles if k[1] == dept]
         if not keys:
             continue
