@@ -7,6 +7,7 @@ with the sample school.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -50,20 +51,25 @@ def template_source(template: bytes) -> str:
     return "\n".join(parts)
 
 
+_checked: set[str] = set()  # SHA-256 of templates that passed the static check in this process
+
+
 def render_docx(template: bytes, context: dict[str, Any]) -> bytes:
     """Render ``template`` with ``context`` in the sandbox and return the DOCX bytes."""
-    source = template_source(template)
-    env = make_env()
-    static_check(env, source)
+    digest = hashlib.sha256(template).hexdigest()
+    env = make_env(cached=True)
+    if digest not in _checked:
+        static_check(env, template_source(template))
+        _checked.add(digest)
     tpl = _open(template)
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
     except SecurityError as exc:
         from service.orders.sandbox import explain_security
 
-        raise explain_security(exc, source) from None
+        raise explain_security(exc, template_source(template)) from None
     except UndefinedError as exc:
-        raise _undefined(exc, source) from None
+        raise _undefined(exc, template_source(template)) from None
     except TemplateError as exc:
         raise TemplateRejected(
             f"ошибка в шаблоне: {exc.message or exc}",
