@@ -18,8 +18,10 @@ BENCH_PORT, BENCH_UNO_PORT = 2007, 2006
 
 
 def _ms(values: list[float]) -> str:
-    return (f"median {statistics.median(values) * 1000:.1f} ms, min {min(values) * 1000:.1f} ms, "
-            f"max {max(values) * 1000:.1f} ms (n={len(values)})")
+    return (
+        f"median {statistics.median(values) * 1000:.1f} ms, min {min(values) * 1000:.1f} ms, "
+        f"max {max(values) * 1000:.1f} ms (n={len(values)})"
+    )
 
 
 def main() -> int:
@@ -40,8 +42,12 @@ def main() -> int:
     # 1. DOCX render (sandboxed docxtpl), per kind
     render_times: dict[str, list[float]] = {}
     docs: dict[str, bytes] = {}
-    for name, params in (("intro-journal", {}), ("transfer", {}), ("refusal-letter", {"guardian": "g001"}),
-                         ("consent-pd", {"guardian": "g001"})):
+    for name, params in (
+        ("intro-journal", {}),
+        ("transfer", {}),
+        ("refusal-letter", {"guardian": "g001"}),
+        ("consent-pd", {"guardian": "g001"}),
+    ):
         kind = get_kind(name)
         template = bundled(kind).content
         times = []
@@ -57,7 +63,9 @@ def main() -> int:
     print(f"render: worst median {worst * 1000:.1f} ms (target ≤ 50 ms)")
 
     with tempfile.TemporaryDirectory(prefix="vedomost-bench-") as tmp:
-        conv = Converter(ConverterConfig(port=BENCH_PORT, uno_port=BENCH_UNO_PORT, profile_dir=Path(tmp) / "lo"))
+        conv = Converter(
+            ConverterConfig(port=BENCH_PORT, uno_port=BENCH_UNO_PORT, profile_dir=Path(tmp) / "lo")
+        )
         started = time.perf_counter()
         conv.start()
         print(f"converter cold start: {time.perf_counter() - started:.1f} s")
@@ -67,7 +75,9 @@ def main() -> int:
             times = []
             for _ in range(15):
                 started = time.perf_counter()
-                pdf = finish_pdf(conv.docx_to_pdfa(docs["intro-journal"]), "bench-0001", "Приказ", ("director",))
+                pdf = finish_pdf(
+                    conv.docx_to_pdfa(docs["intro-journal"]), "bench-0001", "Приказ", ("director",)
+                )
                 times.append(time.perf_counter() - started)
             assert pdfa_info(pdf).part == "3"
             print(f"convert intro-journal (1 page) {_ms(times)} (target median ≤ 300 ms)")
@@ -88,8 +98,11 @@ def main() -> int:
             pdf = finish_pdf(conv.docx_to_pdfa(docx), "bench-0002", "Согласия", ())
             total = time.perf_counter() - started
             pages = pdfa_info(pdf).pages
-            print(f"30 consent forms: {len(ctx['forms'])} forms, {pages} pages, render {rendered:.2f} s, "
-                  f"total {total:.2f} s (target ≤ 10 s)")
+            print(
+                f"30 consent forms: {len(ctx['forms'])} forms, {pages} pages, "
+                f"render {rendered:.2f} s, "
+                f"total {total:.2f} s (target ≤ 10 s)"
+            )
             ok &= total <= 10.0 and pages == len(ctx["forms"]) == 30
         finally:
             conv.stop()

@@ -54,7 +54,7 @@ def find_class(snapshot: m.Snapshot, name: str) -> m.SchoolClass:
 
 
 def sync_consents(snapshot: m.Snapshot, kind: str = m.ConsentKind.PERSONAL_DATA) -> int:
-    """Create missing records: from the snapshot's consents, otherwise «не собрано»; return how many."""
+    """Create missing records: from the snapshot's consents, else «не собрано»; return the count."""
     from_journal = {(c.student_id, c.guardian_id): c for c in snapshot.consents if c.kind == kind}
     existing = set(
         ConsentRecord.objects.filter(school_id=snapshot.school.id, kind=kind).values_list(
@@ -133,7 +133,7 @@ def _record(snapshot: m.Snapshot, student_id: str, guardian_id: str, kind: str) 
 
 @dataclass(frozen=True)
 class StatusChange:
-    """The result of a status change; ``letter`` is the drafted letter to the guardianship authority."""
+    """A status change; ``letter`` is the drafted letter to the guardianship authority."""
 
     record_id: int
     status: str
@@ -152,7 +152,7 @@ def set_status(
     convert: bool = True,
     converter: Converter | None = None,
 ) -> StatusChange:
-    """Record given / refused / withdrawn / pending; a refusal drafts the letter to the authority."""
+    """Record given / refused / withdrawn / pending; a refusal drafts the authority letter."""
     if status not in STATUS_LABELS:
         raise ConsentError(f"неизвестный статус «{status}»; допустимы: {', '.join(STATUS_LABELS)}")
     day = on or dt.date.today()
@@ -202,7 +202,7 @@ def print_forms(
     user: str = "",
     converter: Converter | None = None,
 ) -> MadeDocument:
-    """Pre-filled forms (consent-pd or application-edelivery) for a class or one family, as one PDF."""
+    """Pre-filled consent-pd or application-edelivery forms for a class or a family, one PDF."""
     if kind not in ("consent-pd", "application-edelivery"):
         raise ConsentError("печатать можно формы consent-pd и application-edelivery")
     params = {"guardian": guardian_id} if guardian_id else {"class": class_name or ""}

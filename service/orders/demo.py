@@ -73,7 +73,7 @@ def _staff() -> tuple[m.StaffMember, ...]:
 
 
 def demo_snapshot(students_per_class: int = 6) -> m.Snapshot:
-    """A school with classes 5А and 9Б, guardians with identity documents, decisions and movements."""
+    """Classes 5А and 9Б, guardians with identity documents, decisions and movements."""
     return _demo(students_per_class)
 
 

@@ -115,7 +115,7 @@ def check_usage(kind: TemplateKind, source: str) -> None:
 
 
 def check_template(kind: TemplateKind, template: bytes, sample_context: dict[str, Any]) -> bytes:
-    """Check an uploaded template for ``kind``; return the sample rendering or raise TemplateRejected."""
+    """Check an uploaded template; return the sample rendering or raise TemplateRejected."""
     source = template_source(template)
     check_usage(kind, source)
     rendered = render_docx(template, sample_context)

@@ -46,7 +46,7 @@ class CachingSandbox(ImmutableSandboxedEnvironment):
         self._compiled: dict[str, Template] = {}
         self._compiled_lock = threading.Lock()
 
-    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:  # noqa: A002
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
         """Compile ``source`` once; later calls with the same text reuse the compiled template."""
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
@@ -118,7 +118,7 @@ def static_check(env: ImmutableSandboxedEnvironment, source: str) -> Usage:
             f"синтаксическая ошибка в шаблоне: {exc.message}", _line_tag(source, exc.lineno)
         ) from None
     for node_type, message in FORBIDDEN_NODES.items():
-        for node in tree.find_all(node_type):
+        for _node in tree.find_all(node_type):
             keyword = {
                 nodes.Import: "import",
                 nodes.FromImport: "import",

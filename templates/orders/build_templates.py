@@ -8,10 +8,13 @@ signature with the area for the electronic-signature mark (a bookmark ``SIG<fiel
 empty PDF signature field goes).
 """
 
+# ruff: noqa: E501 — the Russian template texts read better unwrapped
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -189,7 +192,7 @@ def signature(
     position: str = "{{ director.position }}",
     name: str = "{{ director.initials_first }}",
 ) -> None:
-    """Signature: position | e-signature mark area (bookmark ``SIG<field>``) | initials and surname."""
+    """Signature: position | e-signature mark area (bookmark ``SIG<field>``) | name."""
     para(doc, "", after=18)
     table = doc.add_table(rows=1, cols=3)
     borderless(table)
@@ -811,6 +814,17 @@ TEMPLATES: dict[str, Callable[[], DocumentType]] = {
 }
 
 
+def _normalised_zip(data: bytes) -> bytes:
+    """The same package with fixed timestamps, so rebuilding gives byte-identical files."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2026, 11, 24, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(item.filename))
+    return out.getvalue()
+
+
 def build(out_dir: Path = HERE) -> list[Path]:
     """Write every template into ``out_dir``; return the paths."""
     written = []
@@ -819,7 +833,9 @@ def build(out_dir: Path = HERE) -> list[Path]:
         doc = make()
         doc.core_properties.revision = 1
         doc.core_properties.created = doc.core_properties.modified = FIXED_TIME
-        doc.save(str(path))
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        path.write_bytes(_normalised_zip(buffer.getvalue()))
         written.append(path)
     return written
 

@@ -28,21 +28,38 @@ def run() -> object:
 
 
 def test_order_writes_a_numbered_docx(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = run("order", "transfer", "--demo", "--no-pdf", "--json", "-o", str(tmp_path),
-                 "-p", "council_protocol=7", "--date", "2026-05-30")
+    result = run(
+        "order",
+        "transfer",
+        "--demo",
+        "--no-pdf",
+        "--json",
+        "-o",
+        str(tmp_path),
+        "-p",
+        "council_protocol=7",
+        "--date",
+        "2026-05-30",
+    )
     assert result.exit_code == 0, result.output
     info = json.loads(result.output)
-    assert info["number"] == "1-у" and info["archive_kind"] == "order-students" and info["pdf"] is None
+    assert (
+        info["number"] == "1-у" and info["archive_kind"] == "order-students" and info["pdf"] is None
+    )
     text = "\n".join(p.text for p in Document(info["docx"]).paragraphs)
     assert "протокол от 30.05.2026 № 7" in text
-    second = json.loads(run("order", "movement", "--demo", "--no-pdf", "--json", "-o", str(tmp_path)).output)
+    second = json.loads(
+        run("order", "movement", "--demo", "--no-pdf", "--json", "-o", str(tmp_path)).output
+    )
     assert second["number"] == "2-у"  # same register: orders on students
 
 
 def test_order_errors_are_russian_with_exit_code_2(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("order", "no-such-kind", "--demo", "-o", str(tmp_path))
     assert result.exit_code == 2 and "неизвестный вид шаблона" in result.output
-    result = run("order", "consent-pd", "--demo", "--no-pdf", "-o", str(tmp_path), "-p", "class=99Z")
+    result = run(
+        "order", "consent-pd", "--demo", "--no-pdf", "-o", str(tmp_path), "-p", "class=99Z"
+    )
     assert result.exit_code == 2 and "нет класса «99Z»" in result.output
     result = run("order", "transfer", "--demo", "-o", str(tmp_path), "-p", "oops")
     assert result.exit_code == 2 and "имя=значение" in result.output
@@ -70,7 +87,9 @@ def test_templates_list_check_and_upload(run, tmp_path: Path) -> None:  # type: 
 
     result = run("templates", "upload", str(good), "--demo", "--user", "secretary")
     assert result.exit_code == 0 and "версия 1" in result.output
-    made = json.loads(run("order", "intro-journal", "--demo", "--no-pdf", "--json", "-o", str(tmp_path)).output)
+    made = json.loads(
+        run("order", "intro-journal", "--demo", "--no-pdf", "--json", "-o", str(tmp_path)).output
+    )
     assert made["template"] == "intro-journal v1"  # the document records the version that made it
 
 
@@ -93,9 +112,13 @@ def test_register_prints_the_order_book(run, tmp_path: Path) -> None:  # type: i
 
 
 @pytest.mark.libreoffice
-def test_consents_print_for_a_class_uses_the_warm_server(run, tmp_path: Path, orders_converter,  # type: ignore[no-untyped-def]
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The command's converter finds the session's server on its port and reuses it (no new start)."""
+def test_consents_print_for_a_class_uses_the_warm_server(
+    run,
+    tmp_path: Path,
+    orders_converter,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The command finds the session's server on its port and reuses it (no new start)."""
     import service.orders.convert as convert
     from tests.fixtures.orders import SESSION_PORT
 
