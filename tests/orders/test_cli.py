@@ -38,6 +38,8 @@ def test_order_writes_a_numbered_docx(run, tmp_path: Path) -> None:  # type: ign
         str(tmp_path),
         "-p",
         "council_protocol=7",
+        "-p",
+        "council_date=2026-05-30",
         "--date",
         "2026-05-30",
     )
@@ -129,7 +131,12 @@ def test_consents_print_for_a_class_uses_the_warm_server(
     assert result.exit_code == 0, result.output
     import pypdf
 
-    assert len(pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages) == 6
+    from service.orders.demo import sample_snapshot
+
+    snap = sample_snapshot()
+    cls = next(c for c in snap.classes if c.name == "5А")
+    families = sum(len(s.guardian_ids) for s in snap.students_of_class[cls.id] if s.left_on is None)
+    assert len(pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages) == families  # a page per form
     assert convert._default is not None and convert._default.starts == 0
     convert._default.stop()  # owns nothing: must not stop the session's server
     assert orders_converter.alive()
