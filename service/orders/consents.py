@@ -225,20 +225,28 @@ def upload_scan(snapshot: m.Snapshot, record_id: int, data: bytes, *, user: str)
     )
 
 
-def archive_scan(scan: ConsentScan) -> str:
-    """Hand a scan to the two-copy archive when it is available; return the archive reference.
+def archive_scan(scan: ConsentScan, *, actor: str = "") -> str:
+    """Hand a scan to the two-copy archive (kind ``consent-pd``); return ``document_id vN (state)``.
 
-    Thin on purpose: the storage helper owns the archive. Until it lands the scan stays in the
-    catalog (``ConsentScan.pdf``) and the reference says so.
+    Thin on purpose: the archive (``service.archive.wiring.get_archive``) owns stores, retention and
+    the catalog; metadata carries ids only.
     """
-    try:
-        from storage.archive import archive_document  # type: ignore[import-not-found]
-    except ImportError:
-        ref = f"catalog:{scan.document_id}"
-    else:
-        ref = str(
-            archive_document(document_id=scan.document_id, kind="consent-pd", data=bytes(scan.pdf))
-        )
+    from service.archive.wiring import get_archive
+    from storage.archive import DocumentMetadata
+
+    record = scan.consent
+    entry = get_archive().archive(
+        bytes(scan.pdf),
+        DocumentMetadata(
+            document_id=scan.document_id,
+            school=record.school_id,
+            class_id=record.class_id,
+            extra={"consent": str(record.pk)},
+        ),
+        "consent-pd",
+        actor=actor or scan.uploaded_by,
+    )
+    ref = f"{entry.document_id} v{entry.version} ({entry.state})"
     ConsentScan.objects.filter(pk=scan.pk).update(archive_ref=ref)
     return ref
 

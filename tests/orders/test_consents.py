@@ -112,7 +112,13 @@ def test_image_scans_become_pdfa3b_and_stay_with_the_record(
     assert (info.part, info.conformance, info.pages) == ("3", "B", 1)
     assert scan.source_type == fmt.lower()
     ref = archive_scan(scan)
-    assert ref and ConsentScan.objects.get(pk=scan.pk).archive_ref == ref
+    assert (
+        ref.startswith(f"{scan.document_id} v1")
+        and ConsentScan.objects.get(pk=scan.pk).archive_ref == ref
+    )
+    from service.archive.wiring import get_archive
+
+    assert get_archive().read(scan.document_id).read() == bytes(scan.pdf)  # both stores, read back
     assert class_register(demo_snap, "9Б")[0].scans == 1
 
 
