@@ -213,7 +213,8 @@ def signature(
     mark.alignment = CENTER
     run = mark.add_run("Место для отметки об электронной подписи")
     run.font.size = Pt(7)
-    run.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
+    # White: the box stays blank on paper and under the signature stamp, yet editors can find it.
+    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     bookmark(mark, f"SIG{field}")
     cell_text(table.cell(0, 2), name, align=RIGHT, size=14)
 

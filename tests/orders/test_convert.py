@@ -199,3 +199,31 @@ def _group_members(pgid: int) -> list[int]:
         except (ProcessLookupError, PermissionError):
             continue
     return members
+
+
+@pytest.mark.django_db
+def test_signing_signs_into_the_reserved_field_and_the_signature_validates(
+    demo_snap: m.Snapshot, orders_converter: object, tmp_path: Path
+) -> None:
+    """The contract with ``signing``: it signs INTO our empty ``director`` field (same box)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from signing import demo_signer, demo_trust_root, sign_pdf, validate
+    from signing.levels import load_trust_roots
+    from signing.pades import SigningOptions
+
+    made = make_document(demo_snap, OrderRequest("transfer"), orders_converter)  # type: ignore[arg-type]
+    assert made.pdf is not None
+    with pikepdf.open(io.BytesIO(made.pdf)) as pdf:
+        (ours,) = [f for f in pdf.Root.AcroForm.Fields if str(f.T) == "director"]
+        box = [round(float(v), 1) for v in ours.Rect]
+    signed = sign_pdf(made.pdf, demo_signer(tmp_path), SigningOptions(stamp=True))
+    reader = PdfFileReader(io.BytesIO(signed))
+    (sig,) = reader.embedded_signatures
+    assert sig.field_name == "director"
+    assert [round(float(v), 1) for v in sig.sig_field["/Rect"]] == box  # no new field was made
+    root = demo_trust_root(tmp_path)
+    assert root is not None
+    report = validate(signed, load_trust_roots([root]))
+    assert report.valid, report.to_json()
+    assert pdfa_info(signed).part == "3"  # the incremental update keeps the PDF/A declaration
