@@ -402,19 +402,34 @@ def consents_scan(
 
 @click.command("register")
 @click.option("--register", "register", default="main", type=click.Choice(["main", "students"]))
-@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False), help="Файл PDF.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False), help="Файл PDF.")
 @click.option("--year", help="Учебный год, например 2025/2026 (по умолчанию — год среза).")
+@click.option(
+    "--set-format", "pattern", help="Задать формат номера, например «{seq}/4» или «{seq}-у»."
+)
 @snapshot_option
 @demo_option
 @friendly
 def register_command(
-    register: str, out: str, year: str | None, snapshot_path: str | None, demo: bool
+    register: str,
+    out: str | None,
+    year: str | None,
+    pattern: str | None,
+    snapshot_path: str | None,
+    demo: bool,
 ) -> None:
-    """Напечатать книгу регистрации приказов (PDF/A)."""
-    from service.orders.numbering import order_register_pdf
+    """Напечатать книгу регистрации приказов (PDF/A) или задать формат номеров."""
+    from service.orders.numbering import order_register_pdf, set_number_format
     from service.orders.source import load_snapshot
 
     snap = load_snapshot(snapshot_path, demo)
+    if pattern:
+        set_number_format(snap.school.id, register, pattern)
+        click.echo(f"Формат номеров книги «{register}»: {pattern}")
+    if not out:
+        if not pattern:
+            _fail("укажите -o ФАЙЛ.pdf или --set-format")
+        return
     Path(out).write_bytes(
         order_register_pdf(snap.school.full_name, snap.school.id, year or snap.year.id, register)
     )

@@ -140,3 +140,14 @@ def test_consents_print_for_a_class_uses_the_warm_server(
     assert convert._default is not None and convert._default.starts == 0
     convert._default.stop()  # owns nothing: must not stop the session's server
     assert orders_converter.alive()
+
+
+def test_register_number_format_is_configurable(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("register", "--demo", "--register", "main", "--set-format", "{seq}/4")
+    assert result.exit_code == 0 and "{seq}/4" in result.output
+    made = json.loads(
+        run("order", "intro-journal", "--demo", "--no-pdf", "--json", "-o", str(tmp_path)).output
+    )
+    assert made["number"] == "1/4"
+    bad = run("register", "--demo", "--register", "main", "--set-format", "без номера")
+    assert bad.exit_code == 1 and "{seq}" in bad.output

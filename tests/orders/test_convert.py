@@ -34,7 +34,7 @@ def pdf_text(pdf: bytes) -> str:
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind_name", list(KINDS))
 def test_every_kind_makes_docx_and_pdfa3b_ready_to_sign(
-    kind_name: str, demo_snap: m.Snapshot, orders_converter: object
+    kind_name: str, demo_snap: m.Snapshot, orders_converter: object, tmp_path: Path
 ) -> None:
     kind = get_kind(kind_name)
     made = make_document(
@@ -45,6 +45,9 @@ def test_every_kind_makes_docx_and_pdfa3b_ready_to_sign(
     assert (info.part, info.conformance) == ("3", "B")
     assert info.identifier == made.document_id
     assert info.signature_fields == kind.signatures
+    (tmp_path / "out.pdf").write_bytes(made.pdf)
+    check = subprocess.run(["qpdf", "--check", str(tmp_path / "out.pdf")], capture_output=True)
+    assert check.returncode == 0, check.stdout.decode()[-500:]  # structurally sound after finishing
     text = pdf_text(made.pdf)
     assert made.document_id in text  # printed in the footer
     assert demo_snap.school.short_name in text or "Средняя" in text

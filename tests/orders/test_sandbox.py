@@ -162,3 +162,15 @@ def test_rejected_upload_stores_nothing() -> None:
     with pytest.raises(TemplateRejected):
         upload("sch-1", "intro-journal", docx_with("{{ ''.__class__ }}"))
     assert not TemplateVersion.objects.exists()
+
+
+def test_tags_split_across_runs_by_word_still_work() -> None:
+    """Word often splits «{{ school.full_name }}» into several runs after an edit."""
+    doc = Document()
+    p = doc.add_paragraph()
+    for piece in ("Школа: {{ sch", "ool.full", "_name }}", " — приказ № {{ document.", "number }}"):
+        p.add_run(piece).bold = piece.startswith("ool")
+    out = io.BytesIO()
+    doc.save(out)
+    text = docx_text(check_upload("intro-journal", out.getvalue()))
+    assert "Школа: " in text and "{{" not in text and "приказ № 1" in text
