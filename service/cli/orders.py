@@ -246,6 +246,9 @@ def templates_upload(
     click.echo(f"Загружена версия {row.version} шаблона «{name}».")
 
 
+CONSENT_KINDS = ["personal_data", "electronic_delivery"]
+
+
 @click.group("consents")
 def consents_group() -> None:
     """Согласия на обработку ПДн: реестр по классу, бланки, статусы, сканы."""
@@ -291,20 +294,31 @@ def consents_print(
 @click.option("--class", "class_name", required=True, help="Класс, например 5А.")
 @click.option("-o", "--out", type=click.Path(dir_okay=False), help="Сохранить реестр в PDF/A.")
 @click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--kind",
+    default="personal_data",
+    type=click.Choice(CONSENT_KINDS),
+    help="Согласия на обработку ПДн или заявления об электронной форме информирования.",
+)
 @snapshot_option
 @demo_option
 @friendly
 def consents_register(
-    class_name: str, out: str | None, as_json: bool, snapshot_path: str | None, demo: bool
+    class_name: str,
+    out: str | None,
+    as_json: bool,
+    kind: str,
+    snapshot_path: str | None,
+    demo: bool,
 ) -> None:
     """Реестр согласий класса: статус каждого законного представителя и даты."""
     from service.orders.consents import class_register, consent_register_pdf
     from service.orders.source import load_snapshot
 
     snap = load_snapshot(snapshot_path, demo)
-    lines = class_register(snap, class_name)
+    lines = class_register(snap, class_name, kind)
     if out:
-        Path(out).write_bytes(consent_register_pdf(snap, class_name))
+        Path(out).write_bytes(consent_register_pdf(snap, class_name, kind))
     if as_json:
         click.echo(
             json.dumps(
@@ -335,6 +349,7 @@ def consents_register(
 @click.option(
     "--status", required=True, type=click.Choice(["given", "refused", "withdrawn", "pending"])
 )
+@click.option("--kind", default="personal_data", type=click.Choice(CONSENT_KINDS))
 @click.option("--date", "date_text", help="Дата (ГГГГ-ММ-ДД); по умолчанию сегодня.")
 @click.option("--user", default="")
 @click.option(
@@ -351,6 +366,7 @@ def consents_set(
     student: str,
     guardian: str,
     status: str,
+    kind: str,
     date_text: str | None,
     user: str,
     out_dir: str | None,
@@ -368,6 +384,7 @@ def consents_set(
         status,
         user=user,
         on=_date(date_text),
+        kind=kind,
     )
     click.echo(f"Статус записи {change.record_id}: {status}.")
     if change.letter is not None:

@@ -251,12 +251,20 @@ def archive_scan(scan: ConsentScan, *, actor: str = "") -> str:
     return ref
 
 
-def consent_register_pdf(snapshot: m.Snapshot, class_name: str) -> bytes:
+REGISTER_TITLES = {
+    m.ConsentKind.PERSONAL_DATA: "Реестр согласий на обработку персональных данных",
+    m.ConsentKind.ELECTRONIC_DELIVERY: "Реестр заявлений об электронной форме информирования",
+}
+
+
+def consent_register_pdf(
+    snapshot: m.Snapshot, class_name: str, kind: str = m.ConsentKind.PERSONAL_DATA
+) -> bytes:
     """The consent register of a class as PDF/A-3b."""
     from service.orders.context import fmt_date
     from service.orders.registers_pdf import Row, Table, table_pdf
 
-    lines = class_register(snapshot, class_name)
+    lines = class_register(snapshot, class_name, kind)
     rows = tuple(
         Row(
             (
@@ -279,7 +287,7 @@ def consent_register_pdf(snapshot: m.Snapshot, class_name: str) -> bytes:
     return table_pdf(
         Table(
             school=snapshot.school.full_name,
-            title="Реестр согласий на обработку персональных данных",
+            title=REGISTER_TITLES.get(kind, "Реестр согласий"),
             subtitle=f"{cls.name} класс, {snapshot.year.id} учебный год",
             headers=(
                 "№",
@@ -292,7 +300,7 @@ def consent_register_pdf(snapshot: m.Snapshot, class_name: str) -> bytes:
                 "Скан",
             ),
             rows=rows,
-            document_id=f"consent-register-{snapshot.school.id}-{cls.id}",
+            document_id=f"consent-register-{kind}-{snapshot.school.id}-{cls.id}",
             totals=totals,
         )
     )

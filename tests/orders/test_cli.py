@@ -151,3 +151,55 @@ def test_register_number_format_is_configurable(run, tmp_path: Path) -> None:  #
     assert made["number"] == "1/4"
     bad = run("register", "--demo", "--register", "main", "--set-format", "без номера")
     assert bad.exit_code == 1 and "{seq}" in bad.output
+
+
+def test_consents_set_and_register_for_electronic_delivery(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    lines = json.loads(
+        run(
+            "consents",
+            "register",
+            "--demo",
+            "--class",
+            "5А",
+            "--json",
+            "--kind",
+            "electronic_delivery",
+        ).output
+    )
+    first = lines[0]
+    result = run(
+        "consents",
+        "set",
+        "--demo",
+        "--kind",
+        "electronic_delivery",
+        "--student",
+        first["student_id"],
+        "--guardian",
+        first["guardian_id"],
+        "--status",
+        "given",
+        "--date",
+        "2026-09-02",
+    )
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "reg.pdf"
+    after = json.loads(
+        run(
+            "consents",
+            "register",
+            "--demo",
+            "--class",
+            "5А",
+            "--json",
+            "--kind",
+            "electronic_delivery",
+            "-o",
+            str(out),
+        ).output
+    )
+    assert after[0]["status"] == "given" and after[0]["given_on"] == "2026-09-02"
+    import pypdf
+
+    text = pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text()
+    assert "Реестр заявлений об электронной форме информирования" in text
