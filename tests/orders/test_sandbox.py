@@ -174,3 +174,18 @@ def test_tags_split_across_runs_by_word_still_work() -> None:
     doc.save(out)
     text = docx_text(check_upload("intro-journal", out.getvalue()))
     assert "Школа: " in text and "{{" not in text and "приказ № 1" in text
+
+
+def test_a_loop_bomb_is_stopped_by_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import service.orders.render as render
+
+    monkeypatch.setattr(render, "CHECK_TIME_LIMIT", 2.0)
+    bomb = docx_with(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    )
+    started = time.monotonic()
+    with pytest.raises(TemplateRejected, match="дольше"):
+        render.render_with_time_limit(bomb, {}, render.CHECK_TIME_LIMIT)
+    assert time.monotonic() - started < 10
