@@ -507,6 +507,10 @@ def _streams(roster, scheduled, courses, homerooms, enrollments_of, problems, wa
                 f"курс «{row.get('courseSourcedId')}» не найден в courses.csv",
             )
             continue
+        if not name:
+            where, column = (course, "title") if course is not None else (row, "title")
+            problems.add(where.file, where.where(), column, "не указано название предмета (курса)")
+            continue
         subject_id = stable_id("subj", name)
         roster.subjects.setdefault(subject_id, Subject(subject_id, name))
         members = {
@@ -538,7 +542,11 @@ def _streams(roster, scheduled, courses, homerooms, enrollments_of, problems, wa
                 group_id = stable_id("grp", class_id, row.id)
                 title = row.get("title")
                 subject = roster.subjects[subject_id].name
-                rest = title.split(subject, 1)[1].strip(" ,.-()") if subject in title else ""
+                rest = (
+                    title.split(subject, 1)[1].strip(" ,.-()")
+                    if subject and subject in title
+                    else ""
+                )
                 groups.append(Group(group_id, rest or f"{n} группа", tuple(sorted(members))))
             teacher = _primary(enrollments_of[row.id], TEACHER_ROLES, roster.staff)
             roster.streams[row.id] = Stream(
