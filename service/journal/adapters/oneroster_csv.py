@@ -233,12 +233,12 @@ def read_package(
     names: dict[str, str] = {}
     for stem, proper in PROPER_NAMES.items():
         mode = manifest.get(f"file.{proper}".lower(), "absent").strip().lower()
-        file = by_stem.get(stem)
+        found = by_stem.get(stem)
         name = f"{proper}.csv"
         if mode == "absent":
-            if file is not None:
+            if found is not None:
                 warnings.add(
-                    file.name, "", "", "файл отмечен в manifest.csv как absent и не читается"
+                    found.name, "", "", "файл отмечен в manifest.csv как absent и не читается"
                 )
             if stem in REQUIRED:
                 problems.add(
@@ -256,18 +256,18 @@ def read_package(
                 f"значение «{mode}» недопустимо (bulk, delta или absent)",
             )
             continue
-        if file is None:
+        if found is None:
             problems.add(
                 name, "", "", f"файл указан в manifest.csv как {mode}, но его нет в выгрузке"
             )
             continue
         if mode == "delta":
             warnings.add(
-                file.name, "", "", "разностная выгрузка (delta) читается как полная (bulk)"
+                found.name, "", "", "разностная выгрузка (delta) читается как полная (bulk)"
             )
-        rows = _table(file, stem, problems, warnings)
+        rows = _table(found, stem, problems, warnings)
         if rows is not None:
-            tables[stem], names[stem] = rows, file.name
+            tables[stem], names[stem] = rows, found.name
     for stem, file in by_stem.items():
         if stem not in PROPER_NAMES:
             warnings.add(file.name, "", "", "файл не используется при импорте журнала")
