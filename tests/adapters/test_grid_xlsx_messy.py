@@ -220,3 +220,42 @@ def test_xlsx_with_errors_names_the_sheet(tmp_path):
         str(caught.value)
         == "ж.xlsx, лист «5А Физика», строка 7, столбец «05.09»: отметка «6» вне шкалы 1–5"
     )
+
+
+def test_two_row_header_month_names_over_day_numbers(tmp_path):
+    """GIVEN «Сентябрь» merged over the days 02, 05 WHEN read THEN the dates are 02.09, 05.09."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "5А Математика"
+    lines = [
+        ("Школа:", "СОШ № 7"),
+        ("Учебный год:", "2024/2025"),
+        ("Класс:", "5А"),
+        ("Предмет:", "Математика"),
+        ("Учитель:", "Белова Нина Петровна"),
+        ("Период:", "1 четверть"),
+    ]
+    for key, value in lines:
+        sheet.append([key, value])
+    sheet.append([None, None, "Сентябрь", None, None, "Октябрь", None])
+    sheet.merge_cells("C7:E7")
+    sheet.merge_cells("F7:G7")
+    sheet.append(["№", "ФИО обучающегося", 2, "05", 5.0, "1", "31", "Итог"])
+    sheet.append([1, "Иванов Иван Петрович", 5, "Н", 4, None, "3", 4])
+    book.save(tmp_path / "m.xlsx")
+    snapshot = grid.read(tmp_path / "m.xlsx")
+    lessons = {x.id: (x.date, x.number) for x in snapshot.lessons}
+    assert sorted(lessons.values()) == [
+        (dt.date(2024, 9, 2), 1),
+        (dt.date(2024, 9, 5), 1),
+        (dt.date(2024, 9, 5), 2),
+        (dt.date(2024, 10, 1), 1),
+        (dt.date(2024, 10, 31), 1),
+    ]
+    assert sorted((lessons[m.lesson_id][0].isoformat(), m.value) for m in snapshot.marks) == [
+        ("2024-09-02", "5"),
+        ("2024-09-05", "4"),
+        ("2024-10-31", "3"),
+    ]
+    assert [str(a.code) for a in snapshot.attendance] == ["Н"]
+    assert [(p.period_id, p.value) for p in snapshot.period_marks] == [("Q1", "4")]

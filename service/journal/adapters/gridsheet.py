@@ -165,14 +165,55 @@ def _header_label(value: RawCell) -> str:
     return clean(value)
 
 
+_MONTHS = {
+    "сен": 9,
+    "окт": 10,
+    "ноя": 11,
+    "дек": 12,
+    "янв": 1,
+    "фев": 2,
+    "мар": 3,
+    "апр": 4,
+    "май": 5,
+    "мая": 5,
+    "июн": 6,
+    "июл": 7,
+    "авг": 8,
+}
+
+
+def _months_above(above: list[RawCell] | None, width: int) -> dict[int, int]:
+    """Column → month from a row of month names over the day numbers (merged over their days)."""
+    months: dict[int, int] = {}
+    current = None
+    cells = above or []
+    for index in range(width if cells else 0):
+        text = fold(clean(cells[index])) if index < len(cells) else ""
+        if text:
+            current = _MONTHS.get(text[:3]) if text[:3] in _MONTHS else None
+        if current is not None:
+            months[index] = current
+    return months
+
+
+def _day_in_month(value: RawCell, month: int) -> str | None:
+    """«02», 2, 2.0 under a month name → «02.09»; None if the cell is not a day number."""
+    text = clean(value)
+    if not text.isdigit() or not 1 <= int(text) <= 31:
+        return None
+    return f"{int(text):02d}.{month:02d}"
+
+
 def _read_marks(
     header: Header,
     head: list[RawCell],
     head_row: int,
     body: list[tuple[int, list[RawCell]]],
     ctx: _Context,
+    above: list[RawCell] | None = None,
 ) -> MarksSheet:
     single = header.periods[0].ref if len(header.periods) == 1 else None
+    months = _months_above(above, len(head))
     fio_col = next(i for i, c in enumerate(head) if _is_fio_label(clean(c)))
     lessons: list[GridLesson] = []
     lesson_cols: dict[int, int] = {}
@@ -180,6 +221,8 @@ def _read_marks(
     seen: dict[dt.date, int] = {}
     for index, value in enumerate(head):
         label = _header_label(value)
+        if index in months and (day_label := _day_in_month(value, months[index])):
+            value = label = day_label  # two-row header: month names over day numbers
         folded = fold(label)
         if index == fio_col or folded in _NUMBER_LABELS:
             continue
@@ -417,5 +460,6 @@ def read_table(
         return None
     body = numbered[head_index + 1 :]
     if is_marks:
-        return _read_marks(header, head, head_row, body, ctx)
+        above = numbered[head_index - 1][1] if head_index > 0 else None
+        return _read_marks(header, head, head_row, body, ctx, above)
     return _read_topics(header, head, head_row, body, ctx)
