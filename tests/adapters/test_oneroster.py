@@ -228,3 +228,23 @@ def test_empty_and_headerless_files(school, tmp_path):
         "orgs.csv, строка 1: нет обязательных столбцов: «sourcedid», «type»",
         "classes.csv: файл пуст",
     ]
+
+
+def test_oneroster_11_style_roles_on_users_and_titles_without_class(school, tmp_path):
+    """Roles on users.csv (no roles.csv) and section titles without «5А» still map."""
+    folder = oneroster_writer.write_folder(school, tmp_path / "or")
+    roles = {r[3]: r[5] for r in _rows(folder / "roles.csv")[1:]}
+    (folder / "roles.csv").unlink()
+    _edit(folder / "manifest.csv", lambda h, r: [r[0], "absent"] if r[0] == "file.roles" else r)
+    rows = _rows(folder / "users.csv")
+    _write(folder / "users.csv", [[*rows[0], "role"], *[[*r, roles[r[0]]] for r in rows[1:]]])
+    _edit(
+        folder / "classes.csv",
+        lambda h, r: r if r[7] == "homeroom" else [*r[:3], r[3].replace("5А ", ""), *r[4:]],
+    )
+    result = oneroster.read_with_report(folder)
+    snapshot = result.snapshot
+    assert {c.id for c in snapshot.classes} == {"5А"}
+    assert snapshot.director.full_name == "Орлова Татьяна Викторовна"
+    for subject in ("Математика", "Английский язык"):
+        assert journal_view(snapshot, "5А", subject) == journal_view(school, "5А", subject)
