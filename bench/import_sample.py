@@ -46,6 +46,15 @@ def recreate_database(url: str, drop_only: bool = False) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (VmHWM; ru_maxrss survives exec from the parent)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(path: str, fmt: str) -> None:
     """Run in a fresh process: set up Django, import once, print JSON figures."""
     from service.cli.main import setup_django
@@ -56,7 +65,7 @@ def child(path: str, fmt: str) -> None:
     start = time.perf_counter()
     result = import_file(Path(path), fmt)
     wall = time.perf_counter() - start
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_mb()
     print(json.dumps({"wall": wall, "rss_mb": rss_mb, "status": result.status,
                       "counts": result.counts, "snapshot_id": result.snapshot_id}))
 
