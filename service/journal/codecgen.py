@@ -44,18 +44,24 @@ def _to_float(value: Any) -> float:
     raise FastPathFailed
 
 
-def _make_date_decoder(slow: Callable[[Any, str], dt.date]) -> Callable[[Any], dt.date]:
-    cache: dict[str, dt.date] = {}
+def _make_cached(slow: Callable[[Any, str], Any], size: int) -> Callable[[Any], Any]:
+    """A decoder that remembers strings it has parsed (dates and entry times repeat a lot).
 
-    def decode(value: Any) -> dt.date:
+    Safe because the cache maps a string to an immutable value: the same text always means the
+    same date or moment, offset included.
+    """
+    cache: dict[str, Any] = {}
+
+    def decode(value: Any) -> Any:
         try:
             return cache[value]
         except (KeyError, TypeError):
-            day = slow(value, "")
-            if len(cache) < 20_000:
-                cache[value] = day
-            return day
+            parsed = slow(value, "")
+            if len(cache) < size:
+                cache[value] = parsed
+            return parsed
 
+    decode.cache = cache  # type: ignore[attr-defined]
     return decode
 
 
@@ -75,8 +81,8 @@ class _Gen:
             _to_float=_to_float,
             FastPathFailed=FastPathFailed,
             MISSING=MISSING,
-            _date=_make_date_decoder(slow_date),
-            _datetime=lambda v: slow_datetime(v, ""),
+            _date=_make_cached(slow_date, 20_000),
+            _datetime=_make_cached(slow_datetime, 500_000),
         )
 
     def const(self, value: Any, prefix: str = "c") -> str:
@@ -208,7 +214,7 @@ def generate(
     slow_date: Callable[..., Any],
     slow_datetime: Callable[..., Any],
 ) -> dict[str, Callable[..., Any]]:
-    """Generate ``_dec_X``, ``_enc_X`` and ``_cenc_X`` for every dataclass ``X`` given."""
+    """Generate ``_dec_X``, ``_enc_X``, ``_cenc_X`` per dataclass ``X``, and ``_clear_caches``."""
     namespace: dict[str, Any] = {}
     gen = _Gen(namespace, slow_date, slow_datetime)
     for cls, specs in classes.items():
@@ -218,4 +224,12 @@ def generate(
             gen.encoder(cls, specs, True),
         ):
             exec(src, namespace)  # noqa: S102 - generated from our own dataclass definitions
-    return {k: v for k, v in namespace.items() if k.startswith(("_dec_", "_enc_", "_cenc_"))}
+    caches = [namespace["_date"].cache, namespace["_datetime"].cache]
+
+    def clear_caches() -> None:
+        for cache in caches:
+            cache.clear()
+
+    namespace["_clear_caches"] = clear_caches
+    wanted = ("_dec_", "_enc_", "_cenc_", "_clear_caches")
+    return {k: v for k, v in namespace.items() if k.startswith(wanted)}
