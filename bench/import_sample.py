@@ -66,14 +66,27 @@ def child(path: str, fmt: str) -> None:
     result = import_file(Path(path), fmt)
     wall = time.perf_counter() - start
     rss_mb = peak_rss_mb()
-    print(json.dumps({"wall": wall, "rss_mb": rss_mb, "status": result.status,
-                      "counts": result.counts, "snapshot_id": result.snapshot_id}))
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "rss_mb": rss_mb,
+                "status": result.status,
+                "counts": result.counts,
+                "snapshot_id": result.snapshot_id,
+            }
+        )
+    )
 
 
 def run_child(path: Path, env: dict[str, str]) -> dict:
     proc = subprocess.run(
         [sys.executable, "-m", "bench.import_sample", "--child", str(path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
@@ -82,8 +95,12 @@ def run_child(path: Path, env: dict[str, str]) -> dict:
 
 
 def migrate(env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-c", "from service.cli.main import setup_django; "
-                    "setup_django()"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-c", "from service.cli.main import setup_django; setup_django()"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
 
 
 def main() -> None:
@@ -113,8 +130,12 @@ def main() -> None:
     reshuffled.write_text(json.dumps(doc, ensure_ascii=False, indent=1), "utf-8")
     del doc
 
-    env = {**os.environ, "VEDOMOST_DATABASE_URL": args.database_url,
-           "VEDOMOST_DATA_DIR": str(work / "var"), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "VEDOMOST_DATABASE_URL": args.database_url,
+        "VEDOMOST_DATA_DIR": str(work / "var"),
+        "PYTHONPATH": str(ROOT),
+    }
     recreate_database(args.database_url)
     try:
         migrate(env)
@@ -126,13 +147,17 @@ def main() -> None:
             recreate_database(args.database_url, drop_only=True)
 
     size_mb = sample.stat().st_size / 1e6
-    print(f"Sample school: {args.students} students, seed {args.seed}, {args.year}; "
-          f"{size_mb:.1f} MB JSON, generated in {generated:.1f} s (not timed below)")
+    print(
+        f"Sample school: {args.students} students, seed {args.seed}, {args.year}; "
+        f"{size_mb:.1f} MB JSON, generated in {generated:.1f} s (not timed below)"
+    )
     print("Records: " + ", ".join(f"{k} {v}" for k, v in first["counts"].items()))
     print(f"Database: PostgreSQL, fresh ({urlsplit(args.database_url).path.lstrip('/')})")
-    rows = [("first import", first, TARGETS["first"]),
-            ("re-import, same file", unchanged, TARGETS["unchanged"]),
-            ("re-import, same data re-serialised", reformatted, (None, None))]
+    rows = [
+        ("first import", first, TARGETS["first"]),
+        ("re-import, same file", unchanged, TARGETS["unchanged"]),
+        ("re-import, same data re-serialised", reformatted, (None, None)),
+    ]
     ok = True
     for label, figures, (wall_target, rss_target) in rows:
         verdict = []
@@ -144,8 +169,10 @@ def main() -> None:
             passed = figures["rss_mb"] <= rss_target
             ok &= passed
             verdict.append(f"≤ {rss_target:.0f} MB {'OK' if passed else 'MISSED'}")
-        print(f"{label:36s} {figures['wall']:6.2f} s  peak RSS {figures['rss_mb']:6.0f} MB  "
-              f"[{figures['status']}]  {'; '.join(verdict)}")
+        print(
+            f"{label:36s} {figures['wall']:6.2f} s  peak RSS {figures['rss_mb']:6.0f} MB  "
+            f"[{figures['status']}]  {'; '.join(verdict)}"
+        )
     if unchanged["status"] != "unchanged" or reformatted["status"] != "unchanged":
         print("ERROR: a re-import was not recognised as unchanged")
         ok = False

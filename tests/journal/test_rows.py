@@ -11,6 +11,7 @@ from tests.journal.factories import tiny_snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
 def test_grid_and_student_questions_are_answered_from_rows() -> None:
     """The questions the row tables exist for, on whichever database runs the suite."""
     from service.journal.store import save_snapshot
