@@ -66,11 +66,14 @@ def child(path: str, fmt: str) -> None:
     result = import_file(Path(path), fmt)
     wall = time.perf_counter() - start
     rss_mb = peak_rss_mb()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime  # this process only: not the database server's work
     print(
         json.dumps(
             {
                 "wall": wall,
                 "rss_mb": rss_mb,
+                "cpu": cpu,
                 "status": result.status,
                 "counts": result.counts,
                 "snapshot_id": result.snapshot_id,
@@ -170,13 +173,17 @@ def main() -> None:
             ok &= passed
             verdict.append(f"≤ {rss_target:.0f} MB {'OK' if passed else 'MISSED'}")
         print(
-            f"{label:36s} {figures['wall']:6.2f} s  peak RSS {figures['rss_mb']:6.0f} MB  "
+            f"{label:36s} {figures['wall']:6.2f} s (CPU {figures['cpu']:5.1f} s)  "
+            f"peak RSS {figures['rss_mb']:5.0f} MB  "
             f"[{figures['status']}]  {'; '.join(verdict)}"
         )
     if unchanged["status"] != "unchanged" or reformatted["status"] != "unchanged":
         print("ERROR: a re-import was not recognised as unchanged")
         ok = False
-    print("Note: the machine is shared; wall times are noisy.")
+    load = os.getloadavg()[0]
+    print(f"Note: load average {load:.1f} on {os.cpu_count()} CPUs; wall times on a shared machine")
+    print("are noisy. CPU is the importing process's user+system time (setup, Django start and the")
+    print("import; the PostgreSQL server's own work is not included).")
     sys.exit(0 if ok else 1)
 
 
