@@ -112,7 +112,7 @@ class _Gen:
                 fn = self.item_decoder(item)
                 lines.append(f"{indent}{var} = tuple([{fn}(_x) for _x in {var}])")
             return lines
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return [f"{indent}{var} = _dec_{tp.__name__}({var})"]
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             table = self.const({m.value: m for m in tp}, "enum")
@@ -128,7 +128,7 @@ class _Gen:
         raise TypeError(f"unsupported type {tp}")
 
     def item_decoder(self, tp: Any) -> str:
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return f"_dec_{tp.__name__}"
         lines = self.decode_lines(tp, "v", "    ")
         name = self.const(None, "item")
@@ -175,7 +175,7 @@ class _Gen:
             item = typing.get_args(tp)[0]
             item_expr = self.encode_expr(item, "_x", canonical)
             return f"list({var})" if item_expr == "_x" else f"[{item_expr} for _x in {var}]"
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return f"_{'c' if canonical else ''}enc_{tp.__name__}({var})"
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             return f"{var}.value"
