@@ -231,3 +231,9 @@ def test_gzip_bomb_is_refused_at_the_size_cap(tmp_path: Path) -> None:
     assert str(info.value.problems[0]) == (
         "bomb.json.gz: файл слишком велик: больше 1 МБ после распаковки"
     )
+
+
+def test_a_folder_given_as_json_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "export").mkdir()
+    with pytest.raises(InvalidInput, match="export: это папка, а не файл JSON"):
+        read_snapshot(tmp_path / "export", "json")

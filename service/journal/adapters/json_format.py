@@ -57,6 +57,10 @@ def read_bytes(path: Path, limit: int = MAX_JSON_BYTES) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         if isinstance(exc, FileNotFoundError):
             raise _fail(name, "файл не найден") from None
+        if isinstance(exc, IsADirectoryError):
+            raise _fail(name, "это папка, а не файл JSON") from None
+        if not isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile)):
+            raise _fail(name, "файл не удалось прочитать") from None
         raise _fail(name, "файл gzip повреждён или обрезан") from None
     if len(data) > limit:
         megabytes = max(1, limit >> 20)
