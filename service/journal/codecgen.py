@@ -84,6 +84,10 @@ class _Gen:
             _date=_make_cached(slow_date, 20_000),
             _datetime=_make_cached(slow_datetime, 500_000),
         )
+        # The caches themselves, so generated code can look up without a function call.
+        self.ns.update(
+            _date_cache=self.ns["_date"].cache, _datetime_cache=self.ns["_datetime"].cache
+        )
 
     def const(self, value: Any, prefix: str = "c") -> str:
         self.counter += 1
@@ -122,9 +126,15 @@ class _Gen:
         if tp is float:
             return [f"{indent}if type({var}) is not float: {var} = _to_float({var})"]
         if tp is dt.date:
-            return [f"{indent}{var} = _date({var})"]
+            return [
+                f"{indent}_t = _date_cache.get({var})",
+                f"{indent}{var} = _date({var}) if _t is None else _t",
+            ]
         if tp is dt.datetime:
-            return [f"{indent}{var} = _datetime({var})"]
+            return [
+                f"{indent}_t = _datetime_cache.get({var})",
+                f"{indent}{var} = _datetime({var}) if _t is None else _t",
+            ]
         raise TypeError(f"unsupported type {tp}")
 
     def item_decoder(self, tp: Any) -> str:
@@ -148,8 +158,9 @@ class _Gen:
             var = f"v{i}"
             conv = self.decode_lines(spec.tp, var, "        ")
             if spec.default is MISSING:
-                lines.append(f"    {var} = g({spec.name!r}, MISSING)")
-                lines.append(f"    if {var} is MISSING: raise FastPathFailed")
+                lines.append(
+                    f"    {var} = d[{spec.name!r}]"
+                )  # KeyError: the generic path reports it
                 lines.extend(line[4:] for line in conv)
             else:
                 default = self.const(spec.default, "default")
