@@ -48,6 +48,6 @@ def ids_byte_order(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("journal", "0001_initial")]
+    dependencies = [("journal", "0002_row_tables_composite_keys")]
 
     operations = [migrations.RunPython(ids_byte_order, migrations.RunPython.noop, elidable=False)]
