@@ -31,7 +31,14 @@ def load_snapshot_for_cli(input_path: Path | None, snapshot_id: str | None) -> S
             raw = json.loads(input_path.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             _fail(f"{input_path.name}: не удалось прочитать JSON ({exc.__class__.__name__})")
-        return snapshot_from_dict(raw)
+        snapshot = snapshot_from_dict(raw)
+        if not snapshot.snapshot_id:
+            from dataclasses import replace
+
+            from service.journal.canonical import snapshot_hash
+
+            snapshot = replace(snapshot, snapshot_id=snapshot_hash(snapshot))
+        return snapshot
     try:
         from service.journal import store
     except ImportError:
