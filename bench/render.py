@@ -104,7 +104,8 @@ def main() -> None:
         cpu_parent = time.process_time() - self_before
         print(
             f"CPU time: workers {cpu_children:.0f} s + parent {cpu_parent:.0f} s "
-            f"= {(cpu_children + cpu_parent) / args.workers:.0f} s of wall time on {args.workers} idle "
+            f"= {(cpu_children + cpu_parent) / args.workers:.0f} s of wall time "
+            f"on {args.workers} idle "
             f"cores; {cpu_children / max(1, len(jobs)):.2f} s CPU per document"
         )
         children = after.ru_maxrss / 1024
