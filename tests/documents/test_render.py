@@ -139,3 +139,12 @@ def test_print_pack_starts_every_document_on_an_odd_page(rendered, tmp_path):
     assert "ВЫПИСКА" in reader.pages[6].extract_text().upper()
     assert reader.pages[5].extract_text().strip() == ""  # inserted blank
     qpdf_check(pack.path)
+
+
+def test_year_statement_splits_many_subjects_across_sheets():
+    from service.documents.layout import split_subjects
+
+    chunks = split_subjects(15, 6)  # 4 periods + year + final per subject
+    assert [len(c.indexes) for c in chunks] == [4, 4, 4, 3]
+    assert [c.last for c in chunks] == [False, False, False, True]
+    assert split_subjects(2, 6)[0].indexes == (0, 1)
