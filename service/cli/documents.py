@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from service.config import ConfigError
 from service.documents.common import DocumentProblem
 from service.journal.errors import InvalidInput
 from service.journal.model import Snapshot
