@@ -134,6 +134,9 @@ def render_command(
         rendered = render_kind(snapshot, kind, params, output)
     except (DocumentProblem, InvalidInput) as exc:
         _fail(str(exc))
+    except ConfigError as exc:
+        click.echo(f"Ошибка конфигурации: переменная {exc.variable}: {exc.problem}", err=True)
+        sys.exit(3)
     if as_json:
         click.echo(
             json.dumps(
@@ -216,6 +219,9 @@ def render_period_command(
             documents = render_period(snapshot, period, output, workers, advance)
     except (DocumentProblem, InvalidInput) as exc:
         _fail(str(exc))
+    except ConfigError as exc:
+        click.echo(f"Ошибка конфигурации: переменная {exc.variable}: {exc.problem}", err=True)
+        sys.exit(3)
     if as_json:
         click.echo(
             json.dumps(
