@@ -202,7 +202,7 @@ def render_period_command(
     as_json: bool,
 ) -> None:
     """Сформировать все документы конца периода по всем классам и пакет для печати."""
-    from service.documents.period_set import PRINT_PACK, period_jobs, render_period
+    from service.documents.period_set import PRINT_PACK, period_jobs, render_period_set
 
     try:
         snapshot = load_snapshot_for_cli(input_path, snapshot_id)
@@ -216,7 +216,8 @@ def render_period_command(
                 bar.update(count - done[0])
                 done[0] = count
 
-            documents = render_period(snapshot, period, output, workers, advance)
+            result = render_period_set(snapshot, period, output, workers, advance)
+            documents = result.documents
     except (DocumentProblem, InvalidInput) as exc:
         _fail(str(exc))
     except ConfigError as exc:
@@ -240,6 +241,8 @@ def render_period_command(
         )
     else:
         click.echo(f"Документов: {len(documents)}; пакет для печати: {output / PRINT_PACK}")
+    for path, reason in result.problems:
+        click.echo(f"Не сформирован {path}: {reason}", err=True)
 
 
 @click.command("kinds")

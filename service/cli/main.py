@@ -18,7 +18,6 @@ from service.config import ConfigError
 # One line per module; each exports ``commands: list[click.Command]``.
 COMMAND_MODULES: list[str] = [
     "service.cli.documents",
-
 ]
 
 EXIT_INVALID_INPUT = 2

@@ -76,6 +76,11 @@ class ControlRules:
         return cls(homework_hours=hours, time_zone=zone)
 
 
+def _subject_name(snapshot: Snapshot, subject_id: str) -> str:
+    subject = snapshot.subject_by_id.get(subject_id)
+    return subject.name if subject else subject_id
+
+
 def required_marks(hours_per_week: float, rules: ControlRules) -> int:
     """Marks each student needs in a period: 3 with 1 hour a week, 5 with 2 or more."""
     return rules.min_marks_one_hour if hours_per_week < 2 else rules.min_marks_more_hours
@@ -225,7 +230,7 @@ def accumulation(
         rows.append(
             AccumulationRow(
                 class_name=school_class.name,
-                subject=snapshot.subject_by_id[assignment.subject_id].name,
+                subject=_subject_name(snapshot, assignment.subject_id),
                 group=group.name if group else "",
                 teacher=teacher.short_name if teacher else "",
                 hours_per_week=assignment.hours_per_week,

@@ -75,3 +75,21 @@ def test_paper_batch_prints_every_paper_family_on_odd_pages(tmp_path):
     reader = PdfReader(pack.path)
     assert "Алексеев Артём Игоревич" in reader.pages[0].extract_text()
     assert "Волков Глеб Денисович" in reader.pages[2].extract_text()
+
+
+def test_a_document_that_cannot_be_built_is_reported_not_fatal(tmp_path):
+    """GIVEN an assignment whose subject is missing from the snapshot WHEN the set renders
+    THEN the other documents are made and the missing one is listed with its reason."""
+    from dataclasses import replace
+
+    from service.journal.model import Assignment
+
+    snap = tiny_school()
+    broken = replace(
+        snap, assignments=(*snap.assignments, Assignment("a9", "5А", "chem", "t-math", 2))
+    )
+    result = render_period_set(broken, "Q1", tmp_path, workers=1, print_pack=False)
+    assert len(result.documents) == 7
+    assert result.problems == (
+        ("5А/journal-printout-chem.pdf", "предмета «chem» нет в снимке журнала"),
+    )
