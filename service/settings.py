@@ -43,6 +43,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "service.journal",
+    "service.archive",
+    "service.orders",
+    "service.accounts",
+    "service.web",
+    "service.api",
+    "service.jobs",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +92,8 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow") or "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
 
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 

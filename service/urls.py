@@ -1,3 +1,12 @@
 """URL routes of the Vedomost web service."""
 
-urlpatterns: list[object] = []
+from django.urls import include, path
+
+from service.api.api import api
+
+urlpatterns: list[object] = [
+    path("api/", api.urls),
+    path("", include("service.web.urls")),
+]
+
+handler403 = "service.web.views.errors.forbidden"

@@ -1,0 +1,1 @@
+"""Users, schools (tenancy), roles, permissions, login throttling, tokens, access log."""

@@ -1,0 +1,82 @@
+"""Request and response bodies of the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ProblemOut(Schema):
+    file: str
+    location: str
+    field: str
+    message: str
+
+
+class InvalidInputOut(Schema):
+    detail: str
+    problems: list[ProblemOut]
+
+
+class ItemErrorOut(Schema):
+    key: str
+    label: str
+    error: str
+
+
+class JobOut(Schema):
+    id: str
+    kind: str
+    state: str
+    state_label: str
+    stage: str
+    total: int
+    done: int
+    failed: int
+    percent: int
+    finished: bool
+    errors: list[ItemErrorOut]
+    result: dict[str, Any]
+    error: str
+    seconds: float | None
+
+
+class PeriodCloseIn(Schema):
+    period_id: str
+
+
+class PeriodCloseOut(Schema):
+    id: str
+    period_id: str
+    period_name: str
+    state: str
+    state_label: str
+    render_job: JobOut | None
+
+
+class MeOut(Schema):
+    username: str
+    school_id: str
+    roles: list[str]
+
+
+class JobListQuery(Schema):
+    kind: str | None = None
+    limit: int = Field(20, ge=1, le=200)
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict[str, Any]]
+
+
+def responses(**codes: Any) -> dict[int, Any]:
+    """Documented responses of an operation plus the 401 and 422 every operation can give."""
+    documented: dict[int, Any] = {int(k.lstrip("_")): v for k, v in codes.items()}
+    documented.setdefault(401, ErrorOut)
+    documented.setdefault(422, ValidationErrorOut)
+    return documented

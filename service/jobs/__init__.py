@@ -1,0 +1,1 @@
+"""Background jobs: the Celery base task, thin tasks, job progress in the catalog."""

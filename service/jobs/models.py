@@ -1,0 +1,104 @@
+"""Job progress kept in the catalog so the web UI and the API can read it while workers run."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "в очереди"
+    RUNNING = "running", "выполняется"
+    DONE = "done", "готово"
+    FAILED = "failed", "с ошибками"
+
+
+class ItemState(models.TextChoices):
+    PENDING = "pending", "ожидает"
+    DONE = "done", "готово"
+    FAILED = "failed", "ошибка"
+
+
+class Job(models.Model):
+    """A background job (e.g. rendering a period's documents) with counts the UI polls."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    school_id = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(max_length=40)
+    params = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    stage = models.CharField(max_length=40, blank=True, default="")
+    total = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    result = models.JSONField(default=dict)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ("-created_at",)
+
+
+class JobItem(models.Model):
+    """One unit of a job, keyed by document id: a duplicated task finds it done."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items")
+    key = models.CharField(max_length=200)
+    label = models.CharField(max_length=300, blank=True, default="")
+    params = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=ItemState.choices, default=ItemState.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    result = models.JSONField(default=dict)
+    seconds = models.FloatField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("job", "key"), name="job_item_key"),)
+        ordering = ("id",)
+
+
+class TaskTiming(models.Model):
+    """How long each task took (recorded by the base task class)."""
+
+    task = models.CharField(max_length=100)
+    school_id = models.CharField(max_length=64, blank=True, default="")
+    started_at = models.DateTimeField()
+    seconds = models.FloatField()
+    ok = models.BooleanField()
+    worker = models.CharField(max_length=100, blank=True, default="")
+
+
+class PeriodClose(models.Model):
+    """One run of the period-close wizard: render → sign → archive, with the jobs of each stage."""
+
+    class State(models.TextChoices):
+        RENDERING = "rendering", "документы формируются"
+        RENDERED = "rendered", "ждут подписи директора"
+        SIGNING = "signing", "подписываются"
+        SIGNED = "signed", "подписаны, ждут сдачи в архив"
+        ARCHIVING = "archiving", "сдаются в архив"
+        ARCHIVED = "archived", "сданы в архив"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    school_id = models.CharField(max_length=64, db_index=True)
+    snapshot_id = models.CharField(max_length=64)
+    period_id = models.CharField(max_length=20)
+    period_name = models.CharField(max_length=100)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RENDERING)
+    render_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
+    sign_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
+    archive_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="+")
+    signed_at = models.DateTimeField(null=True)
+    archived_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ("-created_at",)

@@ -1,0 +1,220 @@
+"""The period-close pipeline: plan → render (workers) → sign (director, once) → archive (workers).
+
+Contracts of the steps:
+- ``plan_close(snapshot, period_id)`` → the documents of the period-end set, each with a stable
+  document id (the job item key), per class; nothing is written.
+- render (job kind ``period-render``, queue ``render``): one document → ``rendered/<id>.pdf`` in
+  the close's work directory, written atomically; a repeated task overwrites the same file.
+- sign (job kind ``period-sign``): every rendered PDF signed into its empty ``director`` field with
+  one key unlock, in the process where the director typed the password (the secret never goes
+  through the broker or the database) → ``signed/<id>.pdf``.
+- archive (job kind ``period-archive``, queue ``archive``): one signed PDF into stores A and B via
+  ``get_archive().archive`` — idempotent by document id (the same bytes return the existing row).
+On failure an item is marked failed with a Russian message and can be retried; nothing half-written
+is left under its final name.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from service.jobs.models import ItemState, JobItem, PeriodClose
+
+
+@dataclass(frozen=True)
+class PlannedDocument:
+    """One document of the period-end set, before rendering."""
+
+    document_id: str
+    kind: str
+    title: str
+    class_id: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+KIND_LABELS = {
+    "journal-printout": "Выгрузка журнала за период",
+    "period-summary": "Сводная ведомость за период",
+    "year-statement": "Сводная ведомость итоговых отметок",
+    "medal-sheet": "Ведомость претендентов на медаль",
+    "substitution-log": "Журнал замещённых уроков",
+    "parent-statement": "Выписка для родителей",
+    "control-report": "Справка ВШК",
+}
+
+
+def work_dir(close_id: object) -> Path:
+    """Where a close's rendered and signed PDFs live (shared by the web process and workers)."""
+    return Path(settings.DATA_DIR) / "closes" / str(close_id)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    class_id: str
+    kinds: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.kinds.values())
+
+
+def counts_per_class(planned: list[PlannedDocument]) -> list[ClassCount]:
+    """Documents per class and kind, for the wizard's overview."""
+    by_class: dict[str, dict[str, int]] = {}
+    for doc in planned:
+        kinds = by_class.setdefault(doc.class_id or "—", {})
+        kinds[doc.kind] = kinds.get(doc.kind, 0) + 1
+    return [ClassCount(c, k) for c, k in sorted(by_class.items(), key=lambda x: _class_key(x[0]))]
+
+
+def _class_key(class_id: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in class_id if ch.isdigit())
+    return (int(digits) if digits else 99, class_id)
+
+
+@dataclass(frozen=True)
+class ClosingReport:
+    """What the close produced: counts, anything pending, where to look."""
+
+    period_name: str
+    state: str
+    documents: int
+    rendered: int
+    signed: int
+    archived: int
+    pending_replication: int
+    failed: list[tuple[str, str]]
+    by_kind: dict[str, int]
+    pages: int
+    started_at: Any
+    signed_at: Any
+    archived_at: Any
+
+
+def closing_report(close: PeriodClose) -> ClosingReport:
+    """Summarise a close from its jobs' items."""
+
+    def items(job: Any, state: str | None = None) -> list[JobItem]:
+        if job is None:
+            return []
+        rows = JobItem.objects.filter(job=job)
+        return list(rows.filter(state=state) if state else rows)
+
+    rendered = items(close.render_job, ItemState.DONE)
+    archived = items(close.archive_job, ItemState.DONE)
+    failed = [
+        (i.label or i.key, i.error)
+        for job in (close.render_job, close.sign_job, close.archive_job)
+        for i in items(job, ItemState.FAILED)
+    ]
+    by_kind: dict[str, int] = {}
+    for item in rendered:
+        label = KIND_LABELS.get(item.params.get("kind", ""), item.params.get("kind", ""))
+        by_kind[label] = by_kind.get(label, 0) + 1
+    return ClosingReport(
+        period_name=close.period_name,
+        state=close.get_state_display(),
+        documents=close.render_job.total if close.render_job else 0,
+        rendered=len(rendered),
+        signed=len(items(close.sign_job, ItemState.DONE)),
+        archived=len(archived),
+        pending_replication=sum(
+            1 for i in archived if i.result.get("state") == "pending_replication"
+        ),
+        failed=failed,
+        by_kind=by_kind,
+        pages=sum(int(i.result.get("pages", 0)) for i in rendered),
+        started_at=close.created_at,
+        signed_at=close.signed_at,
+        archived_at=close.archived_at,
+    )
+
+
+@transaction.atomic
+def start_close(
+    user: Any, snapshot: Any, period_id: str, planned: list[PlannedDocument]
+) -> PeriodClose:
+    """Create the close and its render job; the job is queued when the transaction commits."""
+    from service.jobs.progress import PlannedItem, create_job
+    from service.jobs.tasks import start_job
+
+    period = snapshot.period_by_id[period_id]
+    job = create_job(
+        snapshot.school.id,
+        "period-render",
+        [
+            PlannedItem(
+                d.document_id,
+                f"{d.class_id} · {d.title}".strip(" ·"),
+                {"kind": d.kind, "class_id": d.class_id, **d.params},
+            )
+            for d in planned
+        ],
+        params={
+            "snapshot_id": snapshot.snapshot_id,
+            "period_id": period_id,
+            "year": snapshot.year.id,
+        },
+        user=user,
+    )
+    close = PeriodClose.objects.create(
+        school_id=snapshot.school.id,
+        snapshot_id=snapshot.snapshot_id,
+        period_id=period_id,
+        period_name=period.name,
+        render_job=job,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    job.params["close_id"] = str(close.id)
+    job.save(update_fields=["params"])
+    transaction.on_commit(lambda: start_job(job))
+    return close
+
+
+def advance(close: PeriodClose) -> PeriodClose:
+    """Move the close's state forward when the job of its current stage has finished."""
+    from service.jobs.models import JobState
+
+    def finished_ok(job: Any) -> bool:
+        return job is not None and job.state == JobState.DONE
+
+    state = close.state
+    if state == PeriodClose.State.RENDERING and finished_ok(close.render_job):
+        state = PeriodClose.State.RENDERED
+    elif state == PeriodClose.State.SIGNING and finished_ok(close.sign_job):
+        state = PeriodClose.State.SIGNED
+    elif state == PeriodClose.State.ARCHIVING and finished_ok(close.archive_job):
+        state = PeriodClose.State.ARCHIVED
+    if state != close.state:
+        PeriodClose.objects.filter(pk=close.pk).update(
+            state=state, archived_at=timezone.now() if state == PeriodClose.State.ARCHIVED else None
+        )
+        close.refresh_from_db()
+    return close
+
+
+def remove_work_files(close: PeriodClose) -> None:
+    """Delete a close's work directory (after archiving, the archive holds the documents)."""
+    shutil.rmtree(work_dir(close.id), ignore_errors=True)

@@ -1,0 +1,103 @@
+"""Celery tasks: thin wrappers that resolve ids and call the plain step functions."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from celery import chord, shared_task
+
+from service.jobs import progress
+from service.jobs.base import TRANSIENT_ERRORS, SchoolTask
+from service.jobs.models import ItemState, Job, JobItem
+from service.jobs.steps import FINISHERS, QUEUES, STEPS, StepError, load_steps
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(base=SchoolTask, bind=True, name="vedomost.run_item",
+             autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, retry_jitter=True, max_retries=5)
+def run_item(self: SchoolTask, job_id: str, key: str, *, school_id: str) -> str:
+    """Do one item of a job unless it is already done (idempotent by the item's key)."""
+    load_steps()
+    item = JobItem.objects.select_related("job").get(job_id=job_id, key=key)
+    if item.state == ItemState.DONE:
+        return item.state
+    job = item.job
+    JobItem.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
+    started = time.perf_counter()
+    try:
+        result = STEPS[job.kind](job, item)
+    except StepError as exc:
+        progress.item_failed(item, str(exc))
+        return ItemState.FAILED
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # one document's bug must not stop the batch; the error is shown
+        log.exception("job %s item failed", job_id)
+        progress.item_failed(item, f"Внутренняя ошибка: {type(exc).__name__}")
+        return ItemState.FAILED
+    progress.item_done(item, result, time.perf_counter() - started)
+    return ItemState.DONE
+
+
+@shared_task(base=SchoolTask, name="vedomost.finish_job", acks_late=True)
+def finish_job(_results: Any, job_id: str, *, school_id: str) -> str:
+    """Chord callback: run the job kind's finisher and close the job."""
+    load_steps()
+    job = Job.objects.get(pk=job_id)
+    finisher = FINISHERS.get(job.kind)
+    try:
+        result = finisher(job) if finisher is not None else None
+    except StepError as exc:
+        return progress.finish(job_id, error=str(exc)).state
+    return progress.finish(job_id, result=result).state
+
+
+def _dispatch(job: Job, keys: list[str]) -> None:
+    queue = QUEUES.get(job.kind, "celery")
+    school = job.school_id
+    header = [run_item.s(str(job.id), key, school_id=school).set(queue=queue) for key in keys]
+    callback = finish_job.s(str(job.id), school_id=school).set(queue=queue)
+    if header:
+        chord(header)(callback)
+    else:
+        callback.delay(None)
+
+
+def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) -> None:
+    """Run a job's items as a Celery chord; in-process (thread, or ``inline``) without a broker."""
+    from service.celery import app
+
+    load_steps()
+    if keys is None:
+        keys = list(job.items.exclude(state=ItemState.DONE).values_list("key", flat=True))
+    progress.mark_started(str(job.id))
+    if app.conf.task_always_eager:
+        import threading
+
+        def run_here() -> None:
+            from django.db import close_old_connections
+
+            try:
+                for key in keys:
+                    run_item(str(job.id), key, school_id=job.school_id)
+                finish_job(None, str(job.id), school_id=job.school_id)
+            finally:
+                close_old_connections()
+
+        if inline:
+            run_here()
+            return
+        threading.Thread(target=run_here, name=f"job-{job.id}", daemon=True).start()
+        return
+    _dispatch(job, keys)
+
+
+def retry_failed(job: Job) -> list[str]:
+    """Run a job's failed items again."""
+    keys = progress.reset_failed(str(job.id))
+    if keys:
+        start_job(job, keys)
+    return keys

@@ -1,0 +1,179 @@
+"""Class pages: class list, statements for parents (one or every paper family), consents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from service.accounts.access_log import Access, record_access
+from service.accounts.permissions import Action, Target, can, school_of
+from service.web.access import check, require, school_snapshot
+from service.web.statements import StatementProblem, paper_statements, student_statement
+
+CONSENT_LABELS = {
+    "personal_data": "Согласие на обработку ПДн",
+    "electronic_delivery": "Заявление об электронной форме",
+}
+STATUS_LABELS = {
+    "given": "дано",
+    "refused": "отказ",
+    "withdrawn": "отозвано",
+    "pending": "не получено",
+}
+
+
+def _snapshot(request: HttpRequest) -> Any:
+    snapshot = school_snapshot(request)
+    if snapshot is None:
+        raise Http404("Журнал ещё не загружен")
+    return snapshot
+
+
+def _class(snapshot: Any, class_id: str) -> Any:
+    school_class = snapshot.class_by_id.get(class_id)
+    if school_class is None:
+        raise Http404("Класс не найден")
+    return school_class
+
+
+def _current_period_id(snapshot: Any) -> str:
+    period = snapshot.period_of(snapshot.as_of)
+    if period is None:
+        ended = [p for p in snapshot.year.periods if p.end <= snapshot.as_of]
+        period = ended[-1] if ended else snapshot.year.periods[0]
+    return period.id
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require(Action.VIEW_DASHBOARD)
+def class_list(request: HttpRequest) -> HttpResponse:
+    """The classes the user may open (a class teacher's own class first)."""
+    snapshot = school_snapshot(request)
+    if snapshot is None:
+        messages.error(request, "Журнал ещё не загружен.")
+        return redirect("web:dashboard")
+    school = snapshot.school.id
+    actions = (Action.VIEW_CLASS, Action.PRINT_STATEMENTS, Action.VIEW_CONSENTS)
+    visible = [
+        c
+        for c in snapshot.classes
+        if any(can(request.user, a, Target(school, c.id)) for a in actions)
+    ]
+    if len(visible) == 1:
+        return redirect("web:class_detail", class_id=visible[0].id)
+    visible.sort(key=lambda c: (c.grade, c.letter))
+    return render(request, "web/class_list.html", {"classes": visible})
+
+
+def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
+    """A class: students, statements for parents and the consent register, as the user may."""
+    if not request.user.is_authenticated:
+        return redirect("web:login")
+    snapshot = _snapshot(request)
+    school_class = _class(snapshot, class_id)
+    school = school_of(request.user) or ""
+    target = Target(school, class_id)
+    may_view = can(request.user, Action.VIEW_CLASS, target)
+    may_print = can(request.user, Action.PRINT_STATEMENTS, target)
+    may_consents = can(request.user, Action.VIEW_CONSENTS, target)
+    if not (may_view or may_print or may_consents):
+        check(request, Action.VIEW_CLASS, class_id)  # raises the 403
+    from service.documents.parent_statement import paper_students
+
+    students = [s for s in snapshot.students_of_class.get(class_id, ()) if not s.left_on]
+    paper = {s.id for s in paper_students(snapshot, class_id)}
+    teacher = snapshot.staff_by_id.get(school_class.teacher_id or "")
+    consents = _consent_register(snapshot, students) if may_consents else []
+    record_access(request.user, Access.VIEW, "class", class_id)
+    return render(
+        request,
+        "web/class_detail.html",
+        {
+            "snapshot": snapshot,
+            "school_class": school_class,
+            "teacher": teacher,
+            "students": [{"s": s, "paper": s.id in paper} for s in students],
+            "paper_count": len(paper),
+            "periods": snapshot.year.periods,
+            "may_print": may_print,
+            "may_consents": may_consents,
+            "consents": consents,
+        },
+    )
+
+
+def _consent_register(snapshot: Any, students: list[Any]) -> list[dict[str, Any]]:
+    by_student: dict[str, list[Any]] = {}
+    for consent in snapshot.consents:
+        by_student.setdefault(consent.student_id, []).append(consent)
+    rows = []
+    for student in students:
+        for consent in sorted(
+            by_student.get(student.id, []), key=lambda c: (c.kind, c.guardian_id)
+        ):
+            guardian = snapshot.guardian_by_id.get(consent.guardian_id)
+            rows.append(
+                {
+                    "student": student.short_name,
+                    "guardian": guardian.short_name if guardian else consent.guardian_id,
+                    "kind": CONSENT_LABELS.get(consent.kind, consent.kind),
+                    "status": STATUS_LABELS.get(consent.status, consent.status),
+                    "status_code": str(consent.status),
+                    "date": consent.withdrawn_on or consent.date,
+                }
+            )
+    return rows
+
+
+def statement(request: HttpRequest, class_id: str, student_id: str) -> HttpResponse:
+    """One student's statement for parents as PDF."""
+    if not request.user.is_authenticated:
+        return redirect("web:login")
+    check(request, Action.PRINT_STATEMENTS, class_id)
+    snapshot = _snapshot(request)
+    student = snapshot.student_by_id.get(student_id)
+    if student is None or student.class_id != class_id:
+        raise Http404("Ученик не найден")
+    period_id = request.GET.get("period") or _current_period_id(snapshot)
+    if period_id not in snapshot.period_by_id:
+        raise Http404("Период не найден")
+    try:
+        data = student_statement(snapshot, student_id, period_id)
+    except StatementProblem as exc:
+        messages.error(request, str(exc))
+        return redirect("web:class_detail", class_id=class_id)
+    record_access(request.user, Access.PRINT, "statement", f"student:{student_id}", period_id or "")
+    return _pdf(data, f"statement-{student_id}.pdf")
+
+
+def paper_batch(request: HttpRequest, class_id: str) -> HttpResponse:
+    """Statements of every paper family of the class as one print-ready PDF."""
+    if not request.user.is_authenticated:
+        return redirect("web:login")
+    check(request, Action.PRINT_STATEMENTS, class_id)
+    snapshot = _snapshot(request)
+    _class(snapshot, class_id)
+    period_id = request.GET.get("period") or None
+    if period_id is not None and period_id not in snapshot.period_by_id:
+        raise Http404("Период не найден")
+    try:
+        data, count = paper_statements(snapshot, class_id, period_id)
+    except StatementProblem as exc:
+        messages.error(request, str(exc))
+        return redirect("web:class_detail", class_id=class_id)
+    record_access(
+        request.user,
+        Access.PRINT,
+        "statements-paper",
+        f"class:{class_id}",
+        f"{count} учеников, {period_id or 'год'}",
+    )
+    return _pdf(data, f"statements-{class_id}.pdf")

@@ -1,0 +1,89 @@
+"""The period close end to end through the plain functions: render → sign → archive."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from service.accounts.roles import Role
+from service.accounts.snapshots import current_snapshot, forget
+from service.accounts.users import create_user
+from service.jobs import progress
+from service.jobs.models import ItemState, JobItem, PeriodClose
+from service.jobs.period_close import advance, closing_report, start_close, work_dir
+from service.jobs.period_sign import WrongKeyPassword, start_signing, unlock_signer
+from service.jobs.period_steps import plan_close
+from service.jobs.tasks import start_job
+from tests.fixtures.web import import_sample_school
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+CLASS = "5А"
+
+
+def _wait(job_id: str) -> progress.JobStatus:
+    deadline = time.monotonic() + 120
+    while not (status := progress.status(job_id)).finished:
+        assert time.monotonic() < deadline, status
+        time.sleep(0.2)
+    return status
+
+
+def test_close_one_class_render_sign_archive(tmp_path: Path) -> None:
+    """GIVEN the small sample school WHEN Q1 of 5А is closed THEN every document is rendered,
+    signed into its director field, archived in both stores, and the report counts them."""
+    forget()
+    result = import_sample_school(tmp_path)
+    snapshot = current_snapshot(result.school_id)
+    director = create_user(
+        "dir", result.school_id, [Role.DIRECTOR], staff_id=snapshot.school.director_id
+    )
+    planned = plan_close(snapshot, "Q1", {CLASS})
+    assert planned and {d.class_id for d in planned} == {CLASS}
+    assert {"journal-printout", "period-summary"} <= {d.kind for d in planned}
+
+    close = start_close(director, snapshot, "Q1", planned)  # queued on commit, runs in a thread
+    status = _wait(str(close.render_job_id))
+    assert (status.state, status.done, status.failed) == ("done", len(planned), 0)
+    close = advance(PeriodClose.objects.get(pk=close.pk))
+    assert close.state == PeriodClose.State.RENDERED
+
+    with pytest.raises(WrongKeyPassword):
+        unlock_signer("не тот пароль")
+    from signing.demo_pki import ensure_demo_pki
+
+    pki = ensure_demo_pki(Path(os.environ["VEDOMOST_DATA_DIR"]) / "keys")
+    signer = unlock_signer(pki.director_password().decode())
+    start_signing(close, signer, director, inline=True)
+    close = advance(PeriodClose.objects.get(pk=close.pk))
+    assert close.sign_job.state == "done"
+    archive_status = _wait(str(close.archive_job_id))
+    assert archive_status.state == "done", archive_status.errors
+    close = advance(PeriodClose.objects.get(pk=close.pk))
+    assert close.state == PeriodClose.State.ARCHIVED
+
+    # The signed PDF carries the director's signature in its reserved field.
+    first = JobItem.objects.filter(job=close.sign_job, state=ItemState.DONE).first()
+    signed = PdfReader(work_dir(close.id) / "signed" / f"{first.key}.pdf")
+    fields = signed.get_fields() or {}
+    assert fields["director"].get("/V") is not None
+
+    # Both stores hold each document, read back with the catalog's hash.
+    from service.archive.wiring import get_archive
+
+    archive = get_archive()
+    entry = archive.catalog.find_document(first.key)
+    assert entry is not None and entry.kind == first.params["kind"]
+
+    report = closing_report(close)
+    assert (report.documents, report.rendered, report.signed, report.archived) == (
+        len(planned),
+    ) * 4
+    assert report.failed == [] and report.pages >= len(planned)
+
+    # Starting the archive job again (a duplicated delivery) creates no second document.
+    start_job(close.archive_job, [first.key], inline=True)
+    assert archive.catalog.find_document(first.key).version == 1
