@@ -13,6 +13,7 @@ from service.cli.documents import commands
 from service.documents.registry import build, render_data
 from service.journal.canonical import snapshot_from_dict
 from tests.documents.pdfcheck import qpdf_check, text, words
+from tests.fixtures.sample import SAMPLE_SEED
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +132,25 @@ def test_cli_renders_from_a_canonical_file(sample_school_dict, busiest, tmp_path
         ],
     )
     assert missing.exit_code == 2 and "класса «99Я» нет" in missing.output
+
+
+def test_substitution_log_reconciles_the_sample_payroll(sample, sample_school_dict):
+    """The sample's payroll exports agree in some months and carry differences in others."""
+    from service.documents.payroll import parse_payroll
+    from service.documents.substitutions import build_substitution_log
+    from service.journal.sample.payroll import (
+        mismatched_months,
+        months_with_substitutions,
+        payroll_csv,
+    )
+
+    months = months_with_substitutions(sample_school_dict)
+    wrong = set(mismatched_months(sample_school_dict, SAMPLE_SEED))
+    assert months and wrong
+    for month in months[:4]:
+        lines = parse_payroll(
+            payroll_csv(sample_school_dict, month, SAMPLE_SEED), f"tabel-{month}.csv"
+        )
+        data = build_substitution_log(sample, month, lines, f"tabel-{month}.csv")
+        assert data.matches_payroll == (month not in wrong), (month, data.differences)
+        assert data.rows and data.total_paid_hours > 0
