@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "service.journal",
+    "service.archive",
+    "service.orders",
     "service.accounts",
     "service.web",
     "service.api",

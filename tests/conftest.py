@@ -4,5 +4,9 @@ Fixtures for real servers live in ``tests/fixtures/<area>.py`` and are loaded he
 """
 
 pytest_plugins: list[str] = [
+    "tests.fixtures.sample",
+    "tests.fixtures.signing",
+    "tests.fixtures.storage",
+    "tests.fixtures.orders",
     "tests.fixtures.web",
 ]

@@ -17,8 +17,13 @@ from service.config import ConfigError
 
 # One line per module; each exports ``commands: list[click.Command]``.
 COMMAND_MODULES: list[str] = [
+    "service.cli.journal",
+    "service.cli.documents",
     "service.cli.web",
-
+    "service.cli.sample",
+    "service.cli.signing",
+    "service.cli.archive",
+    "service.cli.orders",
 ]
 
 EXIT_INVALID_INPUT = 2

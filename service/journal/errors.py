@@ -29,7 +29,11 @@ class InputProblem:
         if self.location:
             parts.append(self.location)
         if self.field:
-            parts.append(f"поле «{self.field}»" if not self.field.startswith(("столбец", "поле")) else self.field)
+            parts.append(
+                f"поле «{self.field}»"
+                if not self.field.startswith(("столбец", "поле"))
+                else self.field
+            )
         return ", ".join(parts) + f": {self.message}"
 
 

@@ -396,7 +396,9 @@ class Snapshot:
     substitutions: tuple[Substitution, ...] = ()
     consents: tuple[Consent, ...] = ()
     source: str = ""  # free text: the exporting system
-    snapshot_id: str = field(default="", compare=False)  # SHA-256 of the canonical form, once stored
+    snapshot_id: str = field(
+        default="", compare=False
+    )  # SHA-256 of the canonical form, once stored
 
     # --- indexes -------------------------------------------------------------------------
     @cached_property
@@ -433,8 +435,10 @@ class Snapshot:
         grouped: dict[str, list[Student]] = defaultdict(list)
         for student in self.students:
             grouped[student.class_id].append(student)
-        return {k: tuple(sorted(v, key=lambda s: (s.last_name, s.first_name, s.middle_name, s.id)))
-                for k, v in grouped.items()}
+        return {
+            k: tuple(sorted(v, key=lambda s: (s.last_name, s.first_name, s.middle_name, s.id)))
+            for k, v in grouped.items()
+        }
 
     @cached_property
     def lessons_of_class_subject(self) -> dict[tuple[str, str], tuple[Lesson, ...]]:
@@ -442,7 +446,9 @@ class Snapshot:
         grouped: dict[tuple[str, str], list[Lesson]] = defaultdict(list)
         for lesson in self.lessons:
             grouped[(lesson.class_id, lesson.subject_id)].append(lesson)
-        return {k: tuple(sorted(v, key=lambda x: (x.date, x.number, x.id))) for k, v in grouped.items()}
+        return {
+            k: tuple(sorted(v, key=lambda x: (x.date, x.number, x.id))) for k, v in grouped.items()
+        }
 
     @cached_property
     def marks_of_lesson(self) -> dict[str, tuple[Mark, ...]]:
@@ -492,10 +498,13 @@ class Snapshot:
                 return period
         return None
 
-    def lessons_in(self, class_id: str, subject_id: str, period: Period,
-                   group_id: str | None = None) -> tuple[Lesson, ...]:
+    def lessons_in(
+        self, class_id: str, subject_id: str, period: Period, group_id: str | None = None
+    ) -> tuple[Lesson, ...]:
         """Lessons of a class and subject (and group, if given) within a period."""
         return tuple(
-            lesson for lesson in self.lessons_of_class_subject.get((class_id, subject_id), ())
-            if period.start <= lesson.date <= period.end and (group_id is None or lesson.group_id == group_id)
+            lesson
+            for lesson in self.lessons_of_class_subject.get((class_id, subject_id), ())
+            if period.start <= lesson.date <= period.end
+            and (group_id is None or lesson.group_id == group_id)
         )

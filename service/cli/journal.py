@@ -1,0 +1,115 @@
+"""Commands for journal data: ``import``, ``snapshots``, ``demo``."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from service.journal.adapters import FORMAT_NAMES
+from service.journal.errors import InvalidInput
+
+EXIT_INVALID_INPUT = 2
+
+
+def report_invalid(exc: InvalidInput, as_json: bool) -> None:
+    """Print the problem list (Russian) and exit with code 2."""
+    if as_json:
+        problems = [dataclasses.asdict(p) for p in exc.problems]
+        click.echo(
+            json.dumps(
+                {"status": "invalid", "problems": problems, "truncated": exc.truncated},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        count = len(exc.problems)
+        click.echo(
+            f"Файл не импортирован, ничего не сохранено. Найдено ошибок: {count}"
+            + (" (показаны не все)" if exc.truncated else ""),
+            err=True,
+        )
+        click.echo(exc.summary(), err=True)
+    sys.exit(EXIT_INVALID_INPUT)
+
+
+def _dump(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_NAMES),
+    default="auto",
+    show_default=True,
+    help="Формат выгрузки.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Вывод в JSON для программ.")
+def import_command(file: Path, fmt: str, as_json: bool) -> None:
+    """Импортировать выгрузку журнала (JSON, таблицы или OneRoster) как снимок."""
+    from service.journal.importer import import_file
+    from service.journal.summary import format_import
+
+    try:
+        result = import_file(file, fmt)
+    except InvalidInput as exc:
+        report_invalid(exc, as_json)
+        return
+    if as_json:
+        _dump(result.to_dict())
+    else:
+        click.echo(format_import(result))
+
+
+@click.command("snapshots")
+@click.option("--school", "school_id", default=None, help="Только эта школа (id из выгрузки).")
+@click.option("--year", default=None, help="Только этот учебный год, например 2024/2025.")
+@click.option("--json", "as_json", is_flag=True, help="Вывод в JSON для программ.")
+def snapshots_command(school_id: str | None, year: str | None, as_json: bool) -> None:
+    """Показать импортированные снимки журнала (новые сверху)."""
+    from service.journal.store import list_snapshots
+    from service.journal.summary import format_snapshot_line
+
+    infos = list_snapshots(school_id=school_id, year=year)
+    if as_json:
+        _dump(
+            [
+                {
+                    **dataclasses.asdict(i),
+                    "as_of": i.as_of.isoformat(),
+                    "imported_at": i.imported_at.isoformat(),
+                }
+                for i in infos
+            ]
+        )
+        return
+    if not infos:
+        click.echo("Снимков пока нет. Импортируйте выгрузку: vedomost import ФАЙЛ")
+        return
+    for info in infos:
+        click.echo(format_snapshot_line(info))
+
+
+@click.command("demo")
+@click.option("--students", default=1000, show_default=True, help="Учеников в примерной школе.")
+@click.option("--seed", default=7, show_default=True, help="Зерно генератора.")
+@click.option("--year", default="2024/2025", show_default=True, help="Учебный год.")
+def demo_command(students: int, seed: int, year: str) -> None:
+    """Создать примерную школу, импортировать её и показать, что импортировано."""
+    from service.demo import run_demo
+
+    try:
+        run_demo(students=students, seed=seed, year=year, echo=click.echo)
+    except InvalidInput as exc:
+        report_invalid(exc, False)
+
+
+commands: list[click.Command] = [import_command, snapshots_command, demo_command]

@@ -1,0 +1,336 @@
+"""Commands ``sign``, ``sign-batch``, ``sign-finish``, ``verify``, ``keys demo`` over ``signing``.
+
+Secrets come from ``VEDOMOST_SIGNER_PASSWORD`` / ``VEDOMOST_SIGNER_PIN`` or a hidden prompt, never
+from the command line. Exit codes: 0 success (``verify``: all signatures valid), 1 ``verify`` found
+an invalid signature, 2 invalid input or unreadable file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+EXIT_INVALID = 1
+EXIT_INPUT = 2
+LEVELS = ["B-B", "B-T", "B-LT", "B-LTA"]
+SIGNER_HELP = (
+    "pkcs12:ФАЙЛ | pkcs11:МОДУЛЬ:ТОКЕН:МЕТКА_КЛЮЧА | deferred:СЕРТИФИКАТ.pem[:ЦЕПОЧКА.pem] | demo"
+)
+
+
+# pyHanko logs validation failures with tracebacks and certificate subjects; the report says it.
+logging.getLogger("pyhanko").setLevel(logging.ERROR)
+logging.getLogger("pyhanko_certvalidator").setLevel(logging.ERROR)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Ошибка: {message}", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def _data_dir() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR)
+
+
+def _secret(variable: str, prompt: str) -> str:
+    value = os.environ.get(variable)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        _fail(f"не задан {variable}, а запросить его интерактивно нельзя")
+    return str(click.prompt(prompt, hide_input=True))
+
+
+def _trust_roots(paths: tuple[Path, ...]) -> tuple[object, ...]:
+    from signing import demo_trust_root, load_trust_roots
+
+    chosen = list(paths)
+    if not chosen:
+        demo = demo_trust_root(_data_dir())
+        if demo is not None:
+            chosen.append(demo)
+    try:
+        return tuple(load_trust_roots(chosen))
+    except (OSError, ValueError) as exc:
+        _fail(f"не удалось прочитать доверенный сертификат: {exc}")
+        raise AssertionError from exc
+
+
+@contextmanager
+def _open_signer(spec: str) -> Iterator[object]:
+    """Open the key once (one password or PIN entry) and keep it open for the whole command."""
+    from signing import SigningError, demo_signer, load_pkcs12, open_pkcs11
+
+    kind, _, rest = spec.partition(":")
+    try:
+        if kind == "demo":
+            yield demo_signer(_data_dir())
+        elif kind == "pkcs12" and rest:
+            password = _secret("VEDOMOST_SIGNER_PASSWORD", "Пароль файла ключа")
+            yield load_pkcs12(Path(rest), password.encode() if password else None)
+        elif kind == "pkcs11" and rest.count(":") == 2:
+            module, token, key_label = rest.split(":")
+            pin = _secret("VEDOMOST_SIGNER_PIN", "PIN-код токена")
+            with open_pkcs11(module, token, key_label, pin) as signer:
+                yield signer
+        else:
+            _fail(f"неверно указан подписант «{spec}»; ожидается {SIGNER_HELP}")
+    except SigningError as exc:
+        _fail(str(exc))
+
+
+def _options(
+    level: str, stamp: bool, field: str, tsa: str | None, lock: bool, trust: tuple[Path, ...]
+) -> object:
+    from signing import Level, SigningError, SigningOptions
+
+    level_value = Level(level)
+    roots = _trust_roots(trust) if level_value.embeds_revocation else ()
+    try:
+        return SigningOptions(
+            level=level_value,
+            field_name=field,
+            stamp=stamp,
+            tsa_url=tsa,
+            lock=lock,
+            trust_roots=roots,  # type: ignore[arg-type]
+        )
+    except SigningError as exc:
+        _fail(str(exc))
+        raise AssertionError from exc
+
+
+def _signing_options(func):
+    decorators = [
+        click.option("--signer", "signer_spec", required=True, help=SIGNER_HELP),
+        click.option(
+            "--level",
+            type=click.Choice(LEVELS),
+            default="B-B",
+            show_default=True,
+            help="Уровень PAdES.",
+        ),
+        click.option("--stamp", is_flag=True, help="Видимый штамп по ГОСТ Р 7.0.97."),
+        click.option(
+            "--field",
+            default="director",
+            show_default=True,
+            help="Имя поля подписи (director, class_teacher).",
+        ),
+        click.option(
+            "--tsa",
+            default=None,
+            envvar="VEDOMOST_TSA_URL",
+            help="Адрес службы штампов времени (RFC 3161) для B-T и выше.",
+        ),
+        click.option(
+            "--lock",
+            is_flag=True,
+            help="Запретить изменения после подписи (кроме архивных штампов).",
+        ),
+        click.option(
+            "--trust",
+            multiple=True,
+            type=click.Path(path_type=Path, exists=True),
+            help="Доверенный корневой сертификат (для B-LT/B-LTA).",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+@click.command("sign")
+@click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@_signing_options
+def sign_command(
+    source: Path,
+    output: Path,
+    signer_spec: str,
+    level: str,
+    stamp: bool,
+    field: str,
+    tsa: str | None,
+    lock: bool,
+    trust: tuple[Path, ...],
+) -> None:
+    """Подписать PDF (PAdES) в поле подписи документа."""
+    from signing import SigningError, sign_pdf
+
+    options = _options(level, stamp, field, tsa, lock, trust)
+    pdf = source.read_bytes()
+    if signer_spec.startswith("deferred:"):
+        _prepare_deferred(pdf, signer_spec, options, output)
+        return
+    with _open_signer(signer_spec) as signer:
+        try:
+            signed = sign_pdf(pdf, signer, options)  # type: ignore[arg-type]
+        except SigningError as exc:
+            _fail(str(exc))
+            return
+    output.write_bytes(signed)
+    click.echo(f"Подписано: {output}")
+
+
+def _prepare_deferred(pdf: bytes, spec: str, options: object, output: Path) -> None:
+    from signing import SigningError, prepare_deferred
+    from signing.signers import load_certificates
+
+    paths = [Path(p) for p in spec.removeprefix("deferred:").split(":") if p]
+    if not paths:
+        _fail("для отложенной подписи укажите файл сертификата: deferred:СЕРТИФИКАТ.pem")
+    try:
+        certs = load_certificates(paths)
+        state = prepare_deferred(pdf, certs[0], certs[1:], options)  # type: ignore[arg-type]
+    except (OSError, ValueError, SigningError) as exc:
+        _fail(str(exc))
+        return
+    state_path = output.with_name(output.name + ".deferred.json")
+    tbs_path = output.with_name(output.name + ".tbs")
+    state_path.write_text(state.to_json(), encoding="utf-8")
+    tbs_path.write_bytes(state.data_to_sign)
+    click.echo(
+        f"Документ подготовлен. Подпишите {tbs_path} (RSA PKCS#1 v1.5, SHA-256) ключом "
+        f"владельца сертификата и выполните:\n  vedomost sign-finish {state_path} "
+        f"--signature ПОДПИСЬ.bin -o {output}"
+    )
+
+
+@click.command("sign-finish")
+@click.argument("state_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "--signature",
+    type=click.Path(path_type=Path, exists=True),
+    default=None,
+    help="Значение подписи (двоичное).",
+)
+@click.option(
+    "--cms",
+    type=click.Path(path_type=Path, exists=True),
+    default=None,
+    help="Готовый контейнер CMS/CAdES (DER) вместо значения подписи.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option("--trust", multiple=True, type=click.Path(path_type=Path, exists=True))
+def sign_finish_command(
+    state_file: Path,
+    signature: Path | None,
+    cms: Path | None,
+    output: Path,
+    trust: tuple[Path, ...],
+) -> None:
+    """Завершить отложенную подпись: вставить подпись, сделанную вне программы."""
+    from signing import DeferredSigning, SigningError, finish_deferred
+
+    try:
+        state = DeferredSigning.from_json(state_file.read_text(encoding="utf-8"))
+        roots = _trust_roots(trust) if state.level.embeds_revocation else ()
+        signed = finish_deferred(
+            state,
+            signature=signature.read_bytes() if signature else None,
+            cms_container=cms.read_bytes() if cms else None,
+            trust_roots=roots,  # type: ignore[arg-type]
+        )
+    except (OSError, ValueError, KeyError, SigningError) as exc:
+        _fail(str(exc))
+        return
+    output.write_bytes(signed)
+    click.echo(f"Подписано: {output}")
+
+
+@click.command("sign-batch")
+@click.argument("source", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True)
+@_signing_options
+def sign_batch_command(
+    source: Path,
+    output: Path,
+    signer_spec: str,
+    level: str,
+    stamp: bool,
+    field: str,
+    tsa: str | None,
+    lock: bool,
+    trust: tuple[Path, ...],
+) -> None:
+    """Подписать все PDF каталога одним открытием ключа."""
+    from signing import sign_directory
+
+    if signer_spec.startswith("deferred:"):
+        _fail("пакетная подпись не поддерживает отложенного подписанта")
+    options = _options(level, stamp, field, tsa, lock, trust)
+    total = sum(1 for p in source.iterdir() if p.suffix.lower() == ".pdf")
+    with _open_signer(signer_spec) as signer:
+        with click.progressbar(length=total, label="Подпись документов", file=sys.stderr) as bar:
+            summary = sign_directory(source, output, signer, options, progress=bar.update)  # type: ignore[arg-type]
+    click.echo(f"Подписано документов: {summary.signed}")
+    for name, error in summary.failed:
+        click.echo(f"Не подписан {name}: {error}", err=True)
+    if summary.failed:
+        sys.exit(EXIT_INPUT)
+
+
+@click.command("verify")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--trust",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    help="Доверенный корневой сертификат (по умолчанию — демонстрационный).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Вывести отчёт в JSON.")
+@click.option("--online", is_flag=True, help="Запрашивать CRL/OCSP по сети.")
+def verify_command(source: Path, trust: tuple[Path, ...], as_json: bool, online: bool) -> None:
+    """Проверить подписи PDF; код выхода 0 — действительны, 1 — нет, 2 — файл не прочитан."""
+    from signing import SigningError, validate
+
+    try:
+        pdf = source.read_bytes()
+    except OSError:
+        _fail(f"не удалось прочитать файл {source}")
+        return
+    roots = _trust_roots(trust)
+    try:
+        report = validate(pdf, roots, fetch=online)  # type: ignore[arg-type]
+    except SigningError as exc:
+        _fail(str(exc))
+        return
+    click.echo(report.to_json() if as_json else report.to_text(), nl=False)
+    if as_json:
+        click.echo()
+    sys.exit(0 if report.valid else EXIT_INVALID)
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """Ключи подписи."""
+
+
+@keys_group.command("demo")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+def keys_demo_command(directory: Path) -> None:
+    """Создать демонстрационный УЦ и ключ директора (PKCS#12) в каталоге."""
+    from signing.demo_pki import generate_demo_pki
+
+    pki = generate_demo_pki(directory)
+    click.echo(f"Корневой сертификат: {pki.root_cert}")
+    click.echo(f"Ключ директора (PKCS#12): {pki.director_p12}")
+    click.echo(f"Пароль ключа: в файле {pki.director_password_file}")
+
+
+commands: list[click.Command] = [
+    sign_command,
+    sign_finish_command,
+    sign_batch_command,
+    verify_command,
+    keys_group,
+]

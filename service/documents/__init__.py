@@ -1,0 +1,1 @@
+"""Document builders (snapshot → typed data) and their archival PDF rendering (issue 3)."""

@@ -1,0 +1,184 @@
+"""Pieces shared by every builder: the document header, the stable document id, JSON form."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from service.journal.model import AttendanceCode, Period, Snapshot, Student
+
+ABSENCE_CODES = (AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED)
+
+MONTHS_GENITIVE = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+MONTHS_NOMINATIVE = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
+
+
+class DocumentProblem(Exception):
+    """The requested document cannot be built (unknown class, period…); the message is Russian."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """What every document prints in its heading and footer and declares in its XMP."""
+
+    kind: str
+    document_id: str
+    title: str
+    school_id: str
+    school_name: str
+    school_short_name: str
+    place: str
+    issued_on: dt.date
+    year_id: str
+    snapshot_id: str
+    class_id: str = ""
+    period_id: str = ""
+    period_name: str = ""
+    director: str = ""  # «И. О. Фамилия»
+    class_teacher: str = ""  # «И. О. Фамилия»
+    signatures: tuple[str, ...] = ()  # signature field names reserved: director, class_teacher
+
+
+def document_id(snapshot: Snapshot, kind: str, params: Mapping[str, str | None]) -> str:
+    """A stable id for (school, year, kind, parameters): the same document gets the same id."""
+    parts = [snapshot.school.id, snapshot.year.id, kind]
+    parts += [f"{k}={v}" for k, v in sorted(params.items()) if v]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12].upper()
+    return f"VD-{digest[:4]}-{digest[4:8]}-{digest[8:12]}"
+
+
+def make_meta(
+    snapshot: Snapshot,
+    kind: str,
+    title: str,
+    params: Mapping[str, str | None],
+    class_id: str = "",
+    period: Period | None = None,
+    period_name: str = "",
+    signatures: tuple[str, ...] = (),
+) -> DocumentMeta:
+    """Build the header of a document of ``kind`` with ``params`` from ``snapshot``."""
+    director = snapshot.director
+    teacher_name = ""
+    if class_id:
+        school_class = snapshot.class_by_id[class_id]
+        teacher = snapshot.staff_by_id.get(school_class.teacher_id or "")
+        teacher_name = teacher.initials_first if teacher else ""
+    return DocumentMeta(
+        kind=kind,
+        document_id=document_id(snapshot, kind, params),
+        title=title,
+        school_id=snapshot.school.id,
+        school_name=snapshot.school.full_name,
+        school_short_name=snapshot.school.short_name,
+        place=snapshot.school.place,
+        issued_on=snapshot.as_of,
+        year_id=snapshot.year.id,
+        snapshot_id=snapshot.snapshot_id,
+        class_id=class_id,
+        period_id=period.id if period else "",
+        period_name=period_name or (period.name if period else ""),
+        director=director.initials_first if director else "",
+        class_teacher=teacher_name,
+        signatures=signatures,
+    )
+
+
+def get_class(snapshot: Snapshot, class_id: str | None):
+    """The class with ``class_id`` or a :class:`DocumentProblem` in Russian."""
+    if not class_id:
+        raise DocumentProblem("не указан класс (--class)")
+    school_class = snapshot.class_by_id.get(class_id)
+    if school_class is None:
+        known = ", ".join(c.id for c in snapshot.classes[:20])
+        raise DocumentProblem(f"класса «{class_id}» нет в снимке журнала (есть: {known})")
+    return school_class
+
+
+def get_period(snapshot: Snapshot, period_id: str | None) -> Period:
+    """The period with ``period_id`` or a :class:`DocumentProblem` in Russian."""
+    if not period_id:
+        raise DocumentProblem("не указан период (--period)")
+    period = snapshot.period_by_id.get(period_id)
+    if period is None:
+        known = ", ".join(p.id for p in snapshot.year.periods)
+        raise DocumentProblem(f"периода «{period_id}» нет в учебном году (есть: {known})")
+    return period
+
+
+def enrolled_on(student: Student, day: dt.date) -> bool:
+    """Whether ``student`` belongs to the school on ``day``."""
+    if student.enrolled_on and student.enrolled_on > day:
+        return False
+    return not (student.left_on and student.left_on < day)
+
+
+def class_students(
+    snapshot: Snapshot, class_id: str, start: dt.date, end: dt.date
+) -> tuple[Student, ...]:
+    """Students of a class who were enrolled at some point between ``start`` and ``end``."""
+    return tuple(
+        s
+        for s in snapshot.students_of_class.get(class_id, ())
+        if not (s.enrolled_on and s.enrolled_on > end) and not (s.left_on and s.left_on < start)
+    )
+
+
+def percent(part: int, whole: int) -> float:
+    """``part`` of ``whole`` in per cent, rounded to one decimal; 0 when ``whole`` is 0."""
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def ru_date(day: dt.date | None) -> str:
+    """«24.11.2026»."""
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def ru_long_date(day: dt.date) -> str:
+    """«24 ноября 2026 г.»."""
+    return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
+
+
+def to_jsonable(value: Any) -> Any:
+    """Builder output as plain JSON values (dates ISO, enums their values, tuples lists)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    return value

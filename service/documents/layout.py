@@ -1,0 +1,49 @@
+"""Page layout helpers: how wide grids are split into pages (presentation only, not data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.documents.common import MONTHS_NOMINATIVE
+from service.documents.data import LessonColumn, PrintoutData
+
+# Lesson columns per landscape A4 page at 7.4 mm each; a 60-lesson quarter takes three pages.
+DAYS_PER_PAGE = 25
+
+
+@dataclass(frozen=True, slots=True)
+class GridChunk:
+    """One page-width slice of a marks grid: which lesson columns, their month headers."""
+
+    number: int
+    first: int  # index of the first column in the full grid
+    columns: tuple[LessonColumn, ...]
+    months: tuple[tuple[str, int], ...]  # (month name, column span)
+    last: bool
+
+
+def split_columns(
+    columns: tuple[LessonColumn, ...], per_page: int = DAYS_PER_PAGE
+) -> list[GridChunk]:
+    """Split lesson columns into page-width chunks of at most ``per_page``, balanced in size."""
+    if not columns:
+        return [GridChunk(1, 0, (), (), True)]
+    count = -(-len(columns) // per_page)
+    size = -(-len(columns) // count)
+    chunks = []
+    for number, first in enumerate(range(0, len(columns), size), start=1):
+        part = columns[first : first + size]
+        months: list[tuple[str, int]] = []
+        for column in part:
+            name = MONTHS_NOMINATIVE[column.date.month - 1].capitalize()
+            if months and months[-1][0] == name:
+                months[-1] = (name, months[-1][1] + 1)
+            else:
+                months.append((name, 1))
+        chunks.append(GridChunk(number, first, part, tuple(months), first + size >= len(columns)))
+    return chunks
+
+
+def printout_context(data: PrintoutData) -> dict[str, object]:
+    """Template context of a printout: its column chunks."""
+    return {"chunks": split_columns(data.columns)}

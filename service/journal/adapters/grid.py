@@ -1,0 +1,108 @@
+"""The spreadsheet-grid adapter: XLSX workbooks or CSV files as e-journals print them.
+
+``read(path)`` takes an ``.xlsx`` file, a ``.csv`` file, a folder or a ``.zip`` of such files and
+returns a :class:`Snapshot`; bad input raises :class:`InvalidInput` naming file, row and column. The
+layout is in ``docs/grid-format.md``.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings as pywarnings
+import zipfile
+from pathlib import Path
+
+from service.journal.adapters.csvsniff import NotCsv, read_csv
+from service.journal.adapters.gridbuild import build_snapshot
+from service.journal.adapters.gridheader import Where
+from service.journal.adapters.gridsheet import MarksSheet, TopicsSheet, read_table
+from service.journal.adapters.inputfiles import OLE_MAGIC, InputFile, Limits, check_zip, gather
+from service.journal.adapters.report import AdapterResult, WarningCollector
+from service.journal.errors import ProblemCollector
+from service.journal.model import Snapshot
+
+GRID_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
+
+
+def _xlsx_tables(file: InputFile, problems: ProblemCollector, limits: Limits):
+    """(sheet title, rows) of a workbook, after checking its zip container."""
+    if file.data.startswith(OLE_MAGIC):
+        problems.add(
+            file.name,
+            "",
+            "",
+            "формат XLS (Excel 97–2003) не поддерживается — сохраните книгу как XLSX или CSV",
+        )
+        return []
+    archive = check_zip(file.data, file.name, problems, limits, what="книга")
+    if archive is None:
+        return []
+    archive.close()
+    import openpyxl  # imported here: slow to import, only needed for workbooks
+
+    try:
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore")  # openpyxl warns about unknown extensions/styles
+            book = openpyxl.load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        problems.add(
+            file.name, "", "", f"книга Excel повреждена или не XLSX ({type(exc).__name__})"
+        )
+        return []
+    tables = []
+    try:
+        for sheet in book.worksheets:
+            if getattr(sheet, "sheet_state", "visible") != "visible":
+                continue
+            sheet.reset_dimensions()
+            tables.append((sheet.title, [list(r) for r in sheet.iter_rows(values_only=True)]))
+    finally:
+        book.close()
+    return tables
+
+
+def read_with_report(path: Path, limits: Limits | None = None) -> AdapterResult:
+    """Read a grid export and say what could not be mapped. Raises :class:`InvalidInput`."""
+    limits = limits or Limits()
+    problems = ProblemCollector()
+    warnings = WarningCollector()
+    files = gather(path, problems, limits)
+    problems.raise_if_any()
+    sheets: list[MarksSheet | TopicsSheet | None] = []
+    usable = [f for f in files if f.suffix in GRID_SUFFIXES]
+    for file in files:
+        if file.suffix not in GRID_SUFFIXES:
+            warnings.add(file.name, "", "", "файл пропущен: ожидаются таблицы XLSX или CSV")
+    if not usable:
+        problems.add(path.name, "", "", "нет ни одной таблицы журнала (XLSX или CSV)")
+    for file in usable:
+        if problems.full:
+            break
+        if file.suffix in (".xlsx", ".xlsm"):
+            tables = _xlsx_tables(file, problems, limits)
+            before = len(sheets)
+            for title, rows in tables:
+                sheets.append(
+                    read_table(rows, Where(file.name, title), problems, warnings, strict=False)
+                )
+            if tables and all(s is None for s in sheets[before:]) and not problems:
+                problems.add(file.name, "", "", "в книге нет ни одного листа журнала")
+            continue
+        try:
+            text = read_csv(file.data)
+        except NotCsv as exc:
+            problems.add(file.name, "", "", str(exc))
+            continue
+        sheets.append(read_table(text.rows, Where(file.name), problems, warnings, strict=True))
+    problems.raise_if_any()
+    marks = [s for s in sheets if isinstance(s, MarksSheet)]
+    topics = [s for s in sheets if isinstance(s, TopicsSheet)]
+    snapshot = build_snapshot(marks, topics, problems, warnings)
+    problems.raise_if_any()
+    assert snapshot is not None
+    return AdapterResult(snapshot, warnings.result())
+
+
+def read(path: Path) -> Snapshot:
+    """Read a grid export (XLSX, CSV, a folder or zip of them) into a snapshot."""
+    return read_with_report(path).snapshot

@@ -1,0 +1,246 @@
+"""Validation of a parsed format-v1 document against ``schema/journal-v1.schema.json``.
+
+Two validators, each for what it is good at. ``jsonschema_rs`` (Rust; about 30× faster than
+fastjsonschema on a full-year export) answers "valid or not" and, when not, where the errors are.
+Only the failing parts — one mark, the school object — are then re-validated by the pure-Python
+``jsonschema``, whose structured errors we explain in Russian with the JSON pointer and field.
+Without ``jsonschema_rs`` the compiled fastjsonschema validator is the fast path.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterator
+from importlib import resources
+from itertools import islice
+from typing import Any
+
+import jsonschema
+
+from service.journal import model as m
+from service.journal.checks import json_pointer
+from service.journal.errors import ProblemCollector
+
+SCHEMA_FILE = "journal-v1.schema.json"
+Path = tuple[str | int, ...]
+
+
+@functools.cache
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of format v1, as published in the package."""
+    text = resources.files("service.journal").joinpath("schema", SCHEMA_FILE).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@functools.cache
+def _rust_validator() -> Any:
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - jsonschema-rs is a declared dependency
+        return None
+    return jsonschema_rs.Draft202012Validator(load_schema())
+
+
+@functools.cache
+def fast_validator() -> Callable[[Any], bool]:
+    """A function telling whether a document is valid, compiled once per process."""
+    rust = _rust_validator()
+    if rust is not None:
+        return rust.is_valid  # type: ignore[no-any-return]
+    import fastjsonschema
+
+    compiled = fastjsonschema.compile(load_schema())
+
+    def is_valid(data: Any) -> bool:
+        try:
+            compiled(data)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return is_valid
+
+
+@functools.cache
+def _detailed_validator() -> jsonschema.Draft202012Validator:
+    cls = jsonschema.Draft202012Validator
+    return cls(load_schema(), format_checker=cls.FORMAT_CHECKER)
+
+
+def is_valid(data: Any) -> bool:
+    """True when ``data`` satisfies the schema (fast path)."""
+    return fast_validator()(data)
+
+
+def _failing_parts(data: Any, limit: int) -> list[Path]:
+    """Where the errors are: ``()`` for the root, ``("school",)``, ``("marks", 17)``…"""
+    rust = _rust_validator()
+    if rust is None:
+        return [()]
+    parts: dict[Path, None] = {}
+    for error in islice(rust.iter_errors(data), limit):
+        path = tuple(error.instance_path)
+        if len(path) >= 2 and isinstance(path[1], int) and path[0] != "year":
+            parts[path[:2]] = None
+        else:
+            parts[path[:1]] = None
+    return list(parts)
+
+
+def _sub_schema(part: Path) -> dict[str, Any]:
+    root = load_schema()
+    defs = {"$defs": root["$defs"]}
+    if not part:
+        if _rust_validator() is None:
+            return root
+        # The root alone: its own keywords, every property accepted as it is.
+        shallow = {k: v for k, v in root.items() if k != "properties"}
+        return {**shallow, "properties": {k: {} for k in root["properties"]}}
+    prop = root["properties"][part[0]]
+    if len(part) == 1:
+        return {**defs, **prop}
+    return {**defs, **prop["items"]}
+
+
+def _instance(data: Any, part: Path) -> Any:
+    for key in part:
+        data = data[key]
+    return data
+
+
+def _errors(data: Any, limit: int) -> Iterator[tuple[Path, jsonschema.ValidationError]]:
+    validator = _detailed_validator()
+    for part in _failing_parts(data, limit):
+        sub = validator.evolve(schema=_sub_schema(part))
+        for error in sub.iter_errors(_instance(data, part)):
+            error = _innermost(error)
+            yield (*part, *error.absolute_path), error
+
+
+def schema_problems(data: Any, file: str, problems: ProblemCollector) -> None:
+    """Add every schema error of ``data`` to ``problems``: JSON pointer, field, Russian text."""
+    seen: set[tuple[str, str, str]] = set()
+    for path, error in _errors(data, problems.limit + 1):
+        if problems.full:
+            problems.truncated = True
+            break
+        field, message = _explain(error, list(path))
+        if field and path and path[-1] == field:
+            path = path[:-1]  # «/marks/17, поле «value»», not «/marks/17/value, поле «value»»
+        key = (json_pointer(path), field, message)
+        if key not in seen:  # e.g. both «pattern» and «format» fail for one date
+            seen.add(key)
+            problems.add(file, *key)
+
+
+def _innermost(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For «X or null» (anyOf), the error of the X branch: it says what is really wrong."""
+    while error.validator == "anyOf" and error.context:
+        branches = error.validator_value
+        real = [e for e in error.context if branches[e.relative_schema_path[0]] != {"type": "null"}]
+        if not real:
+            break
+        error = max(real, key=lambda e: len(e.absolute_path))
+    return error
+
+
+_TYPE_NAMES = {
+    "string": "строка",
+    "integer": "целое число",
+    "number": "число",
+    "boolean": "true или false",
+    "array": "массив",
+    "object": "объект",
+    "null": "null",
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    return {str: "string", int: "integer", float: "number", list: "array", dict: "object"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _explain(error: jsonschema.ValidationError, path: list[Any]) -> tuple[str, str]:
+    """(field, message) for one schema error at ``path`` in the document."""
+    kind = error.validator
+    value = error.instance
+    last = str(path[-1]) if path and isinstance(path[-1], str) else ""
+    if kind == "required":
+        missing = [k for k in error.validator_value if k not in value]
+        name = missing[0] if missing else ""
+        return name, "обязательное поле отсутствует"
+    if kind == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in value if k not in allowed)
+        return (extra[0] if extra else ""), "неизвестное поле «" + "», «".join(extra) + "»"
+    if kind == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else expected
+        wanted = " или ".join(_TYPE_NAMES.get(n, n) for n in names if n != "null")
+        return last, f"ожидалось: {wanted}; получено: {_TYPE_NAMES.get(_json_type(value))}"
+    if kind == "enum":
+        return last, _explain_enum(path, value, error.validator_value)
+    if kind == "const":
+        if path == ["format"]:
+            return "format", f"это не файл журнала Ведомости: ожидалось «{m.FORMAT_NAME}»"
+        if path == ["version"]:
+            supported = m.FORMAT_VERSION
+            return "version", (
+                f"версия формата {_short(value)} не поддерживается; поддерживается {supported}"
+            )
+        return last, f"ожидалось значение {_short(error.validator_value)}"
+    if kind in ("pattern", "format"):
+        return last, _explain_pattern(error, value)
+    if kind in ("minimum", "maximum"):
+        lo = error.schema.get("minimum", "")
+        hi = error.schema.get("maximum", "")
+        return last, f"значение {_short(value)} вне допустимых пределов {lo}–{hi}"
+    if kind == "minLength":
+        return last, "значение не может быть пустым"
+    if kind == "maxLength":
+        return last, f"значение длиннее {error.validator_value} символов"
+    return last, f"недопустимое значение: {_short(value)}"
+
+
+def _explain_enum(path: list[Any], value: Any, allowed: list[Any]) -> str:
+    shown = _short(value)
+    owner = str(path[0]) if path else ""
+    last = str(path[-1]) if path else ""
+    if owner == "marks" and last == "value":
+        return f"отметка «{shown}» вне шкалы 1–5"
+    if owner == "period_marks" and last == "value":
+        return f"отметка за период «{shown}» недопустима; допустимы: " + ", ".join(
+            m.PERIOD_MARK_VALUES
+        )
+    if owner == "attendance" and last == "code":
+        return f"неизвестный код посещаемости «{shown}»; допустимы: Н, Б, У, О"
+    choices = ", ".join(f"«{v}»" for v in allowed if v is not None)
+    return f"недопустимое значение «{shown}»; допустимы: {choices}"
+
+
+def _explain_pattern(error: jsonschema.ValidationError, value: Any) -> str:
+    schema = error.schema
+    shown = _short(value)
+    fmt = schema.get("format")
+    if fmt == "date":
+        return f"дата должна быть в виде ГГГГ-ММ-ДД и существовать: «{shown}»"
+    if fmt == "date-time":
+        return (
+            f"дата и время должны быть в виде ISO 8601 с часовым поясом "
+            f"(например 2024-09-02T09:40:00+03:00): «{shown}»"
+        )
+    if "/" in str(schema.get("pattern", "")):
+        return f"учебный год должен быть в виде «2024/2025»: «{shown}»"
+    return f"значение «{shown}» не соответствует формату"

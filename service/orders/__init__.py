@@ -1,0 +1,1 @@
+"""Orders, regulations and consents rendered from editable DOCX templates (issue 6)."""

@@ -1,0 +1,158 @@
+"""Render a DOCX template with docxtpl in the sandbox, and check uploaded templates.
+
+``render_docx`` is the one place templates are rendered; ``check_template`` is what an upload goes
+through: static refusal of dangerous tags, every variable known for the kind, and a trial render
+with the sample school.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Any
+
+from docx import Document
+from docx.opc.exceptions import PackageNotFoundError
+from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
+
+from service.orders.kinds import Schema, TemplateKind
+from service.orders.sandbox import TemplateRejected, find_tag, make_env, static_check
+
+HEADER_URI = DocxTemplate.HEADER_URI
+FOOTER_URI = DocxTemplate.FOOTER_URI
+CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+def _open(template: bytes) -> DocxTemplate:
+    if not zipfile.is_zipfile(io.BytesIO(template)):
+        raise TemplateRejected("файл не является документом Word (.docx)")
+    try:
+        return DocxTemplate(io.BytesIO(template))
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise TemplateRejected(
+            "файл не удаётся открыть как документ Word (.docx)", str(exc)
+        ) from None
+
+
+def template_source(template: bytes) -> str:
+    """All Jinja-bearing XML of the template (body, headers, footers, core properties), patched."""
+    tpl = _open(template)
+    tpl.init_docx()
+    doc = tpl.docx
+    parts = [tpl.patch_xml(tpl.get_xml())]
+    for rel in doc.part.rels.values():
+        if rel.reltype in (HEADER_URI, FOOTER_URI) and not rel.is_external:
+            parts.append(tpl.patch_xml(tpl.get_part_xml(rel.target_part)))
+    props = doc.core_properties
+    parts.extend(getattr(props, name) or "" for name in CORE_PROPERTIES)
+    return "\n".join(parts)
+
+
+def render_docx(template: bytes, context: dict[str, Any]) -> bytes:
+    """Render ``template`` with ``context`` in the sandbox and return the DOCX bytes."""
+    source = template_source(template)
+    env = make_env()
+    static_check(env, source)
+    tpl = _open(template)
+    try:
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except SecurityError as exc:
+        from service.orders.sandbox import explain_security
+
+        raise explain_security(exc, source) from None
+    except UndefinedError as exc:
+        raise _undefined(exc, source) from None
+    except TemplateError as exc:
+        raise TemplateRejected(
+            f"ошибка в шаблоне: {exc.message or exc}",
+            " ".join(getattr(exc, "docx_context", []) or []).strip()[:200],
+        ) from None
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def _undefined(exc: UndefinedError, source: str) -> TemplateRejected:
+    text = str(exc)
+    attr = re.search(r"has no attribute '([^']+)'", text)
+    name = re.search(r"'([^']+)' is undefined", text)
+    needle = attr.group(1) if attr else name.group(1) if name else ""
+    what = f"«{needle}»" if needle else ""
+    return TemplateRejected(
+        f"неизвестная переменная {what} для этого вида документа".replace("  ", " "),
+        find_tag(source, needle) if needle else "",
+    )
+
+
+def check_usage(kind: TemplateKind, source: str) -> None:
+    """Refuse a template that uses a variable or field the kind's schema does not declare."""
+    usage = static_check(make_env(), source)
+    schema = kind.full_schema
+    for name in sorted(usage.names):
+        if name not in schema:
+            raise TemplateRejected(
+                f"неизвестная переменная «{name}» для вида «{kind.name}»", find_tag(source, name)
+            )
+    for path in sorted(usage.paths):
+        node: Any = schema[path[0]]
+        for depth, attr in enumerate(path[1:], start=1):
+            if node is None:  # a text value: its string methods are harmless
+                break
+            if isinstance(node, list) or attr not in node:
+                dotted = ".".join(path[: depth + 1])
+                raise TemplateRejected(
+                    f"неизвестное поле «{dotted}» для вида «{kind.name}»", find_tag(source, attr)
+                )
+            node = node[attr]
+
+
+def check_template(kind: TemplateKind, template: bytes, sample_context: dict[str, Any]) -> bytes:
+    """Check an uploaded template for ``kind``; return the sample rendering or raise TemplateRejected."""
+    source = template_source(template)
+    check_usage(kind, source)
+    rendered = render_docx(template, sample_context)
+    text = docx_text(rendered)
+    if "{{" in text or "{%" in text:
+        raise TemplateRejected(
+            "после подстановки в документе остались необработанные теги", find_tag(text, "{")
+        )
+    return rendered
+
+
+def docx_text(docx: bytes) -> str:
+    """Plain text of a DOCX (paragraphs and table cells, headers and footers), for checks."""
+    doc = Document(io.BytesIO(docx))
+    lines: list[str] = []
+
+    def walk(container: Any) -> None:
+        for p in container.paragraphs:
+            lines.append(p.text)
+        for table in container.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    walk(cell)
+
+    walk(doc)
+    for section in doc.sections:
+        walk(section.header)
+        walk(section.footer)
+    return "\n".join(lines)
+
+
+def schema_names(schema: Schema, prefix: str = "") -> list[str]:
+    """Dotted variable names of a schema, for listing what a template may use."""
+    names: list[str] = []
+    for key, value in schema.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            names.extend(schema_names(value, dotted + "."))
+        elif isinstance(value, list):
+            item = value[0]
+            names.append(f"{dotted}[]")
+            if isinstance(item, dict):
+                names.extend(schema_names(item, dotted + "[]."))
+        else:
+            names.append(dotted)
+    return names

@@ -1,0 +1,38 @@
+"""Where the orders commands get the journal snapshot from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from service.journal.model import Snapshot
+
+
+class NoSnapshot(Exception):
+    """No snapshot could be loaded; the message is in Russian."""
+
+
+def load_snapshot(path: str | None = None, demo: bool = False) -> Snapshot:
+    """The snapshot from a canonical JSON file, the built-in sample school, or the latest import."""
+    if demo:
+        from service.orders.demo import sample_snapshot
+
+        return sample_snapshot()
+    if path:
+        try:
+            from service.journal.canonical import snapshot_from_dict  # type: ignore[import-not-found]
+        except ImportError:
+            raise NoSnapshot("чтение канонического JSON ещё не подключено; используйте --demo") from None
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise NoSnapshot(f"не удалось прочитать срез журнала {Path(path).name}: {exc}") from None
+        return snapshot_from_dict(data)
+    try:
+        from service.journal.store import latest_snapshot  # type: ignore[import-not-found]
+    except ImportError:
+        raise NoSnapshot("нет импортированного среза журнала; укажите --snapshot ФАЙЛ или --demo") from None
+    snap = latest_snapshot()
+    if snap is None:
+        raise NoSnapshot("нет импортированного среза журнала; сначала выполните импорт")
+    return snap

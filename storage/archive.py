@@ -1,0 +1,612 @@
+"""The two-copy archive: write order hash → put A → put B → read both back → catalog row + event.
+
+One store down: the document is kept in the other and marked ``pending_replication``;
+:meth:`Archive.replicate_pending` completes it later. Both down: :class:`BothStoresDown`, nothing
+recorded. A document is never overwritten: a correction is a new version linked to the previous one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import BinaryIO
+
+from storage.catalog import (
+    ARCHIVED,
+    PENDING,
+    ArchivedDocument,
+    Catalog,
+    EntryFilter,
+    EventDraft,
+)
+from storage.errors import (
+    BothStoresDown,
+    DocumentExists,
+    DocumentNotFound,
+    ObjectMissing,
+    StorageError,
+    StoreUnavailable,
+)
+from storage.retention import RetentionDecision, Schedule, case_closed_year, decide
+from storage.stores.base import LockMode, ObjectLock, Store
+from storage.stores.keys import safe_id
+from storage.streams import Source, digest_chunks, open_source, read_chunks, spool
+
+log = logging.getLogger(__name__)
+
+META_FIELDS = ("school", "year", "class_id", "period", "snapshot_id", "signer")
+
+
+@dataclass(frozen=True)
+class DocumentMetadata:
+    """What the caller tells the archive about a document (ids, not names)."""
+
+    document_id: str
+    school: str = ""
+    year: str = ""
+    class_id: str = ""
+    period: str = ""
+    snapshot_id: str = ""
+    signer: str = ""
+    case_closed: str = ""  # ISO date the case closed, when not the end of ``year``
+    extension: str = "pdf"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> DocumentMetadata:
+        """Build from ``k=v`` pairs (``class`` means ``class_id``); unknown keys go to extra."""
+        known = {f for f in cls.__dataclass_fields__ if f != "extra"}
+        args: dict[str, str] = {}
+        extra: dict[str, str] = {}
+        for k, v in values.items():
+            name = {"class": "class_id", "document": "document_id", "snapshot": "snapshot_id"}.get(
+                k, k
+            )
+            name = name.replace("-", "_")
+            if name in known:
+                args[name] = v
+            else:
+                extra[k] = v
+        if not args.get("document_id"):
+            raise ValueError("не указан идентификатор документа (document_id)")
+        return cls(extra=extra, **args)
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    """Outcome of writing one copy."""
+
+    letter: str
+    version_id: str | None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class ReplicationReport:
+    """Outcome of :meth:`Archive.replicate_pending`."""
+
+    replicated: tuple[int, ...]
+    still_pending: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveStatus:
+    """Counts by state and the last audit, for ``vedomost archive status``."""
+
+    counts: Mapping[str, int]
+    last_audit: str | None
+
+
+class Archive:
+    """Two stores, a catalog and a retention schedule."""
+
+    def __init__(
+        self,
+        store_a: Store,
+        store_b: Store,
+        catalog: Catalog,
+        schedule: Schedule,
+        clock: Callable[[], datetime] | None = None,
+        down_cooldown: float = 15.0,
+    ) -> None:
+        if store_a.identity() == store_b.identity():
+            raise ValueError("хранилища A и B должны быть разными")
+        self.stores: dict[str, Store] = {"A": store_a, "B": store_b}
+        self.catalog = catalog
+        self.schedule = schedule
+        self._clock = clock or (lambda: datetime.now(UTC))
+        # A store that just failed is skipped for a while: new documents go straight to
+        # pending replication instead of each waiting for the connection to fail again.
+        self.down_cooldown = down_cooldown
+        self._down_until: dict[str, float] = {}
+
+    def now(self) -> datetime:
+        """The archive's clock (UTC)."""
+        return self._clock()
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def archive(
+        self,
+        data: Source,
+        metadata: DocumentMetadata,
+        kind: str,
+        *,
+        actor: str = "",
+        lock: ObjectLock | None = None,
+    ) -> ArchivedDocument:
+        """Archive a new document; the same bytes again return the existing row."""
+        latest = self.catalog.find_document(metadata.document_id)
+        stream = open_source(data)
+        try:
+            digest = digest_chunks(read_chunks(stream))
+            if latest is not None:
+                if latest.sha256 == digest.sha256 and latest.kind == kind:
+                    return latest
+                raise DocumentExists(
+                    f"документ {metadata.document_id} уже в архиве (версия {latest.version}) "
+                    "с другим содержимым; исправленный документ сохраняется как новая версия "
+                    "с указанием причины"
+                )
+            return self._store_version(
+                stream, digest.sha256, digest.size, metadata, kind, 1, None, "", actor, lock
+            )
+        finally:
+            stream.close()
+
+    def correct(
+        self,
+        document_id: str,
+        data: Source,
+        *,
+        reason: str,
+        author: str,
+        metadata: DocumentMetadata | None = None,
+    ) -> ArchivedDocument:
+        """Archive a corrected document as a new version linked to the latest one."""
+        if not reason.strip() or not author.strip():
+            raise ValueError("для исправления нужны причина и автор")
+        previous = self.catalog.find_document(document_id)
+        if previous is None:
+            raise DocumentNotFound(f"документ {document_id} не найден в архиве")
+        meta = metadata or DocumentMetadata(
+            document_id=document_id,
+            extension=previous.extra.get("extension", "pdf"),
+            case_closed=previous.extra.get("case_closed", ""),
+            **{f: getattr(previous, f) for f in META_FIELDS},
+        )
+        stream = open_source(data)
+        try:
+            digest = digest_chunks(read_chunks(stream))
+            return self._store_version(
+                stream,
+                digest.sha256,
+                digest.size,
+                meta,
+                previous.kind,
+                previous.version + 1,
+                previous,
+                reason,
+                author,
+            )
+        finally:
+            stream.close()
+
+    def _store_version(
+        self,
+        stream: BinaryIO,
+        sha256: str,
+        size: int,
+        meta: DocumentMetadata,
+        kind: str,
+        version: int,
+        previous: ArchivedDocument | None,
+        reason: str,
+        author: str,
+        lock_override: ObjectLock | None = None,
+    ) -> ArchivedDocument:
+        rule = self.schedule.rule(kind)
+        now = self.now()
+        closed: int | None
+        if rule.counted_from == "event" and not meta.case_closed:
+            closed = None
+        else:
+            closed = case_closed_year(meta.year, meta.case_closed or None, now.date())
+        decision = decide(rule, closed_year=closed, signed=bool(meta.signer), now=now)
+        if lock_override is not None:
+            decision = RetentionDecision(
+                lock_override.mode, lock_override.retain_until, lock_override.legal_hold, closed
+            )
+        lock = ObjectLock(decision.mode, decision.retain_until, decision.legal_hold)
+        key = f"{safe_id(kind)}/{safe_id(meta.document_id)}/v{version}"
+        object_meta = {
+            "kind": kind,
+            "document-id": meta.document_id,
+            "version": str(version),
+            "school": meta.school,
+            "year": meta.year,
+            "class": meta.class_id,
+            "period": meta.period,
+            "snapshot-id": meta.snapshot_id,
+            "sha256": sha256,
+            "signer": meta.signer,
+            "retain-until": decision.retain_until.date().isoformat()
+            if decision.retain_until
+            else "",
+            "legal-hold": "on" if decision.legal_hold else "off",
+        }
+        if previous is not None:
+            object_meta["replaces-version"] = str(previous.version)
+        results = [
+            self._put_copy(letter, key, stream, size, sha256, object_meta, lock) for letter in "AB"
+        ]
+        written = {r.letter: r.version_id for r in results if r.version_id}
+        if not written:
+            raise BothStoresDown("; ".join(r.error for r in results))
+        state = ARCHIVED if len(written) == 2 else PENDING
+        extra = dict(meta.extra)
+        extra["extension"] = meta.extension
+        if meta.case_closed:
+            extra["case_closed"] = meta.case_closed
+        entry = ArchivedDocument(
+            id=0,
+            document_id=meta.document_id,
+            version=version,
+            kind=kind,
+            key=key,
+            sha256=sha256,
+            size=size,
+            state=state,
+            version_a=written.get("A"),
+            version_b=written.get("B"),
+            school=meta.school,
+            year=meta.year,
+            class_id=meta.class_id,
+            period=meta.period,
+            snapshot_id=meta.snapshot_id,
+            signer=meta.signer,
+            retain_until=decision.retain_until,
+            lock_mode=decision.mode,
+            legal_hold=decision.legal_hold,
+            replaces_id=previous.id if previous else None,
+            reason=reason,
+            author=author,
+            created_at=now,
+            extra=extra,
+        )
+        detail: dict[str, object] = {
+            "version": version,
+            "sha256": sha256,
+            "size": size,
+            "state": state,
+            "copies": sorted(written),
+            "errors": [r.error for r in results if r.error],
+        }
+        if previous is not None:
+            detail.update(replaces_version=previous.version, reason=reason)
+        event = EventDraft(
+            kind="correction" if previous else "ingest",
+            document_id=meta.document_id,
+            actor=author,
+            detail=detail,
+        )
+        return self.catalog.add_entry(entry, event)
+
+    def _put_copy(
+        self,
+        letter: str,
+        key: str,
+        stream: BinaryIO,
+        size: int,
+        sha256: str,
+        object_meta: Mapping[str, str],
+        lock: ObjectLock,
+        *,
+        force: bool = False,
+    ) -> CopyResult:
+        """Write one copy and read it back; a failure is returned, not raised."""
+        store = self.stores[letter]
+        if not force and self._down_until.get(letter, 0.0) > time.monotonic():
+            return CopyResult(letter, None, f"{letter}: хранилище недавно было недоступно")
+        try:
+            stream.seek(0)
+            version_id = store.put(key, stream, size, object_meta, lock)
+            back = digest_chunks(store.iter_chunks(key, version_id))
+        except StorageError as exc:
+            if isinstance(exc, StoreUnavailable):
+                self._down_until[letter] = time.monotonic() + self.down_cooldown
+            log.warning("copy %s of %s not written: %s", letter, key, exc)
+            return CopyResult(letter, None, f"{letter}: {exc}")
+        self._down_until.pop(letter, None)
+        if back.sha256 != sha256 or back.size != size:
+            log.error("copy %s of %s read back with a different hash", letter, key)
+            return CopyResult(letter, None, f"{letter}: копия прочитана с другим хешем")
+        return CopyResult(letter, version_id)
+
+    # -- replication ------------------------------------------------------------------------------
+
+    def replicate_pending(self) -> ReplicationReport:
+        """Write the missing copy of every ``pending_replication`` row whose store is back."""
+        done: list[int] = []
+        waiting: list[int] = []
+        down: set[str] = set()
+        for entry in list(self.catalog.list_entries(EntryFilter(state=PENDING))):
+            target = "B" if entry.version_a else "A"
+            if target in down:
+                waiting.append(entry.id)
+                continue
+            try:
+                self._replicate(entry)
+                done.append(entry.id)
+            except StoreUnavailable as exc:
+                # Stop knocking on a store that is down; the rest wait for the next run.
+                log.warning("replication to store %s postponed: %s", target, exc)
+                down.add(target)
+                waiting.append(entry.id)
+            except StorageError as exc:
+                log.warning("replication of entry %s postponed: %s", entry.id, exc)
+                waiting.append(entry.id)
+        return ReplicationReport(tuple(done), tuple(waiting))
+
+    def _replicate(self, entry: ArchivedDocument) -> ArchivedDocument:
+        source = "A" if entry.version_a else "B"
+        target = "B" if source == "A" else "A"
+        version = entry.copy_version(source)
+        data = self._verified_copy(entry, source, version)
+        try:
+            lock = self.lock_of(entry)
+            result = self._put_copy(
+                target,
+                entry.key,
+                data,
+                entry.size,
+                entry.sha256,
+                self.object_meta(entry),
+                lock,
+                force=True,
+            )
+        finally:
+            data.close()
+        if result.version_id is None:
+            raise StoreUnavailable(self.stores[target].name, result.error.split(": ", 1)[-1])
+        return self.catalog.update_entry(
+            entry.id,
+            {f"version_{target.lower()}": result.version_id, "state": ARCHIVED},
+            EventDraft(
+                "replication",
+                entry.document_id,
+                entry.id,
+                detail={"from": source, "to": target, "version_id": result.version_id},
+            ),
+        )
+
+    def _verified_copy(
+        self, entry: ArchivedDocument, letter: str, version_id: str | None
+    ) -> BinaryIO:
+        """Spool one copy and check it against the catalog hash (never replicate a bad copy)."""
+        if version_id is None:
+            raise ObjectMissing(self.stores[letter].name, entry.key, None)
+        data = spool(self.stores[letter].iter_chunks(entry.key, version_id))
+        digest = digest_chunks(read_chunks(data))
+        if digest.sha256 != entry.sha256:
+            data.close()
+            raise StorageError(f"копия {letter} документа {entry.document_id} повреждена")
+        data.seek(0)
+        return data
+
+    def lock_of(self, entry: ArchivedDocument) -> ObjectLock:
+        """The lock a copy of ``entry`` must carry."""
+        mode = entry.lock_mode if entry.lock_mode in ("COMPLIANCE", "GOVERNANCE") else None
+        until = entry.retain_until if mode else None
+        return ObjectLock(mode, until, entry.legal_hold)  # type: ignore[arg-type]
+
+    def object_meta(self, entry: ArchivedDocument) -> dict[str, str]:
+        """The metadata written on each copy of ``entry``."""
+        return {
+            "kind": entry.kind,
+            "document-id": entry.document_id,
+            "version": str(entry.version),
+            "school": entry.school,
+            "year": entry.year,
+            "class": entry.class_id,
+            "period": entry.period,
+            "snapshot-id": entry.snapshot_id,
+            "sha256": entry.sha256,
+            "signer": entry.signer,
+            "retain-until": entry.retain_until.date().isoformat() if entry.retain_until else "",
+            "legal-hold": "on" if entry.legal_hold else "off",
+        }
+
+    def delete_copies(self, entry: ArchivedDocument) -> list[str]:
+        """Delete every stored version of ``entry`` (copies and retired ones); return refusals.
+
+        Each store enforces its own lock: a refusal (retention, legal hold) is returned, not raised.
+        """
+        refused: list[str] = []
+        targets: list[tuple[str, str | None]] = [
+            (letter, entry.copy_version(letter)) for letter in "AB"
+        ]
+        for retired in entry.retired:
+            retired_letter, _, retired_version = retired.partition(":")
+            targets.append((retired_letter, retired_version))
+        for letter, version_id in targets:
+            if not version_id:
+                continue
+            store = self.stores[letter]
+            try:
+                if store.head(entry.key, version_id).lock.blocks_deletion(self.now()):
+                    refused.append(f"{letter}:{version_id}: под блокировкой")
+                    continue
+                store.delete_version(entry.key, version_id)
+            except ObjectMissing:
+                continue
+            except StorageError as exc:
+                refused.append(f"{letter}:{version_id}: {exc}")
+        return refused
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def find(self, document_id: str, version: int | None = None) -> ArchivedDocument:
+        """The catalog row of a document version (latest by default)."""
+        entry = self.catalog.find_document(document_id, version)
+        if entry is None:
+            suffix = f" версии {version}" if version else ""
+            raise DocumentNotFound(f"документ {document_id}{suffix} не найден в архиве")
+        return entry
+
+    def read(self, document_id: str, version: int | None = None, *, actor: str = "") -> BinaryIO:
+        """A verified copy of the document (A, or B when A is missing or damaged), as a stream."""
+        entry = self.find(document_id, version)
+        errors = []
+        for letter in "AB":
+            try:
+                data = self._verified_copy(entry, letter, entry.copy_version(letter))
+            except StorageError as exc:
+                errors.append(str(exc))
+                continue
+            self.catalog.append_events(
+                [
+                    EventDraft(
+                        "access",
+                        entry.document_id,
+                        entry.id,
+                        actor,
+                        {"copy": letter, "version": entry.version},
+                    )
+                ]
+            )
+            return data
+        raise StorageError("не удалось прочитать ни одну копию: " + "; ".join(errors))
+
+    def iter_read(self, document_id: str, version: int | None = None) -> Iterator[bytes]:
+        """The document's bytes in chunks (verified before the first chunk)."""
+        data = self.read(document_id, version)
+        try:
+            yield from read_chunks(data)
+        finally:
+            data.close()
+
+    def versions(self, document_id: str) -> list[ArchivedDocument]:
+        """Every version of a document, oldest first."""
+        return list(
+            self.catalog.list_entries(EntryFilter(document_id=document_id, include_disposed=True))
+        )
+
+    def status(self) -> ArchiveStatus:
+        """Counts by state and the last audit summary."""
+        return ArchiveStatus(self.catalog.count_by_state(), self.catalog.get_state("last_audit"))
+
+    def record(
+        self, kind: str, document_id: str = "", *, actor: str = "", **detail: object
+    ) -> None:
+        """Record an event about a document (e.g. ``validation``, ``signature-renewal``)."""
+        entry = self.catalog.find_document(document_id) if document_id else None
+        self.catalog.append_events(
+            [EventDraft(kind, document_id, entry.id if entry else None, actor, dict(detail))]
+        )
+
+    def close_case(
+        self, document_id: str, closed_on: date, *, actor: str = ""
+    ) -> list[ArchivedDocument]:
+        """The event an event-based row waits for happened (consent withdrawn, student left).
+
+        Every version of the document gets its retain-until from the schedule and loses the legal
+        hold it was kept under meanwhile (permanent kinds keep their hold).
+        """
+        changed = []
+        for entry in self.versions(document_id):
+            rule = self.schedule.rule(entry.kind)
+            if rule.permanent or rule.counted_from != "event" or not entry.legal_hold:
+                continue
+            decision = decide(
+                rule, closed_year=closed_on.year, signed=bool(entry.signer), now=self.now()
+            )
+            for letter in "AB":
+                vid = entry.copy_version(letter)
+                if not vid:
+                    continue
+                if decision.mode and decision.retain_until:
+                    self.stores[letter].set_retention(
+                        entry.key, vid, decision.mode, decision.retain_until
+                    )
+                self.stores[letter].set_legal_hold(entry.key, vid, False)
+            extra = dict(entry.extra)
+            extra["case_closed"] = closed_on.isoformat()
+            changed.append(
+                self.catalog.update_entry(
+                    entry.id,
+                    {
+                        "legal_hold": False,
+                        "retain_until": decision.retain_until,
+                        "lock_mode": decision.mode,
+                        "extra": extra,
+                    },
+                    EventDraft(
+                        "retention-change",
+                        entry.document_id,
+                        entry.id,
+                        actor,
+                        {"case_closed": closed_on.isoformat(), "new": str(decision.retain_until)},
+                    ),
+                )
+            )
+        return changed
+
+    # -- retention changes ------------------------------------------------------------------------
+
+    def reapply_schedule(self, schedule: Schedule, *, actor: str = "") -> list[ArchivedDocument]:
+        """Apply a changed schedule: lengthen locks that became longer; never shorten one."""
+        changed: list[ArchivedDocument] = []
+        now = self.now()
+        for entry in list(self.catalog.list_entries(EntryFilter())):
+            rule = schedule.rule(entry.kind)
+            if rule.counted_from == "archived" or entry.legal_hold:
+                continue
+            closed = case_closed_year(
+                entry.year, entry.extra.get("case_closed"), (entry.created_at or now).date()
+            )
+            decision = decide(rule, closed_year=closed, signed=bool(entry.signer), now=now)
+            if decision.legal_hold:
+                for letter in "AB":
+                    vid = entry.copy_version(letter)
+                    if vid:
+                        self.stores[letter].set_legal_hold(entry.key, vid, True)
+                changes: dict[str, object] = {"legal_hold": True}
+            elif (
+                decision.retain_until is not None
+                and entry.retain_until is not None
+                and decision.retain_until > entry.retain_until
+            ):
+                mode: LockMode = "COMPLIANCE" if entry.lock_mode == "COMPLIANCE" else "GOVERNANCE"
+                if entry.lock_mode is None and decision.mode is not None:
+                    mode = decision.mode
+                for letter in "AB":
+                    vid = entry.copy_version(letter)
+                    if vid:
+                        self.stores[letter].set_retention(
+                            entry.key, vid, mode, decision.retain_until
+                        )
+                changes = {"retain_until": decision.retain_until, "lock_mode": mode}
+            else:
+                continue
+            changed.append(
+                self.catalog.update_entry(
+                    entry.id,
+                    changes,
+                    EventDraft(
+                        "retention-change",
+                        entry.document_id,
+                        entry.id,
+                        actor,
+                        {
+                            "old": str(entry.retain_until),
+                            "new": str(changes.get("retain_until", "постоянно")),
+                        },
+                    ),
+                )
+            )
+        self.schedule = schedule
+        return changed

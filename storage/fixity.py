@@ -1,0 +1,338 @@
+"""Fixity audit: re-read both copies, compare with the catalog, report, repair, record it all.
+
+A damaged or missing copy is repaired from the good one by writing a NEW version (an old version
+may be locked and cannot be overwritten) and pointing the catalog at it; the old version id is kept
+in the row's ``retired`` list. Both copies bad: recorded, then :class:`BothCopiesBad` is raised,
+never a "repair" from a bad copy. A sampled audit continues where the previous one stopped, so
+successive runs cover the whole archive.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from storage.archive import Archive
+from storage.catalog import PENDING, ArchivedDocument, EntryFilter, EventDraft
+from storage.errors import BothCopiesBad, ObjectMissing, StorageError, StoreUnavailable
+from storage.stores.base import ObjectVersion
+from storage.streams import digest_chunks
+
+log = logging.getLogger(__name__)
+
+OK = "ok"
+MISSING = "missing"  # the catalog's version is gone
+DELETED = "deleted"  # the version is there but a delete marker hides it
+DAMAGED = "damaged"  # the bytes differ from the catalog hash
+SHADOWED = "shadowed"  # a newer, different version hides the catalog's one
+UNAVAILABLE = "unavailable"  # the store did not answer
+NOT_WRITTEN = "pending"  # the copy waits for replication
+BAD = {MISSING, DELETED, DAMAGED, SHADOWED}
+CURSOR = "fixity_cursor"
+EVENT_BATCH = 200
+
+
+@dataclass(frozen=True)
+class CopyCheck:
+    """Result for one copy of one document."""
+
+    letter: str
+    status: str
+    detail: str = ""
+    bytes_read: int = 0
+    foreign_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A bad copy and what was done about it."""
+
+    entry_id: int
+    document_id: str
+    letter: str
+    problem: str
+    repaired: bool = False
+    new_version_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UnknownObject:
+    """An object version in a store that the catalog does not know."""
+
+    letter: str
+    key: str
+    version_id: str
+
+
+@dataclass(frozen=True)
+class FixityReport:
+    """What an audit checked and found."""
+
+    full: bool
+    checked: int
+    bytes_read: dict[str, int]
+    findings: tuple[Finding, ...]
+    unknown: tuple[UnknownObject, ...]
+    both_bad: tuple[int, ...]
+    unavailable: tuple[str, ...]
+    started: datetime
+    finished: datetime
+    entries: tuple[int, ...] = field(default=(), repr=False)
+
+    @property
+    def clean(self) -> bool:
+        """Nothing bad found."""
+        return not self.findings and not self.unknown and not self.both_bad and not self.unavailable
+
+
+Latest = dict[
+    str, dict[str, tuple[str, bool]]
+]  # letter -> key -> (latest version id, delete marker)
+
+
+def _check_copy(
+    archive: Archive, entry: ArchivedDocument, letter: str, latest_map: Latest | None = None
+) -> CopyCheck:
+    store = archive.stores[letter]
+    version_id = entry.copy_version(letter)
+    if version_id is None:
+        return CopyCheck(letter, NOT_WRITTEN if entry.state == PENDING else MISSING)
+    try:
+        digest = digest_chunks(store.iter_chunks(entry.key, version_id))
+    except ObjectMissing:
+        return CopyCheck(letter, MISSING)
+    except StoreUnavailable as exc:
+        return CopyCheck(letter, UNAVAILABLE, str(exc))
+    except StorageError as exc:
+        return CopyCheck(letter, MISSING, str(exc))
+    if digest.sha256 != entry.sha256:
+        return CopyCheck(letter, DAMAGED, bytes_read=digest.size)
+    # The catalog's version is intact; a plain reader gets the latest version, so check it is ours.
+    if latest_map is not None and letter in latest_map and entry.key in latest_map[letter]:
+        latest_id, is_marker = latest_map[letter][entry.key]
+    else:
+        try:
+            latest_id, is_marker = store.head(entry.key, None).version_id, False
+        except ObjectMissing:
+            latest_id, is_marker = "", True
+        except StorageError as exc:
+            return CopyCheck(letter, UNAVAILABLE, str(exc), bytes_read=digest.size)
+    if is_marker:
+        return CopyCheck(letter, DELETED, bytes_read=digest.size)
+    if latest_id != version_id:
+        return CopyCheck(letter, SHADOWED, bytes_read=digest.size, foreign_version=latest_id)
+    return CopyCheck(letter, OK, bytes_read=digest.size)
+
+
+def _check_entry(
+    archive: Archive, entry: ArchivedDocument, latest_map: Latest | None
+) -> tuple[ArchivedDocument, list[CopyCheck]]:
+    return entry, [_check_copy(archive, entry, letter, latest_map) for letter in "AB"]
+
+
+def _list_stores(archive: Archive) -> tuple[dict[str, list[ObjectVersion]], Latest]:
+    """One listing per store (a full audit): every version, and the latest one of each key."""
+    listings: dict[str, list[ObjectVersion]] = {}
+    latest: Latest = {}
+    for letter, store in archive.stores.items():
+        try:
+            versions = list(store.list_versions())
+        except StorageError as exc:
+            log.warning("store %s could not be listed: %s", letter, exc)
+            continue
+        listings[letter] = versions
+        latest[letter] = {
+            v.key: (v.version_id, v.is_delete_marker) for v in versions if v.is_latest
+        }
+    return listings, latest
+
+
+def _repair(
+    archive: Archive, entry: ArchivedDocument, bad: CopyCheck, good: str, actor: str
+) -> Finding:
+    """Write the good copy as a new version into the bad store and point the catalog at it."""
+    store = archive.stores[bad.letter]
+    data = archive._verified_copy(entry, good, entry.copy_version(good))
+    try:
+        version_id = store.put(
+            entry.key, data, entry.size, archive.object_meta(entry), archive.lock_of(entry)
+        )
+        back = digest_chunks(store.iter_chunks(entry.key, version_id))
+    finally:
+        data.close()
+    if back.sha256 != entry.sha256:
+        raise StorageError(
+            f"восстановленная копия {bad.letter} документа {entry.document_id} не совпала"
+        )
+    old = entry.copy_version(bad.letter)
+    retired = list(entry.retired)
+    if old:
+        retired.append(f"{bad.letter}:{old}")
+    if bad.foreign_version:
+        retired.append(f"{bad.letter}:{bad.foreign_version}")
+    archive.catalog.update_entry(
+        entry.id,
+        {f"version_{bad.letter.lower()}": version_id, "retired": retired},
+        EventDraft(
+            "repair",
+            entry.document_id,
+            entry.id,
+            actor,
+            {
+                "copy": bad.letter,
+                "problem": bad.status,
+                "from": good,
+                "old_version": old,
+                "new_version": version_id,
+            },
+        ),
+    )
+    return Finding(entry.id, entry.document_id, bad.letter, bad.status, True, version_id)
+
+
+def _select(archive: Archive, sample: int | None) -> tuple[list[ArchivedDocument], bool]:
+    if sample is None:
+        return list(archive.catalog.list_entries(EntryFilter())), True
+    cursor = int(archive.catalog.get_state(CURSOR) or 0)
+    batch = archive.catalog.entries_after(cursor, sample)
+    if len(batch) < sample:
+        seen = {e.id for e in batch}
+        batch += [
+            e for e in archive.catalog.entries_after(0, sample - len(batch)) if e.id not in seen
+        ]
+    if batch:
+        archive.catalog.set_state(CURSOR, str(batch[-1].id))
+    return batch, False
+
+
+def _unknown_objects(
+    entries: Iterable[ArchivedDocument], listings: dict[str, list[ObjectVersion]]
+) -> list[UnknownObject]:
+    known: set[tuple[str, str, str]] = set()
+    for entry in entries:
+        for letter in "AB":
+            vid = entry.copy_version(letter)
+            if vid:
+                known.add((letter, entry.key, vid))
+        for retired in entry.retired:
+            letter, _, vid = retired.partition(":")
+            known.add((letter, entry.key, vid))
+    unknown = []
+    for letter, versions in listings.items():
+        for obj in versions:
+            if obj.is_delete_marker or obj.key.startswith("probe"):
+                continue
+            if (letter, obj.key, obj.version_id) not in known:
+                unknown.append(UnknownObject(letter, obj.key, obj.version_id))
+    return unknown
+
+
+def audit(
+    archive: Archive,
+    *,
+    sample: int | None = None,
+    repair: bool = False,
+    workers: int = 4,
+    actor: str = "",
+) -> FixityReport:
+    """Check every document (``sample=None``) or the next ``sample`` ones; optionally repair."""
+    started = archive.now()
+    entries, full = _select(archive, sample)
+    findings: list[Finding] = []
+    both_bad: list[int] = []
+    unavailable: set[str] = set()
+    bytes_read = {"A": 0, "B": 0}
+    events: list[EventDraft] = []
+
+    def flush() -> None:
+        archive.catalog.append_events(events)
+        events.clear()
+
+    listings, latest_map = _list_stores(archive) if full else ({}, None)
+    for letter in "AB":
+        if full and letter not in listings:
+            unavailable.add(letter)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for entry, checks in pool.map(lambda e: _check_entry(archive, e, latest_map), entries):
+            for c in checks:
+                bytes_read[c.letter] += c.bytes_read
+                if c.status == UNAVAILABLE:
+                    unavailable.add(c.letter)
+            events.append(
+                EventDraft(
+                    "fixity-check",
+                    entry.document_id,
+                    entry.id,
+                    actor,
+                    {c.letter: c.status for c in checks},
+                )
+            )
+            bad = [c for c in checks if c.status in BAD]
+            good = [c.letter for c in checks if c.status == OK]
+            if bad and not good and not any(c.status in (UNAVAILABLE, NOT_WRITTEN) for c in checks):
+                both_bad.append(entry.id)
+                log.error("both copies of catalog entry %s are bad", entry.id)
+            for c in bad:
+                finding = Finding(entry.id, entry.document_id, c.letter, c.status)
+                if repair and good:
+                    flush()  # keep the chain in order: the check before its repair
+                    try:
+                        finding = _repair(archive, entry, c, good[0], actor)
+                    except StorageError as exc:
+                        log.warning(
+                            "repair of entry %s copy %s failed: %s", entry.id, c.letter, exc
+                        )
+                findings.append(finding)
+            if len(events) >= EVENT_BATCH:
+                flush()
+    unknown = (
+        _unknown_objects(archive.catalog.list_entries(EntryFilter()), listings) if full else []
+    )
+    finished = archive.now()
+    summary = {
+        "full": full,
+        "checked": len(entries),
+        "findings": len(findings),
+        "repaired": sum(f.repaired for f in findings),
+        "unknown": len(unknown),
+        "both_bad": len(both_bad),
+        "unavailable": sorted(unavailable),
+        "bytes": bytes_read,
+        "started": started.isoformat(),
+        "finished": finished.isoformat(),
+    }
+    events.append(EventDraft("fixity-run", actor=actor, detail=summary))
+    flush()
+    archive.catalog.set_state("last_audit", json.dumps(summary, ensure_ascii=False))
+    report = FixityReport(
+        full,
+        len(entries),
+        bytes_read,
+        tuple(findings),
+        tuple(unknown),
+        tuple(both_bad),
+        tuple(sorted(unavailable)),
+        started,
+        finished,
+        tuple(e.id for e in entries),
+    )
+    if both_bad:
+        raise BothCopiesBadError(report)
+    return report
+
+
+class BothCopiesBadError(BothCopiesBad):
+    """Both copies of at least one document are bad; ``report`` holds the full audit result."""
+
+    def __init__(self, report: FixityReport) -> None:
+        self.report = report
+        ids = ", ".join(str(i) for i in report.both_bad)
+        super().__init__(
+            f"ОБЕ копии повреждены или утрачены (записи каталога: {ids}); "
+            "восстановление невозможно, "
+            "нужна проверка администратором"
+        )

@@ -1,0 +1,25 @@
+"""Render the archive's own documents (inventory, disposal act) with WeasyPrint."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "archive"
+
+
+def render_pdf(template: str, context: Mapping[str, Any], templates: Path = TEMPLATES) -> bytes:
+    """Render ``templates/archive/<template>`` (Jinja2 HTML) to PDF bytes."""
+    from weasyprint import HTML  # imported here: WeasyPrint is slow to import
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    html = env.get_template(template).render(**context)
+    pdf: bytes = HTML(string=html, base_url=str(templates)).write_pdf(pdf_variant="pdf/a-3b")
+    return pdf

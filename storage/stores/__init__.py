@@ -1,0 +1,1 @@
+"""Object stores: the :class:`~storage.stores.base.Store` protocol, S3 and directory stores."""

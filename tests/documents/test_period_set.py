@@ -1,0 +1,67 @@
+"""The period-end set of a small school in a real process pool, and the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from service.cli.documents import commands
+from service.documents.period_set import render_period_set
+from tests.documents.factories import tiny_school
+
+
+def test_small_school_period_set_in_two_processes(tmp_path):
+    calls = []
+    result = render_period_set(
+        tiny_school(),
+        "Q1",
+        tmp_path,
+        workers=2,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    kinds = [d.kind for d in result.documents]
+    assert kinds == [
+        "journal-printout",
+        "journal-printout",
+        "period-summary",
+        "medal-sheet",
+        "control-report",
+        "control-report",
+        "control-report",
+    ]
+    assert calls[-1] == (7, 7)
+    assert all(d.path.exists() and d.path.is_relative_to(tmp_path) for d in result.documents)
+    assert len({d.document_id for d in result.documents}) == 7
+    pack = result.print_pack
+    assert pack is not None and pack.path == tmp_path / "print-pack.pdf"
+    assert all(start % 2 == 1 for start in pack.starts) and len(pack.starts) == 7
+    assert len(PdfReader(pack.path).pages) == pack.pages
+    page = PdfReader(pack.path).pages[pack.starts[2] - 1].extract_text()
+    assert "СВОДНАЯ ВЕДОМОСТЬ" in page.upper() and "5А" in page
+
+
+def test_kinds_command_lists_every_kind():
+    runner = CliRunner()
+    kinds = next(c for c in commands if c.name == "kinds")
+    out = runner.invoke(kinds, []).output
+    for name in (
+        "journal-printout",
+        "period-summary",
+        "year-statement",
+        "medal-sheet",
+        "substitution-log",
+        "parent-statement",
+        "control-report",
+    ):
+        assert name in out
+    assert "--report" in out
+
+
+def test_render_unknown_kind_exits_2_in_russian(tmp_path: Path):
+    render = next(c for c in commands if c.name == "render")
+    result = CliRunner().invoke(render, ["no-such-kind", "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2
+    assert "неизвестный вид документа «no-such-kind»" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,172 @@
+"""Catalog backup and restore, BagIt transfer package, disposal act."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sqlite3
+import uuid
+from pathlib import Path
+
+import bagit
+import psycopg
+import pytest
+from django.db import connection
+from pypdf import PdfReader
+
+from service.archive.dbdump import dump_database, engine_name, restore_postgresql, restore_sqlite
+from storage.archive import Archive
+from storage.backup import backup_catalog, fetch_backup, rotate_backups
+from storage.bagit_export import export_bag, validate_bag
+from storage.catalog import DISPOSED, EntryFilter
+from storage.disposal import dispose, draft_act, due_for_disposal
+from tests.storage.helpers import doc_bytes, meta
+
+
+def _restored_rows(
+    dump: Path, tmp_path: Path
+) -> list[tuple[str, int, str, str, str | None, str | None]]:
+    """Restore ``dump`` into a brand-new empty database and read the catalog rows from it."""
+    query = "SELECT document_id, version, sha256, key, version_a, version_b FROM archive_entry"
+    if engine_name() == "sqlite":
+        target = tmp_path / "restored.sqlite3"
+        restore_sqlite(dump, target)
+        with sqlite3.connect(target) as conn:
+            rows = conn.execute(query).fetchall()
+        conn.close()
+        return rows
+    db = dict(connection.settings_dict)
+    name = f"vedomost_restore_{uuid.uuid4().hex[:8]}"
+    admin = f"host={db['HOST']} port={db['PORT'] or 5432} user={db['USER']} dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        restore_postgresql(dump, {**db, "NAME": name})
+        with psycopg.connect(admin.replace("dbname=postgres", f"dbname={name}")) as conn:
+            rows = conn.execute(query).fetchall()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}"')
+    return rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_goes_to_both_stores_and_restores_into_an_empty_database(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """GIVEN archived documents WHEN the catalog is backed up and restored into an empty database
+    THEN every document is found again and both its copies read back with the catalog hash."""
+    originals = {f"bk-{i}": doc_bytes(i, 512) for i in range(5)}
+    for doc_id, data in originals.items():
+        archive.archive(data, meta(doc_id), "period-summary")
+    backup = backup_catalog(archive, dump_database, engine=engine_name(), actor="secretary")
+    assert backup.kind == "catalog-backup" and backup.version_a and backup.version_b
+    for letter in "AB":
+        assert (
+            archive.stores[letter].head(backup.key, backup.copy_version(letter)).lock.mode
+            == "GOVERNANCE"
+        )
+
+    dump = tmp_path / "catalog.dump"
+    fetch_backup(archive, backup.document_id, dump)
+    rows = _restored_rows(dump, tmp_path)
+    found = {r[0]: r for r in rows}
+    assert set(originals) <= set(found)
+    for doc_id, data in originals.items():
+        _, _, sha, key, version_a, version_b = found[doc_id]
+        assert sha == hashlib.sha256(data).hexdigest()
+        for letter, vid in (("A", version_a), ("B", version_b)):
+            assert b"".join(archive.stores[letter].iter_chunks(key, vid)) == data
+
+
+def test_backup_rotation_keeps_weekly_and_monthly(archive: Archive) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
+    clock = {"now": start}
+    archive._clock = lambda: clock["now"]
+    for week in range(12):
+        clock["now"] = start + timedelta(weeks=week)
+        backup_catalog(archive, lambda p, w=week: p.write_bytes(b"dump %d" % w), engine="sqlite")
+    live = list(archive.catalog.list_entries(EntryFilter(kind="catalog-backup")))
+    # the 8 newest weekly ones (2 Feb … 23 Mar) + the newest of January (26 Jan) as its monthly one
+    assert len(live) == 9
+    assert min(e.created_at for e in live if e.created_at) == datetime(
+        2026, 1, 26, 3, 0, tzinfo=UTC
+    )
+    assert rotate_backups(archive).deleted == ()
+
+
+def test_bagit_export_with_inventory_csv_and_pdf(archive: Archive, tmp_path: Path) -> None:
+    archive.archive(doc_bytes(1), meta("ex-1", period="q1"), "journal-printout")
+    archive.archive(doc_bytes(2), meta("ex-2", period="q2"), "period-summary")
+    archive.correct("ex-2", doc_bytes(3), reason="опечатка", author="staff-3")
+    archive.archive(doc_bytes(4), meta("ex-3", year="2024/2025"), "period-summary")
+    bag_dir = tmp_path / "bag"
+    result = export_bag(archive, bag_dir, year="2025/2026", school_name="МБОУ СОШ № 1")
+    assert [(r.document_id, r.version) for r in result.rows] == [
+        ("ex-1", 1),
+        ("ex-2", 1),
+        ("ex-2", 2),
+    ]
+    bag = bagit.Bag(str(bag_dir))
+    assert bag.is_valid() and "sha256" in bag.algorithms
+    with open(bag_dir / "data" / "inventory.csv", encoding="utf-8-sig") as fh:
+        lines = list(csv.reader(fh, delimiter=";"))
+    assert lines[0][1] == "document_id" and len(lines) == 4
+    text = "".join(p.extract_text() for p in PdfReader(bag_dir / "data" / "inventory.pdf").pages)
+    assert "ОПИСЬ" in text and "ex-2" in text and "МБОУ СОШ № 1" in text
+    copied = bag_dir / "data" / result.rows[0].path.removeprefix("data/")
+    assert hashlib.sha256(copied.read_bytes()).hexdigest() == result.rows[0].sha256
+    assert result.inventory is not None and result.inventory.kind == "archive-inventory"
+    # a changed file is caught by validation
+    copied.write_bytes(b"tampered")
+    with pytest.raises(bagit.BagValidationError):
+        validate_bag(bag_dir)
+
+
+def test_disposal_act_lists_expired_and_deletes_only_unlocked(archive: Archive) -> None:
+    old_statement = archive.archive(
+        doc_bytes(1), meta("ds-1", year="2015/2016"), "parent-statement"
+    )
+    old_report = archive.archive(doc_bytes(2), meta("ds-2", year="2015/2016"), "control-report")
+    archive.archive(doc_bytes(3), meta("ds-3", year="2015/2016"), "year-statement")  # until 2042
+    archive.archive(doc_bytes(4), meta("ds-4", year="2015/2016"), "order-main")  # permanent
+    assert {e.document_id for e in due_for_disposal(archive)} == {"ds-1", "ds-2"}
+
+    act = draft_act(archive, year="2015/2016", school_name="МБОУ СОШ № 1")
+    assert [i.document_id for i in act.items] == ["ds-1", "ds-2"]
+    pdf_entry = archive.catalog.get_entry(act.pdf_entry_id)
+    assert pdf_entry is not None and pdf_entry.kind == "disposal-act" and pdf_entry.legal_hold
+    import io
+
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(archive.read(act.act_id).read())).pages
+    )
+    assert "о выделении к уничтожению" in text and "ds-1" in text and "ds-3" not in text
+
+    result = dispose(archive, act.act_id, approved_by="director-1")
+    assert set(result.deleted) == {"ds-1", "ds-2"} and result.refused == ()
+    for entry in (old_statement, old_report):
+        row = archive.catalog.get_entry(entry.id)
+        assert row is not None and row.state == DISPOSED
+        for store in archive.stores.values():
+            assert not [v for v in store.list_versions(entry.key) if not v.is_delete_marker]
+    assert [e.kind for e in archive.catalog.iter_events()].count("disposal") == 2
+
+
+def test_disposal_refuses_what_the_store_still_locks(archive: Archive) -> None:
+    """GIVEN a row wrongly showing an ended period WHEN disposing THEN the store's lock wins."""
+    from datetime import UTC, datetime
+
+    locked = archive.archive(doc_bytes(9), meta("lk-1", signer="cert-1"), "year-statement")
+    archive.catalog.update_entry(
+        locked.id, {"retain_until": datetime(2020, 1, 1, tzinfo=UTC)}, None
+    )
+    act = draft_act(archive)
+    assert [i.document_id for i in act.items] == ["lk-1"]
+    result = dispose(archive, act.act_id, approved_by="director-1")
+    assert result.deleted == () and len(result.refused) == 1
+    assert archive.read("lk-1").read() == b"".join(
+        archive.stores["A"].iter_chunks(locked.key, locked.version_a)
+    )
