@@ -70,9 +70,8 @@ def sign_documents(prepared: Any, job_id: str, close_id: str) -> None:
 
 def start_signing(close: PeriodClose, signer: Any, user: Any, *, inline: bool = False) -> None:
     """Sign a rendered close with an unlocked signer (in a thread unless ``inline``)."""
-    from signing.pades import SigningOptions, prepare
-
     from service.jobs.progress import PlannedItem, create_job
+    from signing.pades import SigningOptions, prepare
 
     with transaction.atomic():
         close = PeriodClose.objects.select_for_update().get(pk=close.pk)

@@ -24,10 +24,10 @@ PASSWORD = "пароль-для-браузера"
 def people(imported_school: object, django_db_blocker: object) -> Iterator[dict[str, object]]:
     """Users of the imported school (committed, so the server process sees them)."""
     from django.contrib.auth import get_user_model
-    from service.documents.parent_statement import paper_students
 
     from service.accounts.roles import Role
     from service.accounts.users import create_user
+    from service.documents.parent_statement import paper_students
 
     snapshot = imported_school
     school = snapshot.school.id
