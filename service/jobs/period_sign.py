@@ -103,7 +103,7 @@ def start_signing(close: PeriodClose, signer: Any, user: Any, *, inline: bool = 
             PeriodClose.objects.filter(pk=close.pk).update(signed_at=timezone.now())
             signed = advance(PeriodClose.objects.get(pk=close.pk))
             if signed.state == PeriodClose.State.SIGNED:
-                start_archiving(signed, user)
+                start_archiving(signed, user, inline=inline)
         finally:
             close_old_connections()
 
