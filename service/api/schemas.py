@@ -77,6 +77,7 @@ class ValidationErrorOut(Schema):
 def responses(**codes: Any) -> dict[int, Any]:
     """Documented responses of an operation plus the 401 and 422 every operation can give."""
     documented: dict[int, Any] = {int(k.lstrip("_")): v for k, v in codes.items()}
+    documented.setdefault(400, ErrorOut)  # e.g. a NUL character in the address
     documented.setdefault(401, ErrorOut)
     documented.setdefault(422, ValidationErrorOut)
     return documented

@@ -16,15 +16,14 @@ from pypdf import PdfReader
 
 from tests.fixtures.web import screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# django_db: so that the test database exists even when only these tests are selected.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
 PASSWORD = "пароль-для-браузера"
 
 
 @pytest.fixture(scope="module")
 def people(imported_school: object, django_db_blocker: object) -> Iterator[dict[str, object]]:
     """Users of the imported school (committed, so the server process sees them)."""
-    from django.contrib.auth import get_user_model
-
     from service.accounts.roles import Role
     from service.accounts.users import create_user
     from service.documents.parent_statement import paper_students
@@ -49,8 +48,12 @@ def people(imported_school: object, django_db_blocker: object) -> Iterator[dict[
         try:
             yield {"snapshot": snapshot, "paper_class": paper_class, "close_class": smallest,
                    "foreign_class": next(c for c in snapshot.classes if c.id not in taught)}
-        finally:  # the access log keeps its users (PROTECT): deactivate them instead
-            get_user_model().objects.filter(username__in=names).update(is_active=False)
+        finally:
+            # The server process committed closes, archive rows, consents and access events:
+            # empty the test database as a transactional test would, for the tests after us.
+            from django.core.management import call_command
+
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def _login(page: object, url: str, username: str) -> None:
@@ -96,7 +99,11 @@ def test_director_closes_a_period_and_downloads_a_valid_signed_document(
     assert "Ключ подписи не открылся" in page.inner_text(".messages")
     page.fill("#id_password", pki.director_password().decode())
     page.click("#sign-button")
-    page.wait_for_selector("#report", timeout=120_000)
+    try:
+        page.wait_for_selector("#report", timeout=120_000)
+    except Exception:
+        screenshot(page, "05-failed")
+        raise
     screenshot(page, "05-closing-report")
     report = page.inner_text("#report")
     n = len(rows) - 1
