@@ -23,3 +23,6 @@ app.conf.update(
     task_eager_propagates=True,
 )
 app.autodiscover_tasks()
+from service.jobs.schedule import configure as _configure_schedule  # noqa: E402
+
+_configure_schedule(app)

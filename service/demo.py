@@ -1,7 +1,7 @@
-"""The main job on the embedded default, as far as it exists: sample school → import → summary.
+"""The main job on the embedded default: sample school → import → close a quarter → audit.
 
-``run_demo`` is the one function the ``vedomost demo`` command calls; later steps (documents,
-signing, archive) extend it here.
+``run_demo`` is the one function the ``vedomost demo`` command calls; the period close lives
+in ``service.demo_close``.
 """
 
 from __future__ import annotations
@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from service.journal.importer import import_file
 from service.journal.store import ImportResult
 from service.journal.summary import format_import
+
+if TYPE_CHECKING:
+    from service.demo_close import CloseSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +27,7 @@ class DemoResult:
 
     sample_file: Path
     imported: ImportResult
+    close: CloseSummary | None = None
 
 
 def sample_path(students: int, seed: int, year: str) -> Path:
@@ -36,8 +41,17 @@ def run_demo(
     seed: int = 7,
     year: str = "2024/2025",
     echo: Callable[[str], object] = print,
+    period: str | None = "Q1",
+    workers: int | None = None,
 ) -> DemoResult:
-    """Generate the sample school (once), import it and print what was imported."""
+    """Sample school (generated once) → import → close ``period`` (render, sign with the demo key,
+    archive into stores A and B) → full fixity audit → summary.
+
+    ``period=None`` stops after the import.
+    """
+    import time
+
+    started = time.perf_counter()
     from service.journal.sample import write_school
 
     path = sample_path(students, seed, year)
@@ -50,4 +64,10 @@ def run_demo(
     echo(f"Импортирую {path.name}…")
     result = import_file(path, "json")
     echo(format_import(result))
-    return DemoResult(path, result)
+    if period is None:
+        return DemoResult(path, result)
+    from service.demo_close import close_period_demo, format_summary
+
+    summary = close_period_demo(result.snapshot_id, period, workers=workers, echo=echo)
+    echo(format_summary(summary, time.perf_counter() - started))
+    return DemoResult(path, result, summary)

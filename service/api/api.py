@@ -96,3 +96,7 @@ def retry_job(request: HttpRequest, job_id: str) -> Status[dict[str, Any]]:
         return Status(404, {"detail": "Задание не найдено"})
     retry_failed(job)
     return Status(202, job_out(str(job.id)))
+
+
+# Operations over the other parts register on the same API object.
+import service.api.api_more  # noqa: E402, F401

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+
 import click
 
 
@@ -24,7 +28,10 @@ def _school_and_snapshot() -> tuple[str, object]:
 )
 @click.option("--port", default=8000, show_default=True, type=int, help="Порт.")
 @click.option("--no-demo-users", is_flag=True, help="Не создавать демонстрационных пользователей.")
-def serve(host: str, port: int, no_demo_users: bool) -> None:
+@click.option(
+    "--processes", default=0, type=int, help="Процессов сервера (по умолчанию — по числу ядер)."
+)
+def serve(host: str, port: int, no_demo_users: bool, processes: int) -> None:
     """Запустить веб-интерфейс."""
     from django.conf import settings
     from django.core.servers.basehttp import run
@@ -43,7 +50,72 @@ def serve(host: str, port: int, no_demo_users: bool) -> None:
         if snapshot is None:
             click.echo("Журнал ещё не загружен: выполните «vedomost demo» или загрузите выгрузку.")
     click.echo(f"Ведомость: http://{host}:{port}/  (остановить: Ctrl+C)")
-    run(host, port, get_wsgi_application(), threading=True)
+    processes = processes or os.cpu_count() or 1
+    if processes <= 1:
+        run(host, port, get_wsgi_application(), threading=True)
+    else:
+        serve_forked(host, port, processes)
+
+
+def _warm_up() -> None:
+    """Load the current journal of every school with users, so forked processes share it."""
+    from service.accounts.models import Profile
+    from service.accounts.snapshots import current_snapshot
+
+    for school_id in Profile.objects.values_list("school_id", flat=True).distinct():
+        snapshot = current_snapshot(school_id)
+        if snapshot is not None:  # build the indexes statements use, once, before forking
+            for name in (
+                "students_of_class",
+                "marks_of_student",
+                "attendance_of_student",
+                "lesson_by_id",
+                "period_mark_index",
+                "subject_by_id",
+                "guardian_by_id",
+            ):
+                getattr(snapshot, name)
+
+
+def serve_forked(host: str, port: int, processes: int) -> None:
+    """Threaded WSGI servers in ``processes`` forked processes accepting on one socket."""
+    import socketserver
+
+    from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connections
+
+    server_class = type(
+        "ForkedThreadedWSGIServer",
+        (socketserver.ThreadingMixIn, WSGIServer),
+        {"daemon_threads": True},
+    )
+    httpd = server_class((host, port), WSGIRequestHandler)
+    httpd.set_app(get_wsgi_application())
+    _warm_up()
+    connections.close_all()  # every process opens its own database connections
+    children: list[int] = []
+    for _ in range(processes):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            try:
+                httpd.serve_forever()
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(_signum: int, _frame: object) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(child, 0)
 
 
 commands = [serve]

@@ -154,9 +154,10 @@ def closing_report(close: PeriodClose) -> ClosingReport:
 
 @transaction.atomic
 def start_close(
-    user: Any, snapshot: Any, period_id: str, planned: list[PlannedDocument]
+    user: Any, snapshot: Any, period_id: str, planned: list[PlannedDocument], *, start: bool = True
 ) -> PeriodClose:
-    """Create the close and its render job; the job is queued when the transaction commits."""
+    """Create the close and its render job; the job is queued when the transaction commits
+    (unless ``start`` is false: the caller runs it, e.g. with ``tasks.run_inline``)."""
     from service.jobs.progress import PlannedItem, create_job
     from service.jobs.tasks import start_job
 
@@ -189,7 +190,8 @@ def start_close(
     )
     job.params["close_id"] = str(close.id)
     job.save(update_fields=["params"])
-    transaction.on_commit(lambda: start_job(job))
+    if start:
+        transaction.on_commit(lambda: start_job(job))
     return close
 
 

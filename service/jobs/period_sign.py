@@ -70,9 +70,8 @@ def sign_documents(prepared: Any, job_id: str, close_id: str) -> None:
 
 def start_signing(close: PeriodClose, signer: Any, user: Any, *, inline: bool = False) -> None:
     """Sign a rendered close with an unlocked signer (in a thread unless ``inline``)."""
-    from signing.pades import SigningOptions, prepare
-
     from service.jobs.progress import PlannedItem, create_job
+    from signing.pades import SigningOptions, prepare
 
     with transaction.atomic():
         close = PeriodClose.objects.select_for_update().get(pk=close.pk)
@@ -104,7 +103,7 @@ def start_signing(close: PeriodClose, signer: Any, user: Any, *, inline: bool = 
             PeriodClose.objects.filter(pk=close.pk).update(signed_at=timezone.now())
             signed = advance(PeriodClose.objects.get(pk=close.pk))
             if signed.state == PeriodClose.State.SIGNED:
-                start_archiving(signed, user)
+                start_archiving(signed, user, inline=inline)
         finally:
             close_old_connections()
 

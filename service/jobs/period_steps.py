@@ -91,9 +91,8 @@ def render_step(job: Job, item: JobItem) -> dict[str, Any]:
 @register("period-archive", queue="archive")
 def archive_step(job: Job, item: JobItem) -> dict[str, Any]:
     """Archive one signed document into stores A and B (idempotent by document id)."""
-    from storage.archive import DocumentMetadata
-
     from service.archive.wiring import get_archive
+    from storage.archive import DocumentMetadata
 
     close = PeriodClose.objects.get(pk=job.params["close_id"])
     meta = item.params

@@ -95,6 +95,37 @@ def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) 
     _dispatch(job, keys)
 
 
+def _run_one(job_id: str, school_id: str, key: str) -> str:
+    return run_item(job_id, key, school_id=school_id)
+
+
+def run_inline(job: Job, workers: int = 1) -> progress.JobStatus:
+    """Run a job's pending items in this process, or in ``workers`` forked processes; then finish.
+
+    Used by the one-command demo and the CLI on the embedded default (no broker).
+    """
+    import functools
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connections
+
+    load_steps()
+    keys = list(job.items.exclude(state=ItemState.DONE).values_list("key", flat=True))
+    progress.mark_started(str(job.id))
+    run = functools.partial(_run_one, str(job.id), job.school_id)
+    if workers <= 1 or len(keys) < 2:
+        for key in keys:
+            run(key)
+    else:
+        connections.close_all()  # children open their own connections
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            list(pool.map(run, keys, chunksize=4))
+    finish_job(None, str(job.id), school_id=job.school_id)
+    return progress.status(str(job.id))
+
+
 def retry_failed(job: Job) -> list[str]:
     """Run a job's failed items again."""
     keys = progress.reset_failed(str(job.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -19,24 +20,26 @@ class ArchiveStatus:
 
 def archive_status(school_id: str) -> ArchiveStatus:
     """Counts from the archive catalog for one school, and the archive's last fixity audit."""
-    from service.archive.models import AuditEvent, Entry
+    from service.archive.catalog import DjangoCatalog
+    from service.archive.models import Entry
 
     rows = Entry.objects.filter(school=school_id).exclude(state="disposed")
     documents = rows.count()
     pending = rows.filter(state="pending_replication").count()
-    last = (
-        AuditEvent.objects.filter(kind__in=("fixity_audit", "audit", "fixity"))
-        .order_by("-seq")
-        .first()
-    )
-    if last is None:
+    raw = DjangoCatalog().get_state("last_audit")
+    if not raw:
         return ArchiveStatus(True, documents, pending)
-    detail: dict[str, Any] = last.detail if isinstance(last.detail, dict) else {}
-    if isinstance(last.detail, str):
-        try:
-            detail = json.loads(last.detail)
-        except ValueError:
-            detail = {}
-    problems = sum(int(detail.get(k, 0) or 0) for k in ("missing", "damaged", "unknown", "failed"))
-    summary = ", ".join(f"{k}: {v}" for k, v in detail.items() if isinstance(v, int | str))[:300]
-    return ArchiveStatus(True, documents, pending, last.at, problems == 0, summary)
+    try:
+        last: dict[str, Any] = json.loads(raw)
+        finished = dt.datetime.fromisoformat(last["finished"])
+    except (ValueError, KeyError, TypeError):
+        return ArchiveStatus(True, documents, pending, last_audit_summary="нет данных")
+    problems = int(last.get("findings", 0)) - int(last.get("repaired", 0))
+    problems += int(last.get("both_bad", 0)) + len(last.get("unavailable", []))
+    summary = (
+        f"{'полная' if last.get('full') else 'выборочная'}: проверено {last.get('checked', 0)}, "
+        f"замечаний {last.get('findings', 0)}, исправлено {last.get('repaired', 0)}"
+    )
+    if last.get("unavailable"):
+        summary += ", недоступны хранилища " + ", ".join(last["unavailable"])
+    return ArchiveStatus(True, documents, pending, finished, problems == 0, summary)

@@ -19,7 +19,7 @@ class ThrottledLoginForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, object]:
-        username = (self.data.get("username") or "").strip()
+        username = (self.data.get("username") or "").replace("\x00", "").strip()
         ip = throttle.client_ip(self.request)
         until = throttle.locked_until(username, ip)
         if until is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -11,11 +13,27 @@ class StatementProblem(Exception):
     """The statement cannot be made (the message is Russian and shown to the user)."""
 
 
+def _cache_file(snapshot: Any, student_id: str, period_id: str | None) -> Path | None:
+    """Where a rendered statement is kept: it is a pure function of the immutable snapshot."""
+    from django.conf import settings
+
+    if os.environ.get("VEDOMOST_STATEMENT_CACHE", "1") == "0" or not snapshot.snapshot_id:
+        return None
+    if not re.fullmatch(r"[\w-]{1,80}", f"{student_id}{period_id or ''}"):
+        return None
+    folder = Path(settings.DATA_DIR) / "cache" / "statements" / snapshot.snapshot_id[:32]
+    return folder / f"{student_id}--{period_id or 'year'}.pdf"
+
+
 def student_statement(snapshot: Any, student_id: str, period_id: str | None) -> bytes:
-    """One student's statement for a period (or the year so far) as PDF bytes."""
+    """One student's statement for a period (or the year so far) as PDF bytes (cached on disk)."""
     from service.documents.common import DocumentProblem
     from service.documents.registry import render_kind
+    from service.jobs.period_close import write_atomically
 
+    cached = _cache_file(snapshot, student_id, period_id)
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
     with tempfile.TemporaryDirectory(prefix="vedomost-st-") as tmp:
         out = Path(tmp) / "statement.pdf"
         try:
@@ -24,7 +42,10 @@ def student_statement(snapshot: Any, student_id: str, period_id: str | None) -> 
             )
         except DocumentProblem as exc:
             raise StatementProblem(str(exc)) from exc
-        return out.read_bytes()
+        data = out.read_bytes()
+    if cached is not None:
+        write_atomically(cached, data)
+    return data
 
 
 def paper_statements(snapshot: Any, class_id: str, period_id: str | None) -> tuple[bytes, int]:

@@ -33,6 +33,11 @@ urlpatterns = [
         classes.statement,
         name="class_statement",
     ),
+    path(
+        "classes/<str:class_id>/consents/<int:record_id>",
+        classes.change_consent,
+        name="class_consent",
+    ),
     path("archive/", archive.search, name="archive"),
     path("archive/<str:document_id>/", archive.document, name="archive_document"),
     path("archive/<str:document_id>/v<int:version>.pdf", archive.download, name="archive_download"),

@@ -38,10 +38,9 @@ def verify_pdf(data: bytes, school_id: str) -> Verification:
     """Validate every signature of ``data`` and look its SHA-256 up in the school's archive."""
     import json
 
+    from service.archive.models import Entry
     from signing.errors import UnreadablePdf
     from signing.validate import validate
-
-    from service.archive.models import Entry
 
     sha = hashlib.sha256(data).hexdigest()
     archived = Entry.objects.filter(sha256=sha, school=school_id).order_by("-version").first()

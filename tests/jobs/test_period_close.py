@@ -44,6 +44,10 @@ def test_close_one_class_render_sign_archive(tmp_path: Path) -> None:
     planned = plan_close(snapshot, "Q1", {CLASS})
     assert planned and {d.class_id for d in planned} == {CLASS}
     assert {"journal-printout", "period-summary"} <= {d.kind for d in planned}
+    # A few documents of each kind are enough here (the browser test closes a whole class).
+    planned = [d for d in planned if d.kind != "journal-printout"] + [
+        d for d in planned if d.kind == "journal-printout"
+    ][:2]
 
     close = start_close(director, snapshot, "Q1", planned)  # queued on commit, runs in a thread
     status = _wait(str(close.render_job_id))

@@ -75,3 +75,25 @@ def test_killed_worker_process_task_is_redone(celery_worker: object) -> None:
     item = JobItem.objects.get(job=job)
     assert status.state == "done"
     assert item.attempts == 2 and item.result["pid"] != victim
+
+
+def test_beat_schedule_and_audit_runs_on_the_audit_queue(celery_worker: object) -> None:
+    """The beat schedule has the nightly sample, monthly full audit and weekly backup; an audit
+    sent by name is routed to the audit queue, runs on the worker and records its summary."""
+    from celery.schedules import crontab
+
+    from service.archive.catalog import DjangoCatalog
+    from service.celery import app
+    from service.jobs.schedule import BEAT_SCHEDULE
+
+    tasks = {name: entry["task"] for name, entry in BEAT_SCHEDULE.items()}
+    assert tasks["nightly-sampled-fixity-audit"] == "archive.fixity_audit"
+    assert BEAT_SCHEDULE["monthly-full-fixity-audit"]["kwargs"]["sample"] is None
+    weekly = BEAT_SCHEDULE["weekly-catalog-backup"]["schedule"]
+    assert isinstance(weekly, crontab) and weekly.day_of_week == {0}
+    assert app.conf.beat_schedule == BEAT_SCHEDULE
+    assert app.amqp.router.route({}, "archive.fixity_audit")["queue"].name == "audit"
+
+    result = app.send_task("archive.fixity_audit", kwargs={"sample": 10, "repair": True})
+    assert result.get(timeout=60)["checked"] == 0
+    assert '"checked": 0' in (DjangoCatalog().get_state("last_audit") or "")

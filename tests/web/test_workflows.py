@@ -42,8 +42,9 @@ def test_class_teacher_prints_one_statement_and_the_paper_batch(school: object) 
     """GIVEN a class teacher WHEN they print THEN real PDFs with the student's name come back,
     and each print is in the access log."""
     school_class, teacher = _class_with_paper_family(school)
-    user = create_user("ct", school.school.id, [Role.CLASS_TEACHER, Role.TEACHER],
-                       staff_id=teacher.id)
+    user = create_user(
+        "ct", school.school.id, [Role.CLASS_TEACHER, Role.TEACHER], staff_id=teacher.id
+    )
     client = _client(user)
     page = client.get(f"/classes/{school_class.id}/").content.decode()
     assert "Реестр согласий" in page and "Напечатать все бумажные выписки" in page
@@ -52,6 +53,12 @@ def test_class_teacher_prints_one_statement_and_the_paper_batch(school: object) 
     assert one.status_code == 200 and one["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(one.content)).pages)
     assert student.last_name in text
+    # A statement is a pure function of the immutable snapshot: the second one comes from the cache.
+    again = client.get(f"/classes/{school_class.id}/statement/{student.id}.pdf?period=Q1")
+    assert again.content == one.content
+    from service.web.statements import _cache_file
+
+    assert _cache_file(school, student.id, "Q1").is_file()
     batch = client.get(f"/classes/{school_class.id}/statements-paper.pdf?period=Q1")
     assert batch.status_code == 200
     assert len(PdfReader(io.BytesIO(batch.content)).pages) >= 1
@@ -128,3 +135,26 @@ def test_verify_page_reads_unsigned_and_garbage(school: object) -> None:
     junk.name = "junk.pdf"
     html = client.post("/verify/", {"file": junk}).content.decode()
     assert "не читается как PDF" in html
+
+
+def test_consents_changed_only_by_pd_officer_or_director(school: object) -> None:
+    """A class teacher sees the register but cannot change it; the PD officer can, and the
+    change is in the access log."""
+    from service.orders.models import ConsentRecord
+
+    school_class, teacher = _class_with_paper_family(school)
+    ct = _client(create_user("ct4", school.school.id, [Role.CLASS_TEACHER], staff_id=teacher.id))
+    page = ct.get(f"/classes/{school_class.id}/").content.decode()
+    assert "Реестр согласий" in page and "Сохранить" not in page
+    record = ConsentRecord.objects.filter(
+        school_id=school.school.id, class_id=school_class.id
+    ).first()
+    url = f"/classes/{school_class.id}/consents/{record.pk}"
+    assert ct.post(url, {"status": "withdrawn"}).status_code == 403
+    officer = _client(create_user("pd", school.school.id, [Role.PD_OFFICER]))
+    assert "Сохранить" in officer.get(f"/classes/{school_class.id}/").content.decode()
+    response = officer.post(url, {"status": "given"})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.status == "given" and record.updated_by == "pd"
+    assert AccessEvent.objects.filter(action="change", object_id=f"record:{record.pk}").exists()

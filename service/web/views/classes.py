@@ -7,22 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, Target, can, school_of
 from service.web.access import check, require, school_snapshot
 from service.web.statements import StatementProblem, paper_statements, student_statement
-
-CONSENT_LABELS = {
-    "personal_data": "Согласие на обработку ПДн",
-    "electronic_delivery": "Заявление об электронной форме",
-}
-STATUS_LABELS = {
-    "given": "дано",
-    "refused": "отказ",
-    "withdrawn": "отозвано",
-    "pending": "не получено",
-}
 
 
 def _snapshot(request: HttpRequest) -> Any:
@@ -45,6 +35,12 @@ def _current_period_id(snapshot: Any) -> str:
         ended = [p for p in snapshot.year.periods if p.end <= snapshot.as_of]
         period = ended[-1] if ended else snapshot.year.periods[0]
     return period.id
+
+
+def _consent_statuses() -> list[tuple[str, str]]:
+    from service.orders.consents import STATUS_LABELS as CONSENT_STATUS
+
+    return list(CONSENT_STATUS.items())
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -91,7 +87,7 @@ def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
     students = [s for s in snapshot.students_of_class.get(class_id, ()) if not s.left_on]
     paper = {s.id for s in paper_students(snapshot, class_id)}
     teacher = snapshot.staff_by_id.get(school_class.teacher_id or "")
-    consents = _consent_register(snapshot, students) if may_consents else []
+    consents = _consent_register(snapshot, class_id) if may_consents else []
     record_access(request.user, Access.VIEW, "class", class_id)
     return render(
         request,
@@ -106,31 +102,51 @@ def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
             "may_print": may_print,
             "may_consents": may_consents,
             "consents": consents,
+            "may_change_consents": can(request.user, Action.CHANGE_CONSENTS, target),
+            "consent_statuses": _consent_statuses(),
         },
     )
 
 
-def _consent_register(snapshot: Any, students: list[Any]) -> list[dict[str, Any]]:
-    by_student: dict[str, list[Any]] = {}
-    for consent in snapshot.consents:
-        by_student.setdefault(consent.student_id, []).append(consent)
-    rows = []
-    for student in students:
-        for consent in sorted(
-            by_student.get(student.id, []), key=lambda c: (c.kind, c.guardian_id)
-        ):
-            guardian = snapshot.guardian_by_id.get(consent.guardian_id)
-            rows.append(
-                {
-                    "student": student.short_name,
-                    "guardian": guardian.short_name if guardian else consent.guardian_id,
-                    "kind": CONSENT_LABELS.get(consent.kind, consent.kind),
-                    "status": STATUS_LABELS.get(consent.status, consent.status),
-                    "status_code": str(consent.status),
-                    "date": consent.withdrawn_on or consent.date,
-                }
-            )
-    return rows
+def _consent_register(snapshot: Any, class_id: str) -> list[Any]:
+    """The class's register of consents to personal-data processing (kept by the orders part)."""
+    from service.orders.consents import class_register
+
+    return class_register(snapshot, class_id)
+
+
+@require_POST
+def change_consent(request: HttpRequest, class_id: str, record_id: int) -> HttpResponse:
+    """The personal-data officer or the director records a consent's new status."""
+    from service.orders.consents import STATUS_LABELS as CONSENT_STATUS
+    from service.orders.consents import ConsentError, set_status
+    from service.orders.models import ConsentRecord
+
+    if not request.user.is_authenticated:
+        return redirect("web:login")
+    check(request, Action.CHANGE_CONSENTS, class_id)
+    snapshot = _snapshot(request)
+    record = ConsentRecord.objects.filter(
+        pk=record_id, school_id=snapshot.school.id, class_id=class_id
+    ).first()
+    status = request.POST.get("status", "")
+    if record is None or status not in CONSENT_STATUS:
+        raise Http404("Запись не найдена")
+    try:
+        set_status(
+            snapshot,
+            record.student_id,
+            record.guardian_id,
+            status,
+            user=request.user.username,
+            convert=False,
+        )
+    except ConsentError as exc:
+        messages.error(request, str(exc))
+    else:
+        record_access(request.user, Access.CHANGE, "consent", f"record:{record.pk}", status)
+        messages.success(request, f"Состояние согласия изменено: {CONSENT_STATUS[status]}.")
+    return redirect("web:class_detail", class_id=class_id)
 
 
 def statement(request: HttpRequest, class_id: str, student_id: str) -> HttpResponse:

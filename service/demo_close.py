@@ -1,0 +1,180 @@
+"""The period-end part of the one-command demo: close a quarter, audit the archive, summarise.
+
+Render every document of the period (worker processes), sign them all with the generated demo
+key (one unlock), archive each into stores A and B, run a full fixity audit, and report.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class CloseSummary:
+    """What the demo's period close produced, for the summary and for tests."""
+
+    close_id: str
+    period_name: str
+    documents: int
+    per_kind: dict[str, int]
+    pages: int
+    signatures: int
+    archived: int
+    both_copies_verified: int
+    audit_findings: int
+    failed: list[str]
+    seconds: dict[str, float] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+
+
+def close_period_demo(
+    snapshot_id: str,
+    period_id: str = "Q1",
+    workers: int | None = None,
+    echo: Callable[[str], object] = print,
+) -> CloseSummary:
+    """Close one period of an imported snapshot end to end with the demo key."""
+    from pypdf import PdfReader
+
+    from service.archive.wiring import get_archive
+    from service.jobs.models import ItemState, JobItem, PeriodClose
+    from service.jobs.period_close import KIND_LABELS, advance, start_close, work_dir
+    from service.jobs.period_sign import signer_key_path, start_signing, unlock_signer
+    from service.jobs.period_steps import plan_close, snapshot_by_id
+    from service.jobs.tasks import run_inline
+    from signing.demo_pki import ensure_demo_pki
+    from storage.fixity import audit
+
+    workers = workers or os.cpu_count() or 1
+    seconds: dict[str, float] = {}
+    snapshot = snapshot_by_id(snapshot_id)
+    period = snapshot.period_by_id[period_id]
+
+    clock = time.perf_counter()
+    planned = plan_close(snapshot, period_id)
+    close = start_close(None, snapshot, period_id, planned, start=False)
+    echo(f"Формирую документы за «{period.name}»: {len(planned)} шт., процессов: {workers}…")
+    rendered = run_inline(close.render_job, workers=workers)
+    seconds["render"] = time.perf_counter() - clock
+    close = advance(PeriodClose.objects.get(pk=close.pk))
+    echo(f"  сформировано {rendered.done}, ошибок {rendered.failed} за {seconds['render']:.1f} с")
+    failed = [f"{e.label}: {e.error}" for e in rendered.errors]
+    if close.state != PeriodClose.State.RENDERED:
+        raise RuntimeError("не все документы сформированы:\n" + "\n".join(failed))
+
+    clock = time.perf_counter()
+    pki = ensure_demo_pki(Path(settings.DATA_DIR) / "keys")
+    signer = unlock_signer(pki.director_password().decode())
+    echo(
+        f"Подписываю ключом директора ({signer_key_path().name}), ключ открывается один раз…"
+    )
+    start_signing(close, signer, None, inline=True)  # signs, then archives (inline)
+    close = advance(PeriodClose.objects.get(pk=close.pk))
+    seconds["sign+archive"] = time.perf_counter() - clock
+    signed_items = list(JobItem.objects.filter(job=close.sign_job, state=ItemState.DONE))
+    archived_items = list(JobItem.objects.filter(job=close.archive_job, state=ItemState.DONE))
+    failed += [
+        f"{i.label}: {i.error}"
+        for job in (close.sign_job, close.archive_job)
+        if job
+        for i in JobItem.objects.filter(job=job, state=ItemState.FAILED)
+    ]
+    echo(
+        f"  подписано {len(signed_items)}, в архиве {len(archived_items)} "
+        f"за {seconds['sign+archive']:.1f} с"
+    )
+
+    clock = time.perf_counter()
+    echo("Проверяю сохранность архива (обе копии каждого документа)…")
+    archive = get_archive()
+    report = audit(archive, sample=None, repair=True, actor="demo")
+    seconds["audit"] = time.perf_counter() - clock
+
+    signed_dir = work_dir(close.id) / "signed"
+    signatures = 0
+    for item in signed_items:
+        reader = PdfReader(signed_dir / f"{item.key}.pdf")
+        signatures += sum(
+            1 for f in (reader.get_fields() or {}).values() if f.get("/V") is not None
+        )
+    per_kind = Counter(
+        KIND_LABELS.get(i.result["kind"], i.result["kind"])
+        for i in JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
+    )
+    pages = sum(int(i.result.get("pages", 0)) for i in JobItem.objects.filter(job=close.render_job))
+    archived_ids = {i.key for i in archived_items}
+    verified = sum(
+        1
+        for e in archive.catalog.list_entries(_filter(snapshot.school.id))
+        if e.document_id in archived_ids and e.state == "archived" and e.version_a and e.version_b
+    )
+    stores = _store_paths()
+    return CloseSummary(
+        close_id=str(close.id),
+        period_name=period.name,
+        documents=len(planned),
+        per_kind=dict(per_kind),
+        pages=pages,
+        signatures=signatures,
+        archived=len(archived_items),
+        both_copies_verified=verified if report.clean else 0,
+        audit_findings=len(report.findings),
+        failed=failed,
+        seconds=seconds,
+        paths={
+            "подписанные PDF": signed_dir,
+            **stores,
+            "каталог": Path(str(settings.DATABASES["default"]["NAME"])),
+        },
+    )
+
+
+def _filter(school_id: str) -> Any:
+    from storage.catalog import EntryFilter
+
+    return EntryFilter(school=school_id)
+
+
+def _store_paths() -> dict[str, Path]:
+    from storage.config import stores_config
+
+    paths: dict[str, Path] = {}
+    for letter, config in zip(
+        "AB", stores_config(os.environ, Path(settings.DATA_DIR)), strict=True
+    ):
+        where = config.path if config.kind == "file" else f"{config.endpoint}/{config.bucket}"
+        paths[f"хранилище {letter}"] = Path(str(where))
+    return paths
+
+
+def format_summary(summary: CloseSummary, total_seconds: float) -> str:
+    """The demo's closing summary in Russian."""
+    lines = [
+        "",
+        f"Итоги закрытия периода «{summary.period_name}»",
+        f"  документов: {summary.documents}, страниц: {summary.pages}, "
+        f"подписей: {summary.signatures}",
+    ]
+    lines += [f"    {kind}: {n}" for kind, n in sorted(summary.per_kind.items())]
+    lines += [
+        f"  сдано в архив: {summary.archived}; обе копии проверены по SHA-256: "
+        f"{summary.both_copies_verified}; замечаний проверки сохранности: {summary.audit_findings}",
+        "  время: "
+        + ", ".join(f"{k} {v:.1f} с" for k, v in summary.seconds.items())
+        + f"; всего {total_seconds:.1f} с",
+    ]
+    if summary.failed:
+        lines.append("  ошибки:")
+        lines += [f"    {f}" for f in summary.failed[:20]]
+    lines.append("  где смотреть:")
+    lines += [f"    {name}: {path}" for name, path in summary.paths.items()]
+    lines.append("Веб-интерфейс: vedomost serve → http://127.0.0.1:8000/")
+    return "\n".join(lines)
