@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--size-kb", type=int, default=150)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--profile", action="store_true", help="Profile the audit (pyinstrument).")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="vedomost-bench-"))
@@ -92,8 +93,18 @@ def main(argv: list[str] | None = None) -> int:
         pids = [s.process.pid for s in (a, b) if s.process]
         servers0 = sum(proc_cpu_s(p) for p in pids)
         started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.workers) as pool:
-            list(pool.map(one, range(args.docs)))
+        if args.profile:
+            from pyinstrument import Profiler
+
+            ingest_profiler = Profiler()
+            ingest_profiler.start()
+            for i in range(args.docs):  # sequential so the profile shows the work, not the pool
+                one(i)
+            ingest_profiler.stop()
+            print(ingest_profiler.output_text(unicode=False, color=False))
+        else:
+            with ThreadPoolExecutor(max_workers=args.workers) as pool:
+                list(pool.map(one, range(args.docs)))
         elapsed = time.perf_counter() - started
         ingest_cpu = time.process_time() - cpu0
         servers_cpu = sum(proc_cpu_s(p) for p in pids) - servers0
@@ -103,7 +114,15 @@ def main(argv: list[str] | None = None) -> int:
         cpu0 = time.process_time()
         servers0 = sum(proc_cpu_s(p) for p in pids)
         started = time.perf_counter()
+        if args.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler()
+            profiler.start()
         report = audit(archive, workers=args.workers)
+        if args.profile:
+            profiler.stop()
+            print(profiler.output_text(unicode=False, color=False, show_all=False))
         audit_elapsed = time.perf_counter() - started
         audit_cpu = time.process_time() - cpu0
         audit_servers_cpu = sum(proc_cpu_s(p) for p in pids) - servers0

@@ -46,25 +46,69 @@ def recreate_database(url: str, drop_only: bool = False) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (VmHWM; ru_maxrss survives exec from the parent)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _process_cpu(pid: int) -> float | None:
+    """User+system CPU seconds of a process on this machine (None if not readable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def child(path: str, fmt: str) -> None:
     """Run in a fresh process: set up Django, import once, print JSON figures."""
     from service.cli.main import setup_django
 
     setup_django()
+    from django.db import connection
+
     from service.journal.importer import import_file
 
+    with connection.cursor() as cursor:  # the server process that will do the import's SQL
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    server_before = _process_cpu(backend)
+    before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     result = import_file(Path(path), fmt)
     wall = time.perf_counter() - start
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"wall": wall, "rss_mb": rss_mb, "status": result.status,
-                      "counts": result.counts, "snapshot_id": result.snapshot_id}))
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    server_after = _process_cpu(backend)
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "rss_mb": peak_rss_mb(),
+                # CPU of the import alone (not Django start-up), and of its PostgreSQL backend
+                "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+                "server_cpu": (server_after - server_before)
+                if server_after is not None and server_before is not None
+                else None,
+                "status": result.status,
+                "counts": result.counts,
+                "snapshot_id": result.snapshot_id,
+            }
+        )
+    )
 
 
 def run_child(path: Path, env: dict[str, str]) -> dict:
     proc = subprocess.run(
         [sys.executable, "-m", "bench.import_sample", "--child", str(path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
@@ -73,8 +117,16 @@ def run_child(path: Path, env: dict[str, str]) -> dict:
 
 
 def migrate(env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-c", "from service.cli.main import setup_django; "
-                    "setup_django()"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-c", "from service.cli.main import setup_django; setup_django()"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def _seconds(value: float | None) -> str:
+    return "?" if value is None else f"{value:4.1f} s"
 
 
 def main() -> None:
@@ -104,8 +156,12 @@ def main() -> None:
     reshuffled.write_text(json.dumps(doc, ensure_ascii=False, indent=1), "utf-8")
     del doc
 
-    env = {**os.environ, "VEDOMOST_DATABASE_URL": args.database_url,
-           "VEDOMOST_DATA_DIR": str(work / "var"), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "VEDOMOST_DATABASE_URL": args.database_url,
+        "VEDOMOST_DATA_DIR": str(work / "var"),
+        "PYTHONPATH": str(ROOT),
+    }
     recreate_database(args.database_url)
     try:
         migrate(env)
@@ -117,13 +173,17 @@ def main() -> None:
             recreate_database(args.database_url, drop_only=True)
 
     size_mb = sample.stat().st_size / 1e6
-    print(f"Sample school: {args.students} students, seed {args.seed}, {args.year}; "
-          f"{size_mb:.1f} MB JSON, generated in {generated:.1f} s (not timed below)")
+    print(
+        f"Sample school: {args.students} students, seed {args.seed}, {args.year}; "
+        f"{size_mb:.1f} MB JSON, generated in {generated:.1f} s (not timed below)"
+    )
     print("Records: " + ", ".join(f"{k} {v}" for k, v in first["counts"].items()))
     print(f"Database: PostgreSQL, fresh ({urlsplit(args.database_url).path.lstrip('/')})")
-    rows = [("first import", first, TARGETS["first"]),
-            ("re-import, same file", unchanged, TARGETS["unchanged"]),
-            ("re-import, same data re-serialised", reformatted, (None, None))]
+    rows = [
+        ("first import", first, TARGETS["first"]),
+        ("re-import, same file", unchanged, TARGETS["unchanged"]),
+        ("re-import, same data re-serialised", reformatted, (None, None)),
+    ]
     ok = True
     for label, figures, (wall_target, rss_target) in rows:
         verdict = []
@@ -135,12 +195,19 @@ def main() -> None:
             passed = figures["rss_mb"] <= rss_target
             ok &= passed
             verdict.append(f"≤ {rss_target:.0f} MB {'OK' if passed else 'MISSED'}")
-        print(f"{label:36s} {figures['wall']:6.2f} s  peak RSS {figures['rss_mb']:6.0f} MB  "
-              f"[{figures['status']}]  {'; '.join(verdict)}")
+        print(
+            f"{label:36s} {figures['wall']:6.2f} s (CPU {figures['cpu']:4.1f} s + server "
+            f"{_seconds(figures['server_cpu'])})  "
+            f"peak RSS {figures['rss_mb']:5.0f} MB  "
+            f"[{figures['status']}]  {'; '.join(verdict)}"
+        )
     if unchanged["status"] != "unchanged" or reformatted["status"] != "unchanged":
         print("ERROR: a re-import was not recognised as unchanged")
         ok = False
-    print("Note: the machine is shared; wall times are noisy.")
+    load = os.getloadavg()[0]
+    print(f"Note: load average {load:.1f} on {os.cpu_count()} CPUs; wall times on a shared machine")
+    print("are noisy. CPU: user+system seconds of the import in the Python process, and of its")
+    print("PostgreSQL backend process (WAL writer and checkpointer not included).")
     sys.exit(0 if ok else 1)
 
 

@@ -25,7 +25,8 @@ def _school(students: int):
         from service.journal.canonical import snapshot_from_dict
         from service.journal.sample import generate_school
 
-        return snapshot_from_dict(generate_school(students, 2024, 42)), "sample school (seed 42)"
+        school = generate_school(students, "2024/2025", 42)
+        return snapshot_from_dict(school), "sample school (seed 42)"
     except ImportError:
         from tests.documents.factories import synthetic_school
 
@@ -85,17 +86,29 @@ def main() -> None:
             f"{len(snapshot.classes)} classes, "
             f"{len(snapshot.lessons)} lessons, {len(snapshot.marks)} marks"
         )
-        jobs = period_jobs(snapshot, "Q1")
+        period = snapshot.year.periods[0].id
+        jobs = period_jobs(snapshot, period)
         t0 = time.perf_counter()
-        result = render_period_set(snapshot, "Q1", Path(tmp) / "set", workers=args.workers)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self_before = time.process_time()
+        result = render_period_set(snapshot, period, Path(tmp) / "set", workers=args.workers)
         elapsed = time.perf_counter() - t0
         pages = sum(d.pages for d in result.documents)
         print(
-            f"period-end set Q1: {len(jobs)} documents, {pages} pages, "
+            f"period-end set {period}: {len(jobs)} documents, {pages} pages, "
             f"print pack {result.print_pack.pages if result.print_pack else 0} "
             f"pages, {elapsed:.1f} s with {args.workers} workers"
         )
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_children = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        cpu_parent = time.process_time() - self_before
+        print(
+            f"CPU time: workers {cpu_children:.0f} s + parent {cpu_parent:.0f} s "
+            f"= {(cpu_children + cpu_parent) / args.workers:.0f} s of wall time "
+            f"on {args.workers} idle "
+            f"cores; {cpu_children / max(1, len(jobs)):.2f} s CPU per document"
+        )
+        children = after.ru_maxrss / 1024
         print(
             f"peak memory: parent {_rss_mb(resource.RUSAGE_SELF):.0f} MB, "
             f"largest worker {children:.0f} MB"

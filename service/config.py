@@ -95,7 +95,9 @@ class DatabaseConfig:
         """Return the mapping Django expects in ``DATABASES``."""
         settings: dict[str, object] = {"ENGINE": self.engine, "NAME": self.name}
         if self.engine.endswith("sqlite3"):
-            settings["OPTIONS"] = {"timeout": 30}
+            # WAL lets the web process and in-process jobs read while one writes, and makes each
+            # commit cheaper; synchronous stays FULL because this is an archive catalog.
+            settings["OPTIONS"] = {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}
         else:
             settings.update(
                 USER=self.user, PASSWORD=self.password, HOST=self.host, PORT=self.port,

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections.abc import Sequence
+import logging
+import threading
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields
+from pyhanko.sign._session_scope import run_and_release
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko.stamp import BaseStampStyle
 from pyhanko.stamp.noop import NoOpStampStyle
+from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from .errors import SigningError, UnreadablePdf
 from .levels import KeepAliveTimeStamper, Level, timestamper_for, validation_context
 from .stamp import DEFAULT_STAMP_BOX, gost_stamp_style, stamp_fields
+
+log = logging.getLogger(__name__)
 
 ROLE_NAMES = {"director": "директор", "class_teacher": "классный руководитель"}
 ROLE_REASONS = {
@@ -88,6 +96,24 @@ def prepare(signer: Signer, options: SigningOptions) -> PreparedSigner:
         stamp_style=gost_stamp_style() if options.stamp else None,
         bytes_reserved=estimate_reserve(signer, options),
     )
+
+
+_LOOPS = threading.local()
+T = TypeVar("T")
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on this thread's long-lived event loop.
+
+    ``asyncio.run`` per document costs ~15 ms here: on exit it restores the SIGINT handler, and
+    CPython formats the previous handler — a partial holding the finished task — with ``%r``,
+    which makes asn1crypto dump the whole CMS result. One loop per thread avoids both.
+    """
+    loop = getattr(_LOOPS, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        _LOOPS.loop = loop
+    return loop.run_until_complete(coro)
 
 
 def open_writer(pdf: bytes) -> IncrementalPdfFileWriter:
@@ -199,10 +225,15 @@ def extend_earlier_signatures(pdf: bytes, options: SigningOptions) -> bytes:
         out = io.BytesIO()
         try:
             add_validation_info(sig, vc, output=out)
-        except (PyHankoSigningError, ValueError) as exc:
-            raise SigningError(
-                f"Не удалось получить данные о статусе сертификата подписи «{name}»"
-            ) from exc
+        except (PyHankoSigningError, ValueError, PathError, ValidationError) as exc:
+            # An earlier signer outside our trust roots must not block this signature; the
+            # validation report will show that earlier signature as not proven.
+            log.warning(
+                "no revocation data added for earlier signature field %s: %s",
+                name,
+                type(exc).__name__,
+            )
+            continue
         pdf = out.getvalue()
     return pdf
 
@@ -215,16 +246,26 @@ def sign_with(prepared: PreparedSigner, pdf: bytes) -> bytes:
     pdf_signer, params = build_pdf_signer(prepared, writer)
     out = io.BytesIO()
     try:
-        pdf_signer.sign_pdf(
-            writer,
-            output=out,
-            bytes_reserved=prepared.bytes_reserved,
-            appearance_text_params=params,
+        run_sync(
+            run_and_release(
+                pdf_signer.async_sign_pdf(
+                    writer,
+                    output=out,
+                    bytes_reserved=prepared.bytes_reserved,
+                    appearance_text_params=params,
+                ),
+                pdf_signer.signature_meta.validation_context,
+            )
         )
     except TimestampRequestError as exc:
         raise SigningError("Служба штампов времени недоступна или ответила ошибкой") from exc
     except PyHankoSigningError as exc:
         raise SigningError(f"Подпись не создана: {exc}") from exc
+    except (PathError, ValidationError) as exc:
+        raise SigningError(
+            "Подпись не создана: сертификат подписанта не удалось проверить "
+            "(нет цепочки до доверенного корня или нет данных о его статусе)"
+        ) from exc
     return out.getvalue()
 
 

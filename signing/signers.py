@@ -23,7 +23,10 @@ from pyhanko.sign.signers.pdf_cms import Signer, SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
 
+from . import speedups
 from .errors import SignerUnavailable
+
+speedups.install()
 
 __all__ = [
     "KeyReusingSigner",
@@ -131,7 +134,11 @@ def signer_from_key(
     """Build a signer from ``cryptography`` key and certificate objects (or asn1crypto certs)."""
 
     def conv(c: object) -> asn1_x509.Certificate:
-        return c if isinstance(c, asn1_x509.Certificate) else _to_asn1_cert(c)
+        if isinstance(c, asn1_x509.Certificate):
+            # Re-parse: an in-memory built certificate re-encodes its whole tree on every
+            # dump(), which the CMS does several times per signature.
+            return asn1_x509.Certificate.load(c.dump())
+        return _to_asn1_cert(c)
 
     return KeyReusingSigner(private_key, conv(cert), [conv(c) for c in chain])
 
@@ -160,12 +167,14 @@ def open_pkcs11(
             f"Не удалось открыть токен «{token_label}»: {type(exc).__name__}"
         ) from exc
     try:
+        chain = list(chain)
         signer = PKCS11Signer(
             session,
             key_label=key_label,
             cert_label=cert_label or key_label,
-            ca_chain=list(chain),
-            other_certs_to_pull=(),
+            ca_chain=chain,
+            # Without a given chain, take the CA certificates stored on the token.
+            other_certs_to_pull=() if chain else None,
         )
         yield signer
     finally:

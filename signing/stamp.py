@@ -16,11 +16,11 @@ from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import layout
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 
 from .errors import SigningError
+from .stamp_font import CachingGlyphAccumulatorFactory
 
 STAMP_TEMPLATE = (
     "ДОКУМЕНТ ПОДПИСАН\n"
@@ -130,7 +130,7 @@ def gost_stamp_style(font_path: Path | None = None, font_size: int = 8) -> TextS
     """Return the stamp style: a framed blue block in embedded PT Serif."""
     path = font_path or find_stamp_font()
     # The glyph accumulator's size must equal the text box's, or line positions drift.
-    font = GlyphAccumulatorFactory(str(path), font_size=font_size)
+    font = CachingGlyphAccumulatorFactory(str(path), font_size=font_size)
     return TextStampStyle(
         stamp_text=STAMP_TEMPLATE,
         text_box_style=TextBoxStyle(

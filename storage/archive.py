@@ -31,8 +31,8 @@ from storage.errors import (
     StoreUnavailable,
 )
 from storage.retention import RetentionDecision, Schedule, case_closed_year, decide
-from storage.stores.base import LockMode, ObjectLock, Store
-from storage.stores.keys import safe_id
+from storage.stores.base import ObjectLock, Store
+from storage.stores.keys import key_id, safe_id
 from storage.streams import Source, digest_chunks, open_source, read_chunks, spool
 
 log = logging.getLogger(__name__)
@@ -221,7 +221,7 @@ class Archive:
                 lock_override.mode, lock_override.retain_until, lock_override.legal_hold, closed
             )
         lock = ObjectLock(decision.mode, decision.retain_until, decision.legal_hold)
-        key = f"{safe_id(kind)}/{safe_id(meta.document_id)}/v{version}"
+        key = f"{safe_id(kind)}/{key_id(meta.document_id)}/v{version}"
         object_meta = {
             "kind": kind,
             "document-id": meta.document_id,
@@ -511,102 +511,13 @@ class Archive:
     def close_case(
         self, document_id: str, closed_on: date, *, actor: str = ""
     ) -> list[ArchivedDocument]:
-        """The event an event-based row waits for happened (consent withdrawn, student left).
+        """An event-based case closed: see :func:`storage.relock.close_case`."""
+        from storage.relock import close_case
 
-        Every version of the document gets its retain-until from the schedule and loses the legal
-        hold it was kept under meanwhile (permanent kinds keep their hold).
-        """
-        changed = []
-        for entry in self.versions(document_id):
-            rule = self.schedule.rule(entry.kind)
-            if rule.permanent or rule.counted_from != "event" or not entry.legal_hold:
-                continue
-            decision = decide(
-                rule, closed_year=closed_on.year, signed=bool(entry.signer), now=self.now()
-            )
-            for letter in "AB":
-                vid = entry.copy_version(letter)
-                if not vid:
-                    continue
-                if decision.mode and decision.retain_until:
-                    self.stores[letter].set_retention(
-                        entry.key, vid, decision.mode, decision.retain_until
-                    )
-                self.stores[letter].set_legal_hold(entry.key, vid, False)
-            extra = dict(entry.extra)
-            extra["case_closed"] = closed_on.isoformat()
-            changed.append(
-                self.catalog.update_entry(
-                    entry.id,
-                    {
-                        "legal_hold": False,
-                        "retain_until": decision.retain_until,
-                        "lock_mode": decision.mode,
-                        "extra": extra,
-                    },
-                    EventDraft(
-                        "retention-change",
-                        entry.document_id,
-                        entry.id,
-                        actor,
-                        {"case_closed": closed_on.isoformat(), "new": str(decision.retain_until)},
-                    ),
-                )
-            )
-        return changed
-
-    # -- retention changes ------------------------------------------------------------------------
+        return close_case(self, document_id, closed_on, actor=actor)
 
     def reapply_schedule(self, schedule: Schedule, *, actor: str = "") -> list[ArchivedDocument]:
-        """Apply a changed schedule: lengthen locks that became longer; never shorten one."""
-        changed: list[ArchivedDocument] = []
-        now = self.now()
-        for entry in list(self.catalog.list_entries(EntryFilter())):
-            rule = schedule.rule(entry.kind)
-            if rule.counted_from == "archived" or entry.legal_hold:
-                continue
-            closed = case_closed_year(
-                entry.year, entry.extra.get("case_closed"), (entry.created_at or now).date()
-            )
-            decision = decide(rule, closed_year=closed, signed=bool(entry.signer), now=now)
-            if decision.legal_hold:
-                for letter in "AB":
-                    vid = entry.copy_version(letter)
-                    if vid:
-                        self.stores[letter].set_legal_hold(entry.key, vid, True)
-                changes: dict[str, object] = {"legal_hold": True}
-            elif (
-                decision.retain_until is not None
-                and entry.retain_until is not None
-                and decision.retain_until > entry.retain_until
-            ):
-                mode: LockMode = "COMPLIANCE" if entry.lock_mode == "COMPLIANCE" else "GOVERNANCE"
-                if entry.lock_mode is None and decision.mode is not None:
-                    mode = decision.mode
-                for letter in "AB":
-                    vid = entry.copy_version(letter)
-                    if vid:
-                        self.stores[letter].set_retention(
-                            entry.key, vid, mode, decision.retain_until
-                        )
-                changes = {"retain_until": decision.retain_until, "lock_mode": mode}
-            else:
-                continue
-            changed.append(
-                self.catalog.update_entry(
-                    entry.id,
-                    changes,
-                    EventDraft(
-                        "retention-change",
-                        entry.document_id,
-                        entry.id,
-                        actor,
-                        {
-                            "old": str(entry.retain_until),
-                            "new": str(changes.get("retain_until", "постоянно")),
-                        },
-                    ),
-                )
-            )
-        self.schedule = schedule
-        return changed
+        """Lengthen locks after a schedule change: see :func:`storage.relock.reapply_schedule`."""
+        from storage.relock import reapply_schedule
+
+        return reapply_schedule(self, schedule, actor=actor)

@@ -13,7 +13,7 @@ import bagit
 from storage.archive import Archive, DocumentMetadata
 from storage.catalog import ArchivedDocument, EntryFilter, EventDraft
 from storage.pdf import render_pdf
-from storage.stores.keys import safe_id
+from storage.stores.keys import key_id, safe_id
 
 INVENTORY_COLUMNS = (
     "№",
@@ -87,7 +87,7 @@ def export_bag(
         for entry in entries:
             rule = archive.schedule.rule(entry.kind)
             ext = safe_id(entry.extra.get("extension", "pdf"))
-            name = f"{safe_id(entry.document_id)}-v{entry.version}.{ext}"
+            name = f"{key_id(entry.document_id)}-v{entry.version}.{ext}"
             rel = f"documents/{safe_id(entry.kind)}/{name}"
             target = out_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)

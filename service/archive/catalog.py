@@ -6,12 +6,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from service.archive import models
 from storage.auditlog import GENESIS, seal
 from storage.catalog import DISPOSED, ArchivedDocument, AuditEvent, EntryFilter, EventDraft
+from storage.errors import DocumentExists
 
 _UPDATABLE = {
     "state",
@@ -107,37 +108,46 @@ class DjangoCatalog:
 
     def add_entry(self, entry: ArchivedDocument, event: EventDraft) -> ArchivedDocument:
         """Insert a row and its event in one transaction."""
-        with transaction.atomic():
-            row = models.Entry.objects.create(
-                document_id=entry.document_id,
-                version=entry.version,
-                kind=entry.kind,
-                key=entry.key,
-                sha256=entry.sha256,
-                size=entry.size,
-                state=entry.state,
-                version_a=entry.version_a,
-                version_b=entry.version_b,
-                school=entry.school,
-                year=entry.year,
-                class_id=entry.class_id,
-                period=entry.period,
-                snapshot_id=entry.snapshot_id,
-                signer=entry.signer,
-                retain_until=entry.retain_until,
-                lock_mode=entry.lock_mode,
-                legal_hold=entry.legal_hold,
-                replaces_id=entry.replaces_id,
-                reason=entry.reason,
-                author=entry.author,
-                created_at=entry.created_at or datetime.now(UTC),
-                extra=dict(entry.extra),
-                retired=list(entry.retired),
-            )
-            self._append(
-                [EventDraft(event.kind, event.document_id, row.id, event.actor, event.detail)]
-            )
+        try:
+            with transaction.atomic():
+                row = self._insert(entry, event)
+        except IntegrityError:
+            # Two writers archived the same document version at once; the first one won.
+            raise DocumentExists(
+                f"документ {entry.document_id} версии {entry.version} уже записан в каталог"
+            ) from None
         return _to_entry(row)
+
+    def _insert(self, entry: ArchivedDocument, event: EventDraft) -> models.Entry:
+        """Insert the row and its event (the caller holds the transaction)."""
+        row = models.Entry.objects.create(
+            document_id=entry.document_id,
+            version=entry.version,
+            kind=entry.kind,
+            key=entry.key,
+            sha256=entry.sha256,
+            size=entry.size,
+            state=entry.state,
+            version_a=entry.version_a,
+            version_b=entry.version_b,
+            school=entry.school,
+            year=entry.year,
+            class_id=entry.class_id,
+            period=entry.period,
+            snapshot_id=entry.snapshot_id,
+            signer=entry.signer,
+            retain_until=entry.retain_until,
+            lock_mode=entry.lock_mode,
+            legal_hold=entry.legal_hold,
+            replaces_id=entry.replaces_id,
+            reason=entry.reason,
+            author=entry.author,
+            created_at=entry.created_at or datetime.now(UTC),
+            extra=dict(entry.extra),
+            retired=list(entry.retired),
+        )
+        self._append([EventDraft(event.kind, event.document_id, row.id, event.actor, event.detail)])
+        return row
 
     def update_entry(
         self, entry_id: int, changes: Mapping[str, Any], event: EventDraft | None

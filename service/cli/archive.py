@@ -261,6 +261,7 @@ def restore_command(file: Path) -> None:
         restore_database(file)
     except RestoreRefused as exc:
         _fail(str(exc))
+    _archive().record("restore", file=file.name)
     click.echo("Каталог восстановлен")
 
 

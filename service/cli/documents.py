@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from service.config import ConfigError
 from service.documents.common import DocumentProblem
 from service.journal.errors import InvalidInput
 from service.journal.model import Snapshot
@@ -31,7 +32,14 @@ def load_snapshot_for_cli(input_path: Path | None, snapshot_id: str | None) -> S
             raw = json.loads(input_path.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             _fail(f"{input_path.name}: не удалось прочитать JSON ({exc.__class__.__name__})")
-        return snapshot_from_dict(raw)
+        snapshot = snapshot_from_dict(raw)
+        if not snapshot.snapshot_id:
+            from dataclasses import replace
+
+            from service.journal.canonical import snapshot_hash
+
+            snapshot = replace(snapshot, snapshot_id=snapshot_hash(snapshot))
+        return snapshot
     try:
         from service.journal import store
     except ImportError:
@@ -126,6 +134,9 @@ def render_command(
         rendered = render_kind(snapshot, kind, params, output)
     except (DocumentProblem, InvalidInput) as exc:
         _fail(str(exc))
+    except ConfigError as exc:
+        click.echo(f"Ошибка конфигурации: переменная {exc.variable}: {exc.problem}", err=True)
+        sys.exit(3)
     if as_json:
         click.echo(
             json.dumps(
@@ -191,7 +202,7 @@ def render_period_command(
     as_json: bool,
 ) -> None:
     """Сформировать все документы конца периода по всем классам и пакет для печати."""
-    from service.documents.period_set import PRINT_PACK, period_jobs, render_period
+    from service.documents.period_set import PRINT_PACK, period_jobs, render_period_set
 
     try:
         snapshot = load_snapshot_for_cli(input_path, snapshot_id)
@@ -205,9 +216,13 @@ def render_period_command(
                 bar.update(count - done[0])
                 done[0] = count
 
-            documents = render_period(snapshot, period, output, workers, advance)
+            result = render_period_set(snapshot, period, output, workers, advance)
+            documents = result.documents
     except (DocumentProblem, InvalidInput) as exc:
         _fail(str(exc))
+    except ConfigError as exc:
+        click.echo(f"Ошибка конфигурации: переменная {exc.variable}: {exc.problem}", err=True)
+        sys.exit(3)
     if as_json:
         click.echo(
             json.dumps(
@@ -226,6 +241,8 @@ def render_period_command(
         )
     else:
         click.echo(f"Документов: {len(documents)}; пакет для печати: {output / PRINT_PACK}")
+    for path, reason in result.problems:
+        click.echo(f"Не сформирован {path}: {reason}", err=True)
 
 
 @click.command("kinds")

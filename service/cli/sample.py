@@ -6,11 +6,13 @@ import datetime as dt
 import json
 import sys
 import time
+from pathlib import Path
 
 import click
 
 from service.journal.sample import counts, write_school
 from service.journal.sample.calendar import parse_year
+from service.journal.sample.payroll import months_with_substitutions, payroll_csv
 
 LABELS = {
     "staff": "сотрудники",
@@ -63,6 +65,20 @@ LABELS = {
     metavar="ГГГГ-ММ-ДД",
     help="Срез на дату (что было в журнале в этот день); по умолчанию весь год.",
 )
+@click.option(
+    "--payroll",
+    "payroll_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Каталог для табелей оплаты замен по месяцам (tabel-ГГГГ-ММ.csv, Windows-1251).",
+)
+@click.option(
+    "--periods",
+    type=click.Choice(["quarter", "half", "trimester"]),
+    default="quarter",
+    show_default=True,
+    help="Деление года: четверти, полугодия или триместры.",
+)
 @click.option("--pretty", is_flag=True, help="С отступами (для чтения человеком).")
 @click.option("--json", "as_json", is_flag=True, help="Вывести сводку в JSON.")
 def sample(
@@ -71,6 +87,8 @@ def sample(
     seed: int,
     output: str,
     as_of: str | None,
+    payroll_dir: str | None,
+    periods: str,
     pretty: bool,
     as_json: bool,
 ) -> None:
@@ -90,7 +108,20 @@ def sample(
         click.echo(f"Ошибка: дата среза {day:%d.%m.%Y} вне учебного года {year}", err=True)
         sys.exit(2)
     started = time.perf_counter()
-    doc = write_school(output, students=students, year=year, seed=seed, pretty=pretty, as_of=day)
+    doc = write_school(
+        output,
+        students=students,
+        year=year,
+        seed=seed,
+        pretty=pretty,
+        as_of=day,
+        periods=periods,
+    )
+    if payroll_dir:
+        target = Path(payroll_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        for month in months_with_substitutions(doc):
+            (target / f"tabel-{month}.csv").write_bytes(payroll_csv(doc, month, seed))
     elapsed = time.perf_counter() - started
     numbers = counts(doc)
     if as_json:
@@ -104,6 +135,8 @@ def sample(
     click.echo(
         f"Учебная школа «{doc['school']['short_name']}», {doc['year']['id']} учебный год → {output}"
     )
+    if day is not None:
+        click.echo(f"  срез на {day:%d.%m.%Y}")
     for key, label in LABELS.items():
         click.echo(f"  {label}: {numbers.get(key, 0)}")
     click.echo(f"Время: {elapsed:.1f} с")

@@ -65,9 +65,10 @@ def _trust_roots(paths: tuple[Path, ...]) -> tuple[object, ...]:
 
 
 @contextmanager
-def _open_signer(spec: str) -> Iterator[object]:
+def _open_signer(spec: str, chain: tuple[Path, ...] = ()) -> Iterator[object]:
     """Open the key once (one password or PIN entry) and keep it open for the whole command."""
     from signing import SigningError, demo_signer, load_pkcs12, open_pkcs11
+    from signing.signers import load_certificates
 
     kind, _, rest = spec.partition(":")
     try:
@@ -79,7 +80,12 @@ def _open_signer(spec: str) -> Iterator[object]:
         elif kind == "pkcs11" and rest.count(":") == 2:
             module, token, key_label = rest.split(":")
             pin = _secret("VEDOMOST_SIGNER_PIN", "PIN-код токена")
-            with open_pkcs11(module, token, key_label, pin) as signer:
+            try:
+                certs = load_certificates(chain)
+            except (OSError, ValueError) as exc:
+                _fail(f"не удалось прочитать цепочку сертификатов: {exc}")
+                return
+            with open_pkcs11(module, token, key_label, pin, chain=certs) as signer:
                 yield signer
         else:
             _fail(f"неверно указан подписант «{spec}»; ожидается {SIGNER_HELP}")
@@ -142,6 +148,12 @@ def _signing_options(func):
             type=click.Path(path_type=Path, exists=True),
             help="Доверенный корневой сертификат (для B-LT/B-LTA).",
         ),
+        click.option(
+            "--chain",
+            multiple=True,
+            type=click.Path(path_type=Path, exists=True),
+            help="Сертификаты УЦ для вложения в подпись (для токена PKCS#11).",
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -162,6 +174,7 @@ def sign_command(
     tsa: str | None,
     lock: bool,
     trust: tuple[Path, ...],
+    chain: tuple[Path, ...],
 ) -> None:
     """Подписать PDF (PAdES) в поле подписи документа."""
     from signing import SigningError, sign_pdf
@@ -171,7 +184,7 @@ def sign_command(
     if signer_spec.startswith("deferred:"):
         _prepare_deferred(pdf, signer_spec, options, output)
         return
-    with _open_signer(signer_spec) as signer:
+    with _open_signer(signer_spec, chain) as signer:
         try:
             signed = sign_pdf(pdf, signer, options)  # type: ignore[arg-type]
         except SigningError as exc:
@@ -261,6 +274,7 @@ def sign_batch_command(
     tsa: str | None,
     lock: bool,
     trust: tuple[Path, ...],
+    chain: tuple[Path, ...],
 ) -> None:
     """Подписать все PDF каталога одним открытием ключа."""
     from signing import sign_directory
@@ -269,7 +283,7 @@ def sign_batch_command(
         _fail("пакетная подпись не поддерживает отложенного подписанта")
     options = _options(level, stamp, field, tsa, lock, trust)
     total = sum(1 for p in source.iterdir() if p.suffix.lower() == ".pdf")
-    with _open_signer(signer_spec) as signer:
+    with _open_signer(signer_spec, chain) as signer:
         with click.progressbar(length=total, label="Подпись документов", file=sys.stderr) as bar:
             summary = sign_directory(source, output, signer, options, progress=bar.update)  # type: ignore[arg-type]
     click.echo(f"Подписано документов: {summary.signed}")

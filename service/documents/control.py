@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from service.config import ConfigError, env_str
 from service.documents.common import (
     ABSENCE_CODES,
     MONTHS_NOMINATIVE,
@@ -61,11 +61,24 @@ class ControlRules:
     @classmethod
     def from_env(cls) -> ControlRules:
         """Rules with ``VEDOMOST_HOMEWORK_HOURS`` and ``VEDOMOST_TIME_ZONE`` applied."""
-        hours = os.environ.get("VEDOMOST_HOMEWORK_HOURS")
-        return cls(
-            homework_hours=float(hours) if hours else 2.0,
-            time_zone=os.environ.get("VEDOMOST_TIME_ZONE") or "Europe/Moscow",
-        )
+        hours_text = env_str("HOMEWORK_HOURS")
+        try:
+            hours = float(hours_text.replace(",", ".")) if hours_text else 2.0
+        except ValueError as exc:
+            raise ConfigError(
+                "VEDOMOST_HOMEWORK_HOURS", "ожидается число часов, например 2"
+            ) from exc
+        zone = env_str("TIME_ZONE", "Europe/Moscow") or "Europe/Moscow"
+        try:
+            ZoneInfo(zone)
+        except (ValueError, ZoneInfoNotFoundError) as exc:
+            raise ConfigError("VEDOMOST_TIME_ZONE", f"неизвестный часовой пояс {zone!r}") from exc
+        return cls(homework_hours=hours, time_zone=zone)
+
+
+def _subject_name(snapshot: Snapshot, subject_id: str) -> str:
+    subject = snapshot.subject_by_id.get(subject_id)
+    return subject.name if subject else subject_id
 
 
 def required_marks(hours_per_week: float, rules: ControlRules) -> int:
@@ -217,7 +230,7 @@ def accumulation(
         rows.append(
             AccumulationRow(
                 class_name=school_class.name,
-                subject=snapshot.subject_by_id[assignment.subject_id].name,
+                subject=_subject_name(snapshot, assignment.subject_id),
                 group=group.name if group else "",
                 teacher=teacher.short_name if teacher else "",
                 hours_per_week=assignment.hours_per_week,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service.documents.common import MONTHS_NOMINATIVE
-from service.documents.data import LessonColumn, PrintoutData
+from service.documents.data import LessonColumn, PrintoutData, YearData
 
 # Lesson columns per landscape A4 page at 7.4 mm each; a 60-lesson quarter takes three pages.
 DAYS_PER_PAGE = 25
@@ -47,3 +47,39 @@ def split_columns(
 def printout_context(data: PrintoutData) -> dict[str, object]:
     """Template context of a printout: its column chunks."""
     return {"chunks": split_columns(data.columns)}
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectChunk:
+    """One page-width slice of the yearly statement: which subjects (indexes) it shows."""
+
+    number: int
+    indexes: tuple[int, ...]
+    last: bool
+
+
+# Landscape A4 with a 30 mm binding margin leaves 257 mm: № (6) + name (38) + decision (45) →
+# about 168 mm for marks; at 6.5 mm a column that is 25 columns.
+YEAR_MARK_COLUMNS_PER_PAGE = 25
+
+
+def split_subjects(
+    subject_count: int, columns_per_subject: int, per_page: int = YEAR_MARK_COLUMNS_PER_PAGE
+) -> list[SubjectChunk]:
+    """Split subjects into page-width chunks so no mark column is narrower than ~6.5 mm."""
+    if subject_count == 0:
+        return [SubjectChunk(1, (), True)]
+    size = max(1, per_page // columns_per_subject)
+    count = -(-subject_count // size)
+    size = -(-subject_count // count)  # balance the chunks
+    chunks = []
+    for number, first in enumerate(range(0, subject_count, size), start=1):
+        indexes = tuple(range(first, min(first + size, subject_count)))
+        chunks.append(SubjectChunk(number, indexes, indexes[-1] == subject_count - 1))
+    return chunks
+
+
+def year_context(data: YearData) -> dict[str, object]:
+    """Template context of a yearly statement: its subject chunks."""
+    per_subject = len(data.periods) + 2 + (1 if data.show_exam else 0)
+    return {"chunks": split_subjects(len(data.subjects), per_subject)}

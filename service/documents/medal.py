@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
 
+from service.config import env_str
 from service.documents.common import DocumentProblem, get_class, get_period, make_meta
 from service.documents.data import MedalCandidate, MedalData, MedalSubjectRow
 from service.documents.summary import class_subjects
@@ -70,7 +70,7 @@ def parse_criteria(raw: dict) -> MedalCriteria:
 @cache
 def load_criteria(path: str | None = None) -> MedalCriteria:
     """Load the criteria file (``VEDOMOST_MEDAL_CRITERIA`` or the packaged default)."""
-    source = Path(path or os.environ.get("VEDOMOST_MEDAL_CRITERIA") or DEFAULT_CRITERIA)
+    source = Path(path or env_str("MEDAL_CRITERIA") or DEFAULT_CRITERIA)
     with source.open(encoding="utf-8") as handle:
         return parse_criteria(yaml.safe_load(handle))
 

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.documents.common import get_period
+from service.documents.common import DocumentProblem, get_period
 from service.documents.printpack import PrintPack, merge_for_duplex
 from service.documents.registry import render_kind
 from service.documents.render import RenderedDocument, resources
@@ -35,6 +35,7 @@ class PeriodSet:
 
     documents: tuple[RenderedDocument, ...]
     print_pack: PrintPack | None
+    problems: tuple[tuple[str, str], ...] = ()  # (file, Russian reason) of documents not built
 
 
 def _safe(value: str) -> str:
@@ -83,9 +84,13 @@ def period_jobs(snapshot: Snapshot, period_id: str) -> list[Job]:
     return jobs
 
 
-def _run(job: Job, out_dir: str) -> RenderedDocument:
+def _run(job: Job, out_dir: str) -> RenderedDocument | str:
+    """Render one job; a document that cannot be built returns its Russian reason instead."""
     assert _SNAPSHOT is not None
-    return render_kind(_SNAPSHOT, job.kind, dict(job.params), Path(out_dir) / job.relative_path)
+    try:
+        return render_kind(_SNAPSHOT, job.kind, dict(job.params), Path(out_dir) / job.relative_path)
+    except DocumentProblem as exc:
+        return str(exc)
 
 
 def _warm_up() -> None:
@@ -118,7 +123,7 @@ def render_period_set(
     global _SNAPSHOT
     jobs = period_jobs(snapshot, period_id)
     workers = max(1, workers or os.cpu_count() or 1)
-    results: dict[int, RenderedDocument] = {}
+    results: dict[int, RenderedDocument | str] = {}
     # Build the indexes once in the parent so forked workers share them copy-on-write.
     for name in (
         "lessons_of_class_subject",
@@ -152,8 +157,11 @@ def render_period_set(
                         progress(len(results), len(jobs))
     finally:
         _SNAPSHOT = None
-    documents = tuple(results[i] for i in range(len(jobs)))
+    documents = tuple(r for i in range(len(jobs)) if isinstance(r := results[i], RenderedDocument))
+    problems = tuple(
+        (jobs[i].relative_path, r) for i in range(len(jobs)) if isinstance(r := results[i], str)
+    )
     pack = (
         merge_for_duplex((d.path for d in documents), out_dir / PRINT_PACK) if print_pack else None
     )
-    return PeriodSet(documents, pack)
+    return PeriodSet(documents, pack, problems)

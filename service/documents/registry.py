@@ -10,7 +10,7 @@ from typing import Any
 
 from service.documents.common import DocumentProblem
 from service.documents.control import REPORTS, build_control_report
-from service.documents.layout import printout_context
+from service.documents.layout import printout_context, year_context
 from service.documents.medal import build_medal_sheet
 from service.documents.parent_statement import build_parent_statement
 from service.documents.payroll import read_payroll
@@ -83,6 +83,7 @@ KINDS: dict[str, Kind] = {
             (),
             "year-statement.html",
             lambda s, p: build_year_statement(s, p.get("class")),
+            year_context,
         ),
         Kind(
             "medal-sheet",

@@ -20,6 +20,7 @@ from typing import Any
 from xml.etree.ElementTree import Element, SubElement, register_namespace
 
 import jinja2
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 from weasyprint import CSS, HTML, Attachment
@@ -280,6 +281,14 @@ def add_signature_fields(
     # Keep WeasyPrint's XMP and Info untouched (pyHanko would re-serialise them and stamp "now"):
     # the document stays reproducible and its custom XMP keeps its declared prefix.
     writer._update_meta = lambda: None  # type: ignore[method-assign]
+    # The update's file id is derived from the content (pyHanko draws a random one): the same
+    # snapshot renders to the same bytes, so its SHA-256 is reproducible.
+    writer._document_id = generic.ArrayObject(
+        [
+            writer._document_id[0],
+            generic.ByteStringObject(hashlib.md5(pdf, usedforsecurity=False).digest()),
+        ]
+    )
     for name, page, box in boxes:
         append_signature_field(
             writer,

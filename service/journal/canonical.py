@@ -307,10 +307,13 @@ def snapshot_from_dict(data: dict[str, Any]) -> Snapshot:
             "/version", f"поддерживается версия {FORMAT_VERSION}, получено: {data.get('version')!r}"
         )
     body = {k: v for k, v in data.items() if k not in ("format", "version")}
+    fast = _fast()
     try:
-        return _fast()["_dec_Snapshot"](body)
+        return fast["_dec_Snapshot"](body)
     except Exception:  # any failure: the generic decoder says what and where
         return _decode_object(_codec(Snapshot), body, "")
+    finally:
+        fast["_clear_caches"]()  # the parse caches live for one document only
 
 
 def snapshot_to_dict(snapshot: Snapshot, *, canonical: bool = False) -> dict[str, Any]:

@@ -44,18 +44,24 @@ def _to_float(value: Any) -> float:
     raise FastPathFailed
 
 
-def _make_date_decoder(slow: Callable[[Any, str], dt.date]) -> Callable[[Any], dt.date]:
-    cache: dict[str, dt.date] = {}
+def _make_cached(slow: Callable[[Any, str], Any], size: int) -> Callable[[Any], Any]:
+    """A decoder that remembers strings it has parsed (dates and entry times repeat a lot).
 
-    def decode(value: Any) -> dt.date:
+    Safe because the cache maps a string to an immutable value: the same text always means the
+    same date or moment, offset included.
+    """
+    cache: dict[str, Any] = {}
+
+    def decode(value: Any) -> Any:
         try:
             return cache[value]
         except (KeyError, TypeError):
-            day = slow(value, "")
-            if len(cache) < 20_000:
-                cache[value] = day
-            return day
+            parsed = slow(value, "")
+            if len(cache) < size:
+                cache[value] = parsed
+            return parsed
 
+    decode.cache = cache  # type: ignore[attr-defined]
     return decode
 
 
@@ -75,8 +81,12 @@ class _Gen:
             _to_float=_to_float,
             FastPathFailed=FastPathFailed,
             MISSING=MISSING,
-            _date=_make_date_decoder(slow_date),
-            _datetime=lambda v: slow_datetime(v, ""),
+            _date=_make_cached(slow_date, 20_000),
+            _datetime=_make_cached(slow_datetime, 500_000),
+        )
+        # The caches themselves, so generated code can look up without a function call.
+        self.ns.update(
+            _date_cache=self.ns["_date"].cache, _datetime_cache=self.ns["_datetime"].cache
         )
 
     def const(self, value: Any, prefix: str = "c") -> str:
@@ -106,7 +116,7 @@ class _Gen:
                 fn = self.item_decoder(item)
                 lines.append(f"{indent}{var} = tuple([{fn}(_x) for _x in {var}])")
             return lines
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return [f"{indent}{var} = _dec_{tp.__name__}({var})"]
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             table = self.const({m.value: m for m in tp}, "enum")
@@ -116,13 +126,19 @@ class _Gen:
         if tp is float:
             return [f"{indent}if type({var}) is not float: {var} = _to_float({var})"]
         if tp is dt.date:
-            return [f"{indent}{var} = _date({var})"]
+            return [
+                f"{indent}_t = _date_cache.get({var})",
+                f"{indent}{var} = _date({var}) if _t is None else _t",
+            ]
         if tp is dt.datetime:
-            return [f"{indent}{var} = _datetime({var})"]
+            return [
+                f"{indent}_t = _datetime_cache.get({var})",
+                f"{indent}{var} = _datetime({var}) if _t is None else _t",
+            ]
         raise TypeError(f"unsupported type {tp}")
 
     def item_decoder(self, tp: Any) -> str:
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return f"_dec_{tp.__name__}"
         lines = self.decode_lines(tp, "v", "    ")
         name = self.const(None, "item")
@@ -142,8 +158,9 @@ class _Gen:
             var = f"v{i}"
             conv = self.decode_lines(spec.tp, var, "        ")
             if spec.default is MISSING:
-                lines.append(f"    {var} = g({spec.name!r}, MISSING)")
-                lines.append(f"    if {var} is MISSING: raise FastPathFailed")
+                lines.append(
+                    f"    {var} = d[{spec.name!r}]"
+                )  # KeyError: the generic path reports it
                 lines.extend(line[4:] for line in conv)
             else:
                 default = self.const(spec.default, "default")
@@ -169,7 +186,7 @@ class _Gen:
             item = typing.get_args(tp)[0]
             item_expr = self.encode_expr(item, "_x", canonical)
             return f"list({var})" if item_expr == "_x" else f"[{item_expr} for _x in {var}]"
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return f"_{'c' if canonical else ''}enc_{tp.__name__}({var})"
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             return f"{var}.value"
@@ -208,7 +225,7 @@ def generate(
     slow_date: Callable[..., Any],
     slow_datetime: Callable[..., Any],
 ) -> dict[str, Callable[..., Any]]:
-    """Generate ``_dec_X``, ``_enc_X`` and ``_cenc_X`` for every dataclass ``X`` given."""
+    """Generate ``_dec_X``, ``_enc_X``, ``_cenc_X`` per dataclass ``X``, and ``_clear_caches``."""
     namespace: dict[str, Any] = {}
     gen = _Gen(namespace, slow_date, slow_datetime)
     for cls, specs in classes.items():
@@ -218,4 +235,12 @@ def generate(
             gen.encoder(cls, specs, True),
         ):
             exec(src, namespace)  # noqa: S102 - generated from our own dataclass definitions
-    return {k: v for k, v in namespace.items() if k.startswith(("_dec_", "_enc_", "_cenc_"))}
+    caches = [namespace["_date"].cache, namespace["_datetime"].cache]
+
+    def clear_caches() -> None:
+        for cache in caches:
+            cache.clear()
+
+    namespace["_clear_caches"] = clear_caches
+    wanted = ("_dec_", "_enc_", "_cenc_", "_clear_caches")
+    return {k: v for k, v in namespace.items() if k.startswith(wanted)}

@@ -7,9 +7,10 @@ bytes and reported as unchanged without parsing it again (the snapshot it produc
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
-from service.journal.adapters import detect_format, read_snapshot
+from service.journal.adapters import detect_format, read_with_report
 from service.journal.errors import InputProblem, InvalidInput
 from service.journal.store import ImportResult, find_by_source, save_snapshot
 
@@ -41,7 +42,9 @@ def import_file(path: Path | str, fmt: str = "auto") -> ImportResult:
     known = find_by_source(raw_digest, fmt)
     if known is not None:
         return known
-    snapshot = read_snapshot(path, fmt)
-    return save_snapshot(
-        snapshot, source_format=fmt, source_file=path.name, source_sha256=raw_digest
+    report = read_with_report(path, fmt)
+    result = save_snapshot(
+        report.snapshot, source_format=fmt, source_file=path.name, source_sha256=raw_digest
     )
+    warnings = tuple(f"Предупреждение: {w}" for w in report.warnings)
+    return replace(result, messages=(*result.messages, *warnings)) if warnings else result

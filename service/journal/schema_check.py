@@ -48,7 +48,7 @@ def fast_validator() -> Callable[[Any], bool]:
     """A function telling whether a document is valid, compiled once per process."""
     rust = _rust_validator()
     if rust is not None:
-        return rust.is_valid  # type: ignore[no-any-return]
+        return rust.is_valid  # type: ignore[no-any-return, unused-ignore]
     import fastjsonschema
 
     compiled = fastjsonschema.compile(load_schema())

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from service.journal import model as m
 from service.journal import models as db
-from service.journal.canonical import canonical_document, iter_entity_lists, snapshot_from_bytes
+from service.journal.canonical import canonical_bytes, iter_entity_lists, snapshot_from_bytes
 from service.journal.diff import SnapshotDiff, diff_snapshots
 from service.journal.rows import write_rows
 
@@ -146,8 +146,7 @@ def save_snapshot(
     snapshot: m.Snapshot, *, source_format: str = "", source_file: str = "", source_sha256: str = ""
 ) -> ImportResult:
     """Store ``snapshot`` unless an identical one exists; see the module docstring."""
-    document = canonical_document(snapshot)
-    raw = document.data
+    raw = canonical_bytes(snapshot)
     digest = hashlib.sha256(raw).hexdigest()
     existing = (
         db.Snapshot.objects.select_related("school")
@@ -189,7 +188,7 @@ def save_snapshot(
                 canonical_size=len(raw),
                 previous=previous,
             )
-            write_rows(row.pk, snapshot, document.sections)
+            write_rows(row.pk, snapshot)
     except IntegrityError:
         # Someone stored the same snapshot meanwhile: that is "unchanged", anything else is not.
         existing = (

@@ -54,7 +54,7 @@ def find_class(snapshot: m.Snapshot, name: str) -> m.SchoolClass:
 
 
 def sync_consents(snapshot: m.Snapshot, kind: str = m.ConsentKind.PERSONAL_DATA) -> int:
-    """Create missing records: from the snapshot's consents, otherwise «не собрано»; return how many."""
+    """Create missing records: from the snapshot's consents, else «не собрано»; return the count."""
     from_journal = {(c.student_id, c.guardian_id): c for c in snapshot.consents if c.kind == kind}
     existing = set(
         ConsentRecord.objects.filter(school_id=snapshot.school.id, kind=kind).values_list(
@@ -133,7 +133,7 @@ def _record(snapshot: m.Snapshot, student_id: str, guardian_id: str, kind: str) 
 
 @dataclass(frozen=True)
 class StatusChange:
-    """The result of a status change; ``letter`` is the drafted letter to the guardianship authority."""
+    """A status change; ``letter`` is the drafted letter to the guardianship authority."""
 
     record_id: int
     status: str
@@ -152,7 +152,7 @@ def set_status(
     convert: bool = True,
     converter: Converter | None = None,
 ) -> StatusChange:
-    """Record given / refused / withdrawn / pending; a refusal drafts the letter to the authority."""
+    """Record given / refused / withdrawn / pending; a refusal drafts the authority letter."""
     if status not in STATUS_LABELS:
         raise ConsentError(f"неизвестный статус «{status}»; допустимы: {', '.join(STATUS_LABELS)}")
     day = on or dt.date.today()
@@ -202,7 +202,7 @@ def print_forms(
     user: str = "",
     converter: Converter | None = None,
 ) -> MadeDocument:
-    """Pre-filled forms (consent-pd or application-edelivery) for a class or one family, as one PDF."""
+    """Pre-filled consent-pd or application-edelivery forms for a class or a family, one PDF."""
     if kind not in ("consent-pd", "application-edelivery"):
         raise ConsentError("печатать можно формы consent-pd и application-edelivery")
     params = {"guardian": guardian_id} if guardian_id else {"class": class_name or ""}
@@ -225,30 +225,46 @@ def upload_scan(snapshot: m.Snapshot, record_id: int, data: bytes, *, user: str)
     )
 
 
-def archive_scan(scan: ConsentScan) -> str:
-    """Hand a scan to the two-copy archive when it is available; return the archive reference.
+def archive_scan(scan: ConsentScan, *, actor: str = "") -> str:
+    """Hand a scan to the two-copy archive (kind ``consent-pd``); return ``document_id vN (state)``.
 
-    Thin on purpose: the storage helper owns the archive. Until it lands the scan stays in the
-    catalog (``ConsentScan.pdf``) and the reference says so.
+    Thin on purpose: the archive (``service.archive.wiring.get_archive``) owns stores, retention and
+    the catalog; metadata carries ids only.
     """
-    try:
-        from storage.archive import archive_document  # type: ignore[import-not-found]
-    except ImportError:
-        ref = f"catalog:{scan.document_id}"
-    else:
-        ref = str(
-            archive_document(document_id=scan.document_id, kind="consent-pd", data=bytes(scan.pdf))
-        )
+    from service.archive.wiring import get_archive
+    from storage.archive import DocumentMetadata
+
+    record = scan.consent
+    entry = get_archive().archive(
+        bytes(scan.pdf),
+        DocumentMetadata(
+            document_id=scan.document_id,
+            school=record.school_id,
+            class_id=record.class_id,
+            extra={"consent": str(record.pk)},
+        ),
+        "consent-pd",
+        actor=actor or scan.uploaded_by,
+    )
+    ref = f"{entry.document_id} v{entry.version} ({entry.state})"
     ConsentScan.objects.filter(pk=scan.pk).update(archive_ref=ref)
     return ref
 
 
-def consent_register_pdf(snapshot: m.Snapshot, class_name: str) -> bytes:
+REGISTER_TITLES = {
+    m.ConsentKind.PERSONAL_DATA: "Реестр согласий на обработку персональных данных",
+    m.ConsentKind.ELECTRONIC_DELIVERY: "Реестр заявлений об электронной форме информирования",
+}
+
+
+def consent_register_pdf(
+    snapshot: m.Snapshot, class_name: str, kind: str = m.ConsentKind.PERSONAL_DATA
+) -> bytes:
     """The consent register of a class as PDF/A-3b."""
     from service.orders.context import fmt_date
     from service.orders.registers_pdf import Row, Table, table_pdf
 
-    lines = class_register(snapshot, class_name)
+    lines = class_register(snapshot, class_name, kind)
     rows = tuple(
         Row(
             (
@@ -271,7 +287,7 @@ def consent_register_pdf(snapshot: m.Snapshot, class_name: str) -> bytes:
     return table_pdf(
         Table(
             school=snapshot.school.full_name,
-            title="Реестр согласий на обработку персональных данных",
+            title=REGISTER_TITLES.get(kind, "Реестр согласий"),
             subtitle=f"{cls.name} класс, {snapshot.year.id} учебный год",
             headers=(
                 "№",
@@ -284,7 +300,7 @@ def consent_register_pdf(snapshot: m.Snapshot, class_name: str) -> bytes:
                 "Скан",
             ),
             rows=rows,
-            document_id=f"consent-register-{snapshot.school.id}-{cls.id}",
+            document_id=f"consent-register-{kind}-{snapshot.school.id}-{cls.id}",
             totals=totals,
         )
     )

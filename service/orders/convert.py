@@ -54,7 +54,7 @@ class ConverterConfig:
     host: str = "127.0.0.1"
     port: int = 2003
     uno_port: int = 2002
-    profile_dir: Path = Path("/tmp/vedomost-lo-profile")
+    profile_dir: Path = Path("var/lo-profile")  # made absolute at start
     conversion_timeout: float = 30.0  # one attempt
     total_timeout: float = 120.0  # all attempts together, including restarts
     start_timeout: float = 60.0
@@ -62,7 +62,7 @@ class ConverterConfig:
 
     @classmethod
     def from_env(cls) -> ConverterConfig:
-        """Settings from ``VEDOMOST_UNOSERVER*`` variables; the profile lives in the data directory."""
+        """Settings from ``VEDOMOST_UNOSERVER*``; the profile lives in the data directory."""
         data_dir = env_path("DATA_DIR", Path.cwd() / "var")
         port = env_int("UNOSERVER_PORT", 2003, minimum=1, maximum=65535)
         return cls(
@@ -265,7 +265,8 @@ class Converter:
             except (OSError, http.client.HTTPException) as exc:
                 last = f"нет связи с сервером LibreOffice ({type(exc).__name__})"
             except xmlrpc.client.Fault as exc:
-                last = f"LibreOffice сообщил об ошибке: {exc.faultString.strip().splitlines()[-1][:200]}"
+                detail = exc.faultString.strip().splitlines()[-1][:200]
+                last = f"LibreOffice сообщил об ошибке: {detail}"
             except xmlrpc.client.ProtocolError as exc:
                 last = f"ошибка протокола сервера LibreOffice: {exc.errcode}"
             except ConversionError as exc:

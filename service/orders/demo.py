@@ -73,7 +73,7 @@ def _staff() -> tuple[m.StaffMember, ...]:
 
 
 def demo_snapshot(students_per_class: int = 6) -> m.Snapshot:
-    """A school with classes 5А and 9Б, guardians with identity documents, decisions and movements."""
+    """Classes 5А and 9Б, guardians with identity documents, decisions and movements."""
     return _demo(students_per_class)
 
 
@@ -227,11 +227,12 @@ def _demo(per_class: int) -> m.Snapshot:
     )
 
 
+@lru_cache(maxsize=1)
 def sample_snapshot() -> m.Snapshot:
-    """The sample school used to test-render uploaded templates."""
+    """The sample school used to test-render uploaded templates (60 students, built once)."""
     try:  # the project-wide generator, once it has landed
         from service.journal.canonical import snapshot_from_dict  # type: ignore[import-not-found]
         from service.journal.sample import generate_school  # type: ignore[import-not-found]
     except ImportError:
         return demo_snapshot()
-    return snapshot_from_dict(generate_school(students=60, year=2025, seed=7))
+    return snapshot_from_dict(generate_school(students=60, year="2024/2025", seed=7))

@@ -22,12 +22,12 @@ class TemplateVersion(models.Model):
     comment = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        constraints = [
+        constraints = [  # noqa: RUF012 — Django Meta
             models.UniqueConstraint(
                 fields=["school_id", "kind", "version"], name="orders_template_version_uniq"
             ),
         ]
-        ordering = ["school_id", "kind", "-version"]
+        ordering = ["school_id", "kind", "-version"]  # noqa: RUF012 — Django Meta
 
     @property
     def label(self) -> str:
@@ -67,7 +67,7 @@ class NumberFormat(models.Model):
     pattern = models.CharField(max_length=60)
 
     class Meta:
-        constraints = [
+        constraints = [  # noqa: RUF012 — Django Meta
             models.UniqueConstraint(
                 fields=["school_id", "register"], name="orders_number_format_uniq"
             ),
@@ -75,7 +75,7 @@ class NumberFormat(models.Model):
 
 
 class RegisterCounter(models.Model):
-    """The last sequence number issued in a register (school, year, register); locked when issuing."""
+    """The last number issued in a register (school, year, register); locked when issuing."""
 
     school_id = models.CharField(max_length=64)
     year_id = models.CharField(max_length=20)
@@ -83,7 +83,7 @@ class RegisterCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
+        constraints = [  # noqa: RUF012 — Django Meta
             models.UniqueConstraint(
                 fields=["school_id", "year_id", "register"], name="orders_counter_uniq"
             ),
@@ -112,7 +112,7 @@ class RegisterEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
+        constraints = [  # noqa: RUF012 — Django Meta
             models.UniqueConstraint(
                 fields=["school_id", "year_id", "register", "number"],
                 name="orders_register_number_uniq",
@@ -121,7 +121,7 @@ class RegisterEntry(models.Model):
                 fields=["school_id", "year_id", "register", "seq"], name="orders_register_seq_uniq"
             ),
         ]
-        ordering = ["school_id", "year_id", "register", "seq"]
+        ordering = ["school_id", "year_id", "register", "seq"]  # noqa: RUF012 — Django Meta
 
 
 class ConsentRecord(models.Model):
@@ -149,13 +149,13 @@ class ConsentRecord(models.Model):
     )
 
     class Meta:
-        constraints = [
+        constraints = [  # noqa: RUF012 — Django Meta
             models.UniqueConstraint(
                 fields=["school_id", "student_id", "guardian_id", "kind"],
                 name="orders_consent_uniq",
             ),
         ]
-        ordering = ["school_id", "class_id", "student_id", "guardian_id"]
+        ordering = ["school_id", "class_id", "student_id", "guardian_id"]  # noqa: RUF012 — Django Meta
 
 
 class ConsentScan(models.Model):

@@ -111,7 +111,7 @@ def issue_number(
                 )
                 return IssuedNumber(register, seq, entry.number, entry.pk)
         except (IntegrityError, OperationalError) as exc:
-            # A concurrent issuer won the row (IntegrityError) or SQLite was busy: wait a bit, retry.
+            # A concurrent issuer won the row (IntegrityError) or SQLite was busy: retry.
             last_error = exc
             time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
     raise NumberingError(

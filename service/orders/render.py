@@ -7,7 +7,9 @@ with the sample school.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import multiprocessing
 import re
 import zipfile
 from typing import Any
@@ -50,20 +52,25 @@ def template_source(template: bytes) -> str:
     return "\n".join(parts)
 
 
+_checked: set[str] = set()  # SHA-256 of templates that passed the static check in this process
+
+
 def render_docx(template: bytes, context: dict[str, Any]) -> bytes:
     """Render ``template`` with ``context`` in the sandbox and return the DOCX bytes."""
-    source = template_source(template)
-    env = make_env()
-    static_check(env, source)
+    digest = hashlib.sha256(template).hexdigest()
+    env = make_env(cached=True)
+    if digest not in _checked:
+        static_check(env, template_source(template))
+        _checked.add(digest)
     tpl = _open(template)
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
     except SecurityError as exc:
         from service.orders.sandbox import explain_security
 
-        raise explain_security(exc, source) from None
+        raise explain_security(exc, template_source(template)) from None
     except UndefinedError as exc:
-        raise _undefined(exc, source) from None
+        raise _undefined(exc, template_source(template)) from None
     except TemplateError as exc:
         raise TemplateRejected(
             f"ошибка в шаблоне: {exc.message or exc}",
@@ -108,11 +115,55 @@ def check_usage(kind: TemplateKind, source: str) -> None:
             node = node[attr]
 
 
+CHECK_TIME_LIMIT = 20.0  # seconds for the trial render of an uploaded template
+
+
+def _render_child(conn: Any, template: bytes, context: dict[str, Any]) -> None:
+    try:
+        conn.send(("ok", render_docx(template, context)))
+    except TemplateRejected as exc:
+        conn.send(("rejected", (exc.message, exc.tag)))
+    except Exception as exc:  # reported to the parent, which refuses the template
+        conn.send(("error", type(exc).__name__))
+    finally:
+        conn.close()
+
+
+def render_with_time_limit(
+    template: bytes, context: dict[str, Any], seconds: float = CHECK_TIME_LIMIT
+) -> bytes:
+    """Render in a forked child killed after ``seconds``: an uploaded loop bomb cannot hang us."""
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_render_child, args=(child, template, context), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(seconds):
+            raise TemplateRejected(
+                f"шаблон обрабатывается дольше {seconds:.0f} с (слишком большие "
+                "или вложенные циклы)"
+            )
+        status, payload = parent.recv()
+    except EOFError:
+        raise TemplateRejected("проверка шаблона прервалась") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()
+    if status == "rejected":
+        raise TemplateRejected(*payload)
+    if status == "error":
+        raise TemplateRejected(f"шаблон не удалось обработать ({payload})")
+    return bytes(payload)
+
+
 def check_template(kind: TemplateKind, template: bytes, sample_context: dict[str, Any]) -> bytes:
-    """Check an uploaded template for ``kind``; return the sample rendering or raise TemplateRejected."""
+    """Check an uploaded template; return the sample rendering or raise TemplateRejected."""
     source = template_source(template)
     check_usage(kind, source)
-    rendered = render_docx(template, sample_context)
+    rendered = render_with_time_limit(template, sample_context)
     text = docx_text(rendered)
     if "{{" in text or "{%" in text:
         raise TemplateRejected(

@@ -9,10 +9,13 @@ refused before rendering with a Russian message naming the tag.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, Template, nodes
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -33,9 +36,49 @@ class TemplateRejected(Exception):
         super().__init__(f"{message}: {tag}" if tag else message)
 
 
-def make_env() -> ImmutableSandboxedEnvironment:
-    """A fresh sandbox: no loader, autoescaped XML, strict undefined, minimal globals."""
+class CachingSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, remembering compiled XML parts: docxtpl compiles every part on every render."""
+
+    MAX_CACHED = 256
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compiled: dict[str, Template] = {}
+        self._compiled_lock = threading.Lock()
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
+        """Compile ``source`` once; later calls with the same text reuse the compiled template."""
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._compiled_lock:
+            cached = self._compiled.get(source)
+        if cached is not None:
+            return cached
+        compiled = super().from_string(source)
+        with self._compiled_lock:
+            if len(self._compiled) >= self.MAX_CACHED:
+                self._compiled.clear()
+            self._compiled[source] = compiled
+        return compiled
+
+
+def make_env(cached: bool = False) -> ImmutableSandboxedEnvironment:
+    """A sandbox: no loader, autoescaped XML, strict undefined, minimal globals.
+
+    With ``cached`` the process-wide instance that keeps compiled templates is returned; it is
+    safe to share because the immutable sandbox keeps no state between renders.
+    """
+    if cached:
+        return _shared_env()
     env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=None)
+    for name in ("lipsum", "cycler", "joiner"):
+        env.globals.pop(name, None)
+    return env
+
+
+@lru_cache(maxsize=1)
+def _shared_env() -> CachingSandbox:
+    env = CachingSandbox(autoescape=True, undefined=StrictUndefined, loader=None)
     for name in ("lipsum", "cycler", "joiner"):
         env.globals.pop(name, None)
     return env
@@ -75,7 +118,7 @@ def static_check(env: ImmutableSandboxedEnvironment, source: str) -> Usage:
             f"синтаксическая ошибка в шаблоне: {exc.message}", _line_tag(source, exc.lineno)
         ) from None
     for node_type, message in FORBIDDEN_NODES.items():
-        for node in tree.find_all(node_type):
+        for _node in tree.find_all(node_type):
             keyword = {
                 nodes.Import: "import",
                 nodes.FromImport: "import",

@@ -99,7 +99,8 @@ def _html(images: list[tuple[str, bytes]], title: str) -> str:
         "<!doctype html><html lang='ru'><head><meta charset='utf-8'>"
         f"<title>{title}</title><style>@page {{ size: A4; margin: 5mm }} "
         "body { margin: 0 } .page { page-break-after: always; height: 287mm; display: flex; "
-        "align-items: center; justify-content: center } .page:last-child { page-break-after: auto } "
+        "align-items: center; justify-content: center } "
+        ".page:last-child { page-break-after: auto } "
         "img { max-width: 200mm; max-height: 287mm; object-fit: contain }</style></head><body>"
         + "".join(parts)
         + "</body></html>"

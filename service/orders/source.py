@@ -22,16 +22,22 @@ def load_snapshot(path: str | None = None, demo: bool = False) -> Snapshot:
         try:
             from service.journal.canonical import snapshot_from_dict  # type: ignore[import-not-found]
         except ImportError:
-            raise NoSnapshot("чтение канонического JSON ещё не подключено; используйте --demo") from None
+            raise NoSnapshot(
+                "чтение канонического JSON ещё не подключено; используйте --demo"
+            ) from None
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise NoSnapshot(f"не удалось прочитать срез журнала {Path(path).name}: {exc}") from None
+            raise NoSnapshot(
+                f"не удалось прочитать срез журнала {Path(path).name}: {exc}"
+            ) from None
         return snapshot_from_dict(data)
     try:
         from service.journal.store import latest_snapshot  # type: ignore[import-not-found]
     except ImportError:
-        raise NoSnapshot("нет импортированного среза журнала; укажите --snapshot ФАЙЛ или --demo") from None
+        raise NoSnapshot(
+            "нет импортированного среза журнала; укажите --snapshot ФАЙЛ или --demo"
+        ) from None
     snap = latest_snapshot()
     if snap is None:
         raise NoSnapshot("нет импортированного среза журнала; сначала выполните импорт")

@@ -8,10 +8,13 @@ signature with the area for the electronic-signature mark (a bookmark ``SIG<fiel
 empty PDF signature field goes).
 """
 
+# ruff: noqa: E501 — the Russian template texts read better unwrapped
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,11 +66,22 @@ def new_doc(size: int = 14, title: str = "") -> DocumentType:
     normal.space_after = Pt(0)
     normal.space_before = Pt(0)
     normal.line_spacing = 1.0
-    # Russian language for spelling and hyphenation in Word/LibreOffice.
+    # Russian language for spelling and hyphenation in Word/LibreOffice (and /Lang in the PDF).
     rpr = doc.styles["Normal"].element.get_or_add_rPr()
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "ru-RU")
     rpr.append(lang)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    default_rpr = (
+        defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
+    )
+    if default_rpr is not None:
+        for old_lang in default_rpr.findall(qn("w:lang")):
+            default_rpr.remove(old_lang)
+        lang = OxmlElement("w:lang")
+        for attr in ("w:val", "w:eastAsia", "w:bidi"):
+            lang.set(qn(attr), "ru-RU")
+        default_rpr.append(lang)
     props = doc.core_properties
     props.title = title
     props.author = "{{ school.short_name }}"
@@ -189,7 +203,7 @@ def signature(
     position: str = "{{ director.position }}",
     name: str = "{{ director.initials_first }}",
 ) -> None:
-    """Signature: position | e-signature mark area (bookmark ``SIG<field>``) | initials and surname."""
+    """Signature: position | e-signature mark area (bookmark ``SIG<field>``) | name."""
     para(doc, "", after=18)
     table = doc.add_table(rows=1, cols=3)
     borderless(table)
@@ -199,7 +213,8 @@ def signature(
     mark.alignment = CENTER
     run = mark.add_run("Место для отметки об электронной подписи")
     run.font.size = Pt(7)
-    run.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
+    # White: the box stays blank on paper and under the signature stamp, yet editors can find it.
+    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     bookmark(mark, f"SIG{field}")
     cell_text(table.cell(0, 2), name, align=RIGHT, size=14)
 
@@ -640,7 +655,7 @@ def _form_head(doc: DocumentType) -> None:
     p.paragraph_format.left_indent = Mm(95)
 
 
-def _form_tail(doc: DocumentType, what: str) -> None:
+def _form_tail(doc: DocumentType) -> None:
     table = doc.add_table(rows=2, cols=3)
     borderless(table)
     widths(table, [60, 60, 60])
@@ -648,7 +663,7 @@ def _form_tail(doc: DocumentType, what: str) -> None:
     cell_text(table.cell(0, 1), "______________", align=CENTER, size=12)
     cell_text(table.cell(0, 2), "{{ form.guardian.initials_first }}", align=RIGHT, size=12)
     cell_text(table.cell(1, 1), "(подпись)", align=CENTER, size=8)
-    para(doc, f"Документ {{{{ document.document_id }}}} · {what}", align=LEFT, size=7, before=6)
+    # The footer carries the document id; the form ends with the signature so it fits one page.
     tag(doc, "{%p endfor %}")
 
 
@@ -718,7 +733,7 @@ def consent_pd() -> DocumentType:
         size=12,
         after=12,
     )
-    _form_tail(doc, "согласие на обработку персональных данных")
+    _form_tail(doc)
     return doc
 
 
@@ -747,7 +762,7 @@ def application_edelivery() -> DocumentType:
         size=12,
         after=12,
     )
-    _form_tail(doc, "заявление об электронной форме информирования")
+    _form_tail(doc)
     return doc
 
 
@@ -811,6 +826,20 @@ TEMPLATES: dict[str, Callable[[], DocumentType]] = {
 }
 
 
+def _normalised_zip(data: bytes) -> bytes:
+    """The same package with fixed timestamps, so rebuilding gives byte-identical files."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2026, 11, 24, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(item.filename))
+    return out.getvalue()
+
+
 def build(out_dir: Path = HERE) -> list[Path]:
     """Write every template into ``out_dir``; return the paths."""
     written = []
@@ -819,7 +848,9 @@ def build(out_dir: Path = HERE) -> list[Path]:
         doc = make()
         doc.core_properties.revision = 1
         doc.core_properties.created = doc.core_properties.modified = FIXED_TIME
-        doc.save(str(path))
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        path.write_bytes(_normalised_zip(buffer.getvalue()))
         written.append(path)
     return written
 

@@ -141,3 +141,14 @@ def test_nothing_half_read_on_error(tmp_path):
     assert _problems(tmp_path) == [
         "5А-физика.csv, строка 10, столбец «02.09»: отметка «7» вне шкалы 1–5"
     ]
+
+
+def test_a_note_beside_the_tables_is_skipped(tmp_path):
+    marks_csv(tmp_path, filler(2))
+    (tmp_path / "readme.txt").write_text("Выгрузка за 1 четверть, проверила Белова Н. П.")
+    (tmp_path / "Thumbs.db").write_bytes(b"\0\1")
+    result = grid.read_with_report(tmp_path)
+    assert len(result.snapshot.students) == 2
+    messages = [str(w) for w in result.warnings]
+    assert "Thumbs.db: файл пропущен: ожидаются таблицы XLSX или CSV" in messages
+    assert any(m.startswith("readme.txt: не найдена строка заголовков") for m in messages)

@@ -93,7 +93,7 @@ def test_ids_are_stable_across_imports(school, tmp_path):
 
 
 def test_one_file_per_period_round_trips(school, tmp_path):
-    """GIVEN quarterly printouts (a file per class-subject and quarter, «Итог» = the quarter's mark)."""
+    """GIVEN quarterly printouts: a file per class-subject and quarter, «Итог» = its mark."""
     paths = grid_writer.write_csv_folder(school, tmp_path / "q", per_period=True)
     names = {p.name for p in paths}
     assert {"5А-математика-1_четв.csv", "5А-математика-4_четв-темы.csv"} <= names

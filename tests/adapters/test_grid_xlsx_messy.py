@@ -78,6 +78,10 @@ def _messy_workbook(path):
     for r, row in enumerate(topic_rows, start=7):
         for c, value in enumerate(row, start=1):
             topics.cell(row=r, column=c, value=value)
+    book.create_sheet("Лист2")  # Excel's empty default sheet
+    roster = book.create_sheet("Список класса")  # a class list: ФИО, but no journal header
+    roster.append(["№", "ФИО", "Дата рождения"])
+    roster.append([1, "Иванов Иван Петрович", dt.datetime(2013, 3, 1)])
     hidden = book.create_sheet("Служебный")
     hidden["A1"] = "ФИО"
     hidden.sheet_state = "hidden"
@@ -154,7 +158,7 @@ def test_unmapped_things_are_warned(imported):
     messages = [str(w) for w in imported.warnings]
     assert (
         "журнал 5А.xlsx, лист «Инструкция»: не найдена строка заголовков таблицы (столбец «ФИО "
-        "обучающегося» или «Тема урока») — лист пропущен" in messages
+        "обучающегося» или «Тема урока») — пропущено" in messages
     )
     assert (
         "журнал 5А.xlsx, лист «Темы», строка 6, столбец «Комментарий»: столбец не "
@@ -169,7 +173,11 @@ def test_unmapped_things_are_warned(imported):
         "журнал 5А.xlsx: директор не указан ни в одной шапке (строка «Директор:») — в документах "
         "будет «Директор (не указан)»" in messages
     )
-    assert not any("Служебный" in m for m in messages)  # hidden sheets are not read
+    assert (
+        "журнал 5А.xlsx, лист «Список класса», строка 1: над таблицей нет шапки журнала (Учебный "
+        "год, Класс, Предмет) — лист пропущен" in messages
+    )
+    assert not any("Служебный" in m or "Лист2" in m for m in messages)  # hidden sheets are not read
 
 
 def test_same_student_spelled_with_e_and_yo_is_one_student(tmp_path):

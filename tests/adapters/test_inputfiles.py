@@ -141,3 +141,33 @@ def test_xlsx_bomb_is_refused_before_openpyxl(tmp_path):
 
 def test_missing_path(tmp_path):
     assert _problems(grid.read_with_report, tmp_path / "nope.xlsx") == ["nope.xlsx: файл не найден"]
+
+
+LAUGHS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<!DOCTYPE lolz [<!ENTITY lol "lollollollollollollollollollol">
+<!ENTITY l1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY l2 "&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;">
+<!ENTITY l3 "&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;">
+<!ENTITY l4 "&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;">
+<!ENTITY l5 "&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;">
+<!ENTITY l6 "&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;">
+<!ENTITY l7 "&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;">
+<!ENTITY l8 "&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;">]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>&l8;</t></is></c></row></sheetData></worksheet>"""
+
+
+def test_xml_entity_bomb_in_a_workbook_is_refused(tmp_path):
+    """GIVEN a small XLSX whose sheet expands entities a billion-fold WHEN read THEN refused."""
+    from openpyxl import Workbook
+
+    Workbook().save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as src:
+        entries = [(i.filename, src.read(i)) for i in src.infolist()]
+    entries = [(n, LAUGHS.encode() if n == "xl/worksheets/sheet1.xml" else d) for n, d in entries]
+    path = _zip(tmp_path / "lol.xlsx", entries)
+    assert path.stat().st_size < 10_000
+    (problem,) = _problems(grid.read_with_report, path)
+    assert problem.startswith(
+        "lol.xlsx: книга Excel повреждена или не XLSX ("
+    )  # the XML parser's error

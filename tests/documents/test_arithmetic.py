@@ -217,3 +217,17 @@ def test_document_id_is_stable_and_parameter_bound(snap):
     a = build_summary(snap, "5А", "Q1").meta.document_id
     assert a == build_summary(tiny_school(), "5А", "Q1").meta.document_id
     assert a != build_summary(snap, "5А", "Q2").meta.document_id
+
+
+def test_control_rules_from_environment(monkeypatch):
+    from service.config import ConfigError
+    from service.documents.control import ControlRules
+
+    monkeypatch.setenv("VEDOMOST_HOMEWORK_HOURS", "4,5")
+    monkeypatch.setenv("VEDOMOST_TIME_ZONE", "Asia/Yekaterinburg")
+    rules = ControlRules.from_env()
+    assert (rules.homework_hours, rules.time_zone) == (4.5, "Asia/Yekaterinburg")
+    monkeypatch.setenv("VEDOMOST_HOMEWORK_HOURS", "два")
+    with pytest.raises(ConfigError) as caught:
+        ControlRules.from_env()
+    assert caught.value.variable == "VEDOMOST_HOMEWORK_HOURS"

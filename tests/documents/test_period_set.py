@@ -65,3 +65,31 @@ def test_render_unknown_kind_exits_2_in_russian(tmp_path: Path):
     assert result.exit_code == 2
     assert "неизвестный вид документа «no-such-kind»" in result.output
     assert "Traceback" not in result.output
+
+
+def test_paper_batch_prints_every_paper_family_on_odd_pages(tmp_path):
+    from service.documents.parent_statement import render_paper_batch
+
+    pack = render_paper_batch(tiny_school(), "5А", "Q1", None, None, tmp_path / "batch.pdf")
+    assert pack.starts == (1, 3)  # s1 and s3: paper; s2 electronic; s4 has left
+    reader = PdfReader(pack.path)
+    assert "Алексеев Артём Игоревич" in reader.pages[0].extract_text()
+    assert "Волков Глеб Денисович" in reader.pages[2].extract_text()
+
+
+def test_a_document_that_cannot_be_built_is_reported_not_fatal(tmp_path):
+    """GIVEN an assignment whose subject is missing from the snapshot WHEN the set renders
+    THEN the other documents are made and the missing one is listed with its reason."""
+    from dataclasses import replace
+
+    from service.journal.model import Assignment
+
+    snap = tiny_school()
+    broken = replace(
+        snap, assignments=(*snap.assignments, Assignment("a9", "5А", "chem", "t-math", 2))
+    )
+    result = render_period_set(broken, "Q1", tmp_path, workers=1, print_pack=False)
+    assert len(result.documents) == 7
+    assert result.problems == (
+        ("5А/journal-printout-chem.pdf", "предмета «chem» нет в снимке журнала"),
+    )

@@ -139,3 +139,24 @@ def test_print_pack_starts_every_document_on_an_odd_page(rendered, tmp_path):
     assert "ВЫПИСКА" in reader.pages[6].extract_text().upper()
     assert reader.pages[5].extract_text().strip() == ""  # inserted blank
     qpdf_check(pack.path)
+
+
+def test_year_statement_splits_many_subjects_across_sheets():
+    from service.documents.layout import split_subjects
+
+    chunks = split_subjects(15, 6)  # 4 periods + year + final per subject
+    assert [len(c.indexes) for c in chunks] == [4, 4, 4, 3]
+    assert [c.last for c in chunks] == [False, False, False, True]
+    assert split_subjects(2, 6)[0].indexes == (0, 1)
+
+
+def test_same_data_renders_to_the_same_bytes(tmp_path):
+    """The archive's SHA-256 is reproducible: no random ids or clocks in the output."""
+    snap = tiny_school()
+    data = build(snap, "period-summary", {"class": "5А", "period": "Q1"})
+    first = render_data(data, tmp_path / "a.pdf")
+    second = render_data(
+        build(tiny_school(), "period-summary", {"class": "5А", "period": "Q1"}), tmp_path / "b.pdf"
+    )
+    assert first.sha256 == second.sha256
+    assert first.path.read_bytes() == second.path.read_bytes()

@@ -218,3 +218,22 @@ def test_several_content_problems_in_one_report(tmp_path: Path) -> None:
     assert len(problems) == 3
     assert any("неизвестный родитель «g-9»" in p for p in problems)
     assert any("неизвестный заменяющий учитель «t-9»" in p for p in problems)
+
+
+def test_gzip_bomb_is_refused_at_the_size_cap(tmp_path: Path) -> None:
+    from service.journal.adapters.json_format import read_bytes
+
+    bomb = tmp_path / "bomb.json.gz"
+    bomb.write_bytes(gzip.compress(b" " * (3 << 20)))  # 3 MB of spaces, a few KB packed
+    assert bomb.stat().st_size < 10_000
+    with pytest.raises(InvalidInput) as info:
+        read_bytes(bomb, limit=1 << 20)
+    assert str(info.value.problems[0]) == (
+        "bomb.json.gz: файл слишком велик: больше 1 МБ после распаковки"
+    )
+
+
+def test_a_folder_given_as_json_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "export").mkdir()
+    with pytest.raises(InvalidInput, match="export: это папка, а не файл JSON"):
+        read_snapshot(tmp_path / "export", "json")

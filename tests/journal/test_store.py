@@ -181,8 +181,8 @@ def test_fake_fault_after_writing_rows_rolls_everything_back(
     real = store.write_rows
     written = []
 
-    def failing(pk, snapshot, sections):  # type: ignore[no-untyped-def]
-        real(pk, snapshot, sections)
+    def failing(pk, snapshot):  # type: ignore[no-untyped-def]
+        real(pk, snapshot)
         written.append(db.SnapshotMark.objects.filter(snapshot_id=pk).count())
         raise RuntimeError("fake fault: disk full")
 

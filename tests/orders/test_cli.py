@@ -28,21 +28,40 @@ def run() -> object:
 
 
 def test_order_writes_a_numbered_docx(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = run("order", "transfer", "--demo", "--no-pdf", "--json", "-o", str(tmp_path),
-                 "-p", "council_protocol=7", "--date", "2026-05-30")
+    result = run(
+        "order",
+        "transfer",
+        "--demo",
+        "--no-pdf",
+        "--json",
+        "-o",
+        str(tmp_path),
+        "-p",
+        "council_protocol=7",
+        "-p",
+        "council_date=2026-05-30",
+        "--date",
+        "2026-05-30",
+    )
     assert result.exit_code == 0, result.output
     info = json.loads(result.output)
-    assert info["number"] == "1-у" and info["archive_kind"] == "order-students" and info["pdf"] is None
+    assert (
+        info["number"] == "1-у" and info["archive_kind"] == "order-students" and info["pdf"] is None
+    )
     text = "\n".join(p.text for p in Document(info["docx"]).paragraphs)
     assert "протокол от 30.05.2026 № 7" in text
-    second = json.loads(run("order", "movement", "--demo", "--no-pdf", "--json", "-o", str(tmp_path)).output)
+    second = json.loads(
+        run("order", "movement", "--demo", "--no-pdf", "--json", "-o", str(tmp_path)).output
+    )
     assert second["number"] == "2-у"  # same register: orders on students
 
 
 def test_order_errors_are_russian_with_exit_code_2(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("order", "no-such-kind", "--demo", "-o", str(tmp_path))
     assert result.exit_code == 2 and "неизвестный вид шаблона" in result.output
-    result = run("order", "consent-pd", "--demo", "--no-pdf", "-o", str(tmp_path), "-p", "class=99Z")
+    result = run(
+        "order", "consent-pd", "--demo", "--no-pdf", "-o", str(tmp_path), "-p", "class=99Z"
+    )
     assert result.exit_code == 2 and "нет класса «99Z»" in result.output
     result = run("order", "transfer", "--demo", "-o", str(tmp_path), "-p", "oops")
     assert result.exit_code == 2 and "имя=значение" in result.output
@@ -70,7 +89,9 @@ def test_templates_list_check_and_upload(run, tmp_path: Path) -> None:  # type: 
 
     result = run("templates", "upload", str(good), "--demo", "--user", "secretary")
     assert result.exit_code == 0 and "версия 1" in result.output
-    made = json.loads(run("order", "intro-journal", "--demo", "--no-pdf", "--json", "-o", str(tmp_path)).output)
+    made = json.loads(
+        run("order", "intro-journal", "--demo", "--no-pdf", "--json", "-o", str(tmp_path)).output
+    )
     assert made["template"] == "intro-journal v1"  # the document records the version that made it
 
 
@@ -93,9 +114,13 @@ def test_register_prints_the_order_book(run, tmp_path: Path) -> None:  # type: i
 
 
 @pytest.mark.libreoffice
-def test_consents_print_for_a_class_uses_the_warm_server(run, tmp_path: Path, orders_converter,  # type: ignore[no-untyped-def]
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The command's converter finds the session's server on its port and reuses it (no new start)."""
+def test_consents_print_for_a_class_uses_the_warm_server(
+    run,
+    tmp_path: Path,
+    orders_converter,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The command finds the session's server on its port and reuses it (no new start)."""
     import service.orders.convert as convert
     from tests.fixtures.orders import SESSION_PORT
 
@@ -106,7 +131,75 @@ def test_consents_print_for_a_class_uses_the_warm_server(run, tmp_path: Path, or
     assert result.exit_code == 0, result.output
     import pypdf
 
-    assert len(pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages) == 6
+    from service.orders.demo import sample_snapshot
+
+    snap = sample_snapshot()
+    cls = next(c for c in snap.classes if c.name == "5А")
+    families = sum(len(s.guardian_ids) for s in snap.students_of_class[cls.id] if s.left_on is None)
+    assert len(pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages) == families  # a page per form
     assert convert._default is not None and convert._default.starts == 0
     convert._default.stop()  # owns nothing: must not stop the session's server
     assert orders_converter.alive()
+
+
+def test_register_number_format_is_configurable(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("register", "--demo", "--register", "main", "--set-format", "{seq}/4")
+    assert result.exit_code == 0 and "{seq}/4" in result.output
+    made = json.loads(
+        run("order", "intro-journal", "--demo", "--no-pdf", "--json", "-o", str(tmp_path)).output
+    )
+    assert made["number"] == "1/4"
+    bad = run("register", "--demo", "--register", "main", "--set-format", "без номера")
+    assert bad.exit_code == 1 and "{seq}" in bad.output
+
+
+def test_consents_set_and_register_for_electronic_delivery(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    lines = json.loads(
+        run(
+            "consents",
+            "register",
+            "--demo",
+            "--class",
+            "5А",
+            "--json",
+            "--kind",
+            "electronic_delivery",
+        ).output
+    )
+    first = lines[0]
+    result = run(
+        "consents",
+        "set",
+        "--demo",
+        "--kind",
+        "electronic_delivery",
+        "--student",
+        first["student_id"],
+        "--guardian",
+        first["guardian_id"],
+        "--status",
+        "given",
+        "--date",
+        "2026-09-02",
+    )
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "reg.pdf"
+    after = json.loads(
+        run(
+            "consents",
+            "register",
+            "--demo",
+            "--class",
+            "5А",
+            "--json",
+            "--kind",
+            "electronic_delivery",
+            "-o",
+            str(out),
+        ).output
+    )
+    assert after[0]["status"] == "given" and after[0]["given_on"] == "2026-09-02"
+    import pypdf
+
+    text = pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text()
+    assert "Реестр заявлений об электронной форме информирования" in text

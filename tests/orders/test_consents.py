@@ -39,7 +39,9 @@ def image_bytes(fmt: str, mode: str = "RGB") -> bytes:
     return out.getvalue()
 
 
-def test_register_lists_every_guardian_of_the_class_with_status_from_the_journal(demo_snap: m.Snapshot) -> None:
+def test_register_lists_every_guardian_of_the_class_with_status_from_the_journal(
+    demo_snap: m.Snapshot,
+) -> None:
     lines = class_register(demo_snap, "5А")
     pupils = demo_snap.students_of_class["5А"]
     assert len(lines) == sum(len(s.guardian_ids) for s in pupils)
@@ -62,12 +64,23 @@ def test_status_changes_keep_dates_and_a_refusal_drafts_the_letter(demo_snap: m.
     day = dt.date(2026, 9, 3)
     given = set_status(demo_snap, line.student_id, line.guardian_id, "given", user="ct", on=day)
     assert given.letter is None
-    withdrawn = set_status(demo_snap, line.student_id, line.guardian_id, "withdrawn", user="ct",
-                           on=day + dt.timedelta(days=30))
+    withdrawn = set_status(
+        demo_snap,
+        line.student_id,
+        line.guardian_id,
+        "withdrawn",
+        user="ct",
+        on=day + dt.timedelta(days=30),
+    )
     record = ConsentRecord.objects.get(pk=withdrawn.record_id)
-    assert (record.status, record.given_on, record.withdrawn_on) == ("withdrawn", day, dt.date(2026, 10, 3))
-    refused = set_status(demo_snap, line.student_id, line.guardian_id, "refused", user="ct", on=day,
-                         convert=False)
+    assert (record.status, record.given_on, record.withdrawn_on) == (
+        "withdrawn",
+        day,
+        dt.date(2026, 10, 3),
+    )
+    refused = set_status(
+        demo_snap, line.student_id, line.guardian_id, "refused", user="ct", on=day, convert=False
+    )
     assert refused.letter is not None and refused.letter.kind == "refusal-letter"
     from service.orders.render import docx_text
 
@@ -90,21 +103,31 @@ def test_bad_status_changes_are_refused(demo_snap: m.Snapshot) -> None:
 
 
 @pytest.mark.parametrize(("fmt", "mode"), [("JPEG", "RGB"), ("PNG", "RGBA")])
-def test_image_scans_become_pdfa3b_and_stay_with_the_record(fmt: str, mode: str, demo_snap: m.Snapshot) -> None:
+def test_image_scans_become_pdfa3b_and_stay_with_the_record(
+    fmt: str, mode: str, demo_snap: m.Snapshot
+) -> None:
     line = class_register(demo_snap, "9Б")[0]
     scan = upload_scan(demo_snap, line.record_id, image_bytes(fmt, mode), user="secretary")
     info = pdfa_info(bytes(scan.pdf))
     assert (info.part, info.conformance, info.pages) == ("3", "B", 1)
     assert scan.source_type == fmt.lower()
     ref = archive_scan(scan)
-    assert ref and ConsentScan.objects.get(pk=scan.pk).archive_ref == ref
+    assert (
+        ref.startswith(f"{scan.document_id} v1")
+        and ConsentScan.objects.get(pk=scan.pk).archive_ref == ref
+    )
+    from service.archive.wiring import get_archive
+
+    assert get_archive().read(scan.document_id).read() == bytes(scan.pdf)  # both stores, read back
     assert class_register(demo_snap, "9Б")[0].scans == 1
 
 
 def test_pdf_scan_is_rasterised_with_the_original_attached() -> None:
     from weasyprint import HTML
 
-    original = HTML(string="<p>Подписано: Иванова</p><p style='page-break-before:always'>2</p>").write_pdf()
+    original = HTML(
+        string="<p>Подписано: Иванова</p><p style='page-break-before:always'>2</p>"
+    ).write_pdf()
     assert original is not None
     result = scan_to_pdfa(original)
     reader = pypdf.PdfReader(io.BytesIO(result.pdf))
@@ -113,10 +136,15 @@ def test_pdf_scan_is_rasterised_with_the_original_attached() -> None:
     assert pdfa_info(result.pdf).part == "3"
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "пуст"), (b"GIF89a....", "PDF, JPEG или PNG"), (b"\x89PNG\r\n\x1a\nbroken", "повреждено"),
-    (b"%PDF-1.4 garbage", "повреждён"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "пуст"),
+        (b"GIF89a....", "PDF, JPEG или PNG"),
+        (b"\x89PNG\r\n\x1a\nbroken", "повреждено"),
+        (b"%PDF-1.4 garbage", "повреждён"),
+    ],
+)
 def test_unusable_scans_are_refused_in_russian(data: bytes, message: str) -> None:
     with pytest.raises(InvalidScan, match=message):
         scan_to_pdfa(data)
@@ -133,8 +161,9 @@ def test_consent_register_prints_as_pdfa(demo_snap: m.Snapshot) -> None:
 
 
 @pytest.mark.libreoffice
-def test_class_forms_print_as_one_pdf_one_page_per_family(demo_snap: m.Snapshot,
-                                                           orders_converter: object) -> None:
+def test_class_forms_print_as_one_pdf_one_page_per_family(
+    demo_snap: m.Snapshot, orders_converter: object
+) -> None:
     made = print_forms(demo_snap, class_name="9Б", converter=orders_converter)  # type: ignore[arg-type]
     assert made.pdf is not None
     reader = pypdf.PdfReader(io.BytesIO(made.pdf))
@@ -142,6 +171,10 @@ def test_class_forms_print_as_one_pdf_one_page_per_family(demo_snap: m.Snapshot,
     assert len(reader.pages) == len(families)
     for page, pupil in zip(reader.pages, families, strict=True):
         assert pupil.full_name.split()[0] in page.extract_text()
-    one = print_forms(demo_snap, guardian_id=demo_snap.guardians[0].id, kind="application-edelivery",
-                      converter=orders_converter)  # type: ignore[arg-type]
+    one = print_forms(
+        demo_snap,
+        guardian_id=demo_snap.guardians[0].id,
+        kind="application-edelivery",
+        converter=orders_converter,
+    )  # type: ignore[arg-type]
     assert one.pdf is not None and len(pypdf.PdfReader(io.BytesIO(one.pdf)).pages) == 1

@@ -33,16 +33,21 @@ def pdf_text(pdf: bytes) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind_name", list(KINDS))
-def test_every_kind_makes_docx_and_pdfa3b_ready_to_sign(kind_name: str, demo_snap: m.Snapshot,
-                                                         orders_converter: object) -> None:
+def test_every_kind_makes_docx_and_pdfa3b_ready_to_sign(
+    kind_name: str, demo_snap: m.Snapshot, orders_converter: object, tmp_path: Path
+) -> None:
     kind = get_kind(kind_name)
-    made = make_document(demo_snap, OrderRequest(kind_name, sample_params(kind, demo_snap)),
-                         orders_converter)  # type: ignore[arg-type]
+    made = make_document(
+        demo_snap, OrderRequest(kind_name, sample_params(kind, demo_snap)), orders_converter
+    )  # type: ignore[arg-type]
     assert made.pdf is not None
     info = pdfa_info(made.pdf)
     assert (info.part, info.conformance) == ("3", "B")
     assert info.identifier == made.document_id
     assert info.signature_fields == kind.signatures
+    (tmp_path / "out.pdf").write_bytes(made.pdf)
+    check = subprocess.run(["qpdf", "--check", str(tmp_path / "out.pdf")], capture_output=True)
+    assert check.returncode == 0, check.stdout.decode()[-500:]  # structurally sound after finishing
     text = pdf_text(made.pdf)
     assert made.document_id in text  # printed in the footer
     assert demo_snap.school.short_name in text or "Средняя" in text
@@ -55,7 +60,8 @@ def test_every_kind_makes_docx_and_pdfa3b_ready_to_sign(kind_name: str, demo_sna
 
 @pytest.mark.django_db
 def test_signature_field_is_an_empty_printable_widget_inside_the_reserved_box(
-        demo_snap: m.Snapshot, orders_converter: object) -> None:
+    demo_snap: m.Snapshot, orders_converter: object
+) -> None:
     made = make_document(demo_snap, OrderRequest("intro-journal"), orders_converter)  # type: ignore[arg-type]
     assert made.pdf is not None
     with pikepdf.open(io.BytesIO(made.pdf)) as pdf:
@@ -64,7 +70,9 @@ def test_signature_field_is_an_empty_printable_widget_inside_the_reserved_box(
         assert int(field.F) & 4  # Print flag (PDF/A)
         assert "/N" in field.AP and "/NeedAppearances" not in pdf.Root.AcroForm
         x1, y1, x2, y2 = (float(v) for v in field.Rect)
-        page = next(p for p in pdf.pages if any(a.objgen == field.objgen for a in p.get("/Annots", [])))
+        page = next(
+            p for p in pdf.pages if any(a.objgen == field.objgen for a in p.get("/Annots", []))
+        )
     # the box sits on the signature line: the text «Директор» is at the same height on that page
     words: list[tuple[str, float]] = []
     reader = pypdf.PdfReader(io.BytesIO(made.pdf))
@@ -82,13 +90,28 @@ def test_signature_field_is_an_empty_printable_widget_inside_the_reserved_box(
 
 
 @pytest.mark.django_db
-def test_first_page_looks_like_an_order(demo_snap: m.Snapshot, orders_converter: object, tmp_path: Path) -> None:
+def test_first_page_looks_like_an_order(
+    demo_snap: m.Snapshot, orders_converter: object, tmp_path: Path
+) -> None:
     """Rasterise page 1 with pdftoppm: A4 portrait, mostly white, text present in the top area."""
     made = make_document(demo_snap, OrderRequest("transfer"), orders_converter)  # type: ignore[arg-type]
     assert made.pdf is not None
     (tmp_path / "order.pdf").write_bytes(made.pdf)
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(tmp_path / "order.pdf"),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(tmp_path / "order.pdf"),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     (png,) = tmp_path.glob("page*.png")
     with Image.open(png) as img:
         gray = img.convert("L")
@@ -100,15 +123,19 @@ def test_first_page_looks_like_an_order(demo_snap: m.Snapshot, orders_converter:
 
 
 @pytest.mark.slow
-def test_a_killed_or_hung_libreoffice_is_replaced_and_the_conversion_retried(tmp_path: Path) -> None:
+def test_a_killed_or_hung_libreoffice_is_replaced_and_the_conversion_retried(
+    tmp_path: Path,
+) -> None:
     """GIVEN a warm converter
-    WHEN its LibreOffice is killed mid-way THEN the next conversion starts a new server and succeeds;
+    WHEN its LibreOffice is killed mid-way THEN the next conversion starts a new server;
     WHEN LibreOffice freezes (SIGSTOP) THEN the attempt times out, the server is replaced and the
     conversion succeeds — the caller is never blocked beyond the time limit."""
     from service.orders.versions import bundled
 
     docx = bundled(get_kind("intro-journal")).content
-    conv = make_converter(tmp_path, FAULT_PORT, FAULT_UNO_PORT, conversion_timeout=4.0, total_timeout=60.0)
+    conv = make_converter(
+        tmp_path, FAULT_PORT, FAULT_UNO_PORT, conversion_timeout=4.0, total_timeout=60.0
+    )
     conv.start()
     try:
         assert conv.docx_to_pdfa(docx).startswith(b"%PDF-")
@@ -143,15 +170,23 @@ def _is_zombie(pid: int) -> bool:
 
 
 def test_when_libreoffice_cannot_run_a_clear_error_comes_quickly(tmp_path: Path) -> None:
-    conv = make_converter(tmp_path, FAULT_PORT, FAULT_UNO_PORT, executable="/bin/false",
-                          start_timeout=5.0, total_timeout=20.0, attempts=2)
+    conv = make_converter(
+        tmp_path,
+        FAULT_PORT,
+        FAULT_UNO_PORT,
+        executable="/bin/false",
+        start_timeout=5.0,
+        total_timeout=20.0,
+        attempts=2,
+    )
     started = time.monotonic()
     with pytest.raises(ConversionError, match="не удалось преобразовать документ в PDF/A") as info:
         conv.docx_to_pdfa(b"PK not really a docx")
     assert "LibreOffice" in str(info.value)
     assert time.monotonic() - started < 25
-    missing = make_converter(tmp_path, FAULT_PORT, FAULT_UNO_PORT, executable="/nonexistent/unoserver",
-                             attempts=1)
+    missing = make_converter(
+        tmp_path, FAULT_PORT, FAULT_UNO_PORT, executable="/nonexistent/unoserver", attempts=1
+    )
     with pytest.raises(ConversionError, match="не удалось запустить сервер LibreOffice"):
         missing.docx_to_pdfa(b"x")
 
@@ -167,3 +202,31 @@ def _group_members(pgid: int) -> list[int]:
         except (ProcessLookupError, PermissionError):
             continue
     return members
+
+
+@pytest.mark.django_db
+def test_signing_signs_into_the_reserved_field_and_the_signature_validates(
+    demo_snap: m.Snapshot, orders_converter: object, tmp_path: Path
+) -> None:
+    """The contract with ``signing``: it signs INTO our empty ``director`` field (same box)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from signing import demo_signer, demo_trust_root, sign_pdf, validate
+    from signing.levels import load_trust_roots
+    from signing.pades import SigningOptions
+
+    made = make_document(demo_snap, OrderRequest("transfer"), orders_converter)  # type: ignore[arg-type]
+    assert made.pdf is not None
+    with pikepdf.open(io.BytesIO(made.pdf)) as pdf:
+        (ours,) = [f for f in pdf.Root.AcroForm.Fields if str(f.T) == "director"]
+        box = [round(float(v), 1) for v in ours.Rect]
+    signed = sign_pdf(made.pdf, demo_signer(tmp_path), SigningOptions(stamp=True))
+    reader = PdfFileReader(io.BytesIO(signed))
+    (sig,) = reader.embedded_signatures
+    assert sig.field_name == "director"
+    assert [round(float(v), 1) for v in sig.sig_field["/Rect"]] == box  # no new field was made
+    root = demo_trust_root(tmp_path)
+    assert root is not None
+    report = validate(signed, load_trust_roots([root]))
+    assert report.valid, report.to_json()
+    assert pdfa_info(signed).part == "3"  # the incremental update keeps the PDF/A declaration

@@ -22,7 +22,9 @@ DAY = dt.date(2026, 9, 1)
 
 
 def issue(school: str = "sch-1", year: str = "2026/2027", register: str = "main") -> str:
-    return issue_number(school, year, register, date=DAY, title="О тестовом приказе", kind="intro-journal").number
+    return issue_number(
+        school, year, register, date=DAY, title="О тестовом приказе", kind="intro-journal"
+    ).number
 
 
 @pytest.mark.django_db
@@ -47,13 +49,21 @@ def test_bad_formats_are_refused_in_russian() -> None:
 def test_database_refuses_a_duplicate_number() -> None:
     issue()
     with pytest.raises(IntegrityError), transaction.atomic():
-        RegisterEntry.objects.create(school_id="sch-1", year_id="2026/2027", register="main", seq=99,
-                                     number="1", date=DAY, title="дубль", kind="intro-journal")
+        RegisterEntry.objects.create(
+            school_id="sch-1",
+            year_id="2026/2027",
+            register="main",
+            seq=99,
+            number="1",
+            date=DAY,
+            title="дубль",
+            kind="intro-journal",
+        )
 
 
 @pytest.mark.django_db
 def test_a_counter_out_of_step_never_yields_a_used_number() -> None:
-    """GIVEN the counter was reset (e.g. restored from an old backup) WHEN issuing THEN no duplicate."""
+    """GIVEN the counter was reset (e.g. an old backup) WHEN issuing THEN no duplicate."""
     for _ in range(3):
         issue()
     RegisterCounter.objects.update(last=0)
@@ -62,7 +72,7 @@ def test_a_counter_out_of_step_never_yields_a_used_number() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_issuing_never_gives_the_same_number() -> None:
-    """Eight threads, each with its own database connection, issue 5 numbers each at the same moment.
+    """Eight threads, each with its own database connection, issue 5 numbers at once.
 
     On PostgreSQL this exercises SELECT … FOR UPDATE and the unique constraint; on SQLite the
     database lock and the retry. Either way every number is distinct and the sequence has no gaps.

@@ -1,4 +1,4 @@
-"""Every bundled template renders a real-looking DOCX from the sample school (no LibreOffice here)."""
+"""Every bundled template renders a real-looking DOCX from the sample school (no LibreOffice)."""
 
 from __future__ import annotations
 
@@ -26,14 +26,19 @@ def snap() -> m.Snapshot:
 
 def render(kind_name: str, snap: m.Snapshot, params: dict[str, str] | None = None) -> str:
     kind = get_kind(kind_name)
-    ctx = build_context(ContextRequest(kind, snap, META, params if params is not None
-                                       else sample_params(kind, snap)))
+    ctx = build_context(
+        ContextRequest(
+            kind, snap, META, params if params is not None else sample_params(kind, snap)
+        )
+    )
     return docx_text(render_docx(bundled(kind).content, ctx))
 
 
 @pytest.mark.parametrize("kind_name", list(KINDS))
-def test_bundled_template_renders_with_requisites_and_no_tags_left(kind_name: str, snap: m.Snapshot) -> None:
-    """GIVEN a bundled template WHEN rendered from the sample school THEN requisites are filled in."""
+def test_bundled_template_renders_with_requisites_and_no_tags_left(
+    kind_name: str, snap: m.Snapshot
+) -> None:
+    """GIVEN a bundled template WHEN rendered from the sample school THEN requisites are in."""
     text = render(kind_name, snap)
     assert "{{" not in text and "{%" not in text
     assert snap.school.short_name in text or snap.school.full_name in text
@@ -52,10 +57,25 @@ def test_bundled_templates_use_only_declared_variables() -> None:
 
 def test_transfer_lists_every_decision_in_one_table_per_class(snap: m.Snapshot) -> None:
     text = render("transfer", snap)
-    doc_tables = Document(io.BytesIO(render_docx(bundled(get_kind("transfer")).content, build_context(
-        ContextRequest(get_kind("transfer"), snap, META, {}))))).tables
-    decided = [d for d in snap.decisions if d.decision in (
-        m.Decision.PROMOTED, m.Decision.CONDITIONALLY_PROMOTED, m.Decision.RETAINED, m.Decision.GRADUATED)]
+    doc_tables = Document(
+        io.BytesIO(
+            render_docx(
+                bundled(get_kind("transfer")).content,
+                build_context(ContextRequest(get_kind("transfer"), snap, META, {})),
+            )
+        )
+    ).tables
+    decided = [
+        d
+        for d in snap.decisions
+        if d.decision
+        in (
+            m.Decision.PROMOTED,
+            m.Decision.CONDITIONALLY_PROMOTED,
+            m.Decision.RETAINED,
+            m.Decision.GRADUATED,
+        )
+    ]
     assert decided, "the sample school must have year decisions"
     for d in decided:
         assert snap.student_by_id[d.student_id].full_name in text
@@ -63,11 +83,22 @@ def test_transfer_lists_every_decision_in_one_table_per_class(snap: m.Snapshot) 
     for class_id in classes_with_decisions:
         assert f"Класс {snap.class_by_id[class_id].name}" in text
     # one bordered list table per non-empty decision list, plus the two layout tables
-    lists = sum(1 for c in classes_with_decisions for key in ("promoted", "conditionally", "retained", "graduated")
-                if any(snap.student_by_id[d.student_id].class_id == c and key == {
-                    m.Decision.PROMOTED: "promoted", m.Decision.CONDITIONALLY_PROMOTED: "conditionally",
-                    m.Decision.RETAINED: "retained", m.Decision.GRADUATED: "graduated"}[d.decision]
-                    for d in decided))
+    lists = sum(
+        1
+        for c in classes_with_decisions
+        for key in ("promoted", "conditionally", "retained", "graduated")
+        if any(
+            snap.student_by_id[d.student_id].class_id == c
+            and key
+            == {
+                m.Decision.PROMOTED: "promoted",
+                m.Decision.CONDITIONALLY_PROMOTED: "conditionally",
+                m.Decision.RETAINED: "retained",
+                m.Decision.GRADUATED: "graduated",
+            }[d.decision]
+            for d in decided
+        )
+    )
     assert len(doc_tables) == lists + 2
     conditional = [d for d in decided if d.decision == m.Decision.CONDITIONALLY_PROMOTED and d.note]
     for d in conditional:
@@ -86,7 +117,7 @@ def test_movement_order_lists_arrivals_and_leavings(demo_snap: m.Snapshot) -> No
 
 
 def test_consent_has_every_item_of_152fz_art9_part4(demo_snap: m.Snapshot) -> None:
-    """Subject, representative, documents, basis, operator, purpose, data, actions, term, withdrawal."""
+    """Subject, representative, documents, basis, operator, purpose, data, actions, term…"""
     guardian = demo_snap.guardians[0]
     pupil = next(s for s in demo_snap.students if guardian.id in s.guardian_ids)
     text = render("consent-pd", demo_snap, {"guardian": guardian.id})
@@ -96,8 +127,15 @@ def test_consent_has_every_item_of_152fz_art9_part4(demo_snap: m.Snapshot) -> No
     assert guardian.address in text and pupil.address in text
     assert "ст. 64 Семейного кодекса" in text  # basis of representation
     assert demo_snap.school.full_name in text and demo_snap.school.address in text  # operator
-    for item in ("Цели обработки", "Перечень персональных данных", "Перечень действий",
-                 "Способы обработки", "Срок действия согласия", "Порядок отзыва", "(подпись)"):
+    for item in (
+        "Цели обработки",
+        "Перечень персональных данных",
+        "Перечень действий",
+        "Способы обработки",
+        "Срок действия согласия",
+        "Порядок отзыва",
+        "(подпись)",
+    ):
         assert item in text, item
 
 
@@ -123,7 +161,9 @@ def test_edelivery_application_has_contacts(demo_snap: m.Snapshot) -> None:
 def test_refusal_letter_names_authority_student_and_guardian(demo_snap: m.Snapshot) -> None:
     g = demo_snap.guardians[2]
     s = next(x for x in demo_snap.students if g.id in x.guardian_ids)
-    text = render("refusal-letter", demo_snap, {"guardian": g.id, "authority": "Управление опеки №1"})
+    text = render(
+        "refusal-letter", demo_snap, {"guardian": g.id, "authority": "Управление опеки №1"}
+    )
     assert "Управление опеки №1" in text and g.full_name in text and s.full_name in text
 
 
@@ -159,7 +199,9 @@ def test_generated_templates_are_committed_and_current(tmp_path: Path) -> None:
     """The committed .docx files are what build_templates.py makes (same text and tags)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("build_templates", TEMPLATES_DIR / "build_templates.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_templates", TEMPLATES_DIR / "build_templates.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -28,6 +28,8 @@ def test_written_files_are_identical_and_readable(tmp_path: Path, sample_school_
     assert packed_a.read_bytes() == packed_b.read_bytes()
     assert gzip.decompress(packed_a.read_bytes()) == plain.read_bytes()
     assert json.loads(plain.read_bytes()) == sample_school_dict
+    compact = json.dumps(sample_school_dict, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert plain.read_text(encoding="utf-8") == compact
 
 
 def test_pretty_output_is_the_same_document(tmp_path: Path, sample_school_dict: dict) -> None:
@@ -63,7 +65,11 @@ def test_calendar_2024_2025_has_the_usual_holidays() -> None:
     assert all(d.weekday() < 5 for d in cal.school_days)
 
 
-@pytest.mark.parametrize("bad", ["2024", "2024/2026", "24/25"])
+def test_an_int_year_is_the_first_calendar_year() -> None:
+    assert build_calendar(2025) == build_calendar("2025/2026")
+
+
+@pytest.mark.parametrize("bad", ["2024", "2024/2026", "24/25", 24])
 def test_bad_year_is_refused_in_russian(bad: str) -> None:
     with pytest.raises(ValueError, match="учебный год"):
         generate_school(students=30, year=bad)

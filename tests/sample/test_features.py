@@ -13,8 +13,10 @@ from service.journal.sample import names
 D = dt.date.fromisoformat
 
 
-@pytest.fixture(scope="module")
-def doc(sample_school_dict: dict[str, Any]) -> dict[str, Any]:
+@pytest.fixture(scope="module", params=["quarters", "trimesters"])
+def doc(request: pytest.FixtureRequest, sample_school_dict: dict[str, Any]) -> dict[str, Any]:
+    if request.param == "trimesters":
+        return request.getfixturevalue("sample_school_trimesters_dict")
     return sample_school_dict
 
 
@@ -43,13 +45,15 @@ def test_medal_candidates_in_grades_9_and_11_with_a_flag(doc: dict[str, Any]) ->
         for p in doc["period_marks"]
         if p["student_id"] in candidates
         and p["value"] in ("4", "3")
-        and p["period_id"].startswith("Q")
+        and p["period_id"] not in ("year", "exam", "final")
     }
     assert 1 <= len(below_five) <= max(2, len(candidates) // 2)
     quarter = [
         p["value"]
         for p in doc["period_marks"]
-        if p["student_id"] in candidates and p["period_id"].startswith("Q") and p["value"].isdigit()
+        if p["student_id"] in candidates
+        and p["period_id"] not in ("year", "exam", "final")
+        and p["value"].isdigit()
     ]
     assert quarter.count("5") / len(quarter) > 0.9
 
@@ -179,3 +183,21 @@ def test_class_sizes_and_grade_ages(doc: dict[str, Any]) -> None:
         grade = int(s["class_id"][:-1])
         age = first - D(s["birth_date"]).year
         assert grade + 5 <= age <= grade + 7
+
+
+def test_topics_follow_the_grade_and_end_with_revision(doc: dict[str, Any]) -> None:
+    from service.journal.sample.topics import TOPICS
+
+    def topics_of(class_prefix: str, subject: str) -> list[str]:
+        return [
+            x["topic"]
+            for x in doc["lessons"]
+            if x["class_id"].startswith(class_prefix) and x["subject_id"] == subject
+        ]
+
+    bank = TOPICS["math"]
+    low, high = topics_of("2", "math"), topics_of("6", "math")
+    assert low[0] in bank[: len(bank) // 2] and high[0] in bank[len(bank) // 2 :]
+    revision = "Повторение изученного за год"
+    assert low[-1].split(". ")[-1] == high[-1].split(". ")[-1] == revision
+    assert "Причастный оборот" not in {t.split(". ")[-1] for t in topics_of("2", "rus")}

@@ -66,3 +66,16 @@ def test_every_listed_name_gives_a_patronymic_of_the_right_form() -> None:
         assert patronymic(name, False).endswith(("вна", "чна"))
     assert not set(MALE_FIRST_NAMES) & set(FEMALE_FIRST_NAMES)
     assert len(set(SURNAMES)) == len(SURNAMES)
+
+
+def test_small_departments_join_related_ones() -> None:
+    from service.journal.sample.curriculum import merge_small_departments, position_title
+
+    joined = merge_small_departments(
+        {"bio": 9, "chem": 6, "geo": 10, "hist": 20, "pe": 22, "obzr": 4}
+    )
+    assert joined == {"chem": "bio", "geo": "bio", "obzr": "pe"}
+    assert position_title("bio", joined) == "учитель биологии, химии и географии"
+    assert position_title("pe", joined) == "учитель физической культуры и ОБЗР"
+    assert position_title("hist", joined) == "учитель истории и обществознания"
+    assert merge_small_departments({"chem": 20, "bio": 20}) == {}

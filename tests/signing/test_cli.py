@@ -32,7 +32,13 @@ def _vedomost(args: list[str], env: dict[str, str]) -> subprocess.CompletedProce
 def test_demo_keys_sign_and_verify_end_to_end(tmp_path: Path) -> None:
     """GIVEN `keys demo` WHEN a PDF is signed with its PKCS#12 THEN verify trusts it by default."""
     data = tmp_path / "data"
-    env = {"VEDOMOST_DATA_DIR": str(data)}
+    data.mkdir()
+    # The subprocess gets its own SQLite catalog: the session's PostgreSQL test database (if
+    # any) belongs to pytest-django, and these commands do not touch the catalog anyway.
+    env = {
+        "VEDOMOST_DATA_DIR": str(data),
+        "VEDOMOST_DATABASE_URL": f"sqlite:///{data / 'catalog.sqlite3'}",
+    }
     created = _vedomost(["keys", "demo", str(data / "keys")], env)
     assert created.returncode == 0, created.stderr
     source = tmp_path / "in.pdf"
@@ -75,6 +81,7 @@ def test_sign_batch_with_token_pin_from_environment(
     runner_cli,
     softhsm_token: SoftHsmToken,
     test_pki: SchoolPki,
+    roots_pem: Path,
     tmp_path: Path,
 ) -> None:
     """GIVEN 5 PDFs WHEN `sign-batch --signer pkcs11:...` THEN all are signed at B-T."""
@@ -83,6 +90,8 @@ def test_sign_batch_with_token_pin_from_environment(
     for n in range(5):
         (source / f"doc-{n}.pdf").write_bytes(make_pdf(2) + f"%{n}\n".encode())
     spec = f"pkcs11:{softhsm_token.module}:{softhsm_token.token_label}:{softhsm_token.key_label}"
+    chain_pem = tmp_path / "chain.pem"
+    chain_pem.write_bytes(pem.armor("CERTIFICATE", test_pki.interm.dump()))
     result = CliRunner().invoke(
         runner_cli,
         [
@@ -97,12 +106,18 @@ def test_sign_batch_with_token_pin_from_environment(
             "--tsa",
             test_pki.tsa_url,
             "--stamp",
+            "--chain",
+            str(chain_pem),
         ],
         env={"VEDOMOST_SIGNER_PIN": softhsm_token.pin},
     )
     assert result.exit_code == 0, result.output
     assert "Подписано документов: 5" in result.output
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 5
+    verified = CliRunner().invoke(
+        runner_cli, ["verify", str(tmp_path / "out" / "doc-3.pdf"), "--trust", str(roots_pem)]
+    )
+    assert verified.exit_code == 0, verified.output
 
 
 def test_deferred_signing_through_the_cli(

@@ -102,3 +102,41 @@ def test_pictures_of_both_stamps(countersigned: bytes, tmp_path: Path) -> None:
         check=True,
     )
     assert list(tmp_path.glob("c*.png"))
+
+
+def test_director_b_lt_after_a_signer_from_another_pki(
+    pdf_with_fields: bytes, test_pki: SchoolPki, tmp_path: Path
+) -> None:
+    """GIVEN an earlier signature from an unknown PKI WHEN the director signs B-LT THEN it succeeds.
+
+    The director's signature validates; the earlier one is reported as not trusted.
+    """
+    from signing import demo_signer
+
+    first = sign_pdf(
+        pdf_with_fields, demo_signer(tmp_path), SigningOptions(field_name="class_teacher")
+    )
+    both = sign_pdf(
+        first,
+        test_pki.signer("director"),
+        SigningOptions(level=Level.B_LT, tsa_url=test_pki.tsa_url, trust_roots=(test_pki.root,)),
+    )
+    teacher, director = validate(both, [test_pki.root]).signatures
+    assert director.ok and director.pades_level == "B-LT"
+    assert teacher.trusted is False
+
+
+def test_b_lt_with_an_untrusted_signer_is_refused_in_russian(
+    two_page_pdf: bytes, test_pki: SchoolPki, tmp_path: Path
+) -> None:
+    """GIVEN a key outside the trust roots WHEN B-LT is requested THEN a Russian SigningError."""
+    from signing import SigningError, demo_signer
+
+    with pytest.raises(SigningError, match="Подпись не создана"):
+        sign_pdf(
+            two_page_pdf,
+            demo_signer(tmp_path),
+            SigningOptions(
+                level=Level.B_LT, tsa_url=test_pki.tsa_url, trust_roots=(test_pki.root,)
+            ),
+        )

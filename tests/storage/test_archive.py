@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from storage.archive import Archive
-from storage.catalog import ARCHIVED, EntryFilter
+from storage.catalog import ARCHIVED, EntryFilter, EventDraft
 from storage.errors import DocumentExists, ObjectLocked
 from tests.storage.helpers import doc_bytes, meta
 
@@ -95,3 +95,25 @@ def test_closing_a_consent_case_replaces_the_hold_by_a_dated_lock(archive: Archi
         "retention-change",
         "validation",
     ]
+
+
+def test_cyrillic_metadata_round_trips_and_keys_stay_ascii(archive: Archive) -> None:
+    entry = archive.archive(
+        doc_bytes(30), meta("jp/5А:мат", period="1 четверть", class_id="5А"), "journal-printout"
+    )
+    other = archive.archive(doc_bytes(31), meta("jp/5Б:мат"), "journal-printout")
+    assert entry.key.isascii() and entry.key != other.key
+    for letter, store in archive.stores.items():
+        head = store.head(entry.key, entry.copy_version(letter))
+        assert (head.metadata["period"], head.metadata["class"]) == ("1 четверть", "5А")
+        assert head.metadata["document-id"] == "jp/5А:мат"
+
+
+def test_a_second_writer_of_the_same_version_gets_document_exists(archive: Archive) -> None:
+    """GIVEN a row written by another worker WHEN the catalog insert collides THEN a clean error."""
+    from dataclasses import replace
+
+    first = archive.archive(doc_bytes(40), meta("race-1"), "control-report")
+    with pytest.raises(DocumentExists):
+        archive.catalog.add_entry(replace(first, sha256="f" * 64), EventDraft("ingest", "race-1"))
+    assert [e.version for e in archive.versions("race-1")] == [1]

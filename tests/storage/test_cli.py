@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from service.archive import models
 from service.cli import main as cli_main
+from storage.catalog import EntryFilter
 
 
 @pytest.fixture
@@ -93,3 +94,47 @@ def test_same_store_twice_is_refused_naming_the_variables(run, monkeypatch, tmp_
     monkeypatch.setenv("VEDOMOST_STORE_B", f"file://{tmp_path}/a")
     result = run("status")
     assert result.exit_code == 3 and "VEDOMOST_STORE_A, VEDOMOST_STORE_B" in result.output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_then_restore_into_an_emptied_catalog_finds_the_document(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("VEDOMOST_STORE_A", f"file://{tmp_path}/a")
+    monkeypatch.setenv("VEDOMOST_STORE_B", f"file://{tmp_path}/b")
+    cli_main._register()
+    runner = CliRunner()
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli_main.cli, ["archive", *args], catch_exceptions=False)
+
+    source = tmp_path / "order.pdf"
+    source.write_bytes(b"%PDF-1.7 order")
+    assert (
+        run("put", str(source), "--kind", "order-main", "--meta", "document_id=ord-7").exit_code
+        == 0
+    )
+    assert run("backup").exit_code == 0
+    from service.archive.wiring import get_archive
+    from storage.backup import fetch_backup
+
+    archive = get_archive()
+    (backup,) = archive.catalog.list_entries(EntryFilter(kind="catalog-backup"))
+    backup_id = backup.document_id
+    dump = tmp_path / "catalog.dump"
+    fetch_backup(get_archive(), backup_id, dump)
+    refused = run("restore", str(dump))
+    assert refused.exit_code == 2 and "не пуст" in refused.output
+    for model in (models.AuditEvent, models.ChainHead, models.StateValue, models.Entry):
+        model.objects.all().delete()
+    assert json.loads(run("ls", "--json").output) == []
+
+    result = run("restore", str(dump))
+    assert result.exit_code == 0, result.output
+    listing = json.loads(run("ls", "--json").output)
+    assert "ord-7" in [e["document_id"] for e in listing]
+    out = tmp_path / "back.pdf"
+    assert run("get", "ord-7", "-o", str(out)).exit_code == 0
+    assert out.read_bytes() == source.read_bytes()
+    assert "Журнал цел" in run("log", "verify").output
+    assert [e.kind for e in archive.catalog.iter_events()][-2:] == ["restore", "access"]

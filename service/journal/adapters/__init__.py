@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from service.journal.adapters.report import AdapterResult
 from service.journal.checks import check_snapshot, entity_locator
 from service.journal.errors import InputProblem, InvalidInput, ProblemCollector
 from service.journal.model import Snapshot
@@ -100,16 +101,23 @@ def _detect_zip(path: Path) -> str:
     raise _problem(path, "в архиве нет ни manifest.csv (OneRoster), ни таблиц журнала")
 
 
-def read_snapshot(path: Path | str, fmt: str = "auto") -> Snapshot:
-    """Read an export with the adapter for ``fmt`` (or the detected one) and check it."""
+def read_with_report(path: Path | str, fmt: str = "auto") -> AdapterResult:
+    """:func:`read_snapshot` plus the adapter's warnings (from its ``read_with_report``, if any)."""
     path = Path(path)
     if fmt == "auto":
         fmt = detect_format(path)
     elif not path.exists():
         raise _problem(path, "файл не найден")
-    snapshot = adapter(fmt)(path)
+    read = adapter(fmt)
+    reporter = getattr(importlib.import_module(ADAPTERS[fmt]), "read_with_report", None)
+    result = reporter(path) if reporter is not None else AdapterResult(read(path))
     if fmt != "json":  # the JSON adapter runs these checks itself, with JSON pointers
         problems = ProblemCollector()
-        check_snapshot(snapshot, path.name, problems, entity_locator)
+        check_snapshot(result.snapshot, path.name, problems, entity_locator)
         problems.raise_if_any()
-    return snapshot
+    return result
+
+
+def read_snapshot(path: Path | str, fmt: str = "auto") -> Snapshot:
+    """Read an export with the adapter for ``fmt`` (or the detected one) and check it."""
+    return read_with_report(path, fmt).snapshot

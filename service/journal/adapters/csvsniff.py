@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from service.journal.adapters.inputfiles import OLE_MAGIC, ZIP_MAGIC
@@ -75,6 +76,24 @@ def sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+@dataclass(frozen=True, slots=True)
+class CsvStream:
+    """Decoded CSV read lazily: rows are parsed as they are iterated (large files)."""
+
+    rows: Iterator[list[str]]
+    encoding: str
+    delimiter: str
+
+
+def iter_csv(data: bytes) -> CsvStream:
+    """Like :func:`read_csv` without holding all rows; ``csv.Error`` may come while iterating."""
+    text, encoding = decode(data)
+    delimiter = sniff_delimiter(text)
+    return CsvStream(
+        csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), encoding, delimiter
+    )
 
 
 def read_csv(data: bytes) -> CsvText:

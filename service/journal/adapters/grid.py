@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import io
 import warnings as pywarnings
-import zipfile
 from pathlib import Path
 
 from service.journal.adapters.csvsniff import NotCsv, read_csv
 from service.journal.adapters.gridbuild import build_snapshot
+from service.journal.adapters.gridcells import RawCell
 from service.journal.adapters.gridheader import Where
 from service.journal.adapters.gridsheet import MarksSheet, TopicsSheet, read_table
 from service.journal.adapters.inputfiles import OLE_MAGIC, InputFile, Limits, check_zip, gather
@@ -24,7 +24,9 @@ from service.journal.model import Snapshot
 GRID_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
 
 
-def _xlsx_tables(file: InputFile, problems: ProblemCollector, limits: Limits):
+def _xlsx_tables(
+    file: InputFile, problems: ProblemCollector, limits: Limits
+) -> list[tuple[str, list[list[RawCell]]]]:
     """(sheet title, rows) of a workbook, after checking its zip container."""
     if file.data.startswith(OLE_MAGIC):
         problems.add(
@@ -40,24 +42,27 @@ def _xlsx_tables(file: InputFile, problems: ProblemCollector, limits: Limits):
     archive.close()
     import openpyxl  # imported here: slow to import, only needed for workbooks
 
+    # openpyxl on a hostile or broken file can fail in many ways (XML parse errors, an entity
+    # amplification refused by libxml2, missing parts): every one is a bad input, not a crash.
+    tables: list[tuple[str, list[list[RawCell]]]] = []
+    book = None
     try:
         with pywarnings.catch_warnings():
             pywarnings.simplefilter("ignore")  # openpyxl warns about unknown extensions/styles
             book = openpyxl.load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+            for sheet in book.worksheets:
+                if getattr(sheet, "sheet_state", "visible") != "visible":
+                    continue
+                sheet.reset_dimensions()
+                tables.append((sheet.title, [list(r) for r in sheet.iter_rows(values_only=True)]))
+    except Exception as exc:
         problems.add(
             file.name, "", "", f"книга Excel повреждена или не XLSX ({type(exc).__name__})"
         )
         return []
-    tables = []
-    try:
-        for sheet in book.worksheets:
-            if getattr(sheet, "sheet_state", "visible") != "visible":
-                continue
-            sheet.reset_dimensions()
-            tables.append((sheet.title, [list(r) for r in sheet.iter_rows(values_only=True)]))
     finally:
-        book.close()
+        if book is not None:
+            book.close()
     return tables
 
 
@@ -93,7 +98,9 @@ def read_with_report(path: Path, limits: Limits | None = None) -> AdapterResult:
         except NotCsv as exc:
             problems.add(file.name, "", "", str(exc))
             continue
-        sheets.append(read_table(text.rows, Where(file.name), problems, warnings, strict=True))
+        # a .txt beside the tables may be a note, not Excel «Unicode text»: skipped if not a journal
+        strict = file.suffix != ".txt" or len(usable) == 1
+        sheets.append(read_table(text.rows, Where(file.name), problems, warnings, strict=strict))
     problems.raise_if_any()
     marks = [s for s in sheets if isinstance(s, MarksSheet)]
     topics = [s for s in sheets if isinstance(s, TopicsSheet)]

@@ -12,6 +12,7 @@ from service.journal.adapters.gridcells import (
     default_period_dates,
     fold,
     guess_sex,
+    id_of,
     parse_date,
     period_ref_from_id,
     split_fio,
@@ -267,22 +268,24 @@ def build_snapshot(
                         f"отметка за период «{value}» расходится с «{known[0]}» в «{known[1]}»",
                     )
                 period_marks[key3] = (value, header.where.title)
-    for sheet in topic_sheets:
-        header = sheet.header
+    for topics in topic_sheets:
+        header = topics.header
         b.note_periods(header)
         stream = b.stream(header)
         teacher_id = b.person(header, "teacher", "учитель") or b.teacher_of.get(stream, "")
         b.teacher_of.setdefault(stream, teacher_id)
         drafts = b.lessons[stream]
         ordinal: dict[dt.date, int] = defaultdict(int)
-        for row in sheet.rows:
-            ordinal[row.date] += 1
-            key = (row.date, ordinal[row.date])
-            draft = drafts.get(key)
-            if draft is None:
-                draft = drafts[key] = _LessonDraft(row.date, key[1], teacher_id, header.where.title)
-            draft.number, draft.topic, draft.homework = row.number, row.topic, row.homework
-            draft.work_type = row.work_type
+        for topic in topics.rows:
+            ordinal[topic.date] += 1
+            day_key = (topic.date, ordinal[topic.date])
+            found = drafts.get(day_key)
+            if found is None:
+                found = drafts[day_key] = _LessonDraft(
+                    topic.date, day_key[1], teacher_id, header.where.title
+                )
+            found.number, found.topic, found.homework = topic.number, topic.topic, topic.homework
+            found.work_type = topic.work_type
     for stream in b.lessons:
         if not b.teacher_of.get(stream):
             class_id, subject_id, _ = stream
@@ -297,22 +300,22 @@ def build_snapshot(
     work_of: dict[str, WorkType] = {}
     for stream, drafts in b.lessons.items():
         ids: dict[tuple[dt.date, int], str] = {}
-        for key, d in sorted(drafts.items()):
-            lesson_id = _lesson_id(stream, d.date, d.ordinal)
-            ids[key] = lesson_id
-            work_of[lesson_id] = d.work_type
+        for day_key, draft in sorted(drafts.items()):
+            lesson_id = _lesson_id(stream, draft.date, draft.ordinal)
+            ids[day_key] = lesson_id
+            work_of[lesson_id] = draft.work_type
             lessons.append(
                 Lesson(
                     id=lesson_id,
-                    date=d.date,
-                    number=d.number or d.ordinal,
+                    date=draft.date,
+                    number=draft.number or draft.ordinal,
                     class_id=stream[0],
                     subject_id=stream[1],
-                    teacher_id=d.teacher_id or b.teacher_of[stream],
+                    teacher_id=draft.teacher_id or b.teacher_of[stream],
                     group_id=stream[2],
-                    topic=d.topic,
-                    homework=d.homework,
-                    work_type=d.work_type,
+                    topic=draft.topic,
+                    homework=draft.homework,
+                    work_type=draft.work_type,
                 )
             )
         lesson_ids[stream] = ids
@@ -324,7 +327,7 @@ def build_snapshot(
                 for n, value in enumerate(cell.marks, start=1):
                     marks.append(
                         Mark(
-                            stable_id("mark", lesson_id, student_id, str(n)),
+                            id_of("mark", lesson_id, student_id, str(n)),
                             lesson_id,
                             student_id,
                             value,

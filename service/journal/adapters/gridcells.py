@@ -8,6 +8,7 @@ column.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -38,28 +39,36 @@ class CellError(ValueError):
 
 def clean(value: RawCell) -> str:
     """Cell text: numbers without a useless ``.0``, non-breaking spaces as spaces, trimmed."""
+    if type(value) is str:  # the common case first: this runs for every cell
+        if not value:
+            return ""
+        if "\ufeff" in value:
+            value = value.replace("\ufeff", "")
+        return " ".join(value.split())  # str.split() also splits on NBSP and narrow NBSP
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.date):  # datetime too
         return value.strftime("%d.%m.%Y")
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    text = str(value).replace("\u00a0", " ").replace("\u202f", " ").replace("\ufeff", "")
-    return " ".join(text.split())
+    return " ".join(str(value).split())
 
 
 def fold(text: str) -> str:
     """Text for comparisons: lower case, ё as е, single spaces."""
-    return " ".join(text.replace("\u00a0", " ").lower().replace("ё", "е").split())
+    return " ".join(text.lower().replace("ё", "е").split())
 
 
 def stable_id(prefix: str, *parts: str) -> str:
     """A deterministic id from folded parts (same input, same id; no personal data in the id)."""
-    digest = hashlib.sha256("\x1f".join(fold(p) for p in parts).encode()).hexdigest()[:12]
+    return id_of(prefix, *(fold(p) for p in parts))
+
+
+def id_of(prefix: str, *parts: str) -> str:
+    """A deterministic id from parts taken as they are (for parts that are ids already)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
     return f"{prefix}-{digest}"
 
 
@@ -92,6 +101,7 @@ def _mark(token: str) -> str:
     return token
 
 
+@functools.lru_cache(maxsize=4096)  # a journal has few distinct cell texts
 def parse_lesson_cell(text: str) -> LessonCell:
     """Parse a grid cell such as ``5``, ``5/4``, ``5 4``, ``Н``, ``О5``, ``5.0``."""
     text = clean(text)
@@ -159,6 +169,7 @@ _PERIOD_SYNONYMS = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_period_mark(text: str) -> str:
     """Parse a period mark: 5…1, «зач», «незач», «осв», «н/а», «безотм» and common spellings."""
     text = clean(text)

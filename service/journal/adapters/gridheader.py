@@ -120,6 +120,13 @@ def _header_entry(cells: list[RawCell]) -> tuple[str, str] | None:
     return fold(first).rstrip(" :"), value
 
 
+def has_header_keys(block: list[tuple[int, list[RawCell]]]) -> bool:
+    """Whether any line of ``block`` is a journal header key (a class list sheet has none)."""
+    return any(
+        (e := _header_entry(cells)) is not None and e[0] in HEADER_KEYS for _, cells in block
+    )
+
+
 def parse_class_name(text: str) -> tuple[int, str]:
     """«5А», «5 А», «5-а», «10 «Б» класс» → (grade, letter)."""
     match = _CLASS.match(clean(text))

@@ -24,7 +24,7 @@ from service.journal.adapters.gridcells import (
     parse_work_type,
     period_column_key,
 )
-from service.journal.adapters.gridheader import Header, Where, read_header
+from service.journal.adapters.gridheader import Header, Where, has_header_keys, read_header
 from service.journal.adapters.report import WarningCollector
 from service.journal.errors import ProblemCollector
 from service.journal.model import WorkType
@@ -220,11 +220,12 @@ def _read_marks(
     fio_rows: dict[str, int] = {}
     for number, cells in body:
         raw_fio = clean(cells[fio_col]) if fio_col < len(cells) else ""
-        data = [
-            (i, clean(c))
-            for i, c in enumerate(cells)
-            if (i in lesson_cols or i in period_cols) and clean(c)
-        ]
+        data = []
+        for i, c in enumerate(cells):
+            if i in lesson_cols or i in period_cols:
+                text = clean(c)
+                if text:
+                    data.append((i, text))
         if not raw_fio:
             if data:
                 ctx.problem(number, clean(head[fio_col]), "строка с отметками без ФИО обучающегося")
@@ -372,11 +373,10 @@ def read_table(
     """Parse one table; None when it is not a journal table (a problem if ``strict``) or is bad."""
     ctx = _Context(where, problems, warnings, strict)
     numbered = [(i + 1, _trim(r)) for i, r in enumerate(rows)]
-    numbered = [(n, r) for n, r in numbered]
+    place = f"лист «{where.sheet}»" if where.sheet else ""
     if not any(cells for _, cells in numbered):
-        problems.add(
-            where.file, f"лист «{where.sheet}»" if where.sheet else "", "", "таблица пуста"
-        )
+        if strict:  # an empty CSV file is an error; the empty «Лист2» of a workbook is not
+            problems.add(where.file, place, "", "таблица пуста")
         return None
     head_index = next(
         (
@@ -391,9 +391,9 @@ def read_table(
             "не найдена строка заголовков таблицы (столбец «ФИО обучающегося» или «Тема урока»)"
         )
         if strict:
-            problems.add(where.file, f"лист «{where.sheet}»" if where.sheet else "", "", message)
+            problems.add(where.file, place, "", message)
         else:
-            warnings.add(where.file, f"лист «{where.sheet}»", "", message + " — лист пропущен")
+            warnings.add(where.file, place, "", message + " — пропущено")
         return None
     head_row, head = numbered[head_index]
     is_marks = any(_is_fio_label(clean(c)) for c in head)
@@ -402,6 +402,14 @@ def read_table(
         if is_marks
         else ("year", "class_name", "subject")
     )
+    if not strict and not has_header_keys(numbered[:head_index]):
+        warnings.add(
+            where.file,
+            where.at(head_row),
+            "",
+            "над таблицей нет шапки журнала (Учебный год, Класс, Предмет) — лист пропущен",
+        )
+        return None
     header = read_header(
         numbered[:head_index], where, needed, lambda row, message: ctx.problem(row, "", message)
     )

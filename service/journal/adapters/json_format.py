@@ -20,8 +20,8 @@ from service.journal.errors import InputProblem, InvalidInput, ProblemCollector
 from service.journal.model import Snapshot
 from service.journal.schema_check import is_valid, schema_problems
 
-# A full-year export of a big school is well under 200 MB; refuse absurd (bomb-like) sizes.
-MAX_JSON_BYTES = 1 << 30
+# The 1,000-student full-year sample is ~60 MB; refuse absurd (gzip-bomb-like) sizes early.
+MAX_JSON_BYTES = 512 << 20
 GZIP_MAGIC = b"\x1f\x8b"
 
 _JSON_MESSAGES = {
@@ -57,9 +57,14 @@ def read_bytes(path: Path, limit: int = MAX_JSON_BYTES) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         if isinstance(exc, FileNotFoundError):
             raise _fail(name, "файл не найден") from None
+        if isinstance(exc, IsADirectoryError):
+            raise _fail(name, "это папка, а не файл JSON") from None
+        if not isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile)):
+            raise _fail(name, "файл не удалось прочитать") from None
         raise _fail(name, "файл gzip повреждён или обрезан") from None
     if len(data) > limit:
-        raise _fail(name, f"файл больше {limit // (1 << 20)} МБ после распаковки")
+        megabytes = max(1, limit >> 20)
+        raise _fail(name, f"файл слишком велик: больше {megabytes} МБ после распаковки")
     if not data.strip():
         raise _fail(name, "файл пуст")
     return data

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from service.journal.adapters.csvsniff import NotCsv, read_csv
+from service.journal.adapters.csvsniff import NotCsv, iter_csv
 from service.journal.adapters.inputfiles import InputFile
 from service.journal.adapters.report import WarningCollector
 from service.journal.errors import ProblemCollector
@@ -45,24 +47,34 @@ _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
 _RU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})$")
 
 
+_LOWER: dict[str, str] = {}  # column name → lower case (Row.get is called a lot)
+
+
 class BadDate(ValueError):
     """A date cell cannot be read."""
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One data row: values by lower-case column name, and its line number for messages."""
+    """One data row: its cells, the file's column index (shared), and its line for messages."""
 
     file: str
     line: int
-    values: dict[str, str]
+    cells: tuple[str, ...]
+    index: dict[str, int]  # lower-case column name → position; one dict per file
 
     def get(self, column: str) -> str:
-        return self.values.get(column.lower(), "")
+        key = _LOWER.get(column)
+        if key is None:
+            key = _LOWER[column] = column.lower()
+        position = self.index.get(key)
+        if position is None or position >= len(self.cells):
+            return ""
+        return self.cells[position]
 
     @property
     def id(self) -> str:
-        return self.get("sourcedId")
+        return self.get("sourcedid")
 
     def where(self) -> str:
         return f"строка {self.line}"
@@ -112,6 +124,7 @@ def parse_date(text: str) -> dt.date:
     raise BadDate(f"«{text}» не является датой (ожидается ГГГГ-ММ-ДД или М/Д/ГГГГ)")
 
 
+@functools.lru_cache(maxsize=4096)  # exports repeat the same stamps a lot
 def parse_moment(text: str) -> dt.datetime | None:
     """An ISO 8601 moment with a time zone, or None when absent or without a time."""
     text = text.strip()
@@ -128,47 +141,54 @@ def _table(
     file: InputFile, stem: str, problems: ProblemCollector, warnings: WarningCollector
 ) -> list[Row] | None:
     try:
-        text = read_csv(file.data)
+        text = iter_csv(file.data)
     except NotCsv as exc:
         problems.add(file.name, "", "", str(exc))
         return None
-    rows = [r for r in text.rows if any(c.strip() for c in r)]
-    if not rows:
-        problems.add(file.name, "", "", "файл пуст: нет даже строки заголовков")
+    try:
+        lines = ((n, r) for n, r in enumerate(text.rows, start=1) if "".join(r).strip())
+        first = next(lines, None)
+        if first is None:
+            problems.add(file.name, "", "", "файл пуст: нет даже строки заголовков")
+            return None
+        header = [_key(c) for c in first[1]]
+        missing = [c for c in FILES.get(stem, ()) if c not in header]
+        if missing:
+            problems.add(
+                file.name,
+                "строка 1",
+                "",
+                "нет обязательных столбцов: " + ", ".join(f"«{c}»" for c in missing),
+            )
+            return None
+        index = {h: i for i, h in reversed(list(enumerate(header)))}  # first column wins
+        status_at, id_at = index.get("status"), index.get("sourcedid")
+        out: list[Row] = []
+        seen: dict[str, int] = {}
+        for line, raw in lines:
+            cells = tuple(c.strip() for c in raw)
+            if status_at is not None and status_at < len(cells) and cells[status_at]:
+                if fold_status(cells[status_at]) == "tobedeleted":
+                    continue
+            row = Row(file.name, line, cells, index)
+            if id_at is not None:
+                ident = cells[id_at] if id_at < len(cells) else ""
+                if not ident:
+                    problems.add(file.name, row.where(), "sourcedId", "идентификатор не указан")
+                    continue
+                if ident in seen:
+                    problems.add(
+                        file.name,
+                        row.where(),
+                        "sourcedId",
+                        f"идентификатор «{ident}» повторяет строку {seen[ident]}",
+                    )
+                    continue
+                seen[ident] = line
+            out.append(row)
+    except csv.Error as exc:
+        problems.add(file.name, "", "", f"CSV не разбирается: {exc}")
         return None
-    header = [_key(c) for c in rows[0]]
-    missing = [c for c in FILES.get(stem, ()) if c not in header]
-    if missing:
-        problems.add(
-            file.name,
-            "строка 1",
-            "",
-            "нет обязательных столбцов: " + ", ".join(f"«{c}»" for c in missing),
-        )
-        return None
-    out: list[Row] = []
-    seen: dict[str, int] = {}
-    for line, cells in enumerate(text.rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        values = {header[i]: c.strip() for i, c in enumerate(cells) if i < len(header)}
-        row = Row(file.name, line, values)
-        if fold_status(row.get("status")) == "tobedeleted":
-            continue
-        if "sourcedid" in header:
-            if not row.id:
-                problems.add(file.name, row.where(), "sourcedId", "идентификатор не указан")
-                continue
-            if row.id in seen:
-                problems.add(
-                    file.name,
-                    row.where(),
-                    "sourcedId",
-                    f"идентификатор «{row.id}» повторяет строку {seen[row.id]}",
-                )
-                continue
-            seen[row.id] = line
-        out.append(row)
     return out
 
 
@@ -213,12 +233,12 @@ def read_package(
     names: dict[str, str] = {}
     for stem, proper in PROPER_NAMES.items():
         mode = manifest.get(f"file.{proper}".lower(), "absent").strip().lower()
-        file = by_stem.get(stem)
+        found = by_stem.get(stem)
         name = f"{proper}.csv"
         if mode == "absent":
-            if file is not None:
+            if found is not None:
                 warnings.add(
-                    file.name, "", "", "файл отмечен в manifest.csv как absent и не читается"
+                    found.name, "", "", "файл отмечен в manifest.csv как absent и не читается"
                 )
             if stem in REQUIRED:
                 problems.add(
@@ -236,18 +256,18 @@ def read_package(
                 f"значение «{mode}» недопустимо (bulk, delta или absent)",
             )
             continue
-        if file is None:
+        if found is None:
             problems.add(
                 name, "", "", f"файл указан в manifest.csv как {mode}, но его нет в выгрузке"
             )
             continue
         if mode == "delta":
             warnings.add(
-                file.name, "", "", "разностная выгрузка (delta) читается как полная (bulk)"
+                found.name, "", "", "разностная выгрузка (delta) читается как полная (bulk)"
             )
-        rows = _table(file, stem, problems, warnings)
+        rows = _table(found, stem, problems, warnings)
         if rows is not None:
-            tables[stem], names[stem] = rows, file.name
+            tables[stem], names[stem] = rows, found.name
     for stem, file in by_stem.items():
         if stem not in PROPER_NAMES:
             warnings.add(file.name, "", "", "файл не используется при импорте журнала")

@@ -82,10 +82,13 @@ def _work_type(title: str) -> WorkType | None:
     return next((w for word, w in _ENGLISH_WORK.items() if word in folded), None)
 
 
-def _is_period_item(item: Row, category_title: str) -> bool:
-    return any(w in fold(category_title) for w in _PERIOD_WORDS) or fold(
-        item.get("title")
-    ).startswith(("отметка за", *_PERIOD_WORDS))
+def _names_period_mark(text: str) -> bool:
+    folded = fold(text)
+    return any(w in folded for w in _PERIOD_WORDS)
+
+
+def _is_period_item(item: Row, category_is_period: bool) -> bool:
+    return category_is_period or fold(item.get("title")).startswith(("отметка за", *_PERIOD_WORDS))
 
 
 def _scale_is_five(item: Row) -> bool:
@@ -97,6 +100,8 @@ def _scale_is_five(item: Row) -> bool:
 
 
 def _score_mark(text: str) -> str | None:
+    if text in MARK_VALUES:
+        return text
     try:
         value = float(text.replace(",", "."))
     except ValueError:
@@ -122,6 +127,7 @@ def build_gradebook(
     lessons: dict[str, Lesson] = {}
     period_items: dict[str, tuple[str, str]] = {}  # lineItem id → (subject id, period id)
     five_point: dict[str, bool] = {}
+    period_category: dict[str, bool] = {}
     year = roster.year
     per_day: dict[tuple[str, dt.date], int] = defaultdict(int)
     items = []
@@ -157,7 +163,9 @@ def build_gradebook(
         category_title = categories.get(category_id, "")
         session = item.get("gradingPeriodSourcedId") or item.get("academicSessionSourcedId")
         five_point[item.id] = _scale_is_five(item)
-        if _is_period_item(item, category_title):
+        if category_id not in period_category:
+            period_category[category_id] = _names_period_mark(category_title)
+        if _is_period_item(item, period_category[category_id]):
             if session in roster.period_of_session:
                 period_items[item.id] = (stream.subject_id, roster.period_of_session[session])
             elif session in roster.year_session_ids or not session:
@@ -233,7 +241,8 @@ def build_gradebook(
     unmapped: Counter[str] = Counter()
     reasons: dict[str, str] = {}
     for result in pkg.rows("results"):
-        item_id, student_id = result.get("lineItemSourcedId"), result.get("studentSourcedId")
+        item_id = result.get("lineitemsourcedid")
+        student_id = result.get("studentsourcedid")
         if item_id not in lessons and item_id not in period_items:
             if item_id not in item_ids:
                 problems.add(
@@ -251,8 +260,8 @@ def build_gradebook(
                 f"обучающийся «{student_id}» не найден среди обучающихся (users, roles)",
             )
             continue
-        score, text = result.get("score"), result.get("textScore")
-        status = fold(result.get("scoreStatus"))
+        score, text = result.get("score"), result.get("textscore")
+        status = result.get("scorestatus").lower()
         if item_id in period_items:
             subject_id, period_id = period_items[item_id]
             if not period_id:
@@ -306,7 +315,7 @@ def build_gradebook(
                     student_id,
                     value,
                     lesson.work_type,
-                    parse_moment(result.get("dateLastModified")),
+                    parse_moment(result.get("datelastmodified")),
                 )
             )
         if code is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from service.journal.adapters.gridcells import (
     CellError,
@@ -157,7 +157,9 @@ def _period_kind(rows: list[Row], warnings: WarningCollector) -> list[tuple[Row,
     return out
 
 
-def _year(pkg: Package, problems: ProblemCollector, warnings: WarningCollector):
+def _year(
+    pkg: Package, problems: ProblemCollector, warnings: WarningCollector
+) -> tuple[AcademicYear, dict[str, str], set[str]] | None:
     sessions = pkg.rows("academicsessions")
     dated: list[tuple[Row, dt.date, dt.date]] = []
     for row in sessions:
@@ -182,7 +184,7 @@ def _year(pkg: Package, problems: ProblemCollector, warnings: WarningCollector):
     if years:
         _, y_start, y_end = years[0]
 
-        def inside(d):
+        def inside(d: tuple[Row, dt.date, dt.date]) -> bool:
             return y_start - dt.timedelta(days=7) <= d[1] and d[2] <= y_end + dt.timedelta(days=7)
 
         graded, terms = [d for d in graded if inside(d)], [d for d in terms if inside(d)]
@@ -380,7 +382,7 @@ def build_roster(
         linked = [a for a in agents(student_id) if a in roster.guardians]
         linked += [g for g in children.get(student_id, []) if g not in linked]
         if linked:
-            roster.students[student_id] = _replace(student, guardian_ids=tuple(linked))
+            roster.students[student_id] = replace(student, guardian_ids=tuple(linked))
     return None if problems else roster
 
 
@@ -399,12 +401,6 @@ def _with_director(school: School, director_id: str) -> School:
     )
 
 
-def _replace(student: Student, **changes) -> Student:
-    from dataclasses import replace
-
-    return replace(student, **changes)
-
-
 def _primary(rows: list[Row], roles: set[str], known: dict[str, StaffMember]) -> str | None:
     candidates = [
         r for r in rows if fold(r.get("role")) in roles and r.get("userSourcedId") in known
@@ -421,16 +417,16 @@ def _sort_date(text: str) -> dt.date:
 
 
 def _students(
-    pkg,
-    roster,
-    users,
-    roles,
-    demographics,
-    homerooms,
-    enrollments_of,
-    scheduled,
-    problems,
-    warnings,
+    pkg: Package,
+    roster: Roster,
+    users: dict[str, Row],
+    roles: dict[str, set[str]],
+    demographics: dict[str, Row],
+    homerooms: dict[str, tuple[Row, str]],
+    enrollments_of: dict[str, list[Row]],
+    scheduled: list[Row],
+    problems: ProblemCollector,
+    warnings: WarningCollector,
 ) -> None:
     home_of: dict[str, list[tuple[Row, str]]] = defaultdict(list)
     for class_key, (_, class_id) in homerooms.items():
@@ -457,7 +453,9 @@ def _students(
                     f"обучающийся «{user_id}» не зачислен ни в один класс — не импортирован",
                 )
                 continue
-            grade, letter = guess.most_common(1)[0][0]
+            best = guess.most_common(1)[0][0]
+            assert best is not None  # None was popped above
+            grade, letter = best
             class_id = f"{grade}{letter}"
             roster.classes.setdefault(class_id, SchoolClass(class_id, grade, letter, None))
             begin = end = None
@@ -489,7 +487,15 @@ def _students(
         )
 
 
-def _streams(roster, scheduled, courses, homerooms, enrollments_of, problems, warnings) -> None:
+def _streams(
+    roster: Roster,
+    scheduled: list[Row],
+    courses: dict[str, Row],
+    homerooms: dict[str, tuple[Row, str]],
+    enrollments_of: dict[str, list[Row]],
+    problems: ProblemCollector,
+    warnings: WarningCollector,
+) -> None:
     by_key: dict[tuple[str, str], list[tuple[Row, set[str]]]] = defaultdict(list)
     for row in scheduled:
         course = courses.get(row.get("courseSourcedId"))
@@ -506,6 +512,10 @@ def _streams(roster, scheduled, courses, homerooms, enrollments_of, problems, wa
                 "courseSourcedId",
                 f"курс «{row.get('courseSourcedId')}» не найден в courses.csv",
             )
+            continue
+        if not name:
+            where, column = (course, "title") if course is not None else (row, "title")
+            problems.add(where.file, where.where(), column, "не указано название предмета (курса)")
             continue
         subject_id = stable_id("subj", name)
         roster.subjects.setdefault(subject_id, Subject(subject_id, name))
@@ -538,7 +548,11 @@ def _streams(roster, scheduled, courses, homerooms, enrollments_of, problems, wa
                 group_id = stable_id("grp", class_id, row.id)
                 title = row.get("title")
                 subject = roster.subjects[subject_id].name
-                rest = title.split(subject, 1)[1].strip(" ,.-()") if subject in title else ""
+                rest = (
+                    title.split(subject, 1)[1].strip(" ,.-()")
+                    if subject and subject in title
+                    else ""
+                )
                 groups.append(Group(group_id, rest or f"{n} группа", tuple(sorted(members))))
             teacher = _primary(enrollments_of[row.id], TEACHER_ROLES, roster.staff)
             roster.streams[row.id] = Stream(

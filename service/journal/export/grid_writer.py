@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from service.journal.export.grid_layout import (
     TITLE_MARKS,
@@ -76,7 +77,8 @@ def _marks_rows(t: GridTables) -> list[list[Cell]]:
     rows.append(list(t.marks_head))
     rows += [list(r) for r in t.marks_rows]
     rows.append([None] * width)
-    rows.append([None, "Подпись учителя ____________"] + [None] * (width - 2))
+    footer: list[Cell] = [None, "Подпись учителя ____________"]
+    rows.append(footer + [None] * (width - 2))
     return rows
 
 
@@ -144,7 +146,7 @@ def _sheet_title(base: str, used: set[str]) -> str:
     return title
 
 
-def _styled(sheet, rows: list[list[Cell]], kind: str, header_lines: int) -> None:
+def _styled(sheet: Any, rows: list[list[Cell]], kind: str, header_lines: int) -> None:
     """Append rows to a write-only sheet: bold keys and column headers, Excel dates, merges."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
@@ -160,6 +162,9 @@ def _styled(sheet, rows: list[list[Cell]], kind: str, header_lines: int) -> None
     for r in range(2, 2 + header_lines):
         sheet.merged_cells.add(f"B{r}:{last}{r}")
     for r, row in enumerate(rows, start=1):
+        if r > head_row:  # the body: plain values are much faster than styled cells
+            sheet.append(row)
+            continue
         out = []
         for c, value in enumerate(row, start=1):
             cell = WriteOnlyCell(sheet, value=value)

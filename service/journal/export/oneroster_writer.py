@@ -10,10 +10,11 @@ become results of one «Отметка за период» lineItem per class-su
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from service.journal.model import (
@@ -23,11 +24,14 @@ from service.journal.model import (
     MARK_VALUES,
     WORK_TYPE_LABELS,
     YEAR,
+    Lesson,
+    Person,
     Snapshot,
     WorkType,
 )
 
 VERSION = "1.2"
+StreamKey = tuple[str, str, str | None]  # class id, subject id, group id
 _STAMP = "2025-06-01T08:00:00.000Z"
 _PERIOD_CATEGORY = "cat-period"
 _SPECIAL_TITLES = {
@@ -68,7 +72,7 @@ def _csv(header: list[str], rows: Iterable[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _d(value) -> str:
+def _d(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
@@ -138,7 +142,7 @@ def package_files(
     students = [s for s in snapshot.students if s.class_id in wanted]
     student_ids = {s.id for s in students}
     lessons = [lesson for lesson in snapshot.lessons if lesson.class_id in wanted]
-    streams: dict[tuple[str, str, str | None], list] = defaultdict(list)
+    streams: dict[StreamKey, list[Lesson]] = defaultdict(list)
     for lesson in lessons:
         streams[(lesson.class_id, lesson.subject_id, lesson.group_id)].append(lesson)
     for a in snapshot.assignments:
@@ -331,7 +335,9 @@ def package_files(
     staff_ids.add(school.director_id)
     user_rows, role_rows, demo_rows = [], [], []
 
-    def user(uid, person, role, agents="", email="", phone=""):
+    def user(
+        uid: str, person: Person, role: str, agents: str = "", email: str = "", phone: str = ""
+    ) -> None:
         user_rows.append(
             [
                 uid,
@@ -440,7 +446,13 @@ def package_files(
     return files
 
 
-def _gradebook(snapshot, streams, section_id, student_ids, year_id) -> dict[str, bytes]:
+def _gradebook(
+    snapshot: Snapshot,
+    streams: dict[StreamKey, list[Lesson]],
+    section_id: Callable[[StreamKey], str],
+    student_ids: set[str],
+    year_id: str,
+) -> dict[str, bytes]:
     categories = [[f"cat-{w.value}", "", _STAMP, WORK_TYPE_LABELS[w], ""] for w in WorkType]
     categories.append([_PERIOD_CATEGORY, "", _STAMP, "Отметка за период", ""])
     items, results = [], []
@@ -500,7 +512,7 @@ def _gradebook(snapshot, streams, section_id, student_ids, year_id) -> dict[str,
                     ]
                 )
     # period marks: one lineItem per stream and period
-    members: dict[tuple[str, str | None], set[str]] = {}
+    members: dict[tuple[str, str, str | None], set[str]] = {}
     for key in streams:
         klass = snapshot.class_by_id[key[0]]
         group = next((g for g in klass.groups if g.id == key[2]), None)
@@ -513,22 +525,22 @@ def _gradebook(snapshot, streams, section_id, student_ids, year_id) -> dict[str,
     for key in streams:
         keys_of[(key[0], key[1])].append(key)
     made: set[str] = set()
-    for mark in snapshot.period_marks:
-        if mark.student_id not in student_ids:
+    for pm in snapshot.period_marks:
+        if pm.student_id not in student_ids:
             continue
-        student = snapshot.student_by_id[mark.student_id]
-        candidates = keys_of.get((student.class_id, mark.subject_id), [])
-        key = next((k for k in candidates if mark.student_id in members[k]), None)
-        if key is None:
+        student = snapshot.student_by_id[pm.student_id]
+        candidates = keys_of.get((student.class_id, pm.subject_id), [])
+        pm_key = next((k for k in candidates if pm.student_id in members[k]), None)
+        if pm_key is None:
             continue
-        item_id = f"pm-{section_id(key)}-{mark.period_id}"
+        item_id = f"pm-{section_id(pm_key)}-{pm.period_id}"
         if item_id not in made:
             made.add(item_id)
-            period = snapshot.period_by_id.get(mark.period_id)
+            period = snapshot.period_by_id.get(pm.period_id)
             title = (
                 f"Отметка за {period.name}"
                 if period
-                else _SPECIAL_TITLES.get(mark.period_id, mark.period_id)
+                else _SPECIAL_TITLES.get(pm.period_id, pm.period_id)
             )
             day = (period.end if period else snapshot.year.end).isoformat()
             items.append(
@@ -540,7 +552,7 @@ def _gradebook(snapshot, streams, section_id, student_ids, year_id) -> dict[str,
                     "",
                     f"{day}T00:00:00.000Z",
                     f"{day}T00:00:00.000Z",
-                    section_id(key),
+                    section_id(pm_key),
                     _PERIOD_CATEGORY,
                     period.id if period else year_id,
                     "1",
@@ -549,19 +561,19 @@ def _gradebook(snapshot, streams, section_id, student_ids, year_id) -> dict[str,
                     "",
                 ]
             )
-        if mark.value == EXEMPT:
+        if pm.value == EXEMPT:
             score, text, status = "", "осв", "exempt"
-        elif mark.value in MARK_VALUES:
-            score, text, status = mark.value, "", "fully graded"
+        elif pm.value in MARK_VALUES:
+            score, text, status = pm.value, "", "fully graded"
         else:
-            score, text, status = "", mark.value, "fully graded"
+            score, text, status = "", pm.value, "fully graded"
         results.append(
             [
-                f"{item_id}-{mark.student_id}",
+                f"{item_id}-{pm.student_id}",
                 "",
                 _STAMP,
                 item_id,
-                mark.student_id,
+                pm.student_id,
                 status,
                 score,
                 text,

@@ -5,6 +5,7 @@
 or ``.json.gz``.
 """
 
-from service.journal.sample.school import counts, dump_school, generate_school, write_school
+from service.journal.sample.output import counts, dump_school, write_school
+from service.journal.sample.school import generate_school
 
 __all__ = ["counts", "dump_school", "generate_school", "write_school"]

@@ -33,11 +33,24 @@ class SchoolCalendar:
     """The academic year: its bounds, quarters, breaks and the days with lessons."""
 
     year_id: str
+    kind: str  # a PeriodKind value: "quarter", "half" or "trimester"
     start: dt.date
     end: dt.date
     terms: tuple[Term, ...]
     breaks: tuple[Break, ...]
     school_days: tuple[dt.date, ...]
+
+    @property
+    def winter_term(self) -> Term:
+        """The period that contains 15 December (2nd quarter, 1st half, 2nd trimester)."""
+        middle = dt.date(self.start.year, 12, 15)
+        return next(t for t in self.terms if t.start <= middle <= t.end)
+
+    @property
+    def spring_term(self) -> Term:
+        """The period after the winter one (3rd quarter, 2nd half, 3rd trimester)."""
+        index = self.terms.index(self.winter_term)
+        return self.terms[min(index + 1, len(self.terms) - 1)]
 
     def term_of(self, day: dt.date) -> Term | None:
         """The quarter containing ``day``."""
@@ -47,9 +60,13 @@ class SchoolCalendar:
         return None
 
 
-def parse_year(year: str) -> int:
-    """The first calendar year of an academic year written «2024/2025»."""
-    match = re.fullmatch(r"(\d{4})/(\d{4})", year.strip())
+def parse_year(year: str | int) -> int:
+    """The first calendar year of an academic year «2024/2025» (the int 2024 means the same)."""
+    if isinstance(year, int) and not isinstance(year, bool):
+        if 1900 <= year <= 2200:
+            return year
+        raise ValueError(f"учебный год должен быть записан как «2024/2025», получено «{year}»")
+    match = re.fullmatch(r"(\d{4})/(\d{4})", str(year).strip())
     if not match or int(match.group(2)) != int(match.group(1)) + 1:
         raise ValueError(f"учебный год должен быть записан как «2024/2025», получено «{year}»")
     return int(match.group(1))
@@ -96,8 +113,21 @@ def _public_holidays(first: int) -> list[Break]:
     return sorted(result, key=lambda b: b.start)
 
 
-def build_calendar(year: str = "2024/2025") -> SchoolCalendar:
-    """The calendar of an academic year: 2024/2025 follows the usual Moscow-region dates."""
+PERIOD_KINDS = ("quarter", "half", "trimester")
+
+
+def build_calendar(year: str | int = "2024/2025", periods: str = "quarter") -> SchoolCalendar:
+    """The calendar of an academic year: 2024/2025 follows the usual Moscow-region dates.
+
+    ``periods`` is «quarter» (четверти, the default), «half» (полугодия: the first two and the last
+    two quarters) or «trimester» (триместры: to the end of November, of February, of the year);
+    the holidays are the same for all three.
+    """
+    if periods not in PERIOD_KINDS:
+        raise ValueError(
+            f"вид периодов «{periods}» неизвестен; допустимы: четверти (quarter), "
+            "полугодия (half), триместры (trimester)"
+        )
     first = parse_year(year)
     second = first + 1
     q1_start = _weekday_on_or_after(dt.date(first, 9, 1))
@@ -116,12 +146,26 @@ def build_calendar(year: str = "2024/2025") -> SchoolCalendar:
     q3_end = spring_start - ONE_DAY
     q4_start = _weekday_on_or_after(spring_end + ONE_DAY)
     q4_end = _weekday_on_or_before(dt.date(second, 5, 26))
-    terms = (
-        Term("Q1", "1 четверть", q1_start, q1_end),
-        Term("Q2", "2 четверть", q2_start, q2_end),
-        Term("Q3", "3 четверть", q3_start, q3_end),
-        Term("Q4", "4 четверть", q4_start, q4_end),
-    )
+    if periods == "half":
+        terms: tuple[Term, ...] = (
+            Term("H1", "1 полугодие", q1_start, q2_end),
+            Term("H2", "2 полугодие", q3_start, q4_end),
+        )
+    elif periods == "trimester":
+        t1_end = _weekday_on_or_before(dt.date(first, 11, 30))
+        t2_end = _weekday_on_or_before(dt.date(second, 3, 1) - ONE_DAY)
+        terms = (
+            Term("T1", "1 триместр", q1_start, t1_end),
+            Term("T2", "2 триместр", _weekday_on_or_after(t1_end + ONE_DAY), t2_end),
+            Term("T3", "3 триместр", _weekday_on_or_after(t2_end + ONE_DAY), q4_end),
+        )
+    else:
+        terms = (
+            Term("Q1", "1 четверть", q1_start, q1_end),
+            Term("Q2", "2 четверть", q2_start, q2_end),
+            Term("Q3", "3 четверть", q3_start, q3_end),
+            Term("Q4", "4 четверть", q4_start, q4_end),
+        )
     breaks = [
         Break("Осенние каникулы", q1_end + ONE_DAY, autumn_end),
         Break("Зимние каникулы", winter_start, winter_end),
@@ -144,6 +188,7 @@ def build_calendar(year: str = "2024/2025") -> SchoolCalendar:
             day += ONE_DAY
     return SchoolCalendar(
         year_id=f"{first}/{second}",
+        kind=periods,
         start=dt.date(first, 9, 1),
         end=dt.date(second, 8, 31),
         terms=terms,

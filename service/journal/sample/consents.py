@@ -45,7 +45,9 @@ def make_consents(
     """
     first_day = calendar.school_days[0]
     mid_days = [
-        d for d in calendar.school_days if calendar.terms[1].start <= d <= calendar.terms[2].end
+        d
+        for d in calendar.school_days
+        if calendar.winter_term.start <= d <= calendar.spring_term.end
     ]
     by_id = {g.id: g for g in guardians}
     n = len(students)

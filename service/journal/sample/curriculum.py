@@ -263,3 +263,59 @@ def department_of(grade: int, subject_id: str) -> str:
     if grade <= 4 and subject_id in PRIMARY_TEACHER_SUBJECTS:
         return "primary"
     return SUBJECT_BY_ID[subject_id].department
+
+
+# Small schools do not fill a post per subject: a department with fewer hours than this joins a
+# related one (the first partner listed that still has room), e.g. «учитель биологии и химии».
+SMALL_DEPARTMENT_HOURS = 12
+PARTNERS: dict[str, tuple[str, ...]] = {
+    "chem": ("bio", "geo"),
+    "geo": ("bio", "hist"),
+    "phys": ("math", "inf"),
+    "inf": ("math", "phys"),
+    "obzr": ("pe",),
+    "music": ("art", "tech"),
+    "art": ("tech", "music"),
+    "tech": ("art", "pe"),
+}
+# The subjects of each department in the genitive, for combined position titles.
+GENITIVE: dict[str, tuple[str, ...]] = {
+    "eng": ("английского языка",),
+    "math": ("математики",),
+    "inf": ("информатики",),
+    "hist": ("истории", "обществознания"),
+    "geo": ("географии",),
+    "bio": ("биологии",),
+    "phys": ("физики",),
+    "chem": ("химии",),
+    "music": ("музыки",),
+    "art": ("изобразительного искусства",),
+    "tech": ("труда (технологии)",),
+    "pe": ("физической культуры",),
+    "obzr": ("ОБЗР",),
+}
+
+
+def merge_small_departments(totals: dict[str, int]) -> dict[str, str]:
+    """Department → the department it joins, for departments with too few hours a week."""
+    hours = dict(totals)
+    joined: dict[str, str] = {}
+    for dept in PARTNERS:
+        if dept not in hours or hours[dept] >= SMALL_DEPARTMENT_HOURS:
+            continue
+        for partner in PARTNERS[dept]:
+            if partner in hours and partner not in joined and dept not in joined.values():
+                if hours[partner] + hours[dept] <= MAX_LOAD + 4:
+                    joined[dept] = partner
+                    hours[partner] += hours.pop(dept)
+                    break
+    return joined
+
+
+def position_title(dept: str, joined: dict[str, str]) -> str:
+    """The position of a teacher of ``dept`` and of the departments that joined it."""
+    extra = [d for d, target in joined.items() if target == dept]
+    if not extra:
+        return DEPARTMENTS[dept]
+    subjects = [*GENITIVE[dept], *(name for d in extra for name in GENITIVE[d])]
+    return "учитель " + ", ".join(subjects[:-1]) + " и " + subjects[-1]

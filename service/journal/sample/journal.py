@@ -75,7 +75,7 @@ def _absence_days(
     return away
 
 
-def _entered(lesson: LessonRec, work_type: str, rnd: Callable[[], float]) -> str:
+def _entered(lesson: LessonRec, end: int, work_type: str, rnd: Callable[[], float]) -> str:
     """When a mark was entered: the lesson day mostly; written works and tests after checking."""
     roll = rnd()
     if work_type == WorkType.TEST:
@@ -87,7 +87,7 @@ def _entered(lesson: LessonRec, work_type: str, rnd: Callable[[], float]) -> str
     else:
         delay = 1 + int(rnd() * 5) if roll < 0.04 else 0
     if delay == 0:
-        return moment(lesson.date, lesson_end(lesson.number) + int(rnd() * 300))
+        return moment(lesson.date, end + int(rnd() * 300))
     return moment(lesson.date + dt.timedelta(days=delay), 15 * 60 + int(rnd() * 420))
 
 
@@ -128,18 +128,36 @@ def make_journal(
     attendance: list[AttendanceRec] = []
     values: dict[tuple[str, str, str], list[int]] = {}
     oral_types = (WorkType.ORAL, WorkType.ORAL, WorkType.CLASS, WorkType.CLASS, WorkType.HOMEWORK)
+    # Whole-day absences are the same for every lesson of a class on a day: resolve them once.
+    day_cache: dict[str, tuple[list[tuple[StudentRec, str, float]], list[tuple[str, str]]]]
+    day_cache, cached_day = {}, None
     for lesson in lessons:
         day = lesson.date
         lesson_id = lesson.id
-        members = group_members[lesson.group_id] if lesson.group_id else by_class[lesson.class_id]
+        if day != cached_day:
+            day_cache, cached_day = {}, day
+        who = lesson.group_id or lesson.class_id
+        cached = day_cache.get(who)
+        if cached is None:
+            members = (
+                group_members[lesson.group_id] if lesson.group_id else by_class[lesson.class_id]
+            )
+            base: list[tuple[StudentRec, str, float]] = []
+            away_today: list[tuple[str, str]] = []
+            for s, sid, codes, p, partial in members:
+                if partial and (s.enrolled_on > day or (s.left_on is not None and day > s.left_on)):
+                    continue
+                code = codes.get(day)
+                if code is not None:
+                    away_today.append((sid, code))
+                else:
+                    base.append((s, sid, p))
+            cached = day_cache[who] = (base, away_today)
+        base, away_today = cached
+        for sid, code in away_today:
+            attendance.append(AttendanceRec(lesson_id, sid, code))
         present: list[StudentRec] = []
-        for s, sid, codes, p, partial in members:
-            if partial and (s.enrolled_on > day or (s.left_on is not None and day > s.left_on)):
-                continue
-            code = codes.get(day)
-            if code is not None:
-                attendance.append(AttendanceRec(lesson_id, sid, code))
-                continue
+        for s, sid, p in base:
             r = rnd()
             if r < p:
                 attendance.append(AttendanceRec(lesson_id, sid, absent))
@@ -159,6 +177,7 @@ def make_journal(
         if not candidates:
             continue
         wt = lesson.work_type
+        end = lesson_end(lesson.number)
         if wt in (WorkType.TEST, WorkType.WRITTEN, WorkType.PROJECT):
             chosen = [s for s in candidates if rnd() < 0.95]
         elif wt == WorkType.PRACTICAL:
@@ -201,7 +220,7 @@ def make_journal(
                     s.id,
                     str(value),
                     mark_type,
-                    _entered(lesson, wt, rnd),
+                    _entered(lesson, end, wt, rnd),
                 )
             )
             values.setdefault(key, []).append(value)

@@ -86,15 +86,15 @@ class LessonPlan:
 
 
 def _work_type(
-    subject_id: str, grade: int, index: int, total: int, term_id: str
+    subject_id: str, grade: int, index: int, total: int, term_id: str, last_term: str
 ) -> tuple[str, str]:
-    """Work type and topic prefix of the ``index``-th of ``total`` lessons in a quarter."""
+    """Work type and topic prefix of the ``index``-th of ``total`` lessons in a period."""
     if grade == 1:
         return WorkType.CLASS, ""
     if subject_id == "proj":
         return (
             (WorkType.PROJECT, "Защита проекта. ")
-            if term_id == "Q4" and index == total - 1
+            if term_id == last_term and index == total - 1
             else (WorkType.CLASS, "")
         )
     if subject_id in NO_TESTS or SUBJECT_BY_ID[subject_id].pass_fail:
@@ -142,9 +142,11 @@ def make_lessons(
                         )
                     )
     totals: dict[tuple[str, str, str | None, str], int] = {}
+    year_totals: dict[tuple[str, str, str | None], int] = {}
     for _, _, class_id, _, subject_id, _, group_id, term_id in raw:
         key = (class_id, subject_id, group_id, term_id)
         totals[key] = totals.get(key, 0) + 1
+        year_totals[key[:3]] = year_totals.get(key[:3], 0) + 1
 
     teachers = [s for s in staff if s.department]
     sloppy = {t.id for t in rng.sample(teachers, min(2, len(teachers)))}
@@ -160,7 +162,9 @@ def make_lessons(
         tkey = (class_id, subject_id, group_id, term_id)
         ti = term_index.get(tkey, 0)
         term_index[tkey] = ti + 1
-        work_type, prefix = _work_type(subject_id, grade, ti, totals[tkey], term_id)
+        work_type, prefix = _work_type(
+            subject_id, grade, ti, totals[tkey], term_id, calendar.terms[-1].id
+        )
         end = lesson_end(number)
         late_share = 0.25 if teacher_id in sloppy else 0.03
         if rng.random() < late_share:
@@ -170,6 +174,8 @@ def make_lessons(
             entered_day = day
             entered = moment(day, end + rng.randint(0, 240))
         hw = "" if work_type == WorkType.TEST else topics.homework(subject_id, grade, rng)
+        if hw and rng.random() < late_share / 2:
+            hw = ""  # forgotten: the control report on homework has something to find
         hw_at: str | None = None
         if hw:
             if rng.random() < 0.05:
@@ -188,7 +194,7 @@ def make_lessons(
                 group_id=group_id,
                 term_id=term_id,
                 work_type=work_type,
-                topic=prefix + topics.topic(subject_id, yi),
+                topic=prefix + topics.topic(subject_id, grade, yi, year_totals[ykey]),
                 homework=hw,
                 entered_at=entered,
                 homework_entered_at=hw_at,

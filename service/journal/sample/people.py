@@ -191,14 +191,16 @@ class FamilyFactory:
         paper = rng.random() < self.paper_share
         parent_year = child_birth_year - rng.randint(22, 40)
         roll = rng.random()
+        # Some mothers keep their own surname.
+        mother_surname = names.pick_surname(rng) if rng.random() < 0.1 else surname
         ids: list[str] = []
         if roll < 0.65:
-            ids.append(self._guardian(surname, False, "мать", address, paper, parent_year))
+            ids.append(self._guardian(mother_surname, False, "мать", address, paper, parent_year))
             ids.append(self._guardian(surname, True, "отец", address, paper, parent_year))
             # The father's own first name is the children's patronymic source.
             father_name = self.guardians[-1].first_name
         elif roll < 0.90:
-            ids.append(self._guardian(surname, False, "мать", address, paper, parent_year))
+            ids.append(self._guardian(mother_surname, False, "мать", address, paper, parent_year))
         elif roll < 0.95:
             ids.append(self._guardian(surname, True, "отец", address, paper, parent_year))
             father_name = self.guardians[-1].first_name
@@ -231,7 +233,7 @@ def make_students(
                 family_grades[family.index] = set()
             family_grades[family.index].add(plan.grade)
             male = rng.random() < 0.5
-            ability = min(4.95, max(2.8, rng.gauss(4.0, 0.45)))
+            ability = min(4.95, max(3.0, rng.gauss(3.7, 0.55)))
             sid = f"s{len(students) + 1:05d}"
             students.append(
                 StudentRec(

@@ -84,12 +84,21 @@ def make_staffing(plans: list[ClassPlan], rng: random.Random, split_min: int = 8
     add("социальный педагог", female_share=0.9)
     add("секретарь учебной части", female_share=0.95)
 
+    # Small departments join related ones (a small school has a chemistry-and-biology teacher).
+    totals: dict[str, int] = {}
+    for plan in plans:
+        for spec, hours in curriculum.subjects_of_grade(plan.grade):
+            dept = curriculum.department_of(plan.grade, spec.id)
+            totals[dept] = totals.get(dept, 0) + hours
+    joined = curriculum.merge_small_departments(totals)
+
     # Bundles: (class, department, group) → subjects with hours (group: foreign language).
     bundles: dict[tuple[str, str, str | None], list[tuple[str, int]]] = {}
     grade_of = {p.id: p.grade for p in plans}
     for plan in plans:
         for spec, hours in curriculum.subjects_of_grade(plan.grade):
             dept = curriculum.department_of(plan.grade, spec.id)
+            dept = joined.get(dept, dept)
             if spec.split and plan.size >= split_min:
                 for gid in group_ids(plan.id):
                     bundles.setdefault((plan.id, dept, gid), []).append((spec.id, hours))
@@ -98,7 +107,8 @@ def make_staffing(plans: list[ClassPlan], rng: random.Random, split_min: int = 8
 
     teachers_of: dict[str, list[StaffRec]] = {}
     load: dict[str, int] = {}
-    for dept, title in curriculum.DEPARTMENTS.items():
+    for dept in curriculum.DEPARTMENTS:
+        title = curriculum.position_title(dept, joined)
         keys = [k for k in bundles if k[1] == dept]
         if not keys:
             continue
@@ -120,7 +130,7 @@ def make_staffing(plans: list[ClassPlan], rng: random.Random, split_min: int = 8
     # Largest bundles first so loads even out; groups of one class go to different teachers.
     order = sorted(bundles, key=lambda k: (-sum(h for _, h in bundles[k]), k[0], k[1], k[2] or ""))
     for key in order:
-        class_id, dept, gid = key
+        class_id, dept, group_id = key
         hours = sum(h for _, h in bundles[key])
         candidates = teachers_of[dept]
         if dept == "primary":
@@ -132,18 +142,18 @@ def make_staffing(plans: list[ClassPlan], rng: random.Random, split_min: int = 8
                 {
                     taught_by.get((class_id, other, dept))
                     for other in group_ids(class_id)
-                    if other != gid
+                    if other != group_id
                 }
-                if gid
+                if group_id
                 else set()
             )
             pool = [t for t in candidates if t.id not in busy_with_sibling] or candidates
             teacher = min(pool, key=lambda t: (load[t.id], t.id))
         load[teacher.id] += hours
-        taught_by[(class_id, gid, dept)] = teacher.id
+        taught_by[(class_id, group_id, dept)] = teacher.id
         for subject_id, h in bundles[key]:
             assignments.append(
-                AssignmentRec("", class_id, grade_of[class_id], subject_id, teacher.id, h, gid)
+                AssignmentRec("", class_id, grade_of[class_id], subject_id, teacher.id, h, group_id)
             )
 
     assignments.sort(key=lambda a: (a.grade, a.class_id, a.subject_id, a.group_id or ""))

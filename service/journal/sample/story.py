@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from service.journal.sample.calendar import SchoolCalendar
@@ -32,7 +33,11 @@ class Story:
 
 
 def _take(
-    pool: list[StudentRec], rng: random.Random, count: int, used: set[str], accept=lambda s: True
+    pool: list[StudentRec],
+    rng: random.Random,
+    count: int,
+    used: set[str],
+    accept: Callable[[StudentRec], bool] = lambda s: True,
 ) -> list[StudentRec]:
     chosen: list[StudentRec] = []
     candidates = [s for s in pool if s.id not in used and accept(s)]
@@ -63,10 +68,10 @@ def make_story(students: list[StudentRec], calendar: SchoolCalendar, rng: random
     forced: dict[tuple[str, str, str], tuple[str, ...]] = {}
     flagged: list[str] = []
     if medal:
-        forced[(medal[0], "geom", "Q2")] = ("4",)
+        forced[(medal[0], "geom", calendar.winter_term.id)] = ("4",)
         flagged.append(medal[0])
     if len(medal) > 1:
-        forced[(medal[-1], "phys", "Q3")] = ("3", "4", "3")
+        forced[(medal[-1], "phys", calendar.spring_term.id)] = ("3", "4", "3")
         flagged.append(medal[-1])
 
     # Students in grades 9 and 11 are not allowed to fail: they go to the exams.
@@ -93,27 +98,30 @@ def make_story(students: list[StudentRec], calendar: SchoolCalendar, rng: random
     # One student is ill for the whole second quarter: «н/а» for that quarter.
     long_ill: dict[str, tuple[dt.date, dt.date]] = {}
     for s in _take(students, rng, 1, used, lambda s: mid_grade(s) and s.grade >= 2):
-        long_ill[s.id] = (terms[1].start, terms[1].end)
+        long_ill[s.id] = (calendar.winter_term.start, calendar.winter_term.end)
 
     # PE exemptions: about 1.5 %; half for the whole year, half for the third quarter.
     pe_exempt: dict[str, tuple[str, ...]] = {}
     for i, s in enumerate(
         _take(students, rng, max(2, round(n * 0.015)), used, lambda s: s.grade >= 2)
     ):
-        pe_exempt[s.id] = tuple(t.id for t in terms) if i % 2 == 0 else ("Q3",)
+        pe_exempt[s.id] = tuple(t.id for t in terms) if i % 2 == 0 else (calendar.spring_term.id,)
 
-    # Arrivals and leavers: about 2 % each; the first arrival comes at the very end of Q2.
+    # Arrivals and leavers: about 2 % each; the first arrival comes at the very end
+    # of the winter period (Q2, H1 or T2).
     arrivals: list[str] = []
-    q2_last = [d for d in days if terms[1].start <= d <= terms[1].end][-3]
-    window = [d for d in days if terms[0].end < d < terms[3].start]
+    winter = calendar.winter_term
+    winter_last = [d for d in days if winter.start <= d <= winter.end][-3]
+    first_year = calendar.start.year
+    window = [d for d in days if dt.date(first_year, 10, 26) < d < dt.date(first_year + 1, 3, 22)]
     for i, s in enumerate(
         _take(students, rng, max(1, round(n * 0.02)), used, lambda s: not_final(s) and s.grade >= 2)
     ):
-        day = q2_last if i == 0 else rng.choice(window)
+        day = winter_last if i == 0 else rng.choice(window)
         by_id[s.id] = replace(by_id[s.id], enrolled_on=day)
         arrivals.append(s.id)
     leavers: list[str] = []
-    leave_window = [d for d in days if terms[0].start + dt.timedelta(days=30) < d < terms[3].end]
+    leave_window = [d for d in days if terms[0].start + dt.timedelta(days=30) < d < terms[-1].end]
     for s in _take(students, rng, max(1, round(n * 0.02)), used, not_final):
         by_id[s.id] = replace(by_id[s.id], left_on=rng.choice(leave_window))
         leavers.append(s.id)

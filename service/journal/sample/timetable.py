@@ -51,8 +51,8 @@ def build_timetable(
     by_class_subject: dict[tuple[str, str], list[AssignmentRec]] = {}
     for a in assignments:
         by_class_subject.setdefault((a.class_id, a.subject_id), []).append(a)
-    for (class_id, subject_id), parts in by_class_subject.items():
-        items_of.setdefault(class_id, []).append((subject_id, tuple(parts), parts[0].hours))
+    for (class_id, subject_id), group in by_class_subject.items():
+        items_of.setdefault(class_id, []).append((subject_id, tuple(group), group[0].hours))
 
     occupied: Counter[tuple[str, int, int]] = Counter()
     grid: dict[str, dict[tuple[int, int], Slot]] = {}

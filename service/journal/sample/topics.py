@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from service.journal.sample.curriculum import HOURS
+
 TOPICS: dict[str, tuple[str, ...]] = {
     "rus": (
         "Повторение изученного",
@@ -70,16 +72,22 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "Project: my town",
     ),
     "math": (
+        "Числа от 1 до 10",
+        "Числа от 1 до 20",
+        "Сложение и вычитание в пределах 100",
+        "Таблица умножения",
+        "Внетабличное умножение и деление",
+        "Числа от 1 до 1000",
+        "Многозначные числа",
+        "Величины",
+        "Площадь и периметр",
         "Натуральные числа",
-        "Сложение и вычитание",
-        "Умножение и деление",
-        "Дроби",
+        "Обыкновенные дроби",
         "Десятичные дроби",
         "Проценты",
         "Уравнения",
-        "Площадь и периметр",
         "Задачи на движение",
-        "Отрицательные числа",
+        "Положительные и отрицательные числа",
         "Пропорции",
         "Координатная плоскость",
     ),
@@ -300,10 +308,20 @@ PRACTICAL_TITLES: dict[str, str] = {
 }
 
 
-def topic(subject_id: str, index: int) -> str:
-    """The topic of the ``index``-th lesson of a subject in the year (a topic lasts 3 lessons)."""
+def topic(subject_id: str, grade: int, index: int, total: int) -> str:
+    """The topic of the ``index``-th of ``total`` lessons of a subject in the year.
+
+    Banks are ordered roughly by grade: each grade walks once through its own stretch of the bank
+    (lower grades the start, higher grades the end) and ends the year with revision.
+    """
     bank = TOPICS[subject_id]
-    return bank[(index // 3) % len(bank)]
+    grades = [g for g in range(1, 12) if subject_id in HOURS[g]]
+    span = max(3, min(len(bank), round(len(bank) * 2 / max(1, len(grades)))))
+    position = grades.index(grade) if grade in grades else 0
+    start = 0 if len(grades) <= 1 else round((len(bank) - span) * position / (len(grades) - 1))
+    if total >= 8 and index >= total - max(2, total // 20):
+        return "Повторение изученного за год"
+    return bank[start + min(span - 1, index * span // max(1, total))]
 
 
 def homework(subject_id: str, grade: int, rng: random.Random) -> str:
