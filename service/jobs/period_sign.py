@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from service.jobs import progress
@@ -105,7 +105,8 @@ def start_signing(close: PeriodClose, signer: Any, user: Any, *, inline: bool = 
             if signed.state == PeriodClose.State.SIGNED:
                 start_archiving(signed, user, inline=inline)
         finally:
-            close_old_connections()
+            if not inline:  # a thread closes its own connections when it ends
+                connections.close_all()
 
     if inline:
         run()

@@ -78,14 +78,15 @@ def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) 
         import threading
 
         def run_here() -> None:
-            from django.db import close_old_connections
+            from django.db import connections
 
             try:
                 for key in keys:
                     run_item(str(job.id), key, school_id=job.school_id)
                 finish_job(None, str(job.id), school_id=job.school_id)
             finally:
-                close_old_connections()
+                if not inline:  # a thread closes its own connections when it ends
+                    connections.close_all()
 
         if inline:
             run_here()
