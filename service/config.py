@@ -32,7 +32,9 @@ def _raw(name: str, env: Mapping[str, str] | None) -> str | None:
     return value.strip()
 
 
-def env_str(name: str, default: str | None = None, env: Mapping[str, str] | None = None) -> str | None:
+def env_str(
+    name: str, default: str | None = None, env: Mapping[str, str] | None = None
+) -> str | None:
     """Return ``VEDOMOST_<name>`` as a string, or ``default`` when unset or empty."""
     value = _raw(name, env)
     return default if value is None else value
@@ -100,7 +102,10 @@ class DatabaseConfig:
             settings["OPTIONS"] = {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}
         else:
             settings.update(
-                USER=self.user, PASSWORD=self.password, HOST=self.host, PORT=self.port,
+                USER=self.user,
+                PASSWORD=self.password,
+                HOST=self.host,
+                PORT=self.port,
                 CONN_MAX_AGE=60,
             )
         return settings
@@ -133,14 +138,18 @@ def parse_database_url(url: str, variable: str = PREFIX + "DATABASE_URL") -> Dat
         if not path:
             raise ConfigError(variable, "the SQLite URL names no file")
         return DatabaseConfig(engine="django.db.backends.sqlite3", name=path)
-    raise ConfigError(variable, f"unsupported database scheme {parts.scheme!r} (use postgresql:// or sqlite:///)")
+    raise ConfigError(
+        variable, f"unsupported database scheme {parts.scheme!r} (use postgresql:// or sqlite:///)"
+    )
 
 
 def database_config(data_dir: Path, env: Mapping[str, str] | None = None) -> DatabaseConfig:
     """The catalog database: ``VEDOMOST_DATABASE_URL`` or SQLite under the data directory."""
     url = env_str("DATABASE_URL", env=env)
     if url is None:
-        return DatabaseConfig(engine="django.db.backends.sqlite3", name=str(data_dir / "vedomost.sqlite3"))
+        return DatabaseConfig(
+            engine="django.db.backends.sqlite3", name=str(data_dir / "vedomost.sqlite3")
+        )
     return parse_database_url(url)
 
 
@@ -151,5 +160,7 @@ def broker_url(env: Mapping[str, str] | None = None) -> str | None:
         return None
     scheme = urlsplit(url).scheme.lower()
     if scheme not in {"redis", "rediss", "amqp", "amqps", "pyamqp"}:
-        raise ConfigError(PREFIX + "BROKER_URL", f"unsupported broker scheme {scheme!r} (use redis:// or amqp://)")
+        raise ConfigError(
+            PREFIX + "BROKER_URL", f"unsupported broker scheme {scheme!r} (use redis:// or amqp://)"
+        )
     return url

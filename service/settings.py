@@ -34,7 +34,11 @@ def _secret_key(data_dir: Path) -> str:
 
 SECRET_KEY = _secret_key(DATA_DIR)
 DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in (env_str("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in (env_str("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",")
+    if h.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -9,8 +9,9 @@ Dates are :class:`datetime.date`, moments are timezone-aware :class:`datetime.da
 
 JSON mapping (format v1): the document is one object
 ``{"format": "vedomost-journal", "version": 1, "source": ..., "as_of": ..., "school": {...},
-"year": {..., "periods": [...], "holidays": [...]}, "staff": [...], "classes": [{..., "groups": [...]}],
-"students": [...], "guardians": [...], "subjects": [...], "assignments": [...], "lessons": [...],
+"year": {..., "periods": [...], "holidays": [...]}, "staff": [...],
+"classes": [{..., "groups": [...]}], "students": [...], "guardians": [...], "subjects": [...],
+"assignments": [...], "lessons": [...],
 "marks": [...], "attendance": [...], "period_marks": [...], "decisions": [...], "movements": [...],
 "substitutions": [...], "consents": [...]}``. Keys are exactly the dataclass field names below
 (``snapshot_id`` is not part of the file). Dates are ``"YYYY-MM-DD"``, moments ISO 8601 with a UTC
@@ -88,7 +89,7 @@ class AttendanceCode(StrEnum):
 # Lesson marks: the five-point scale.
 MARK_VALUES = ("5", "4", "3", "2", "1")
 # Period marks: the scale plus the special values.
-PASS = "зач"
+PASS = "зач"  # noqa: S105 (a mark, not a password)
 FAIL = "незач"
 EXEMPT = "осв"
 NOT_ATTESTED = "н/а"
