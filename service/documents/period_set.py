@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
+import pickle
 import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -17,7 +19,7 @@ from service.documents.render import RenderedDocument, resources
 from service.journal.model import Snapshot
 
 PRINT_PACK = "print-pack.pdf"
-_SNAPSHOT: Snapshot | None = None  # inherited by forked workers: never pickled
+_SNAPSHOT: Snapshot | None = None  # the parent's snapshot, or the worker's own unpickled copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,10 @@ def _run(job: Job, out_dir: str) -> RenderedDocument | str:
         return str(exc)
 
 
-def _warm_up() -> None:
+def _init_worker(snapshot_pickle: bytes) -> None:
+    """Worker start: take the snapshot once and load stylesheets and fonts."""
+    global _SNAPSHOT
+    _SNAPSHOT = pickle.loads(snapshot_pickle)  # noqa: S301 (our own parent process's bytes)
     resources()
 
 
@@ -148,8 +153,14 @@ def render_period_set(
                 if progress:
                     progress(len(results), len(jobs))
         else:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
+            # Workers come from a fork server, not a fork of this process: a plain fork copies
+            # whatever sockets and locks the caller holds (a Celery worker's broker connection
+            # was seen to hang the forked children), so each worker gets the snapshot once.
+            context = multiprocessing.get_context("forkserver")
+            payload = pickle.dumps(dataclasses.replace(snapshot), pickle.HIGHEST_PROTOCOL)
+            with ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_init_worker, initargs=(payload,)
+            ) as pool:
                 futures = {pool.submit(_run, job, str(out_dir)): i for i, job in enumerate(jobs)}
                 for future in as_completed(futures):
                     results[futures[future]] = future.result()
