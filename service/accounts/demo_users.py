@@ -91,6 +91,13 @@ def ensure_demo_users(school_id: str, snapshot: Any, secrets_file: Path) -> list
                 "staff_id": staff_id,
                 "full_name": full_name,
             }
+        else:  # rebind to the school of the latest journal (e.g. imported after the first start)
+            from service.accounts.models import Profile
+
+            Profile.objects.filter(user__username=username).exclude(school_id=school_id).update(
+                school_id=school_id, staff_id=staff_id
+            )
+            known[username]["staff_id"] = staff_id
         entry = known[username]
         result.append(
             DemoUser(

@@ -31,3 +31,9 @@ def nav_items(context: template.Context) -> list[dict[str, str]]:
         if can(user, action):
             items.append({"url": url, "label": label})
     return items
+
+
+@register.filter
+def label(value: str, table: dict[str, str]) -> str:
+    """``{{ code|label:labels }}``: the Russian label of a code, or the code itself."""
+    return table.get(value, value) if isinstance(table, dict) else value
