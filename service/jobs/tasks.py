@@ -11,13 +11,21 @@ from celery import chord, shared_task
 from service.jobs import progress
 from service.jobs.base import TRANSIENT_ERRORS, SchoolTask
 from service.jobs.models import ItemState, Job, JobItem
+from service.jobs.spawn import init_child
 from service.jobs.steps import FINISHERS, QUEUES, STEPS, StepError, load_steps
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(base=SchoolTask, bind=True, name="vedomost.run_item",
-             autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, retry_jitter=True, max_retries=5)
+@shared_task(
+    base=SchoolTask,
+    bind=True,
+    name="vedomost.run_item",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
 def run_item(self: SchoolTask, job_id: str, key: str, *, school_id: str) -> str:
     """Do one item of a job unless it is already done (idempotent by the item's key)."""
     load_steps()
@@ -101,14 +109,17 @@ def _run_one(job_id: str, school_id: str, key: str) -> str:
 
 
 def run_inline(job: Job, workers: int = 1) -> progress.JobStatus:
-    """Run a job's pending items in this process, or in ``workers`` forked processes; then finish.
+    """Run a job's pending items in this process, or in ``workers`` spawned processes; then finish.
 
-    Used by the one-command demo and the CLI on the embedded default (no broker).
+    Used by the one-command demo and the CLI on the embedded default (no broker). Workers are
+    spawned, not forked: a fork copies the caller's open sockets, and kombu's after-fork clean-up
+    of an inherited broker connection was seen to block the child for ever.
     """
     import functools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from django.conf import settings
     from django.db import connections
 
     load_steps()
@@ -119,9 +130,19 @@ def run_inline(job: Job, workers: int = 1) -> progress.JobStatus:
         for key in keys:
             run(key)
     else:
+        database = {
+            k: v
+            for k, v in connections["default"].settings_dict.items()
+            if k in {"ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS"}
+        }
         connections.close_all()  # children open their own connections
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=context,
+            initializer=init_child,
+            initargs=(database, str(settings.DATA_DIR)),
+        ) as pool:
             list(pool.map(run, keys, chunksize=4))
     finish_job(None, str(job.id), school_id=job.school_id)
     return progress.status(str(job.id))
