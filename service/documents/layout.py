@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from service.documents.common import MONTHS_NOMINATIVE
 from service.documents.data import LessonColumn, PrintoutData, YearData
@@ -44,9 +45,31 @@ def split_columns(
     return chunks
 
 
+# Width of a lesson column in CSS px (7.41 mm): a whole number, the tab stops of a marks row.
+DAY_COLUMN_PX = 28
+
+
+def day_lines(count: int) -> str:
+    """A data URI of an SVG with the vertical lines between ``count`` day columns.
+
+    Drawn once behind a marks table (CSS background) instead of per-cell borders: each line is a
+    0.5 pt (2/3 px) filled rectangle centred on a column boundary.
+    """
+    width = count * DAY_COLUMN_PX
+    rects = "".join(
+        f"<rect x='{k * DAY_COLUMN_PX - 1 / 3:.4f}' y='0' width='0.6667' height='1'/>"
+        for k in range(1, count)
+    )
+    svg = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='1' "
+        f"viewBox='0 0 {width} 1' preserveAspectRatio='none'>{rects}</svg>"
+    )
+    return "data:image/svg+xml," + quote(svg)
+
+
 def printout_context(data: PrintoutData) -> dict[str, object]:
-    """Template context of a printout: its column chunks."""
-    return {"chunks": split_columns(data.columns)}
+    """Template context of a printout: its column chunks and their grid-line images."""
+    return {"chunks": split_columns(data.columns), "day_lines": day_lines}
 
 
 @dataclass(frozen=True, slots=True)

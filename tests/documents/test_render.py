@@ -3,6 +3,7 @@ signature fields, real values at their places in the grids."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -160,3 +161,35 @@ def test_same_data_renders_to_the_same_bytes(tmp_path):
     )
     assert first.sha256 == second.sha256
     assert first.path.read_bytes() == second.path.read_bytes()
+
+
+def test_every_mark_of_a_full_sheet_sits_under_its_date(tmp_path):
+    """GIVEN 30 students × 50 lessons WHEN printed THEN each mark of page 1 is centred under its
+    date column, up to the last one (a row is one tab-separated run: no drift across columns)."""
+    snap = wide_school(30, 50)
+    data = build(snap, "journal-printout", {"class": "7Б", "subject": "math", "period": "Q1"})
+    doc = render_data(data, tmp_path / "grid.pdf")
+    ws = [w for w in words(doc.path) if w.page == 1]
+    month = next(w for w in ws if w.text == "Сентябрь")
+    header = sorted(
+        (w for w in ws if month.y1 < w.yc < month.y1 + 14 and w.text.isdigit()), key=lambda w: w.x0
+    )
+    assert len(header) == 25  # 50 lessons → 2 sheets of 25
+    first = next(w for w in ws if w.text == data.rows[0].name.split()[0])
+    last = next(w for w in ws if w.text == data.rows[-1].name.split()[0] and w.yc > first.yc)
+    marks = [
+        w
+        for w in ws
+        if first.y0 < w.yc < last.y1
+        and w.x0 > header[0].x0 - 10
+        and w.text in {"2", "3", "4", "5", "Н", "Б", "У"}
+    ]
+    expected = sum(
+        1 for r in data.rows for c in r.cells[:25] if c in {"2", "3", "4", "5", "Н", "Б", "У"}
+    )
+    assert len(marks) == expected
+    for w in marks:
+        assert min(abs(w.xc - h.xc) for h in header) < 1.5, (w.text, w.xc)
+    assert any(abs(w.xc - header[-1].xc) < 1.5 for w in marks)  # the last column is reached
+    # a day column is 7.41 mm = 21 pt; the header words are at its centres
+    assert all(20.5 < b.xc - a.xc < 21.5 for a, b in itertools.pairwise(header))
