@@ -97,9 +97,7 @@ class DatabaseConfig:
         """Return the mapping Django expects in ``DATABASES``."""
         settings: dict[str, object] = {"ENGINE": self.engine, "NAME": self.name}
         if self.engine.endswith("sqlite3"):
-            # WAL lets the web process and in-process jobs read while one writes, and makes each
-            # commit cheaper; synchronous stays FULL because this is an archive catalog.
-            settings["OPTIONS"] = {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}
+            settings["OPTIONS"] = {"timeout": 30}
         else:
             settings.update(
                 USER=self.user,
