@@ -132,8 +132,12 @@ def _render_child(conn: Any, template: bytes, context: dict[str, Any]) -> None:
 def render_with_time_limit(
     template: bytes, context: dict[str, Any], seconds: float = CHECK_TIME_LIMIT
 ) -> bytes:
-    """Render in a forked child killed after ``seconds``: an uploaded loop bomb cannot hang us."""
-    ctx = multiprocessing.get_context("fork")
+    """Render in a child process killed after ``seconds``: an uploaded loop bomb cannot hang us.
+
+    The child comes from a fork server, not a fork of this process: a fork copies the caller's
+    open sockets, and kombu's after-fork clean-up of an inherited broker connection blocks.
+    """
+    ctx = multiprocessing.get_context("forkserver")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_render_child, args=(child, template, context), daemon=True)
     proc.start()
