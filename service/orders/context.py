@@ -11,23 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.documents.common import ru_date as fmt_date
+from service.documents.common import ru_long_date
 from service.journal import model as m
 from service.orders.kinds import TemplateKind
-
-MONTHS = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
 
 
 class ParamError(ValueError):
@@ -54,14 +41,9 @@ class ContextRequest:
     params: Mapping[str, str] = field(default_factory=dict)
 
 
-def fmt_date(day: dt.date | None) -> str:
-    """«01.09.2025», or an empty string."""
-    return day.strftime("%d.%m.%Y") if day else ""
-
-
 def fmt_date_long(day: dt.date | None) -> str:
     """«1 сентября 2025 г.», or an empty string."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year} г." if day else ""
+    return ru_long_date(day) if day else ""
 
 
 def parse_date(value: str, name: str) -> dt.date:
