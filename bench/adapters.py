@@ -78,8 +78,8 @@ def main() -> None:
         return
 
     from service.journal.canonical import snapshot_from_dict
-    from service.journal.export import grid_writer, oneroster_writer
-    from service.journal.sample import generate_school
+    from service.sample import generate_school
+    from service.sample.export import grid_writer, oneroster_writer
 
     doc = _timed(
         f"generate sample ({args.students} students)",

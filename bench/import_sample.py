@@ -142,7 +142,7 @@ def main() -> None:
         child(args.child, "json")
         return
 
-    from service.journal.sample import write_school
+    from service.sample import write_school
 
     work = Path(tempfile.mkdtemp(prefix="vedomost-bench-"))
     sample = work / "school.json"

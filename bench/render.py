@@ -1,7 +1,7 @@
 """Rendering benchmark (issue 3): one quarterly printout, the whole period-end set, peak memory.
 
 Run: ``python -m bench.render [--students 1000] [--workers 2] [--repeat 7] [--profile]``.
-Uses the sample school generator when it is installed (``service.journal.sample``), otherwise the
+Uses the sample school generator when it is installed (``service.sample``), otherwise the
 synthetic stand-in from ``tests/documents/factories.py`` (same size: 30 × 50 grid, N students).
 """
 
@@ -23,7 +23,7 @@ from service.documents.render import resources
 def _school(students: int):
     try:
         from service.journal.canonical import snapshot_from_dict
-        from service.journal.sample import generate_school
+        from service.sample import generate_school
 
         school = generate_school(students, "2024/2025", 42)
         return snapshot_from_dict(school), "sample school (seed 42)"

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from service.journal.sample import counts, generate_school, write_school
+from service.sample import counts, generate_school, write_school
 
 
 def _peak_mb() -> float:

@@ -40,7 +40,7 @@ def _setup(students: int) -> tuple[str, object]:
     call_command("migrate", verbosity=0)
     from service.accounts.snapshots import current_snapshot
     from service.journal.importer import import_file
-    from service.journal.sample import write_school
+    from service.sample import write_school
 
     path = Path(os.environ["VEDOMOST_DATA_DIR"]) / "school.json.gz"
     clock = time.perf_counter()

@@ -11,7 +11,7 @@ import click
 from service.config import ConfigError
 from service.documents.common import DocumentProblem
 from service.journal.errors import InvalidInput
-from service.journal.model import Snapshot
+from service.journal.snapshot import Snapshot
 
 EXIT_INVALID_INPUT = 2
 

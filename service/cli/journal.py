@@ -55,8 +55,8 @@ def _dump(data: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывод в JSON для программ.")
 def import_command(file: Path, fmt: str, as_json: bool) -> None:
     """Импортировать выгрузку журнала (JSON, таблицы или OneRoster) как снимок."""
+    from service.journal.import_report import format_import
     from service.journal.importer import import_file
-    from service.journal.summary import format_import
 
     try:
         result = import_file(file, fmt)
@@ -75,8 +75,8 @@ def import_command(file: Path, fmt: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывод в JSON для программ.")
 def snapshots_command(school_id: str | None, year: str | None, as_json: bool) -> None:
     """Показать импортированные снимки журнала (новые сверху)."""
+    from service.journal.import_report import format_snapshot_line
     from service.journal.store import list_snapshots
-    from service.journal.summary import format_snapshot_line
 
     infos = list_snapshots(school_id=school_id, year=year)
     if as_json:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from service.journal.sample import counts, write_school
-from service.journal.sample.calendar import parse_year
-from service.journal.sample.payroll import months_with_substitutions, payroll_csv
+from service.sample import counts, write_school
+from service.sample.calendar import parse_year
+from service.sample.payroll import months_with_substitutions, payroll_csv
 
 LABELS = {
     "staff": "сотрудники",

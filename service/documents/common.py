@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from service.journal.model import AttendanceCode, Period, Snapshot, Student
+from service.journal.snapshot import AttendanceCode, Period, Snapshot, Student
 
 ABSENCE_CODES = (AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED)
 

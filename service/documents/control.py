@@ -30,7 +30,7 @@ from service.documents.data import (
     TimelinessRow,
 )
 from service.documents.substitutions import month_bounds, parse_month
-from service.journal.model import AttendanceCode, MovementKind, Snapshot, WorkType
+from service.journal.snapshot import AttendanceCode, MovementKind, Snapshot, WorkType
 
 KIND = "control-report"
 REPORTS = {

@@ -12,7 +12,7 @@ from service.config import env_str
 from service.documents.common import DocumentProblem, get_class, get_period, make_meta
 from service.documents.data import MedalCandidate, MedalData, MedalSubjectRow
 from service.documents.summary import class_subjects
-from service.journal.model import YEAR, Snapshot, Student
+from service.journal.snapshot import YEAR, Snapshot, Student
 
 KIND = "medal-sheet"
 DEFAULT_CRITERIA = Path(__file__).with_name("medal_criteria.yaml")

@@ -13,7 +13,7 @@ from service.documents.common import (
 )
 from service.documents.data import StatementData, StatementSubject
 from service.documents.summary import class_subjects
-from service.journal.model import AttendanceCode, Delivery, Snapshot, Student
+from service.journal.snapshot import AttendanceCode, Delivery, Snapshot, Student
 
 KIND = "parent-statement"
 

@@ -16,7 +16,7 @@ from service.documents.common import DocumentProblem, get_period
 from service.documents.printpack import PrintPack, merge_for_duplex
 from service.documents.registry import render_kind
 from service.documents.render import RenderedDocument, resources
-from service.journal.model import Snapshot
+from service.journal.snapshot import Snapshot
 
 PRINT_PACK = "print-pack.pdf"
 _SNAPSHOT: Snapshot | None = None  # the parent's snapshot, or the worker's own unpickled copy

@@ -13,7 +13,7 @@ from service.documents.common import (
     ru_date,
 )
 from service.documents.data import LessonColumn, PrintoutData, PrintoutRow, TopicRow
-from service.journal.model import WORK_TYPE_LABELS, Period, Snapshot
+from service.journal.snapshot import WORK_TYPE_LABELS, Period, Snapshot
 
 KIND = "journal-printout"
 

@@ -19,7 +19,7 @@ from service.documents.render import RenderedDocument, render_document
 from service.documents.substitutions import build_substitution_log
 from service.documents.summary import build_summary
 from service.documents.year_statement import build_year_statement
-from service.journal.model import Snapshot
+from service.journal.snapshot import Snapshot
 
 Params = Mapping[str, str | None]
 

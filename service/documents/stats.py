@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from service.documents.common import percent
 from service.documents.data import MarkStats
-from service.journal.model import NOT_ATTESTED
+from service.journal.snapshot import NOT_ATTESTED
 
 # Weights of the степень обученности учащихся (СОУ, по В. П. Симонову) for marks 5, 4, 3, 2, 1.
 SOU_WEIGHTS = {"5": 100, "4": 64, "3": 36, "2": 16, "1": 7}

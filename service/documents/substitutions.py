@@ -14,7 +14,7 @@ from service.documents.data import (
     TeacherTotal,
 )
 from service.documents.payroll import PayrollLine
-from service.journal.model import Snapshot
+from service.journal.snapshot import Snapshot
 
 KIND = "substitution-log"
 TOLERANCE = 0.01

@@ -14,7 +14,7 @@ from service.documents.common import (
 )
 from service.documents.data import SummaryData, SummaryRow
 from service.documents.stats import mark_stats
-from service.journal.model import NOT_ATTESTED, AttendanceCode, Snapshot, Subject
+from service.journal.snapshot import NOT_ATTESTED, AttendanceCode, Snapshot, Subject
 
 KIND = "period-summary"
 

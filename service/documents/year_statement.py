@@ -5,7 +5,7 @@ from __future__ import annotations
 from service.documents.common import class_students, get_class, make_meta, ru_date
 from service.documents.data import YearCell, YearData, YearRow
 from service.documents.summary import class_subjects
-from service.journal.model import DECISION_LABELS, EXAM, FINAL, YEAR, Snapshot
+from service.journal.snapshot import DECISION_LABELS, EXAM, FINAL, YEAR, Snapshot
 
 KIND = "year-statement"
 

@@ -1,7 +1,7 @@
 """Canonical JSON form of a journal snapshot (format v1): parse, serialise, hash.
 
 ``snapshot_from_dict`` / ``snapshot_to_dict`` map between the JSON document described in
-:mod:`service.journal.model` and :class:`~service.journal.model.Snapshot`. ``canonical_bytes``
+:mod:`service.journal.snapshot` and :class:`~service.journal.snapshot.Snapshot`. ``canonical_bytes``
 is the one byte form that identifies a snapshot: every entity list sorted by its key
 (see ``LIST_ORDER``), object keys sorted, fields equal to their default left out,
 no insignificant whitespace, UTF-8.
@@ -22,8 +22,9 @@ import typing
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from service.journal import codecgen, model
-from service.journal.model import FORMAT_NAME, FORMAT_VERSION, Snapshot
+from service.journal import canonical_fastpath
+from service.journal import snapshot as m
+from service.journal.snapshot import FORMAT_NAME, FORMAT_VERSION, Snapshot
 
 Decoder = Callable[[Any, str], Any]
 
@@ -186,7 +187,7 @@ def _codec(cls: type) -> _ClassCodec:
 
 
 def _build_codec(cls: type) -> _ClassCodec:
-    hints = typing.get_type_hints(cls, vars(model))
+    hints = typing.get_type_hints(cls, vars(m))
     codecs = []
     for f in dataclasses.fields(cls):
         if f.name in _NOT_IN_FILE and cls is Snapshot:
@@ -262,18 +263,18 @@ _FAST: dict[str, Callable[..., Any]] = {}
 
 
 def _fast() -> dict[str, Callable[..., Any]]:
-    """The generated decoders and encoders (see :mod:`service.journal.codecgen`), built once."""
+    """The generated decoders and encoders (see :mod:`service.journal.canonical_fastpath`), built once."""
     if not _FAST:
-        classes: dict[type, list[codecgen.FieldSpec]] = {}
+        classes: dict[type, list[canonical_fastpath.FieldSpec]] = {}
         pending = [Snapshot]
         while pending:
             cls = pending.pop()
             if cls in classes:
                 continue
             fields = _codec(cls).fields
-            classes[cls] = [codecgen.FieldSpec(f.name, f.tp, f.default, f.sort_key) for f in fields]
+            classes[cls] = [canonical_fastpath.FieldSpec(f.name, f.tp, f.default, f.sort_key) for f in fields]
             pending.extend(_dataclasses_in(f.tp) for f in fields if _dataclasses_in(f.tp))
-        _FAST.update(codecgen.generate(classes, _dec_date, _dec_datetime))
+        _FAST.update(canonical_fastpath.generate(classes, _dec_date, _dec_datetime))
     return _FAST
 
 
@@ -350,7 +351,7 @@ def _sorted_copy(codec: _ClassCodec, obj: Any) -> Any:
 
 
 # Classes that own a sorted list, or hold objects that do (their copies must be sorted too).
-_HAS_SORTED_LISTS = frozenset({model.SchoolClass, model.AcademicYear, model.Group})
+_HAS_SORTED_LISTS = frozenset({m.SchoolClass, m.AcademicYear, m.Group})
 
 
 def canonical_bytes(snapshot: Snapshot) -> bytes:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
-from service.journal import model as m
+from service.journal import snapshot as m
 from service.journal.errors import ProblemCollector
 
 Path = tuple[str | int, ...]

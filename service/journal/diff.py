@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from service.journal import model as m
+from service.journal import snapshot as m
 
 ChangeKind = Literal["added", "changed", "removed"]
 _KIND_ORDER = {"added": 0, "changed": 1, "removed": 2}

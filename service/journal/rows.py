@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from service.journal import model as m
 from service.journal import models as db
+from service.journal import snapshot as m
 from service.journal.bulk import insert_rows
 
 

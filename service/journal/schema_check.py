@@ -18,7 +18,7 @@ from typing import Any
 
 import jsonschema
 
-from service.journal import model as m
+from service.journal import snapshot as m
 from service.journal.checks import json_pointer
 from service.journal.errors import ProblemCollector
 

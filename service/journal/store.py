@@ -1,7 +1,7 @@
 """The snapshot store: save an imported snapshot once, load it back, find the latest.
 
 Contract of ``save_snapshot`` (the "import" step of the pipeline):
-- in: a checked :class:`~service.journal.model.Snapshot`;
+- in: a checked :class:`~service.journal.snapshot.Snapshot`;
 - out: an :class:`ImportResult` — ``created`` with the diff against the previous snapshot of the
   same school and year, or ``unchanged`` when a snapshot with the same SHA-256 exists (then
   nothing at all is written);
@@ -20,8 +20,8 @@ from typing import Any, Literal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from service.journal import model as m
 from service.journal import models as db
+from service.journal import snapshot as m
 from service.journal.canonical import canonical_bytes, iter_entity_lists, snapshot_from_bytes
 from service.journal.diff import SnapshotDiff, diff_snapshots
 from service.journal.rows import write_rows

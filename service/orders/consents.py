@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from service.journal import model as m
+from service.journal import snapshot as m
 from service.orders.convert import Converter
 from service.orders.models import ConsentRecord, ConsentScan
 from service.orders.produce import MadeDocument, OrderRequest, make_document

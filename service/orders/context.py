@@ -13,7 +13,7 @@ from typing import Any
 
 from service.documents.common import ru_date as fmt_date
 from service.documents.common import ru_long_date
-from service.journal import model as m
+from service.journal import snapshot as m
 from service.orders.kinds import TemplateKind
 
 

@@ -1,6 +1,6 @@
 """A small, fixed sample school for checking uploaded templates and for tests.
 
-The project-wide sample generator (``service.journal.sample.generate_school``) is used when it is
+The project-wide sample generator (``service.sample.generate_school``) is used when it is
 available; this module is the fallback and the source of small deterministic test data.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from service.journal import model as m
+from service.journal import snapshot as m
 
 LAST = [
     "Иванов",
@@ -232,7 +232,7 @@ def sample_snapshot() -> m.Snapshot:
     """The sample school used to test-render uploaded templates (60 students, built once)."""
     try:  # the project-wide generator, once it has landed
         from service.journal.canonical import snapshot_from_dict  # type: ignore[import-not-found]
-        from service.journal.sample import generate_school  # type: ignore[import-not-found]
+        from service.sample import generate_school  # type: ignore[import-not-found]
     except ImportError:
         return demo_snapshot()
     return snapshot_from_dict(generate_school(students=60, year="2024/2025", seed=7))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from service.journal.model import Snapshot
+from service.journal.snapshot import Snapshot
 from service.orders.context import ContextRequest, DocumentMeta, build_context
 from service.orders.convert import Converter, default_converter
 from service.orders.kinds import TemplateKind, get_kind

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from service.journal.model import Snapshot
+from service.journal.snapshot import Snapshot
 
 
 class NoSnapshot(Exception):

@@ -55,7 +55,7 @@ def active_template(school_id: str, kind: TemplateKind) -> ActiveTemplate:
 
 def sample_params(kind: TemplateKind, snapshot: object) -> dict[str, str]:
     """Parameters that make the sample school render every part of a kind's template."""
-    from service.journal.model import Snapshot
+    from service.journal.snapshot import Snapshot
 
     assert isinstance(snapshot, Snapshot)
     if kind.per_family:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from service.journal.model import (
+from service.journal.snapshot import (
     AcademicYear,
     Assignment,
     Period,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from service.journal.model import Snapshot
+from service.journal.snapshot import Snapshot
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from service.journal.model import (
+from service.journal.snapshot import (
     EXAM,
     FINAL,
     YEAR,

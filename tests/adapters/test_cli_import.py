@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service.journal.export import grid_writer, oneroster_writer
+from service.sample.export import grid_writer, oneroster_writer
 from tests.adapters.factory import small_school
 from tests.adapters.gridfiles import filler, marks_csv
 

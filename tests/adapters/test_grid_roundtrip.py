@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.journal.adapters import grid
-from service.journal.export import grid_writer
+from service.sample.export import grid_writer
 from tests.adapters.compare import journal_view
 from tests.adapters.factory import small_school
 

@@ -16,7 +16,7 @@ from service.journal.adapters.gridcells import (
     period_column_key,
     split_fio,
 )
-from service.journal.model import AttendanceCode, PeriodKind
+from service.journal.snapshot import AttendanceCode, PeriodKind
 
 A = AttendanceCode
 

@@ -9,7 +9,7 @@ import pytest
 
 from service.journal.adapters import read_snapshot
 from service.journal.errors import InvalidInput
-from service.journal.export import grid_writer, oneroster_writer
+from service.sample.export import grid_writer, oneroster_writer
 from tests.adapters.factory import small_school
 
 JUNK = [

@@ -11,7 +11,7 @@ import pytest
 
 from service.journal.adapters import oneroster
 from service.journal.errors import InvalidInput
-from service.journal.export import oneroster_writer
+from service.sample.export import oneroster_writer
 from tests.adapters.compare import journal_view
 from tests.adapters.factory import small_school
 

@@ -6,7 +6,7 @@ import pytest
 
 from service.journal.adapters import read_snapshot
 from service.journal.canonical import snapshot_from_dict
-from service.journal.export import grid_writer, oneroster_writer
+from service.sample.export import grid_writer, oneroster_writer
 from tests.adapters.compare import journal_view
 
 

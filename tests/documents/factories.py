@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from service.journal.model import (
+from service.journal.snapshot import (
     AcademicYear,
     Assignment,
     Attendance,

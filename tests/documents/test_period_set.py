@@ -82,7 +82,7 @@ def test_a_document_that_cannot_be_built_is_reported_not_fatal(tmp_path):
     THEN the other documents are made and the missing one is listed with its reason."""
     from dataclasses import replace
 
-    from service.journal.model import Assignment
+    from service.journal.snapshot import Assignment
 
     snap = tiny_school()
     broken = replace(

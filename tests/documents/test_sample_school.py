@@ -138,7 +138,7 @@ def test_substitution_log_reconciles_the_sample_payroll(sample, sample_school_di
     """The sample's payroll exports agree in some months and carry differences in others."""
     from service.documents.payroll import parse_payroll
     from service.documents.substitutions import build_substitution_log
-    from service.journal.sample.payroll import (
+    from service.sample.payroll import (
         mismatched_months,
         months_with_substitutions,
         payroll_csv,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from service.journal import model as m
+from service.journal import snapshot as m
 
 MSK = dt.timezone(dt.timedelta(hours=3))
 

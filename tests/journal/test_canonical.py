@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from service.journal import model as m
+from service.journal import snapshot as m
 from service.journal.canonical import (
     SnapshotFormatError,
     canonical_bytes,

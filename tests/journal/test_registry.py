@@ -8,8 +8,8 @@ import pytest
 
 from service.journal import adapters
 from service.journal.errors import InvalidInput
-from service.journal.export import grid_writer, oneroster_writer
 from service.journal.importer import import_file
+from service.sample.export import grid_writer, oneroster_writer
 from tests.adapters.factory import small_school
 
 pytestmark = pytest.mark.django_db(transaction=True)

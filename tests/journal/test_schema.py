@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 
-from service.journal import model as m
+from service.journal import snapshot as m
 from service.journal.adapters.json_format import snapshot_from_document
 from service.journal.canonical import iter_entity_lists, snapshot_to_dict
 from service.journal.schema_check import is_valid, load_schema

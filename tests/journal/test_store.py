@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from service.journal import model as m
 from service.journal import models as db
+from service.journal import snapshot as m
 from service.journal.canonical import canonicalize, snapshot_hash, snapshot_to_dict
 from service.journal.errors import InvalidInput
 from service.journal.importer import import_file

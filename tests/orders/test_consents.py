@@ -9,7 +9,7 @@ import pypdf
 import pytest
 from PIL import Image
 
-from service.journal import model as m
+from service.journal import snapshot as m
 from service.orders.consents import (
     ConsentError,
     archive_scan,

@@ -15,7 +15,7 @@ import pypdf
 import pytest
 from PIL import Image
 
-from service.journal import model as m
+from service.journal import snapshot as m
 from service.orders.convert import ConversionError
 from service.orders.kinds import KINDS, get_kind
 from service.orders.models import IssuedDocument, RegisterEntry

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from service.journal import model as m
+from service.journal import snapshot as m
 from service.orders.context import ContextRequest, DocumentMeta, ParamError, build_context
 from service.orders.demo import sample_snapshot
 from service.orders.kinds import KINDS, get_kind

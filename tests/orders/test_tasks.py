@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service.journal import model as m
+from service.journal import snapshot as m
 from service.orders.models import RegisterEntry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.libreoffice]

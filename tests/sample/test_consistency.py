@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from service.journal.model import MARK_VALUES, PERIOD_MARK_VALUES, SPECIAL_PERIOD_IDS
-from service.journal.sample.cut import cut_at
+from service.journal.snapshot import MARK_VALUES, PERIOD_MARK_VALUES, SPECIAL_PERIOD_IDS
+from service.sample.cut import cut_at
 
 D = dt.date.fromisoformat
 

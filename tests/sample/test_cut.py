@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from service.journal.sample import generate_school
-from service.journal.sample.cut import cut_at
+from service.sample import generate_school
+from service.sample.cut import cut_at
 
 D = dt.date.fromisoformat
 DAY = dt.date(2024, 12, 10)

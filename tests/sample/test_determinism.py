@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from service.journal.sample import dump_school, generate_school, write_school
-from service.journal.sample.calendar import build_calendar
+from service.sample import dump_school, generate_school, write_school
+from service.sample.calendar import build_calendar
 
 
 def test_same_seed_gives_the_same_bytes_and_another_seed_differs() -> None:

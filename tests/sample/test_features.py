@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from service.journal.sample import names
+from service.sample import names
 
 D = dt.date.fromisoformat
 
@@ -186,7 +186,7 @@ def test_class_sizes_and_grade_ages(doc: dict[str, Any]) -> None:
 
 
 def test_topics_follow_the_grade_and_end_with_revision(doc: dict[str, Any]) -> None:
-    from service.journal.sample.topics import TOPICS
+    from service.sample.topics import TOPICS
 
     def topics_of(class_prefix: str, subject: str) -> list[str]:
         return [

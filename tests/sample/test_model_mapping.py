@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from service.journal import model
+from service.journal import snapshot as model
 
 LISTS: dict[str, type] = {
     "staff": model.StaffMember,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.journal.sample.names import (
+from service.sample.names import (
     FEMALE_FIRST_NAMES,
     MALE_FIRST_NAMES,
     SURNAMES,
@@ -69,7 +69,7 @@ def test_every_listed_name_gives_a_patronymic_of_the_right_form() -> None:
 
 
 def test_small_departments_join_related_ones() -> None:
-    from service.journal.sample.curriculum import merge_small_departments, position_title
+    from service.sample.curriculum import merge_small_departments, position_title
 
     joined = merge_small_departments(
         {"bio": 9, "chem": 6, "geo": 10, "hist": 20, "pe": 22, "obzr": 4}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.documents.payroll import parse_payroll
-from service.journal.sample.payroll import (
+from service.sample.payroll import (
     mismatched_months,
     months_with_substitutions,
     paid_hours,

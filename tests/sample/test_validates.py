@@ -10,9 +10,9 @@ import pytest
 from service.journal.canonical import snapshot_from_dict, snapshot_hash, snapshot_to_dict
 from service.journal.checks import check_snapshot
 from service.journal.errors import ProblemCollector
-from service.journal.model import Snapshot
-from service.journal.sample.cut import cut_at
 from service.journal.schema_check import is_valid, schema_problems
+from service.journal.snapshot import Snapshot
+from service.sample.cut import cut_at
 
 
 @pytest.fixture(

@@ -1,4 +1,4 @@
-"""Import adapters: each turns a journal export into a :class:`~service.journal.model.Snapshot`.
+"""Import adapters: each turns a journal export into a :class:`~service.journal.snapshot.Snapshot`.
 
 Contract of an adapter: a module with ``read(path: Path) -> Snapshot`` that raises
 :class:`~service.journal.errors.InvalidInput` (every problem it found, in Russian, with file, place
@@ -17,7 +17,7 @@ from pathlib import Path
 from service.journal.adapters.report import AdapterResult
 from service.journal.checks import check_snapshot, entity_locator
 from service.journal.errors import InputProblem, InvalidInput, ProblemCollector
-from service.journal.model import Snapshot
+from service.journal.snapshot import Snapshot
 
 # Adapter name → module that defines ``read(path: Path) -> Snapshot``. One line per adapter;
 # modules are imported on first use.

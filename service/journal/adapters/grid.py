@@ -19,7 +19,7 @@ from service.journal.adapters.gridsheet import MarksSheet, TopicsSheet, read_tab
 from service.journal.adapters.inputfiles import OLE_MAGIC, InputFile, Limits, check_zip, gather
 from service.journal.adapters.report import AdapterResult, WarningCollector
 from service.journal.errors import ProblemCollector
-from service.journal.model import Snapshot
+from service.journal.snapshot import Snapshot
 
 GRID_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
 

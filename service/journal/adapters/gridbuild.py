@@ -23,7 +23,7 @@ from service.journal.adapters.gridheader import Header
 from service.journal.adapters.gridsheet import GridRow, MarksSheet, TopicsSheet
 from service.journal.adapters.report import WarningCollector
 from service.journal.errors import ProblemCollector
-from service.journal.model import (
+from service.journal.snapshot import (
     AcademicYear,
     Assignment,
     Attendance,

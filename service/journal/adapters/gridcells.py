@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from service.journal.model import (
+from service.journal.snapshot import (
     EXAM,
     FAIL,
     FINAL,

@@ -27,7 +27,7 @@ from service.journal.adapters.gridcells import (
 from service.journal.adapters.gridheader import Header, Where, has_header_keys, read_header
 from service.journal.adapters.report import WarningCollector
 from service.journal.errors import ProblemCollector
-from service.journal.model import WorkType
+from service.journal.snapshot import WorkType
 
 _FIO_LABELS = {
     "фио",

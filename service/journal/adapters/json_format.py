@@ -17,8 +17,8 @@ from typing import Any
 from service.journal.canonical import SnapshotFormatError, snapshot_from_dict
 from service.journal.checks import check_snapshot, json_pointer
 from service.journal.errors import InputProblem, InvalidInput, ProblemCollector
-from service.journal.model import Snapshot
 from service.journal.schema_check import is_valid, schema_problems
+from service.journal.snapshot import Snapshot
 
 # The 1,000-student full-year sample is ~60 MB; refuse absurd (gzip-bomb-like) sizes early.
 MAX_JSON_BYTES = 512 << 20

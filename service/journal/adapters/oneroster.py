@@ -18,7 +18,7 @@ from service.journal.adapters.oneroster_gradebook import build_gradebook
 from service.journal.adapters.oneroster_roster import build_roster
 from service.journal.adapters.report import AdapterResult, WarningCollector
 from service.journal.errors import ProblemCollector
-from service.journal.model import Assignment, PeriodMark, Snapshot
+from service.journal.snapshot import Assignment, PeriodMark, Snapshot
 
 SOURCE = "OneRoster 1.2 CSV"
 

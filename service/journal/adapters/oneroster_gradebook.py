@@ -18,7 +18,7 @@ from service.journal.adapters.oneroster_csv import BadDate, Package, Row, parse_
 from service.journal.adapters.oneroster_roster import Roster
 from service.journal.adapters.report import WarningCollector
 from service.journal.errors import ProblemCollector
-from service.journal.model import (
+from service.journal.snapshot import (
     EXAM,
     EXEMPT,
     FINAL,

@@ -19,7 +19,7 @@ from service.journal.adapters.gridheader import parse_class_name
 from service.journal.adapters.oneroster_csv import BadDate, Package, Row, parse_date
 from service.journal.adapters.report import WarningCollector
 from service.journal.errors import ProblemCollector
-from service.journal.model import (
+from service.journal.snapshot import (
     AcademicYear,
     Group,
     Guardian,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.journal.model import Snapshot
+from service.journal.snapshot import Snapshot
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from service.journal.sample.calendar import SchoolCalendar
-from service.journal.sample.people import StudentRec
+from service.sample.calendar import SchoolCalendar
+from service.sample.people import StudentRec
 
 # Days after arrival during which a newcomer is not yet marked (adaptation).
 ADAPTATION_DAYS = 5

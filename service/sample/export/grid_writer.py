@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from service.journal.export.grid_layout import (
+from service.journal.snapshot import Snapshot
+from service.sample.export.grid_layout import (
     TITLE_MARKS,
     TITLE_TOPICS,
     Cell,
@@ -24,7 +25,6 @@ from service.journal.export.grid_layout import (
     streams,
     tables,
 )
-from service.journal.model import Snapshot
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\[\]]+')
 

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from service.journal.sample import names
+from service.sample import names
 
 LETTERS = "АБВГДЕЖИКЛ"
 PLACE = "г. Новоозёрск"

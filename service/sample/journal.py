@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from service.journal.model import AttendanceCode, WorkType
-from service.journal.sample.calendar import SchoolCalendar
-from service.journal.sample.curriculum import SUBJECT_BY_ID
-from service.journal.sample.lessons import LessonRec, lesson_end, moment
-from service.journal.sample.people import StudentRec
-from service.journal.sample.story import ADAPTATION_DAYS, Story
+from service.journal.snapshot import AttendanceCode, WorkType
+from service.sample.calendar import SchoolCalendar
+from service.sample.curriculum import SUBJECT_BY_ID
+from service.sample.lessons import LessonRec, lesson_end, moment
+from service.sample.people import StudentRec
+from service.sample.story import ADAPTATION_DAYS, Story
 
 
 class MarkRec(NamedTuple):

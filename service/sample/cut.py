@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from service.journal.model import EXAM, FINAL, YEAR
+from service.journal.snapshot import EXAM, FINAL, YEAR
 
 
 def _day(text: str) -> dt.date:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from service.journal.model import (
+from service.journal.snapshot import (
     EXAM,
     FINAL,
     WORK_TYPE_LABELS,

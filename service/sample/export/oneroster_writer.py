@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from service.journal.model import (
+from service.journal.snapshot import (
     EXAM,
     EXEMPT,
     FINAL,

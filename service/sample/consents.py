@@ -6,9 +6,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass, replace
 
-from service.journal.model import ConsentKind, ConsentStatus
-from service.journal.sample.calendar import SchoolCalendar
-from service.journal.sample.people import GuardianRec, StudentRec
+from service.journal.snapshot import ConsentKind, ConsentStatus
+from service.sample.calendar import SchoolCalendar
+from service.sample.people import GuardianRec, StudentRec
 
 
 @dataclass(frozen=True, slots=True)

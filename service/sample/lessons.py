@@ -6,13 +6,13 @@ import datetime as dt
 import random
 from dataclasses import dataclass, replace
 
-from service.journal.model import WorkType
-from service.journal.sample import topics
-from service.journal.sample.calendar import SchoolCalendar
-from service.journal.sample.curriculum import SUBJECT_BY_ID
-from service.journal.sample.people import ClassPlan
-from service.journal.sample.staff import StaffRec
-from service.journal.sample.timetable import Timetable
+from service.journal.snapshot import WorkType
+from service.sample import topics
+from service.sample.calendar import SchoolCalendar
+from service.sample.curriculum import SUBJECT_BY_ID
+from service.sample.people import ClassPlan
+from service.sample.staff import StaffRec
+from service.sample.timetable import Timetable
 
 # Lesson start times (hour, minute) by lesson number; lessons last 45 minutes.
 STARTS = ((8, 30), (9, 25), (10, 30), (11, 35), (12, 40), (13, 35), (14, 30), (15, 25))

@@ -6,8 +6,8 @@ import math
 import random
 from dataclasses import dataclass
 
-from service.journal.sample import curriculum, names
-from service.journal.sample.people import ClassPlan
+from service.sample import curriculum, names
+from service.sample.people import ClassPlan
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,11 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from service.journal.model import YEAR, Decision, MovementKind
-from service.journal.sample.calendar import SchoolCalendar
-from service.journal.sample.curriculum import SUBJECT_BY_ID
-from service.journal.sample.results import PeriodMarkRec
-from service.journal.sample.story import Story
+from service.journal.snapshot import YEAR, Decision, MovementKind
+from service.sample.calendar import SchoolCalendar
+from service.sample.curriculum import SUBJECT_BY_ID
+from service.sample.results import PeriodMarkRec
+from service.sample.story import Story
 
 OTHER_SCHOOLS = (
     "МБОУ «Средняя общеобразовательная школа № 3» г. Твери",

@@ -1,7 +1,7 @@
 """The main job on the embedded default: sample school → import → close a quarter → audit.
 
 ``run_demo`` is the one function the ``vedomost demo`` command calls; the period close lives
-in ``service.demo_close``.
+in ``service.demo.close``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from service.journal.import_report import format_import
 from service.journal.importer import import_file
 from service.journal.store import ImportResult
-from service.journal.summary import format_import
 
 if TYPE_CHECKING:
-    from service.demo_close import CloseSummary
+    from service.demo.close import CloseSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ def run_demo(
     import time
 
     started = time.perf_counter()
-    from service.journal.sample import write_school
+    from service.sample import write_school
 
     path = sample_path(students, seed, year)
     if not path.exists():
@@ -66,7 +66,7 @@ def run_demo(
     echo(format_import(result))
     if period is None:
         return DemoResult(path, result)
-    from service.demo_close import close_period_demo, format_summary
+    from service.demo.close import close_period_demo, format_summary
 
     summary = close_period_demo(result.snapshot_id, period, workers=workers, echo=echo)
     echo(format_summary(summary, time.perf_counter() - started))

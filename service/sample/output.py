@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from service.journal.sample.school import generate_school
+from service.sample.school import generate_school
 
 
 def iter_json(doc: dict[str, Any]) -> Iterator[str]:

@@ -6,25 +6,25 @@ import datetime as dt
 import random
 from typing import Any
 
-from service.journal.sample import curriculum
-from service.journal.sample.calendar import SchoolCalendar, build_calendar, parse_year
-from service.journal.sample.consents import make_consents
-from service.journal.sample.cut import cut_at
-from service.journal.sample.decisions import make_outcomes
-from service.journal.sample.document import YearParts, assemble
-from service.journal.sample.journal import make_journal
-from service.journal.sample.lessons import make_lessons
-from service.journal.sample.people import (
+from service.sample import curriculum
+from service.sample.calendar import SchoolCalendar, build_calendar, parse_year
+from service.sample.consents import make_consents
+from service.sample.cut import cut_at
+from service.sample.decisions import make_outcomes
+from service.sample.document import YearParts, assemble
+from service.sample.journal import make_journal
+from service.sample.lessons import make_lessons
+from service.sample.people import (
     ClassPlan,
     FamilyFactory,
     StudentRec,
     make_students,
     plan_classes,
 )
-from service.journal.sample.results import make_period_marks
-from service.journal.sample.staff import group_ids, make_staffing
-from service.journal.sample.story import make_story
-from service.journal.sample.timetable import build_timetable
+from service.sample.results import make_period_marks
+from service.sample.staff import group_ids, make_staffing
+from service.sample.story import make_story
+from service.sample.timetable import build_timetable
 
 SPLIT_MIN = 8  # a class of at least this many students learns its foreign language in two groups
 

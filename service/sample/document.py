@@ -7,17 +7,17 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from service.journal.model import FORMAT_NAME, FORMAT_VERSION, PeriodKind
-from service.journal.sample import curriculum
-from service.journal.sample.calendar import SchoolCalendar
-from service.journal.sample.consents import ConsentBook
-from service.journal.sample.decisions import Outcomes
-from service.journal.sample.journal import Journal
-from service.journal.sample.lessons import LessonPlan
-from service.journal.sample.people import PLACE, REGION, ClassPlan, StudentRec
-from service.journal.sample.results import PeriodMarkRec
-from service.journal.sample.staff import Staffing, group_ids
-from service.journal.sample.story import Story
+from service.journal.snapshot import FORMAT_NAME, FORMAT_VERSION, PeriodKind
+from service.sample import curriculum
+from service.sample.calendar import SchoolCalendar
+from service.sample.consents import ConsentBook
+from service.sample.decisions import Outcomes
+from service.sample.journal import Journal
+from service.sample.lessons import LessonPlan
+from service.sample.people import PLACE, REGION, ClassPlan, StudentRec
+from service.sample.results import PeriodMarkRec
+from service.sample.staff import Staffing, group_ids
+from service.sample.story import Story
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from service.journal.sample.curriculum import HOURS
+from service.sample.curriculum import HOURS
 
 TOPICS: dict[str, tuple[str, ...]] = {
     "rus": (

@@ -11,8 +11,8 @@ import random
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from service.journal.sample.people import ClassPlan
-from service.journal.sample.staff import AssignmentRec
+from service.sample.people import ClassPlan
+from service.sample.staff import AssignmentRec
 
 DAYS = 5
 REPAIR_STEPS = 50_000

@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from service.journal.model import EXAM, EXEMPT, FINAL, NO_MARKS, NOT_ATTESTED, PASS, YEAR
-from service.journal.sample import curriculum
-from service.journal.sample.calendar import SchoolCalendar
-from service.journal.sample.journal import Journal
-from service.journal.sample.story import Story
+from service.journal.snapshot import EXAM, EXEMPT, FINAL, NO_MARKS, NOT_ATTESTED, PASS, YEAR
+from service.sample import curriculum
+from service.sample.calendar import SchoolCalendar
+from service.sample.journal import Journal
+from service.sample.story import Story
 
 
 @dataclass(frozen=True, slots=True)
