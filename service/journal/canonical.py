@@ -263,7 +263,7 @@ _FAST: dict[str, Callable[..., Any]] = {}
 
 
 def _fast() -> dict[str, Callable[..., Any]]:
-    """The generated decoders and encoders (see :mod:`service.journal.canonical_fastpath`), built once."""
+    """The generated decoders and encoders (`canonical_fastpath`), built once."""
     if not _FAST:
         classes: dict[type, list[canonical_fastpath.FieldSpec]] = {}
         pending = [Snapshot]
@@ -272,7 +272,9 @@ def _fast() -> dict[str, Callable[..., Any]]:
             if cls in classes:
                 continue
             fields = _codec(cls).fields
-            classes[cls] = [canonical_fastpath.FieldSpec(f.name, f.tp, f.default, f.sort_key) for f in fields]
+            classes[cls] = [
+                canonical_fastpath.FieldSpec(f.name, f.tp, f.default, f.sort_key) for f in fields
+            ]
             pending.extend(_dataclasses_in(f.tp) for f in fields if _dataclasses_in(f.tp))
         _FAST.update(canonical_fastpath.generate(classes, _dec_date, _dec_datetime))
     return _FAST
