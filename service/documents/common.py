@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from service.documents.meta import DocumentMeta
 from service.journal.snapshot import AttendanceCode, Period, Snapshot, Student
 
 ABSENCE_CODES = (AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED)
@@ -45,28 +46,6 @@ MONTHS_NOMINATIVE = (
 
 class DocumentProblem(Exception):
     """The requested document cannot be built (unknown class, period…); the message is Russian."""
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class DocumentMeta:
-    """What every document prints in its heading and footer and declares in its XMP."""
-
-    kind: str
-    document_id: str
-    title: str
-    school_id: str
-    school_name: str
-    school_short_name: str
-    place: str
-    issued_on: dt.date
-    year_id: str
-    snapshot_id: str
-    class_id: str = ""
-    period_id: str = ""
-    period_name: str = ""
-    director: str = ""  # «И. О. Фамилия»
-    class_teacher: str = ""  # «И. О. Фамилия»
-    signatures: tuple[str, ...] = ()  # signature field names reserved: director, class_teacher
 
 
 def document_id(snapshot: Snapshot, kind: str, params: Mapping[str, str | None]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from service.documents.common import DocumentMeta
+from service.documents.meta import DocumentMeta
 
 # --- journal-printout ----------------------------------------------------------------------
 
