@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from service.cli.main import _register, cli
-from service.orders.versions import TEMPLATES_DIR
+from service.orders.versions import TEMPLATES
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_order_writes_a_numbered_docx(run, tmp_path: Path) -> None:  # type: ign
 
 def test_order_errors_are_russian_with_exit_code_2(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("order", "no-such-kind", "--demo", "-o", str(tmp_path))
-    assert result.exit_code == 2 and "неизвестный вид шаблона" in result.output
+    assert result.exit_code == 2 and "неизвестный вид документа «" in result.output
     result = run(
         "order", "consent-pd", "--demo", "--no-pdf", "-o", str(tmp_path), "-p", "class=99Z"
     )
@@ -75,7 +75,7 @@ def test_templates_list_check_and_upload(run, tmp_path: Path) -> None:  # type: 
     assert "school.full_name" in intro["variables"] and intro["register"] == "main"
 
     good = tmp_path / "intro-journal.docx"
-    good.write_bytes((TEMPLATES_DIR / "intro-journal.docx").read_bytes())
+    good.write_bytes((TEMPLATES / "intro-journal.docx").read_bytes())
     result = run("templates", "check", str(good))
     assert result.exit_code == 0 and "прошёл проверку" in result.output
 
