@@ -47,3 +47,11 @@ def test_unknown_kind_is_a_specific_error_naming_the_known_kinds() -> None:
     with pytest.raises(UnknownOrderKind, match="неизвестный вид документа «приказ-1»") as caught:
         get_kind("приказ-1")
     assert "intro-journal" in str(caught.value) and caught.value.name == "приказ-1"
+
+
+def test_every_kind_is_described_in_the_docs() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "orders.md").read_text(encoding="utf-8")
+    for kind in ORDER_KINDS:
+        assert f"| `{kind.id}`" in text and f"`{kind.retention}`" in text, kind.id
