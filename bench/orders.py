@@ -48,10 +48,10 @@ def main() -> int:
     """Print the figures; exit 1 if a target is missed."""
     from service.orders.context import ContextRequest, build_context, order_meta
     from service.orders.convert import Converter, ConverterConfig
-    from service.orders.demo import demo_snapshot
     from service.orders.kinds import get_kind
     from service.orders.pdfa import finish_pdf, pdfa_info
     from service.orders.render import render_docx
+    from service.orders.sample_school import demo_snapshot
     from service.orders.versions import bundled
 
     snap = demo_snapshot()

@@ -15,7 +15,7 @@ class NoSnapshot(Exception):
 def load_snapshot(path: str | None = None, demo: bool = False) -> Snapshot:
     """The snapshot from a canonical JSON file, the built-in sample school, or the latest import."""
     if demo:
-        from service.orders.demo import sample_snapshot
+        from service.orders.sample_school import sample_snapshot
 
         return sample_snapshot()
     if path:

@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from service.orders.context import ContextRequest, build_context, order_meta
-from service.orders.demo import sample_snapshot
 from service.orders.kind import OrderKind
 from service.orders.kinds import get_kind
 from service.orders.models import TemplateVersion
 from service.orders.render import check_template
+from service.orders.sample_school import sample_snapshot
 
 TEMPLATES = resources.files("service.orders.templates")
 """The bundled templates: package data, so an installed wheel finds them too."""

@@ -58,7 +58,7 @@ def test_order_writes_a_numbered_docx(run, tmp_path: Path) -> None:  # type: ign
 
 def test_order_errors_are_russian_with_exit_code_2(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("order", "no-such-kind", "--demo", "-o", str(tmp_path))
-    assert result.exit_code == 2 and "неизвестный вид документа «" in result.output
+    assert result.exit_code == 2 and "неизвестный вид шаблона" in result.output
     result = run(
         "order", "consent-pd", "--demo", "--no-pdf", "-o", str(tmp_path), "-p", "class=99Z"
     )
@@ -131,7 +131,7 @@ def test_consents_print_for_a_class_uses_the_warm_server(
     assert result.exit_code == 0, result.output
     import pypdf
 
-    from service.orders.demo import sample_snapshot
+    from service.orders.sample_school import sample_snapshot
 
     snap = sample_snapshot()
     cls = next(c for c in snap.classes if c.name == "5А")

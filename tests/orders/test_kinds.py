@@ -44,7 +44,7 @@ def test_kind_is_declared_in_the_module_named_after_it(kind: OrderKind) -> None:
 
 
 def test_unknown_kind_is_a_specific_error_naming_the_known_kinds() -> None:
-    with pytest.raises(UnknownOrderKind, match="неизвестный вид документа «приказ-1»") as caught:
+    with pytest.raises(UnknownOrderKind, match="неизвестный вид шаблона «приказ-1»") as caught:
         get_kind("приказ-1")
     assert "intro-journal" in str(caught.value) and caught.value.name == "приказ-1"
 

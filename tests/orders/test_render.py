@@ -13,10 +13,10 @@ from docx import Document
 from service.documents.meta import DocumentMeta
 from service.journal import snapshot as m
 from service.orders.context import ContextRequest, ParamError, build_context, order_meta
-from service.orders.demo import sample_snapshot
 from service.orders.kind import OrderKind
 from service.orders.kinds import KINDS, get_kind
 from service.orders.render import check_usage, docx_text, render_docx, template_source
+from service.orders.sample_school import sample_snapshot
 from service.orders.versions import TEMPLATES, bundled
 
 DOCUMENT_ID = "order-main-2025-test00000001"

@@ -40,7 +40,7 @@ class UnknownOrderKind(LookupError):
 
     def __init__(self, name: str) -> None:
         self.name = name
-        super().__init__(f"неизвестный вид документа «{name}»; известны: {', '.join(KINDS)}")
+        super().__init__(f"неизвестный вид шаблона «{name}»; известны: {', '.join(KINDS)}")
 
     def __str__(self) -> str:
         return str(self.args[0])
