@@ -1,7 +1,9 @@
-"""Template contexts: pure functions from a journal snapshot and parameters to plain dicts.
+"""Template contexts: the parts every order kind shares, and the one entry point.
 
 Contexts hold only dicts, lists and strings, so that the sandboxed template sees no Python objects
-and every value it may print is listed in the kind's schema (``service.orders.kinds``).
+and every value it may print is listed in the kind's schema. The kind-specific part is built by
+the kind's own module (``service/orders/kinds/``); the helpers here (school, people, responsibles,
+family forms) are what several kinds use.
 """
 
 from __future__ import annotations
