@@ -14,7 +14,7 @@ from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, Target, can, school_of
 from service.jobs.period_close import KIND_LABELS
 from service.web.access import require
-from service.web.verification import verify_pdf
+from service.archive.verification import verify_pdf
 
 STATE_LABELS = {
     "archived": "в двух хранилищах",
