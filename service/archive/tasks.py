@@ -6,6 +6,7 @@ from celery import shared_task
 
 from storage.errors import StoreUnavailable
 
+
 @shared_task(
     name="archive.replicate_pending",
     autoretry_for=(StoreUnavailable,),
