@@ -162,3 +162,9 @@ def broker_url(env: Mapping[str, str] | None = None) -> str | None:
             PREFIX + "BROKER_URL", f"unsupported broker scheme {scheme!r} (use redis:// or amqp://)"
         )
     return url
+
+
+def trust_roots(env: Mapping[str, str] | None = None) -> tuple[Path, ...]:
+    """Extra trusted root certificates for verification: ``VEDOMOST_TRUST_ROOTS``, PEM paths."""
+    value = env_str("TRUST_ROOTS", env=env) or ""
+    return tuple(Path(p.strip()).expanduser() for p in value.split(",") if p.strip())

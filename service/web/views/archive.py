@@ -12,9 +12,9 @@ from django.shortcuts import render
 
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, Target, can, school_of
+from service.archive.verification import verify_pdf
 from service.jobs.period_close import KIND_LABELS
 from service.web.access import require
-from service.web.verification import verify_pdf
 
 STATE_LABELS = {
     "archived": "в двух хранилищах",

@@ -1,4 +1,4 @@
-"""The Vedomost JSON API (OpenAPI at /api/openapi.json); bearer tokens or the browser session."""
+"""Background jobs: list, poll, retry the failed items."""
 
 from __future__ import annotations
 
@@ -7,24 +7,15 @@ from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query
+from ninja import Query, Router
 from ninja.responses import Status
 
 from service.accounts.permissions import Action, can, school_of
-from service.accounts.roles import roles_of
-from service.api.auth import AUTH
-from service.api.schemas import ErrorOut, JobListQuery, JobOut, MeOut, responses
+from service.api.schemas import DENIED, ErrorOut, JobListQuery, JobOut, responses
 from service.jobs import progress
 from service.jobs.models import Job
 
-api = NinjaAPI(
-    title="Ведомость API",
-    version="1",
-    description="Задания, закрытие периода, загрузка журнала, архив и проверка подписи.",
-    auth=AUTH,
-    urls_namespace="api",
-)
-DENIED = {"detail": "Недостаточно прав"}
+router = Router(tags=["jobs"])
 
 
 def job_out(job_id: str) -> dict[str, Any]:
@@ -43,20 +34,7 @@ def _job_of(request: HttpRequest, job_id: str) -> Job | None:
     return Job.objects.filter(pk=job_id, school_id=school_of(request.user)).first()
 
 
-@api.get("/me", response=responses(_200=MeOut), tags=["accounts"])
-def me(request: HttpRequest) -> Status[dict[str, Any]]:
-    """Who the token or session belongs to: user name, school and roles."""
-    return Status(
-        200,
-        {
-            "username": request.user.username,
-            "school_id": school_of(request.user) or "",
-            "roles": sorted(r.value for r in roles_of(request.user)),
-        },
-    )
-
-
-@api.get("/jobs", response=responses(_200=list[JobOut], _403=ErrorOut), tags=["jobs"])
+@router.get("/jobs", response=responses(_200=list[JobOut], _403=ErrorOut))
 def list_jobs(request: HttpRequest, query: Query[JobListQuery]) -> Status[Any]:
     """The school's latest background jobs, newest first."""
     if not can(request.user, Action.VIEW_DASHBOARD):
@@ -67,9 +45,7 @@ def list_jobs(request: HttpRequest, query: Query[JobListQuery]) -> Status[Any]:
     return Status(200, [job_out(str(j.id)) for j in jobs[: query.limit]])
 
 
-@api.get(
-    "/jobs/{job_id}", response=responses(_200=JobOut, _403=ErrorOut, _404=ErrorOut), tags=["jobs"]
-)
+@router.get("/jobs/{job_id}", response=responses(_200=JobOut, _403=ErrorOut, _404=ErrorOut))
 def get_job(request: HttpRequest, job_id: str) -> Status[dict[str, Any]]:
     """Poll a background job: counts, percent, per-item errors, result."""
     if not can(request.user, Action.VIEW_DASHBOARD):
@@ -80,11 +56,7 @@ def get_job(request: HttpRequest, job_id: str) -> Status[dict[str, Any]]:
     return Status(200, job_out(str(job.id)))
 
 
-@api.post(
-    "/jobs/{job_id}/retry",
-    response=responses(_202=JobOut, _403=ErrorOut, _404=ErrorOut),
-    tags=["jobs"],
-)
+@router.post("/jobs/{job_id}/retry", response=responses(_202=JobOut, _403=ErrorOut, _404=ErrorOut))
 def retry_job(request: HttpRequest, job_id: str) -> Status[dict[str, Any]]:
     """Run a job's failed items again."""
     from service.jobs.tasks import retry_failed
@@ -96,7 +68,3 @@ def retry_job(request: HttpRequest, job_id: str) -> Status[dict[str, Any]]:
         return Status(404, {"detail": "Задание не найдено"})
     retry_failed(job)
     return Status(202, job_out(str(job.id)))
-
-
-# Operations over the other parts register on the same API object.
-import service.api.api_more  # noqa: E402, F401

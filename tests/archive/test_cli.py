@@ -1,4 +1,4 @@
-"""``vedomost archive …`` end to end on file stores (real catalog, real files)."""
+"""``vedomost archive …`` end to end on file stores (the Django catalog, real files)."""
 
 from __future__ import annotations
 
