@@ -31,8 +31,13 @@ def _school_and_snapshot() -> tuple[str, object]:
 @click.option(
     "--processes", default=0, type=int, help="Процессов сервера (по умолчанию — по числу ядер)."
 )
-def serve(host: str, port: int, no_demo_users: bool, processes: int) -> None:
-    """Запустить веб-интерфейс."""
+@click.option(
+    "--no-scheduler",
+    is_flag=True,
+    help="Не выполнять плановое обслуживание архива в этом процессе.",
+)
+def serve(host: str, port: int, no_demo_users: bool, processes: int, no_scheduler: bool) -> None:
+    """Запустить веб-интерфейс (и плановое обслуживание архива, если нет Celery)."""
     from django.conf import settings
     from django.core.servers.basehttp import run
     from django.core.wsgi import get_wsgi_application
@@ -49,12 +54,40 @@ def serve(host: str, port: int, no_demo_users: bool, processes: int) -> None:
             click.echo(f"  {u.username:<13} {u.password:<14} {roles}")
         if snapshot is None:
             click.echo("Журнал ещё не загружен: выполните «vedomost demo» или загрузите выгрузку.")
+    embedded = not no_scheduler and _announce_care()
     click.echo(f"Ведомость: http://{host}:{port}/  (остановить: Ctrl+C)")
     processes = processes or os.cpu_count() or 1
     if processes <= 1:
+        if embedded:
+            _start_scheduler()
         run(host, port, get_wsgi_application(), threading=True)
     else:
-        serve_forked(host, port, processes)
+        serve_forked(host, port, processes, scheduler=embedded)
+
+
+def _announce_care() -> bool:
+    """Say who runs the archive's scheduled care and warn about stores in one place."""
+    from django.conf import settings
+
+    from service.archive.wiring import store_placement_warning
+
+    warning = store_placement_warning()
+    if warning:
+        click.echo(f"ВНИМАНИЕ: {warning}", err=True)
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        click.echo("Плановое обслуживание архива выполняет Celery beat.")
+        return False
+    click.echo(
+        "Плановое обслуживание архива (резервные копии, проверка сохранности, ежемесячные "
+        "обязанности) выполняется этим процессом; пропущенное наверстывается при запуске."
+    )
+    return True
+
+
+def _start_scheduler() -> None:
+    from service.jobs.scheduler import start
+
+    start()
 
 
 def _warm_up() -> None:
@@ -77,8 +110,12 @@ def _warm_up() -> None:
                 getattr(snapshot, name)
 
 
-def serve_forked(host: str, port: int, processes: int) -> None:
-    """Threaded WSGI servers in ``processes`` forked processes accepting on one socket."""
+def serve_forked(host: str, port: int, processes: int, *, scheduler: bool = False) -> None:
+    """Threaded WSGI servers in ``processes`` forked processes accepting on one socket.
+
+    The embedded scheduler (``scheduler``) runs in the parent, started after the fork so that no
+    child inherits its thread.
+    """
     import socketserver
 
     from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
@@ -113,6 +150,8 @@ def serve_forked(host: str, port: int, processes: int) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if scheduler:
+        _start_scheduler()
     for child in children:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(child, 0)
