@@ -186,3 +186,36 @@ def test_recurrences_and_their_crontabs() -> None:
     assert weekly.crontab().day_of_week == {0}  # Sunday for cron
     assert BEAT_SCHEDULE["care.backup_catalog"]["task"] == "care.backup_catalog"
     assert weekly.describe() == "еженедельно, воскресенье, 03:00"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_ticking_at_once_run_each_due_time_once(archive: Archive) -> None:
+    """GIVEN two schedulers (threads with their own database connections, as two ``serve``
+    processes would have) WHEN both tick at the same moment THEN each duty runs once."""
+    import threading
+
+    from django.db import connection
+
+    now = dt.datetime(2026, 11, 3, 9, 0, tzinfo=MSK)
+    start = threading.Barrier(2)
+    made: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            made.extend(r.id for r in tick(now, archive=archive))
+        except BaseException as exc:  # handed to the main thread's assertion
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    with time_machine.travel(now, tick=False):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not errors, errors
+    assert len(made) == len(set(made)) == 4
+    assert ScheduledRun.objects.count() == 4
