@@ -136,10 +136,8 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 
 
 def configure(app: Any) -> None:
-    """Apply the routes and the beat schedule to the Celery app and register the duties' tasks."""
+    """Apply the routes and the beat schedule to the Celery app (times in the school's zone)."""
     from django.conf import settings
-
-    import service.jobs.care_tasks  # noqa: F401  (registers the duties' tasks)
 
     app.conf.task_routes = TASK_ROUTES
     app.conf.beat_schedule = BEAT_SCHEDULE
