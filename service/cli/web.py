@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 
 import click
 
@@ -157,4 +158,38 @@ def serve_forked(host: str, port: int, processes: int, *, scheduler: bool = Fals
             os.waitpid(child, 0)
 
 
-commands = [serve]
+@click.command("worker")
+@click.option(
+    "--once", is_flag=True, help="Выполнить наступившие задачи один раз и выйти (для cron)."
+)
+def worker(once: bool) -> None:
+    """Плановое обслуживание архива без веб-интерфейса: резервные копии, проверка сохранности,
+    продление штампов времени, ежемесячные обязанности."""
+    import threading
+
+    from service.archive.wiring import store_placement_warning
+    from service.jobs.models import ScheduledRun
+    from service.jobs.schedule import DUTY_BY_TASK
+    from service.jobs.scheduler import run_forever, tick
+
+    warning = store_placement_warning()
+    if warning:
+        click.echo(f"ВНИМАНИЕ: {warning}", err=True)
+    if not once:
+        click.echo("Плановое обслуживание архива запущено (остановить: Ctrl+C).")
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda _s, _f: stop.set())
+        run_forever(stop)
+        return
+    runs = tick()
+    if not runs:
+        click.echo("Наступивших задач нет.")
+    for run in runs:
+        title = DUTY_BY_TASK[run.task].title
+        click.echo(f"{title}: {run.get_outcome_display()} — {run.summary}")
+    if any(r.outcome == ScheduledRun.Outcome.FAILED for r in runs):
+        sys.exit(1)
+
+
+commands = [serve, worker]

@@ -148,7 +148,8 @@ def overview(now: dt.datetime | None = None) -> list[DutyStatus]:
     return result
 
 
-def _loop(stop: threading.Event, interval: float) -> None:
+def run_forever(stop: threading.Event, interval: float = TICK_SECONDS) -> None:
+    """Tick every ``interval`` seconds until ``stop`` is set."""
     while not stop.is_set():
         close_old_connections()
         try:
@@ -164,6 +165,6 @@ def start(interval: float = TICK_SECONDS) -> threading.Event:
     """Tick now and then every ``interval`` seconds in a daemon thread; set the event to stop."""
     stop = threading.Event()
     threading.Thread(
-        target=_loop, args=(stop, interval), name="vedomost-scheduler", daemon=True
+        target=run_forever, args=(stop, interval), name="vedomost-scheduler", daemon=True
     ).start()
     return stop

@@ -70,3 +70,23 @@ def test_dashboard_shows_scheduled_care_and_the_placement_warning(
     assert "ежемесячные обязанности за" in html and "выполнено" in html
     assert "ещё не выполнялась" in html and "еженедельно, воскресенье, 03:00" in html
     assert 'id="placement-warning"' in html and "на одном устройстве" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_once_runs_what_is_due_and_then_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a fresh catalog WHEN ``vedomost worker --once`` runs (from cron) THEN every duty runs
+    once with a Russian line each; run again at once THEN nothing is due."""
+    monkeypatch.setenv("VEDOMOST_STORE_A", f"file://{tmp_path}/a")
+    monkeypatch.setenv("VEDOMOST_STORE_B", f"file://{tmp_path}/b")
+    cli_main._register()
+    runner = CliRunner()
+    first = runner.invoke(cli_main.cli, ["worker", "--once"], catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    assert "Резервная копия каталога: выполнено — резервная копия catalog-backup-" in first.output
+    assert "Проверка сохранности копий: выполнено — проверено документов: 1 из 1" in first.output
+    assert "нечего продлевать" in first.output and "нет задач" in first.output
+    assert list((tmp_path / "b" / "objects" / "catalog-backup").iterdir())
+    again = runner.invoke(cli_main.cli, ["worker", "--once"], catch_exceptions=False)
+    assert again.exit_code == 0 and "Наступивших задач нет." in again.output
