@@ -95,7 +95,7 @@ def run_duty(
         result = FUNCTIONS[duty.task](DutyRun(due, missed, factory))
     except Exception as exc:  # recorded as the run's outcome, shown on the dashboard
         log.exception("scheduled duty %s for %s failed", duty.task, due)
-        result = DutyOutcome("failed", f"{type(exc).__name__}: {exc}", {"error": repr(exc)})
+        result = DutyOutcome("failed", f"не выполнено: {exc}", {"error": repr(exc)})
     run.outcome = result.outcome
     run.summary = result.summary
     run.details = result.details

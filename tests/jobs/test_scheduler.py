@@ -153,20 +153,43 @@ def test_a_due_time_runs_once_whoever_claims_it(archive: Archive) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_duty_is_recorded_not_raised(tmp_path: Path) -> None:
-    """GIVEN store B on a path that cannot be a directory WHEN the backup is due THEN the run is
-    recorded with its error in Russian-facing summary and the schedule goes on."""
-    blocker = tmp_path / "b"
-    blocker.write_text("not a directory")
+def test_a_failing_duty_is_recorded_and_the_others_still_run(tmp_path: Path) -> None:
+    """GIVEN both store paths blocked by plain files WHEN the scheduler ticks THEN the backup is
+    recorded as failed with a Russian summary and the other duties still run."""
+    for name in "ab":
+        (tmp_path / name).write_text("not a directory")
     broken = Archive(
-        FileStore(tmp_path / "a", "A"), FileStore(blocker, "B"), DjangoCatalog(), load_schedule()
+        FileStore(tmp_path / "a", "A"),
+        FileStore(tmp_path / "b", "B"),
+        DjangoCatalog(),
+        load_schedule(),
+    )
+    now = dt.datetime(2026, 11, 3, 9, 0, tzinfo=MSK)
+    with time_machine.travel(now, tick=False):
+        runs = {r.task: r for r in tick(now, archive=broken)}
+    backup = runs["care.backup_catalog"]
+    assert backup.outcome == "failed" and backup.finished_at is not None
+    assert backup.summary.startswith("не выполнено: ")
+    assert {runs[t].outcome for t in runs if t != "care.backup_catalog"} == {"ok"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_with_one_store_down_is_a_warning(tmp_path: Path) -> None:
+    """GIVEN store B blocked WHEN the backup runs THEN it lands in A, waits for its second copy,
+    and the run says so."""
+    (tmp_path / "b").write_text("not a directory")
+    half = Archive(
+        FileStore(tmp_path / "a", "A"),
+        FileStore(tmp_path / "b", "B"),
+        DjangoCatalog(),
+        load_schedule(),
     )
     duty = DUTY_BY_TASK["care.backup_catalog"]
     now = dt.datetime(2026, 11, 3, 9, 0, tzinfo=MSK)
     with time_machine.travel(now, tick=False):
-        run = run_duty(duty, duty.recurrence.latest(now), now=now, archive=broken)
-    assert run is not None and run.finished_at is not None
-    assert run.outcome in {"warning", "failed"} and run.summary
+        run = run_duty(duty, duty.recurrence.latest(now), now=now, archive=half)
+    assert run is not None and run.outcome == "warning"
+    assert "записана только в одно хранилище" in run.summary
 
 
 def test_recurrences_and_their_crontabs() -> None:
