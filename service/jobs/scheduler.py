@@ -29,6 +29,7 @@ from storage.archive import Archive
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
 OVERDUE_AFTER = dt.timedelta(hours=1)
+STALLED_AFTER = dt.timedelta(hours=6)
 
 
 def _worker() -> str:
@@ -131,6 +132,7 @@ class DutyStatus:
     last: ScheduledRun | None
     next_due: dt.datetime
     overdue: bool  # the next due time passed an hour ago without a run: no scheduler runs
+    stalled: bool = False  # the last run never finished: its process stopped midway
 
 
 def overview(now: dt.datetime | None = None) -> list[DutyStatus]:
@@ -144,7 +146,12 @@ def overview(now: dt.datetime | None = None) -> list[DutyStatus]:
         else:
             next_due = duty.recurrence.following(timezone.localtime(last.due))
         overdue = last is not None and next_due + OVERDUE_AFTER < now
-        result.append(DutyStatus(duty, last, next_due, overdue))
+        stalled = (
+            last is not None
+            and last.outcome == ScheduledRun.Outcome.RUNNING
+            and last.started_at + STALLED_AFTER < now
+        )
+        result.append(DutyStatus(duty, last, next_due, overdue, stalled))
     return result
 
 

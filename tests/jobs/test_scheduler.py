@@ -242,3 +242,16 @@ def test_two_processes_ticking_at_once_run_each_due_time_once(archive: Archive) 
     assert not errors, errors
     assert len(made) == len(set(made)) == 4
     assert ScheduledRun.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_run_that_never_finished_shows_as_stalled() -> None:
+    """GIVEN a run claimed seven hours ago and never finished (its process was killed) THEN the
+    dashboard's view calls it stalled, and the next due time still comes."""
+    duty = DUTY_BY_TASK["care.backup_catalog"]
+    now = dt.datetime(2026, 11, 3, 9, 0, tzinfo=MSK)
+    due = duty.recurrence.latest(now)
+    ScheduledRun.objects.create(task=duty.task, due=due, started_at=now - dt.timedelta(hours=7))
+    status = {s.duty.task: s for s in overview(now)}[duty.task]
+    assert status.stalled and not status.overdue
+    assert status.next_due == duty.recurrence.following(due)
