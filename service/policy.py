@@ -16,19 +16,22 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from service import config
+from service.config import ConfigError
+
 DEFAULT_POLICY_FILE = Path(__file__).with_name("policy.yaml")
 NUMERIC_MARKS = ("5", "4", "3", "2", "1")
 
 
-class PolicyError(ValueError):
-    """The policy file has a value the application cannot use; the message is Russian."""
+class PolicyError(ConfigError):
+    """The policy file has a value the application cannot use; the message is Russian.
+
+    A configuration error: start-up and the CLI report it as such, naming the file and field.
+    """
 
     def __init__(self, field: str, problem: str, source: str = "") -> None:
+        super().__init__(source or "политика школы", f"поле «{field}»: {problem}")
         self.field = field
-        self.problem = problem
-        self.source = source
-        where = f"{source}: " if source else ""
-        super().__init__(f"{where}политика школы, поле «{field}»: {problem}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +237,6 @@ def school_policy() -> SchoolPolicy:
     ``VEDOMOST_MEDAL_CRITERIA`` replaces the medal section with a criteria file of its own,
     ``VEDOMOST_HOMEWORK_HOURS`` the homework deadline, ``VEDOMOST_TIME_ZONE`` the time zone.
     """
-    from service import config
-
     policy_file = config.policy_file()
     policy = load_policy(policy_file) if policy_file else default_policy()
     medal_file = config.medal_criteria_file()

@@ -1,21 +1,73 @@
-"""Quarterly journal printout (выгрузка журнала за период): marks side and topics side."""
+"""Quarterly journal printout (выгрузка журнала за период): marks side and topics side.
+
+One document per class × subject (× group) × period; wide marks grids are split into
+page-width chunks of lesson columns.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote
 
 from service.documents.common import (
+    MONTHS_NOMINATIVE,
     DocumentProblem,
     class_students,
     get_class,
     get_period,
     make_meta,
     ru_date,
+    safe_file_name,
 )
-from service.documents.data import LessonColumn, PrintoutData, PrintoutRow, TopicRow
-from service.journal.snapshot import WORK_TYPE_LABELS, Period, Snapshot
+from service.documents.kind import PERIOD_END, Kind, Params, PlannedFile
+from service.documents.meta import DocumentMeta
+from service.journal.snapshot import WORK_TYPE_LABELS, Period, SchoolClass, Snapshot
+from service.policy import SchoolPolicy
 
-KIND = "journal-printout"
+# The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
+
+
+@dataclass(frozen=True, slots=True)
+class LessonColumn:
+    lesson_id: str
+    date: dt.date
+    number: int
+    work_type: str  # WorkType value
+
+
+@dataclass(frozen=True, slots=True)
+class PrintoutRow:
+    number: int
+    student_id: str
+    name: str  # «Фамилия Имя»
+    cells: tuple[str, ...]  # one per LessonColumn: marks joined by «/», attendance code
+    period_mark: str
+    left_note: str = ""  # «выбыл 12.10.2024»
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRow:
+    date: dt.date
+    number: int
+    topic: str
+    homework: str
+    work_type: str  # Russian label
+    substitute: str = ""  # «И. О. Фамилия» of the substitute teacher, if any
+
+
+@dataclass(frozen=True, slots=True)
+class PrintoutData:
+    meta: DocumentMeta
+    subject: str
+    teacher: str
+    group: str
+    hours_per_week: float
+    columns: tuple[LessonColumn, ...]
+    rows: tuple[PrintoutRow, ...]
+    topics: tuple[TopicRow, ...]
+    lessons_planned: int
+    lessons_held: int
 
 
 def study_days(snapshot: Snapshot, start: dt.date, end: dt.date) -> int:
@@ -118,16 +170,15 @@ def build_printout(
         "period": period.id,
         "group": group_id,
     }
-    title = "Выгрузка электронного журнала за период"
     return PrintoutData(
         meta=make_meta(
             snapshot,
-            KIND,
-            title,
+            KIND.id,
+            KIND.title,
             params,
             class_id=school_class.id,
             period=period,
-            signatures=("director",),
+            signatures=KIND.signers,
         ),
         subject=subject.name,
         teacher=teacher.full_name if teacher else "",
@@ -139,3 +190,111 @@ def build_printout(
         lessons_planned=lessons_planned(snapshot, period, assignment.hours_per_week),
         lessons_held=sum(1 for x in lessons if x.date <= snapshot.as_of),
     )
+
+
+# --- page layout (presentation only, not data) ---------------------------------------------
+
+# Lesson columns per landscape A4 page at 7.4 mm each; a 60-lesson quarter takes three pages.
+DAYS_PER_PAGE = 25
+
+
+@dataclass(frozen=True, slots=True)
+class GridChunk:
+    """One page-width slice of a marks grid: which lesson columns, their month headers."""
+
+    number: int
+    first: int  # index of the first column in the full grid
+    columns: tuple[LessonColumn, ...]
+    months: tuple[tuple[str, int], ...]  # (month name, column span)
+    last: bool
+
+
+def split_columns(
+    columns: tuple[LessonColumn, ...], per_page: int = DAYS_PER_PAGE
+) -> list[GridChunk]:
+    """Split lesson columns into page-width chunks of at most ``per_page``, balanced in size."""
+    if not columns:
+        return [GridChunk(1, 0, (), (), True)]
+    count = -(-len(columns) // per_page)
+    size = -(-len(columns) // count)
+    chunks = []
+    for number, first in enumerate(range(0, len(columns), size), start=1):
+        part = columns[first : first + size]
+        months: list[tuple[str, int]] = []
+        for column in part:
+            name = MONTHS_NOMINATIVE[column.date.month - 1].capitalize()
+            if months and months[-1][0] == name:
+                months[-1] = (name, months[-1][1] + 1)
+            else:
+                months.append((name, 1))
+        chunks.append(GridChunk(number, first, part, tuple(months), first + size >= len(columns)))
+    return chunks
+
+
+# Width of a lesson column in CSS px (7.41 mm): a whole number, the tab stops of a marks row.
+DAY_COLUMN_PX = 28
+
+
+def day_lines(count: int) -> str:
+    """A data URI of an SVG with the vertical lines between ``count`` day columns.
+
+    Drawn once behind a marks table (CSS background) instead of per-cell borders: each line is a
+    0.5 pt (2/3 px) filled rectangle centred on a column boundary.
+    """
+    width = count * DAY_COLUMN_PX
+    rects = "".join(
+        f"<rect x='{k * DAY_COLUMN_PX - 1 / 3:.4f}' y='0' width='0.6667' height='1'/>"
+        for k in range(1, count)
+    )
+    svg = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='1' "
+        f"viewBox='0 0 {width} 1' preserveAspectRatio='none'>{rects}</svg>"
+    )
+    return "data:image/svg+xml," + quote(svg)
+
+
+def printout_context(data: PrintoutData) -> dict[str, object]:
+    """Template context of a printout: its column chunks and their grid-line images."""
+    return {"chunks": split_columns(data.columns), "day_lines": day_lines}
+
+
+def _plan(snapshot: Snapshot, period: Period, school_class: SchoolClass | None) -> list[PlannedFile]:
+    """One printout per subject (and group) taught in the class, in subject order."""
+    if school_class is None:
+        return []
+    subject_order = {s.id: i for i, s in enumerate(snapshot.subjects)}
+    assignments = sorted(
+        (a for a in snapshot.assignments if a.class_id == school_class.id),
+        key=lambda a: (subject_order.get(a.subject_id, 0), a.group_id or ""),
+    )
+    files = []
+    for a in assignments:
+        params = {"class": school_class.id, "subject": a.subject_id, "period": period.id}
+        name = f"{KIND.id}-{safe_file_name(a.subject_id)}"
+        subject = snapshot.subject_by_id.get(a.subject_id)
+        title = f"Выгрузка журнала: {subject.name if subject else a.subject_id}"
+        if a.group_id:
+            params["group"] = a.group_id
+            name += f"-{safe_file_name(a.group_id)}"
+            title += f" ({a.group_id})"
+        files.append(PlannedFile(tuple(params.items()), f"{name}.pdf", title))
+    return files
+
+
+def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> PrintoutData:
+    return build_printout(snapshot, p.get("class"), p.get("subject"), p.get("period"), p.get("group"))
+
+
+KIND = Kind(
+    id="journal-printout",
+    title="Выгрузка электронного журнала за период",
+    label="Выгрузка журнала за период",
+    required=("class", "subject", "period"),
+    optional=("group",),
+    signers=("director",),
+    template="journal-printout.html",
+    build=_build,
+    context=printout_context,
+    sets=(PERIOD_END,),
+    plan=_plan,
+)
