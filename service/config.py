@@ -187,9 +187,7 @@ def homework_hours(env: Mapping[str, str] | None = None) -> float | None:
     try:
         hours = float(value.replace(",", "."))
     except ValueError:
-        raise ConfigError(
-            PREFIX + "HOMEWORK_HOURS", "ожидается число часов, например 2"
-        ) from None
+        raise ConfigError(PREFIX + "HOMEWORK_HOURS", "ожидается число часов, например 2") from None
     if hours < 0:
         raise ConfigError(PREFIX + "HOMEWORK_HOURS", "число часов не может быть отрицательным")
     return hours

@@ -29,9 +29,14 @@ class PolicyError(ConfigError):
     A configuration error: start-up and the CLI report it as such, naming the file and field.
     """
 
-    def __init__(self, field: str, problem: str, source: str = "") -> None:
-        super().__init__(source or "политика школы", f"поле «{field}»: {problem}")
+    def __init__(
+        self, field: str, problem: str, source: str = "", variable: str = "VEDOMOST_POLICY"
+    ) -> None:
+        where = f"{source}: " if source else ""
+        super().__init__(variable, f"{where}политика школы, поле «{field}»: {problem}")
         self.field = field
+        self.source = source
+        self.reason = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +136,7 @@ def _time(section: Mapping[str, Any], path: str, source: str) -> dt.time:
         raise PolicyError(path, f"ожидается время ЧЧ:ММ, получено {value!r}", source) from None
 
 
-def parse_medal_criteria(
-    raw: Any, source: str = "", prefix: str = "medal"
-) -> MedalCriteria:
+def parse_medal_criteria(raw: Any, source: str = "", prefix: str = "medal") -> MedalCriteria:
     """Medal criteria from their YAML mapping; a :class:`PolicyError` names the wrong field."""
     dot = f"{prefix}." if prefix else ""
     if not isinstance(raw, Mapping):
@@ -167,7 +170,10 @@ def parse_medal_criteria(
     if not isinstance(acceptable, list | tuple):
         raise PolicyError(f"{dot}always_acceptable", "ожидается список отметок", source)
     return MedalCriteria(
-        str(raw["name"]), str(raw.get("basis", "")), tuple(str(v) for v in acceptable), tuple(levels)
+        str(raw["name"]),
+        str(raw.get("basis", "")),
+        tuple(str(v) for v in acceptable),
+        tuple(levels),
     )
 
 
@@ -181,9 +187,7 @@ def parse_policy(raw: Any, source: str = "") -> SchoolPolicy:
         deadlines=Deadlines(
             lessons_end=_time(deadlines, "deadlines.lessons_end", source),
             homework_hours=_number(deadlines, "deadlines.homework_hours", source, whole=False),
-            written_work_days=_number(
-                deadlines, "deadlines.written_work_days", source, whole=True
-            ),
+            written_work_days=_number(deadlines, "deadlines.written_work_days", source, whole=True),
             test_days=_number(deadlines, "deadlines.test_days", source, whole=True),
         ),
         accumulation=Accumulation(
@@ -217,7 +221,12 @@ def load_policy(path: Path = DEFAULT_POLICY_FILE) -> SchoolPolicy:
 
 def load_medal_criteria(path: Path) -> MedalCriteria:
     """Read medal criteria alone (the format of the policy's ``medal`` section)."""
-    return parse_medal_criteria(_read_yaml(path), str(path), prefix="")
+    try:
+        return parse_medal_criteria(_read_yaml(path), str(path), prefix="")
+    except PolicyError as exc:
+        raise PolicyError(
+            exc.field, exc.reason, exc.source, variable="VEDOMOST_MEDAL_CRITERIA"
+        ) from None
 
 
 def default_policy() -> SchoolPolicy:

@@ -45,8 +45,8 @@ def close_period_demo(
     from pypdf import PdfReader
 
     from service.archive.wiring import get_archive
-    from service.jobs.models import ItemState, JobItem, PeriodClose
     from service.documents.kinds import label as kind_label
+    from service.jobs.models import ItemState, JobItem, PeriodClose
     from service.jobs.period_close import advance, start_close, work_dir
     from service.jobs.period_sign import signer_key_path, start_signing, unlock_signer
     from service.jobs.period_steps import plan_close, snapshot_by_id
@@ -74,9 +74,7 @@ def close_period_demo(
     clock = time.perf_counter()
     pki = ensure_demo_pki(Path(settings.DATA_DIR) / "keys")
     signer = unlock_signer(pki.director_password().decode())
-    echo(
-        f"Подписываю ключом директора ({signer_key_path().name}), ключ открывается один раз…"
-    )
+    echo(f"Подписываю ключом директора ({signer_key_path().name}), ключ открывается один раз…")
     start_signing(close, signer, None, inline=True)  # signs, then archives (inline)
     close = advance(PeriodClose.objects.get(pk=close.pk))
     seconds["sign+archive"] = time.perf_counter() - clock

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from service.documents.common import percent
 from service.journal.snapshot import NOT_ATTESTED
 
+
 @dataclass(frozen=True, slots=True)
 class MarkStats:
     """Counts and percentages of one subject (or of the class) in a period."""

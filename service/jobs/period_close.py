@@ -42,7 +42,6 @@ class PlannedDocument:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-
 def work_dir(close_id: object) -> Path:
     """Where a close's rendered and signed PDFs live (shared by the web process and workers)."""
     return Path(settings.DATA_DIR) / "closes" / str(close_id)

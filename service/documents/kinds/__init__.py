@@ -1,4 +1,4 @@
-"""The document kinds: one module per kind, each declaring one :class:`~service.documents.kind.Kind`.
+"""The document kinds: one module per kind, each declaring one `Kind` descriptor.
 
 This package is the registry: titles, labels, parameters, retention classes and the period-end
 plan are read from the descriptors collected here, and the functions below build and render a

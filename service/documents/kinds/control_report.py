@@ -149,7 +149,8 @@ def build_control_report(
     report: str | None,
     class_id: str | None = None,
     period_id: str | None = None,
-    month: str | None,
+    month: str | None = None,
+    *,
     policy: SchoolPolicy,
 ) -> ControlData:
     """One control report; ``class_id`` narrows it to a class (else the whole school).
@@ -493,7 +494,9 @@ def movement(
     return rows, counts
 
 
-def _plan(snapshot: Snapshot, period: Period, school_class: SchoolClass | None) -> list[PlannedFile]:
+def _plan(
+    snapshot: Snapshot, period: Period, school_class: SchoolClass | None
+) -> list[PlannedFile]:
     """Accumulation and timeliness for each class; the movement report for the whole school."""
     if school_class is None:
         return [
@@ -514,7 +517,7 @@ def _plan(snapshot: Snapshot, period: Period, school_class: SchoolClass | None) 
 
 def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> ControlData:
     return build_control_report(
-        snapshot, p.get("report"), p.get("class"), p.get("period"), p.get("month"), policy
+        snapshot, p.get("report"), p.get("class"), p.get("period"), p.get("month"), policy=policy
     )
 
 

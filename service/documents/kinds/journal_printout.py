@@ -258,7 +258,9 @@ def printout_context(data: PrintoutData) -> dict[str, object]:
     return {"chunks": split_columns(data.columns), "day_lines": day_lines}
 
 
-def _plan(snapshot: Snapshot, period: Period, school_class: SchoolClass | None) -> list[PlannedFile]:
+def _plan(
+    snapshot: Snapshot, period: Period, school_class: SchoolClass | None
+) -> list[PlannedFile]:
     """One printout per subject (and group) taught in the class, in subject order."""
     if school_class is None:
         return []
@@ -282,7 +284,9 @@ def _plan(snapshot: Snapshot, period: Period, school_class: SchoolClass | None) 
 
 
 def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> PrintoutData:
-    return build_printout(snapshot, p.get("class"), p.get("subject"), p.get("period"), p.get("group"))
+    return build_printout(
+        snapshot, p.get("class"), p.get("subject"), p.get("period"), p.get("group")
+    )
 
 
 KIND = Kind(

@@ -140,7 +140,9 @@ def build_medal_sheet(
     )
 
 
-def _plan(snapshot: Snapshot, period: Period, school_class: SchoolClass | None) -> list[PlannedFile]:
+def _plan(
+    snapshot: Snapshot, period: Period, school_class: SchoolClass | None
+) -> list[PlannedFile]:
     """A sheet for each class that has medal candidates."""
     if school_class is None or not any(
         s.medal_candidate for s in snapshot.students_of_class.get(school_class.id, ())

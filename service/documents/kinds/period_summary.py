@@ -115,7 +115,9 @@ def build_summary(snapshot: Snapshot, class_id: str | None, period_id: str | Non
     )
 
 
-def _plan(snapshot: Snapshot, period: Period, school_class: SchoolClass | None) -> list[PlannedFile]:
+def _plan(
+    snapshot: Snapshot, period: Period, school_class: SchoolClass | None
+) -> list[PlannedFile]:
     if school_class is None:
         return []
     params = (("class", school_class.id), ("period", period.id))

@@ -102,6 +102,7 @@ def _short_period(name: str) -> str:
 
 # --- page layout (presentation only, not data) ---------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class SubjectChunk:
     """One page-width slice of the yearly statement: which subjects (indexes) it shows."""
