@@ -268,7 +268,9 @@ def kinds_command(as_json: bool) -> None:
         )
         return
     for k in KINDS.values():
-        params = " ".join([f"--{p}" for p in k.required] + [f"[--{p}]" for p in k.optional])
+        values = {name: "|".join(codes) for name, codes in k.choices}
+        shown = [f"--{p} {values[p]}" if p in values else f"--{p}" for p in k.required]
+        params = " ".join(shown + [f"[--{p}]" for p in k.optional])
         click.echo(f"{k.id:18} {k.title}\n{'':18} параметры: {params}")
 
 

@@ -51,6 +51,7 @@ class Kind:
         retention: Row of the retention schedule (``storage/retention.yaml``); the id if empty.
         sets: Sets of documents produced together that include this kind (``PERIOD_END``).
         plan: Which documents of this kind a set needs for a period, class by class.
+        choices: Allowed values of parameters that take one of a few codes (``report``).
     """
 
     id: str
@@ -65,6 +66,7 @@ class Kind:
     retention: str = ""
     sets: tuple[str, ...] = ()
     plan: PlanFn | None = None
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def retention_class(self) -> str:

@@ -532,4 +532,5 @@ KIND = Kind(
     build=_build,
     sets=(PERIOD_END,),
     plan=_plan,
+    choices=(("report", tuple(REPORTS)),),
 )
