@@ -27,7 +27,7 @@ class PlannedFile:
 
     params: tuple[tuple[str, str], ...]
     file_name: str  # inside the class folder (or ``school/``), e.g. "period-summary.pdf"
-    title: str = ""  # shown in job lists; the kind's label when empty
+    title: str = ""  # shown in job lists; the kind's title when empty
 
 
 PlanFn = Callable[["Snapshot", "Period", "SchoolClass | None"], list[PlannedFile]]

@@ -61,12 +61,12 @@ def period_jobs(snapshot: Snapshot, period_id: str, set_name: str = PERIOD_END) 
             assert kind.plan is not None
             for planned in kind.plan(snapshot, period, school_class):
                 path = f"{folder}/{planned.file_name}"
-                jobs.append(Job(kind.id, planned.params, path, planned.title or kind.label))
+                jobs.append(Job(kind.id, planned.params, path, planned.title or kind.title))
     for kind in kinds:
         assert kind.plan is not None
         for planned in kind.plan(snapshot, period, None):
             path = f"{SCHOOL_FOLDER}/{planned.file_name}"
-            jobs.append(Job(kind.id, planned.params, path, planned.title or kind.label))
+            jobs.append(Job(kind.id, planned.params, path, planned.title or kind.title))
     return jobs
 
 

@@ -503,14 +503,12 @@ def _plan(
             PlannedFile(
                 (("report", "movement"), ("period", period.id)),
                 "control-movement.pdf",
-                f"Справка ВШК: {REPORTS['movement']}",
+                REPORTS["movement"],
             )
         ]
     base = (("class", school_class.id), ("period", period.id))
     return [
-        PlannedFile(
-            (*base, ("report", report)), f"control-{report}.pdf", f"Справка ВШК: {REPORTS[report]}"
-        )
+        PlannedFile((*base, ("report", report)), f"control-{report}.pdf", REPORTS[report])
         for report in ("accumulation", "timeliness")
     ]
 
