@@ -11,7 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.documents.meta import DocumentMeta
-from service.journal.snapshot import AttendanceCode, Period, Snapshot, Student, Subject
+from service.journal.snapshot import (
+    AttendanceCode,
+    Period,
+    SchoolClass,
+    Snapshot,
+    Student,
+    Subject,
+)
 
 ABSENCE_CODES = (AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED)
 
@@ -94,7 +101,7 @@ def make_meta(
     )
 
 
-def get_class(snapshot: Snapshot, class_id: str | None):
+def get_class(snapshot: Snapshot, class_id: str | None) -> SchoolClass:
     """The class with ``class_id`` or a :class:`DocumentProblem` in Russian."""
     if not class_id:
         raise DocumentProblem("не указан класс (--class)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service.documents.common import (
     ABSENCE_CODES,
@@ -198,14 +198,14 @@ def build_control_report(
         period_name=period_name,
         signatures=KIND.signers,
     )
-    base = {
-        "meta": meta,
-        "report": report,
-        "report_title": REPORTS[report],
-        "scope": scope,
-        "start": start,
-        "end": end,
-    }
+    head = ControlData(
+        meta=meta,
+        report=report,
+        report_title=REPORTS[report],
+        scope=scope,
+        start=start,
+        end=end,
+    )
     if report == "accumulation":
         rows = accumulation(snapshot, class_ids, start, end_seen, policy)
         findings = [
@@ -213,13 +213,11 @@ def build_control_report(
             f"{sum(1 for r in rows if r.below)}.",
             f"Обучающихся без отметок (по предметам): {sum(r.without_marks for r in rows)}.",
         ]
-        settings = (
+        settings: tuple[tuple[str, str], ...] = (
             ("Минимум отметок при 1 ч в неделю", str(policy.accumulation.min_marks_one_hour)),
             ("Минимум отметок при 2 ч и более", str(policy.accumulation.min_marks_more_hours)),
         )
-        return ControlData(
-            **base, accumulation=tuple(rows), findings=tuple(findings), settings=settings
-        )
+        return replace(head, accumulation=tuple(rows), findings=tuple(findings), settings=settings)
     if report == "timeliness":
         rows_t, cases = timeliness(snapshot, class_ids, start, end_seen, policy)
         late = sum(r.late_marks + r.late_written + r.late_tests + r.late_homework for r in rows_t)
@@ -238,8 +236,8 @@ def build_control_report(
                 f"({deadlines.lessons_end:%H:%M})",
             ),
         )
-        return ControlData(
-            **base,
+        return replace(
+            head,
             timeliness=tuple(rows_t),
             timeliness_cases=tuple(cases),
             findings=tuple(findings),
@@ -254,13 +252,13 @@ def build_control_report(
             f"из них по болезни: {sum(r.ill for r in rows_a)}; "
             f"опозданий: {sum(r.late for r in rows_a)}."
         ]
-        return ControlData(**base, attendance=tuple(rows_a), findings=tuple(findings))
+        return replace(head, attendance=tuple(rows_a), findings=tuple(findings))
     rows_m, counts = movement(snapshot, class_ids, start, end_seen)
     findings = [
         f"Прибыло: {sum(c.arrived for c in counts)}, выбыло: {sum(c.left for c in counts)}."
     ]
-    return ControlData(
-        **base, movements=tuple(rows_m), class_counts=tuple(counts), findings=tuple(findings)
+    return replace(
+        head, movements=tuple(rows_m), class_counts=tuple(counts), findings=tuple(findings)
     )
 
 
