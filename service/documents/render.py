@@ -33,7 +33,8 @@ from weasyprint.text.fonts import FontConfiguration
 
 from service.documents.common import MONTHS_GENITIVE, to_jsonable
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "documents"
+# Package data beside this module, so an installed wheel renders without the checkout.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 FONT_DIR = Path("/usr/share/fonts/truetype/paratype")
 FONT_FILES = {
     ("normal", "normal"): "PTF55F.ttf",
