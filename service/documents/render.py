@@ -32,6 +32,7 @@ from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 
 from service.documents.common import MONTHS_GENITIVE, to_jsonable
+from service.russian.filters import install_filters
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "documents"
 FONT_DIR = Path("/usr/share/fonts/truetype/paratype")
@@ -106,6 +107,7 @@ class _Resources:
         self.env.filters.update(
             ru_date=_ru_date, ddmm=_ddmm, num=_num, long_date=_long_date, tabrun=_tabrun
         )
+        install_filters(self.env)
 
 
 def _ru_date(day: dt.date | None) -> str:

@@ -29,7 +29,15 @@ REGISTER_LABELS: dict[str, str] = {
 # Default number formats per register; placeholders: {seq} {year} {yy} {month}.
 DEFAULT_NUMBER_FORMATS: dict[str, str] = {Register.MAIN: "{seq}", Register.STUDENTS: "{seq}-у"}
 
-PERSON: Schema = {"full_name": None, "short_name": None, "initials_first": None, "position": None}
+# The name's parts and sex («М»/«Ж») are what the Russian filters decline by (docs/russian.md).
+NAME_PARTS: Schema = {"last_name": None, "first_name": None, "middle_name": None, "sex": None}
+PERSON: Schema = {
+    "full_name": None,
+    "short_name": None,
+    "initials_first": None,
+    "position": None,
+    **NAME_PARTS,
+}
 IDENTITY: Schema = {
     "kind": None,
     "series": None,
@@ -41,6 +49,7 @@ IDENTITY: Schema = {
 STUDENT: Schema = {
     "full_name": None,
     "short_name": None,
+    **NAME_PARTS,
     "birth_date": None,
     "class_name": None,
     "address": None,
@@ -51,6 +60,7 @@ GUARDIAN: Schema = {
     "full_name": None,
     "short_name": None,
     "initials_first": None,
+    **NAME_PARTS,
     "relation": None,
     "phone": None,
     "email": None,
