@@ -183,6 +183,12 @@ def _decline_part(part: NamePart, text: str, sex: Sex, case: Case, known: bool) 
     if not text or case is Case.NOM:
         return text
     gender = Gender.FEMALE if sex is Sex.FEMALE else Gender.MALE
+    if len(text) > 1 and text.isupper():  # «КОХ АННА»: the rules want the usual capitalisation
+        return (
+            _maker()
+            .make(part, gender, _PYTROVICH_CASE[case], text.title(), known_gender=known)
+            .upper()
+        )
     return _maker().make(part, gender, _PYTROVICH_CASE[case], text, known_gender=known)
 
 

@@ -91,10 +91,21 @@ def _inflect(p: Parse, grammemes: set[str], source: str) -> str:
 
 
 def decline_phrase(text: str, case: str | Case) -> str:
-    """«учитель информатики» → «учителю информатики» for ``case="dat"``."""
+    """«учитель информатики» → «учителю информатики» for ``case="dat"``.
+
+    Parts joined by commas are declined each («учитель информатики, администратор электронного
+    журнала» → «учителю информатики, администратору электронного журнала»).
+    """
     wanted = as_case(case)
     if wanted is Case.NOM or not text.strip():
         return text
+    return "".join(
+        part if part in (",", ";") else _decline_one(part, wanted)
+        for part in re.split(r"([,;])", text)
+    )
+
+
+def _decline_one(text: str, wanted: Case) -> str:
     tokens = tokens_of(text)
     head = find_head(tokens)
     if head is None:
