@@ -58,7 +58,7 @@ def test_filters_in_the_orders_sandbox(source: str, expected: str) -> None:
 
 
 def test_install_keeps_a_renderer_own_filters() -> None:
-    env = jinja2.Environment()
+    env = jinja2.Environment(autoescape=True)
     env.filters["decimal"] = lambda v: "own"
     install_filters(env)
     assert env.from_string("{{ 1|decimal }}").render() == "own"
