@@ -651,8 +651,6 @@ def _form_head(doc: DocumentType) -> None:
     p.paragraph_format.left_indent = Mm(95)
     p.paragraph_format.page_break_before = True
     tag(doc, "{%p endif %}")
-    p = para(doc, '{{ director|dat("short") }}', align=LEFT, size=12)
-    p.paragraph_format.left_indent = Mm(95)
     p = para(doc, "от {{ form.guardian|gen }},", align=LEFT, size=12)
     p.paragraph_format.left_indent = Mm(95)
     p = para(doc, "законного представителя обучающегося", align=LEFT, size=12, after=12)

@@ -104,7 +104,7 @@ def test_introduction_order_addresses_the_deputy_in_the_dative(father: m.Snapsho
 
 def test_consent_form_of_a_father_for_his_daughter(father: m.Snapshot) -> None:
     text = render("consent-pd", father, {"guardian": father.students[0].guardian_ids[0]})
-    assert "Директору МБОУ" in text and "Орловой Г. П. от Белых Сергея Петровича," in text
+    assert "Директору МБОУ «СОШ № 7» от Белых Сергея Петровича," in text
     assert "Я, Белых Сергей Петрович," in text
     assert "проживающий по адресу" in text and "проживающий(ая)" not in text
     assert "несовершеннолетнего обучающегося Белых Алёны Сергеевны," in text
