@@ -57,7 +57,7 @@ def _feminine(word: str) -> str:
         if p.tag.POS in _GENDERED and p.tag.gender == "masc" and p.tag.number == "sing":
             form = p.inflect({"femn"})
             if form is not None:
-                return form.word
+                return str(form.word)
     return low
 
 
@@ -71,7 +71,7 @@ def _masculine(word: str) -> str:
         if p.tag.POS in _GENDERED and p.tag.gender == "femn" and p.tag.number == "sing":
             form = p.inflect({"masc"})
             if form is not None:
-                return form.word
+                return str(form.word)
     return low
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -116,7 +116,10 @@ FILTERS: dict[str, Callable[..., str]] = {
 }
 
 
-def install_filters(env: jinja2.Environment) -> jinja2.Environment:
+EnvT = TypeVar("EnvT", bound=jinja2.Environment)
+
+
+def install_filters(env: EnvT) -> EnvT:
     """Add the Russian filters to ``env`` and return it; filters already there are kept.
 
     Keeping existing names lets a renderer keep its own ``long_date`` or ``num`` formats.

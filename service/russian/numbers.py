@@ -53,7 +53,7 @@ def ru_number(value: Any, digits: int | None = None) -> str:
     sign = "-" if text.startswith("-") else ""
     whole, _, frac = text.lstrip("-").partition(".")
     if len(whole) > 4:
-        groups = []
+        groups: list[str] = []
         while whole:
             groups.insert(0, whole[-3:])
             whole = whole[:-3]
