@@ -170,6 +170,8 @@ def resolve_sex(name: Name) -> tuple[Sex, bool]:
     by_patronymic = sex_from_patronymic(name.middle)
     if by_patronymic is not None:
         return by_patronymic, True
+    if not (name.first or name.last):
+        return Sex.MALE, False  # an empty person (no deputy in the data): nothing to decline
     guess = _detector().detect(firstname=name.first or None, lastname=name.last or None)
     return (Sex.FEMALE if guess is Gender.FEMALE else Sex.MALE), False
 

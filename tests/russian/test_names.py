@@ -126,3 +126,9 @@ def test_short_forms_and_capitals() -> None:
 def test_unknown_case_is_a_russian_error() -> None:
     with pytest.raises(ValueError, match="неизвестный падеж «dative»"):
         full_name("Иванов Иван", "dative")
+
+
+def test_an_empty_person_gives_empty_text() -> None:
+    """GIVEN a school with no deputy in the data THEN the template prints nothing, not an error."""
+    empty = {"full_name": "", "last_name": "", "first_name": "", "middle_name": "", "sex": ""}
+    assert full_name(empty, "dat") == "" and short_name(empty, "gen") == ""
