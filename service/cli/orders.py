@@ -30,6 +30,7 @@ def friendly(func: F) -> F:
         from service.orders.consents import ConsentError
         from service.orders.context import ParamError
         from service.orders.convert import ConversionError
+        from service.orders.kinds import UnknownOrderKind
         from service.orders.numbering import NumberingError
         from service.orders.sandbox import TemplateRejected
         from service.orders.scans import InvalidScan
@@ -40,10 +41,8 @@ def friendly(func: F) -> F:
         except TemplateRejected as exc:
             tag = f"\n  тег: {exc.tag}" if exc.tag else ""
             _fail(f"шаблон отклонён: {exc.message}{tag}")
-        except (ParamError, ConsentError, InvalidScan, NoSnapshot) as exc:
+        except (ParamError, ConsentError, InvalidScan, NoSnapshot, UnknownOrderKind) as exc:
             _fail(str(exc))
-        except KeyError as exc:  # unknown kind
-            _fail(str(exc.args[0]) if exc.args else "неизвестный ключ")
         except (ConversionError, NumberingError) as exc:
             _fail(str(exc), EXIT_FAILED)
 
@@ -178,12 +177,12 @@ def templates_list(school: str | None, as_json: bool) -> None:
 
     rows = []
     for kind in KINDS.values():
-        active = active_template(school, kind).label if school else f"{kind.name} (встроенный)"
-        history = [v.version for v in versions(school, kind.name)] if school else []
+        active = active_template(school, kind).label if school else f"{kind.id} (встроенный)"
+        history = [v.version for v in versions(school, kind.id)] if school else []
         rows.append(
             {
-                "kind": kind.name,
-                "archive_kind": kind.archive_kind,
+                "kind": kind.id,
+                "archive_kind": kind.retention,
                 "title": kind.title,
                 "register": str(kind.register) if kind.register else None,
                 "active": active,

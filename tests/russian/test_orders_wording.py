@@ -18,13 +18,11 @@ import pytest
 from docx import Document
 
 from service.journal import snapshot as m
-from service.orders.context import ContextRequest, DocumentMeta, build_context
-from service.orders.demo import demo_snapshot
+from service.orders.context import ContextRequest, build_context, order_meta
 from service.orders.kinds import get_kind
 from service.orders.render import docx_text, render_docx
+from service.orders.sample_school import demo_snapshot
 from service.orders.versions import bundled
-
-META = DocumentMeta("order-main-2025-test00000002", dt.date(2026, 5, 30), "15", "тест v1")
 
 
 def named(relation: str) -> m.Snapshot:
@@ -67,7 +65,8 @@ def named(relation: str) -> m.Snapshot:
 
 def render(kind_name: str, snap: m.Snapshot, params: dict[str, str] | None = None) -> str:
     kind = get_kind(kind_name)
-    ctx = build_context(ContextRequest(kind, snap, META, params or {}))
+    meta = order_meta(snap, kind, "order-main-2025-test00000002", dt.date(2026, 5, 30), number="15")
+    ctx = build_context(ContextRequest(kind, snap, meta, params or {}))
     return " ".join(docx_text(render_docx(bundled(kind).content, ctx)).split())
 
 

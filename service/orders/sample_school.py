@@ -1,7 +1,8 @@
-"""A small, fixed sample school for checking uploaded templates and for tests.
+"""The sample schools of orders: a generated one for trial renders, a small fixed one for tests.
 
-The project-wide sample generator (``service.sample.generate_school``) is used when it is
-available; this module is the fallback and the source of small deterministic test data.
+:func:`sample_snapshot` comes from the project-wide generator (``service.sample``) and fills every
+part of every template when an upload is checked or ``--demo`` is given; :func:`demo_snapshot` is a
+small, hand-made school whose names and decisions tests and the benchmark can rely on.
 """
 
 from __future__ import annotations
@@ -230,9 +231,7 @@ def _demo(per_class: int) -> m.Snapshot:
 @lru_cache(maxsize=1)
 def sample_snapshot() -> m.Snapshot:
     """The sample school used to test-render uploaded templates (60 students, built once)."""
-    try:  # the project-wide generator, once it has landed
-        from service.journal.canonical import snapshot_from_dict  # type: ignore[import-not-found]
-        from service.sample import generate_school  # type: ignore[import-not-found]
-    except ImportError:
-        return demo_snapshot()
+    from service.journal.canonical import snapshot_from_dict
+    from service.sample import generate_school
+
     return snapshot_from_dict(generate_school(students=60, year="2024/2025", seed=7))

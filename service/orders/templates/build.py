@@ -1,7 +1,9 @@
-"""Generate the editable DOCX templates of issue 6 (docxtpl tags, ГОСТ Р 7.0.97-2016 requisites).
+"""Generate the bundled DOCX templates of the order kinds (docxtpl tags, ГОСТ Р 7.0.97-2016).
 
-Run from the repository root: ``python templates/orders/build_templates.py``. The generated .docx
-files are committed beside this script so that staff have real Word files to edit and upload back.
+Run ``python -m service.orders.templates.build [OUT_DIR]``. The generated .docx files are committed
+beside this module so that staff have real Word files to edit and upload back; a test checks that
+they are current. Each order kind's layout is the function named after it (``intro_journal`` for
+``intro-journal``).
 Layout: Liberation Serif 14 pt (12 pt in forms, 11 pt in tables), margins left 20 mm, right 10 mm,
 top and bottom 20 mm; requisites: school name, document kind, date, number, place, heading, text,
 signature with the area for the electronic-signature mark (a bookmark ``SIG<field>`` marks where the
@@ -17,6 +19,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from docx import Document
 from docx.document import Document as DocumentType
@@ -28,6 +31,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+
+from service.orders.kind import OrderKind
+from service.orders.kinds import KINDS
 
 HERE = Path(__file__).resolve().parent
 FIXED_TIME = dt.datetime(2026, 11, 24, 0, 0, 0)
@@ -818,17 +824,14 @@ def refusal_letter() -> DocumentType:
     return doc
 
 
-TEMPLATES: dict[str, Callable[[], DocumentType]] = {
-    "intro-journal": intro_journal,
-    "appoint-responsible": appoint_responsible,
-    "transfer": transfer,
-    "movement": movement,
-    "regulation-journal": regulation_journal,
-    "rules-journal": rules_journal,
-    "consent-pd": consent_pd,
-    "application-edelivery": application_edelivery,
-    "refusal-letter": refusal_letter,
-}
+def layout(kind: OrderKind) -> Callable[[], DocumentType]:
+    """The function that lays out ``kind``'s template; a kind without one is an error."""
+    make = globals().get(kind.module_name)
+    if make is None:
+        raise LookupError(
+            f"no template layout for the order kind {kind.id!r}: add {kind.module_name}()"
+        )
+    return cast(Callable[[], DocumentType], make)
 
 
 def _normalised_zip(data: bytes) -> bytes:
@@ -848,9 +851,9 @@ def _normalised_zip(data: bytes) -> bytes:
 def build(out_dir: Path = HERE) -> list[Path]:
     """Write every template into ``out_dir``; return the paths."""
     written = []
-    for name, make in TEMPLATES.items():
-        path = out_dir / f"{name}.docx"
-        doc = make()
+    for kind in KINDS.values():
+        path = out_dir / kind.template
+        doc = layout(kind)()
         doc.core_properties.revision = 1
         doc.core_properties.created = doc.core_properties.modified = FIXED_TIME
         buffer = io.BytesIO()
