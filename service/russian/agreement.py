@@ -8,6 +8,7 @@ number). Template authors write the masculine form; «проживающий(а�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from service.journal.snapshot import Sex
@@ -75,6 +76,7 @@ def _masculine(word: str) -> str:
     return low
 
 
+@lru_cache(maxsize=4096)
 def for_sex(words: str, sex: Sex) -> str:
     """``words`` in the gender of ``sex``; nouns and words without gender are left as they are."""
     text = _PARENS.sub("", words)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pymorphy3.analyzer import Parse
 
@@ -105,6 +106,7 @@ def decline_phrase(text: str, case: str | Case) -> str:
     )
 
 
+@lru_cache(maxsize=4096)  # positions and bodies repeat on every page of a class's forms
 def _decline_one(text: str, wanted: Case) -> str:
     tokens = tokens_of(text)
     head = find_head(tokens)
