@@ -86,9 +86,10 @@ def lib() -> Any:
             raise GostUnavailable("OpenSSL gost engine not installed")
         # The engine stays initialised for the life of the process: its algorithms are
         # registered globally, and only for ГОСТ identifiers.
-        if handle.ENGINE_init(engine) != 1 or handle.ENGINE_set_default(
-            engine, _ENGINE_METHOD_ALL
-        ) != 1:
+        if (
+            handle.ENGINE_init(engine) != 1
+            or handle.ENGINE_set_default(engine, _ENGINE_METHOD_ALL) != 1
+        ):
             handle.ERR_clear_error()
             raise GostUnavailable("OpenSSL gost engine failed to initialise")
         return handle

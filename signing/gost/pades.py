@@ -22,8 +22,14 @@ from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from ..errors import SigningError
-from ..pades import PreparedSigner, SigningOptions, build_pdf_signer, estimate_reserve, open_writer
-from ..pades import run_sync
+from ..pades import (
+    PreparedSigner,
+    SigningOptions,
+    build_pdf_signer,
+    estimate_reserve,
+    open_writer,
+    run_sync,
+)
 from ..stamp import gost_stamp_style
 from . import backend
 from .signer import GostSigner
@@ -34,9 +40,7 @@ __all__ = ["PreparedPdf", "embed_cms", "prepare_pdf", "sign_pdf_gost"]
 class _CertificateOnly(Signer):
     """A signer that only knows certificates: enough for pyHanko to lay out the field."""
 
-    def __init__(
-        self, cert: asn1_x509.Certificate, chain: Sequence[asn1_x509.Certificate]
-    ) -> None:
+    def __init__(self, cert: asn1_x509.Certificate, chain: Sequence[asn1_x509.Certificate]) -> None:
         registry = SimpleCertificateStore()
         registry.register_multiple(list(chain))
         super().__init__(signing_cert=cert, cert_registry=registry)
@@ -89,8 +93,8 @@ def prepare_pdf(
     """Add the signature field (and stamp) with an empty placeholder sized for the CMS."""
     _check_level(options)
     signer = _CertificateOnly(certificate, chain)
-    style = stamp_style if stamp_style is not None else (
-        gost_stamp_style() if options.stamp else None
+    style = (
+        stamp_style if stamp_style is not None else (gost_stamp_style() if options.stamp else None)
     )
     prepared = PreparedSigner(
         signer=signer,

@@ -161,4 +161,3 @@ def verify_detached(
     return ValidationReport(
         document_sha256=hashlib.sha256(content).hexdigest(), signatures=(report,)
     )
-
