@@ -108,7 +108,7 @@ def gost_pdf_report(
         allowed = True
     else:
         # pyHanko's difference analysis reads the coverage from the signature object.
-        sig.coverage = coverage
+        sig.coverage = coverage  # type: ignore[assignment]
         diff = sig.evaluate_modifications(DEFAULT_DIFF_POLICY)
         level = diff.modification_level if isinstance(diff, DiffResult) else ModificationLevel.OTHER
         allowed = not (
