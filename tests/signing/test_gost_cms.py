@@ -6,13 +6,11 @@ makes is verified by Vedomost; tampering is caught by both. 256- and 512-bit key
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from asn1crypto import cms, pem
 from asn1crypto import x509 as asn1_x509
-from pypdf import PdfReader
 
 from signing import SigningOptions, load_pkcs12, sign_pdf, validate
 from signing.batch import sign_directory
@@ -20,6 +18,7 @@ from signing.gost.demo_pki import GostPki
 from signing.gost.detached import sign_detached
 from signing.gost.report import verify_detached
 from signing.gost.signer import GostSigner
+from signing.stamp import serial_hex
 from tests.fixtures.signing import make_pdf
 from tests.signing.gost_helpers import (
     openssl_cms_sign,
@@ -27,6 +26,7 @@ from tests.signing.gost_helpers import (
     root_of,
     split_embedded,
 )
+from tests.signing.helpers import appearance_lines
 
 
 def _signer(pki: GostPki, who: str = "director") -> GostSigner:
@@ -79,10 +79,17 @@ def test_pades_with_stamp_verifies_in_vedomost_and_openssl(
     assert signer_info["signature_algorithm"]["algorithm"].dotted == key_oid
     types = {a["type"].native for a in signer_info["signed_attrs"]}
     assert {"content_type", "message_digest", "signing_time", "signing_certificate_v2"} <= types
-    # The visible stamp is on the last page with the certificate's owner.
-    text = PdfReader(io.BytesIO(signed)).pages[-1]
-    annots = text.get("/Annots")
-    assert annots, "no stamp annotation"
+    # The visible ГОСТ Р 7.0.97 stamp names the ГОСТ certificate, its owner and validity.
+    cert = _cert(gost_pki.cert("director"))
+    validity = cert["tbs_certificate"]["validity"]
+    assert appearance_lines(signed, "director") == [
+        "ДОКУМЕНТ ПОДПИСАН",
+        "ЭЛЕКТРОННОЙ ПОДПИСЬЮ",
+        f"Сертификат: {serial_hex(cert.serial_number)}",
+        "Владелец: Быкова Эвелина Борисовна",
+        f"Действителен: с {validity['not_before'].native:%d.%m.%Y} "
+        f"до {validity['not_after'].native:%d.%m.%Y}",
+    ]
 
 
 def test_pades_content_tamper_detected_by_both(gost_pki: GostPki, tmp_path: Path) -> None:
