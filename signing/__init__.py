@@ -10,9 +10,9 @@ from pathlib import Path
 from .batch import BatchItem, BatchResult, sign_batch, sign_directory
 from .deferred import DeferredSigning, finish_deferred, prepare_deferred
 from .errors import SignerUnavailable, SigningError, UnreadablePdf
+from .gost.signer import GostSigner
 from .levels import Level, load_trust_roots, update_archival_timestamp_chain
 from .pades import SigningOptions, sign_pdf
-from .gost.signer import GostSigner
 from .signers import KeyReusingSigner, Signer, load_pkcs12, open_pkcs11
 from .validate import SignatureReport, ValidationReport, validate
 
