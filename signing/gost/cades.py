@@ -17,7 +17,7 @@ from asn1crypto import x509 as asn1_x509
 
 from .backend import GostAlgorithm, GostKey, digest
 
-__all__ = ["build_signed_data", "signed_attributes", "signer_info_for"]
+__all__ = ["CadesTemplate", "build_signed_data", "signed_attributes", "signer_info_for"]
 
 
 def digest_algorithm(algorithm: GostAlgorithm) -> algos.DigestAlgorithm:
@@ -61,7 +61,7 @@ def signed_attributes(
 
 def attributes_to_sign(attrs: cms.CMSAttributes) -> bytes:
     """DER of the signed attributes as a SET OF (the bytes the signature covers)."""
-    return attrs.dump(force=True)
+    return attrs.dump()
 
 
 def signer_info_for(
@@ -90,6 +90,71 @@ def signer_info_for(
     )
 
 
+class CadesTemplate:
+    """The parts of a signer's CAdES that do not change between documents, encoded once.
+
+    asn1crypto re-encodes a freshly built structure on every ``dump()``; parts loaded back from
+    their DER are copied as bytes, which keeps one signature in a batch cheap.
+    """
+
+    def __init__(
+        self,
+        key: GostKey,
+        certificate: asn1_x509.Certificate,
+        chain: Sequence[asn1_x509.Certificate],
+    ) -> None:
+        self.key = key
+        self.algorithm = key.algorithm
+        self.certificate = certificate
+        probe = signed_attributes(b"", certificate, self.algorithm, dt.datetime.now(dt.UTC))
+        self._content_type = cms.CMSAttribute.load(probe[0].dump())
+        self._ess = cms.CMSAttribute.load(probe[3].dump())
+        self._digest_algorithm = algos.DigestAlgorithm.load(digest_algorithm(self.algorithm).dump())
+        self._certificates = cms.CertificateSet.load(
+            cms.CertificateSet([certificate, *chain]).dump()
+        )
+        info = signer_info_for(certificate, self.algorithm, probe, b"")
+        self._sid = cms.SignerIdentifier.load(info["sid"].dump())
+        self._signature_algorithm = cms.SignedDigestAlgorithm.load(
+            info["signature_algorithm"].dump()
+        )
+
+    def sign(self, message_digest: bytes, signing_time: dt.datetime | None = None) -> bytes:
+        """Sign a content digest; return the DER of a detached CAdES-BES ``ContentInfo``."""
+        moment = (signing_time or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+        attrs = cms.CMSAttributes(
+            [
+                self._content_type,
+                cms.CMSAttribute(
+                    {"type": "signing_time", "values": [cms.Time({"utc_time": moment})]}
+                ),
+                cms.CMSAttribute({"type": "message_digest", "values": [message_digest]}),
+                self._ess,
+            ]
+        )
+        signature = self.key.sign_digest(digest(attributes_to_sign(attrs), self.algorithm))
+        signer_info = cms.SignerInfo(
+            {
+                "version": "v1",
+                "sid": self._sid,
+                "digest_algorithm": self._digest_algorithm,
+                "signed_attrs": attrs,
+                "signature_algorithm": self._signature_algorithm,
+                "signature": signature,
+            }
+        )
+        signed_data = cms.SignedData(
+            {
+                "version": "v1",
+                "digest_algorithms": [self._digest_algorithm],
+                "encap_content_info": {"content_type": "data"},
+                "certificates": self._certificates,
+                "signer_infos": [signer_info],
+            }
+        )
+        return cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump()
+
+
 def build_signed_data(
     message_digest: bytes,
     key: GostKey,
@@ -99,18 +164,5 @@ def build_signed_data(
     signing_time: dt.datetime | None = None,
 ) -> cms.ContentInfo:
     """Sign a content digest and return a detached CAdES-BES ``ContentInfo``."""
-    algorithm = key.algorithm
-    moment = (signing_time or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    attrs = signed_attributes(message_digest, certificate, algorithm, moment)
-    tbs = attributes_to_sign(attrs)
-    signature = key.sign_digest(digest(tbs, algorithm))
-    signed_data = cms.SignedData(
-        {
-            "version": "v1",
-            "digest_algorithms": [digest_algorithm(algorithm)],
-            "encap_content_info": {"content_type": "data"},
-            "certificates": [certificate, *chain],
-            "signer_infos": [signer_info_for(certificate, algorithm, attrs, signature)],
-        }
-    )
-    return cms.ContentInfo({"content_type": "signed_data", "content": signed_data})
+    der = CadesTemplate(key, certificate, chain).sign(message_digest, signing_time)
+    return cms.ContentInfo.load(der)

@@ -17,7 +17,7 @@ __all__ = ["decode_signature", "sign_detached"]
 def sign_detached(signer: GostSigner, content: bytes) -> bytes:
     """Return a DER detached CAdES-BES signature of the whole ``content``."""
     message_digest = backend.digest(content, signer.algorithm)
-    return signer.sign_content_digest(message_digest).dump()
+    return signer.sign_content_digest(message_digest)
 
 
 def decode_signature(data: bytes) -> cms.ContentInfo:

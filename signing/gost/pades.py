@@ -144,4 +144,4 @@ def sign_pdf_gost(signer: GostSigner, pdf: bytes, options: SigningOptions, style
     prepared = prepare_pdf(pdf, cert, signer.chain, options, stamp_style=style)
     message_digest = backend.digest_parts(prepared.parts(), signer.algorithm)
     content = signer.sign_content_digest(message_digest)
-    return embed_cms(prepared, content.dump())
+    return embed_cms(prepared, content)

@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.pdf_cms import Signer
@@ -40,6 +39,7 @@ class GostSigner(Signer):
         self.key = key
         self.chain = tuple(chain)
         self.raw_signatures = 0
+        self._template = cades.CadesTemplate(key, signing_cert, self.chain)
 
     @property
     def algorithm(self) -> GostAlgorithm:
@@ -59,14 +59,10 @@ class GostSigner(Signer):
 
     def sign_content_digest(
         self, message_digest: bytes, signing_time: dt.datetime | None = None
-    ) -> cms.ContentInfo:
-        """Return a detached CAdES-BES over content whose Streebog digest is given."""
-        cert = self.signing_cert
-        assert cert is not None
+    ) -> bytes:
+        """Return the DER of a detached CAdES-BES over content with this Streebog digest."""
         self.raw_signatures += 1
-        return cades.build_signed_data(
-            message_digest, self.key, cert, self.chain, signing_time=signing_time
-        )
+        return self._template.sign(message_digest, signing_time)
 
 
 def load_gost_pkcs12(path: Path, password: bytes | None) -> GostSigner:
