@@ -36,9 +36,13 @@ MSG_CHANGED = "После подписания в документ внесен�
 
 def embedded_is_gost(sig: EmbeddedPdfSignature) -> bool:
     """True when an embedded PDF signature is a ГОСТ CMS."""
-    return sig.sig_object_type == "/Sig" and is_gost(
-        cms.ContentInfo({"content_type": "signed_data", "content": sig.signed_data})
-    )
+    if sig.sig_object_type != "/Sig":
+        return False
+    try:
+        signed_data = sig.signed_data
+    except (ValueError, KeyError, TypeError):
+        return False  # a broken container is judged by the common validator
+    return is_gost(cms.ContentInfo({"content_type": "signed_data", "content": signed_data}))
 
 
 def _report(

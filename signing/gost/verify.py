@@ -8,6 +8,7 @@ is accepted only when it ends at one of the given trust roots, compared byte for
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ MSG_UNTRUSTED = "Сертификат не связан с доверенным 
 MSG_EXPIRED = "На момент подписания срок действия сертификата истёк"
 MSG_NOT_YET = "На момент подписания срок действия сертификата ещё не начался"
 MSG_STRUCTURE = "Подпись повреждена: контейнер CMS не читается"
+MSG_NOT_GOST = "Отсоединённая подпись проверяется только для ГОСТ Р 34.10-2012"
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ def verify_signed_data(
     except (ValueError, KeyError, TypeError, IndexError):
         return GostVerdict(None, None, None, False, False, False, (MSG_STRUCTURE,))
     if algorithm is None:
-        return GostVerdict(None, signer, None, False, False, False, (MSG_STRUCTURE,))
+        return GostVerdict(None, signer, None, False, False, False, (MSG_NOT_GOST,))
     problems: list[str] = []
     signing_time = signing_time_attr.native if signing_time_attr is not None else None  # type: ignore[attr-defined]
     intact = message_digest is not None and (
@@ -202,11 +204,16 @@ def _ess_matches(ess: object, cert: asn1_x509.Certificate) -> bool:
     """Check the first ESSCertIDv2 against the signer's certificate."""
     try:
         first = ess["certs"][0]  # type: ignore[index]
-        oid = first["hash_algorithm"]["algorithm"].dotted
-        algorithm = GostAlgorithm.for_digest_oid(oid)
-        if algorithm is None:
+        hash_algorithm = first["hash_algorithm"]["algorithm"]
+        algorithm = GostAlgorithm.for_digest_oid(hash_algorithm.dotted)
+        if algorithm is not None:
+            expected = backend.digest(cert.dump(), algorithm)
+        elif hash_algorithm.native in hashlib.algorithms_available:
+            # Some CAdES tools hash the certificate with SHA-256 even in a ГОСТ signature.
+            expected = hashlib.new(hash_algorithm.native, cert.dump()).digest()
+        else:
             return False
-        if first["cert_hash"].native != backend.digest(cert.dump(), algorithm):
+        if first["cert_hash"].native != expected:
             return False
         serial = first["issuer_serial"]
         return serial.native is None or serial["serial_number"].native == cert.serial_number
