@@ -221,3 +221,23 @@ def test_batch_signs_with_a_gost_pkcs12(gost_pki: GostPki, tmp_path: Path) -> No
     for path in sorted(target.iterdir()):
         assert validate(path.read_bytes(), [root_of(gost_pki)]).valid
     assert signer.raw_signatures == 3
+
+
+def test_gost_teacher_then_rsa_director_both_verify(gost_pki: GostPki, tmp_path: Path) -> None:
+    """GIVEN a class teacher's ГОСТ signature WHEN the director countersigns with RSA
+    THEN one report shows both valid, the ГОСТ one allowing only the later signature."""
+    from signing import load_trust_roots
+    from signing.demo_pki import ensure_demo_pki
+
+    demo = ensure_demo_pki(tmp_path / "rsa")
+    rsa = load_pkcs12(demo.director_p12, demo.director_password())
+    pdf = make_pdf(1, fields=("class_teacher", "director"))
+    pdf = sign_pdf(pdf, _signer(gost_pki, "teacher"), SigningOptions(field_name="class_teacher"))
+    pdf = sign_pdf(pdf, rsa, SigningOptions(stamp=True, lock=True))
+
+    report = validate(pdf, load_trust_roots([gost_pki.root_cert, demo.root_cert]))
+    assert report.valid, report.to_text()
+    teacher, director = report.signatures
+    assert teacher.signer_name == "Соколов Иван Петрович"
+    assert teacher.modification_level == "заполнение полей и новые подписи"
+    assert "ГОСТ" in teacher.pades_level and director.pades_level == "B-B"
