@@ -245,7 +245,9 @@ def sign_with(prepared: PreparedSigner, pdf: bytes) -> bytes:
         # pyHanko cannot hash with Streebog: the ГОСТ CMS is assembled by signing.gost.
         from .gost.pades import sign_pdf_gost
 
-        return sign_pdf_gost(prepared.signer, pdf, prepared.options, prepared.stamp_style)
+        return sign_pdf_gost(
+            prepared.signer, pdf, prepared.options, prepared.stamp_style, prepared.timestamper
+        )
     if prepared.options.level.embeds_revocation:
         pdf = extend_earlier_signatures(pdf, prepared.options)
     writer = open_writer(pdf)

@@ -186,7 +186,7 @@ def sign_command(
     from signing import SigningError, sign_pdf
 
     if detached:
-        _sign_detached(source, output, signer_spec, chain)
+        _sign_detached(source, output, signer_spec, chain, tsa)
         return
     options = _options(level, stamp, field, tsa, lock, trust)
     pdf = source.read_bytes()
@@ -203,17 +203,22 @@ def sign_command(
     click.echo(f"Подписано: {output}")
 
 
-def _sign_detached(source: Path, output: Path, signer_spec: str, chain: tuple[Path, ...]) -> None:
-    from signing import SigningError
+def _sign_detached(
+    source: Path, output: Path, signer_spec: str, chain: tuple[Path, ...], tsa: str | None
+) -> None:
+    from signing import Level, SigningError
     from signing.gost.detached import sign_detached
     from signing.gost.signer import GostSigner
+    from signing.levels import timestamper_for
 
     with _open_signer(signer_spec, chain) as signer:
         if not isinstance(signer, GostSigner):
             _fail("отсоединённая подпись делается ключом ГОСТ Р 34.10-2012")
             return
         try:
-            signature = sign_detached(signer, source.read_bytes())
+            signature = sign_detached(
+                signer, source.read_bytes(), timestamper_for(tsa, Level.B_T) if tsa else None
+            )
         except (OSError, SigningError) as exc:
             _fail(str(exc))
             return

@@ -10,7 +10,7 @@ algorithm ``id-tc26-gost3410-12-256/512``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as asn1_x509
@@ -119,8 +119,17 @@ class CadesTemplate:
             info["signature_algorithm"].dump()
         )
 
-    def sign(self, message_digest: bytes, signing_time: dt.datetime | None = None) -> bytes:
-        """Sign a content digest; return the DER of a detached CAdES-BES ``ContentInfo``."""
+    def sign(
+        self,
+        message_digest: bytes,
+        signing_time: dt.datetime | None = None,
+        timestamp: Callable[[bytes], cms.ContentInfo] | None = None,
+    ) -> bytes:
+        """Sign a content digest; return the DER of a detached CAdES ``ContentInfo``.
+
+        With ``timestamp`` (signature value → RFC 3161 token) the result is CAdES-T: the token
+        goes into the unsigned attribute signature-time-stamp-token.
+        """
         moment = (signing_time or dt.datetime.now(dt.UTC)).replace(microsecond=0)
         attrs = cms.CMSAttributes(
             [
@@ -143,6 +152,14 @@ class CadesTemplate:
                 "signature": signature,
             }
         )
+        if timestamp is not None:
+            signer_info["unsigned_attrs"] = cms.CMSAttributes(
+                [
+                    cms.CMSAttribute(
+                        {"type": "signature_time_stamp_token", "values": [timestamp(signature)]}
+                    )
+                ]
+            )
         signed_data = cms.SignedData(
             {
                 "version": "v1",

@@ -6,6 +6,7 @@ import base64
 import binascii
 
 from asn1crypto import cms
+from pyhanko.sign.timestamps import TimeStamper
 
 from ..errors import SigningError
 from . import backend
@@ -14,10 +15,12 @@ from .signer import GostSigner
 __all__ = ["decode_signature", "sign_detached"]
 
 
-def sign_detached(signer: GostSigner, content: bytes) -> bytes:
-    """Return a DER detached CAdES-BES signature of the whole ``content``."""
+def sign_detached(
+    signer: GostSigner, content: bytes, timestamper: TimeStamper | None = None
+) -> bytes:
+    """Return a DER detached CAdES-BES (CAdES-T with ``timestamper``) of the whole ``content``."""
     message_digest = backend.digest(content, signer.algorithm)
-    return signer.sign_content_digest(message_digest)
+    return signer.sign_content_digest(message_digest, timestamper=timestamper)
 
 
 def decode_signature(data: bytes) -> cms.ContentInfo:

@@ -19,6 +19,7 @@ from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from ..errors import SigningError
@@ -76,9 +77,10 @@ class PreparedPdf:
 
 
 def _check_level(options: SigningOptions) -> None:
-    if options.level.needs_tsa:
+    if options.level.embeds_revocation:
         raise SigningError(
-            "Для подписи ГОСТ доступен уровень B-B; штамп времени ГОСТ пока не поддерживается"
+            f"Для подписи ГОСТ доступны уровни B-B и B-T; "
+            f"{options.level.value} пока не поддерживается"
         )
 
 
@@ -137,11 +139,17 @@ def embed_cms(prepared: PreparedPdf, cms_der: bytes) -> bytes:
     return output.getvalue()
 
 
-def sign_pdf_gost(signer: GostSigner, pdf: bytes, options: SigningOptions, style: object) -> bytes:
-    """Sign one PDF with a ГОСТ key: PAdES B-B, ``ETSI.CAdES.detached``."""
+def sign_pdf_gost(
+    signer: GostSigner,
+    pdf: bytes,
+    options: SigningOptions,
+    style: object,
+    timestamper: TimeStamper | None = None,
+) -> bytes:
+    """Sign one PDF with a ГОСТ key: PAdES B-B, or B-T with ``timestamper``."""
     cert = signer.signing_cert
     assert cert is not None
     prepared = prepare_pdf(pdf, cert, signer.chain, options, stamp_style=style)
     message_digest = backend.digest_parts(prepared.parts(), signer.algorithm)
-    content = signer.sign_content_digest(message_digest)
+    content = signer.sign_content_digest(message_digest, timestamper=timestamper)
     return embed_cms(prepared, content)

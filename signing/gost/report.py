@@ -72,7 +72,7 @@ def _report(
         certificate_valid_from=facts["from"],
         certificate_valid_to=facts["to"],
         signing_time=_iso(verdict.signing_time),
-        timestamp_time=None,
+        timestamp_time=_iso(verdict.timestamp_time),
         intact=verdict.intact,
         cryptographically_valid=verdict.valid,
         trusted=verdict.trusted,
@@ -130,7 +130,7 @@ def gost_pdf_report(
         modifications_allowed=allowed,
         certification=_is_certification(sig),
         lock=PERMISSION_TEXT.get(docmdp) if docmdp is not None else None,
-        pades_level=f"B-B (ГОСТ Р 34.10-2012, {bits} бит)",
+        pades_level=f"{'B-T' if verdict.timestamp_time else 'B-B'} (ГОСТ Р 34.10-2012, {bits} бит)",
         extra_problems=extra,
     )
 
@@ -160,7 +160,10 @@ def verify_detached(
         modifications_allowed=None,
         certification=False,
         lock=None,
-        pades_level="CAdES-BES (отсоединённая, ГОСТ Р 34.10-2012)",
+        pades_level=(
+            f"{'CAdES-T' if verdict.timestamp_time else 'CAdES-BES'} "
+            "(отсоединённая, ГОСТ Р 34.10-2012)"
+        ),
     )
     return ValidationReport(
         document_sha256=hashlib.sha256(content).hexdigest(), signatures=(report,)

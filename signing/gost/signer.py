@@ -9,15 +9,19 @@ algorithms it knows, and Streebog is not one of them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.pdf_cms import Signer
+from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from ..errors import SignerUnavailable
+from ..errors import SignerUnavailable, SigningError
 from . import backend, cades
 from .backend import GostAlgorithm, GostError, GostKey, GostUnavailable
 
@@ -58,11 +62,33 @@ class GostSigner(Signer):
         return self.key.sign_digest(backend.digest(data, self.algorithm))
 
     def sign_content_digest(
-        self, message_digest: bytes, signing_time: dt.datetime | None = None
+        self,
+        message_digest: bytes,
+        signing_time: dt.datetime | None = None,
+        timestamper: TimeStamper | None = None,
     ) -> bytes:
-        """Return the DER of a detached CAdES-BES over content with this Streebog digest."""
+        """Return the DER of a detached CAdES over content with this Streebog digest.
+
+        With a ``timestamper`` it is CAdES-T: an RFC 3161 token over the signature value (SHA-256
+        imprint; the time-stamp authority need not be a ГОСТ one).
+        """
         self.raw_signatures += 1
-        return self._template.sign(message_digest, signing_time)
+        stamp = None
+        if timestamper is not None:
+            stamp = functools.partial(_timestamp_signature, timestamper)
+        return self._template.sign(message_digest, signing_time, stamp)
+
+
+def _timestamp_signature(timestamper: TimeStamper, signature: bytes) -> cms.ContentInfo:
+    from ..pades import run_sync
+
+    try:
+        token: cms.ContentInfo = run_sync(
+            timestamper.async_timestamp(hashlib.sha256(signature).digest(), "sha256")
+        )
+    except TimestampRequestError as exc:
+        raise SigningError("Служба штампов времени недоступна или ответила ошибкой") from exc
+    return token
 
 
 def load_gost_pkcs12(path: Path, password: bytes | None) -> GostSigner:

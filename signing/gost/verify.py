@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from asn1crypto import x509 as asn1_x509
 
 from . import backend
 from .backend import GostAlgorithm, GostError
+
+log = logging.getLogger(__name__)
 
 MAX_CHAIN = 8
 
@@ -30,6 +33,7 @@ MSG_UNTRUSTED = "Сертификат не связан с доверенным 
 MSG_EXPIRED = "На момент подписания срок действия сертификата истёк"
 MSG_NOT_YET = "На момент подписания срок действия сертификата ещё не начался"
 MSG_STRUCTURE = "Подпись повреждена: контейнер CMS не читается"
+MSG_TIMESTAMP = "Штамп времени подписи не подтверждён"
 MSG_NOT_GOST = "Отсоединённая подпись проверяется только для ГОСТ Р 34.10-2012"
 
 
@@ -44,6 +48,7 @@ class GostVerdict:
     valid: bool
     trusted: bool
     problems: tuple[str, ...]
+    timestamp_time: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -190,14 +195,56 @@ def verify_signed_data(
     if ess is not None and not _ess_matches(ess, signer):
         valid = False
         problems.append(MSG_CERT_SWAPPED)
-    moment = signing_time or dt.datetime.now(dt.UTC)
+    timestamp_time, timestamp_ok = _signature_timestamp(signer_info, trust_roots)
+    if timestamp_ok is False:
+        problems.append(MSG_TIMESTAMP)
+    # A trusted time-stamp proves when the signature existed; else the signer's claim counts.
+    moment = (timestamp_time if timestamp_ok else None) or signing_time or dt.datetime.now(dt.UTC)
     try:
         trusted, problem = chain_to_root(signer, [*certs, *extra_certs], trust_roots, moment)
     except GostError:
         trusted, problem = False, MSG_UNTRUSTED
     if problem is not None:
         problems.append(problem)
-    return GostVerdict(algorithm, signer, signing_time, intact, valid, trusted, tuple(problems))
+    return GostVerdict(
+        algorithm, signer, signing_time, intact, valid, trusted, tuple(problems), timestamp_time
+    )
+
+
+def _signature_timestamp(
+    signer_info: cms.SignerInfo, roots: Sequence[asn1_x509.Certificate]
+) -> tuple[dt.datetime | None, bool | None]:
+    """Check the CAdES-T signature time-stamp, if any: (time, trusted and matching)."""
+    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+    from pyhanko.sign.validation.status import TimestampSignatureStatus
+    from pyhanko_certvalidator import ValidationContext
+
+    from ..pades import run_sync
+
+    unsigned = signer_info["unsigned_attrs"]
+    token = None
+    if unsigned:
+        token = next(
+            (a["values"][0] for a in unsigned if a["type"].native == "signature_time_stamp_token"),
+            None,
+        )
+    if token is None:
+        return None, None
+    signature = bytes(signer_info["signature"].native)
+    context = ValidationContext(
+        trust_roots=list(roots), allow_fetching=False, revocation_mode="soft-fail"
+    )
+    try:
+        kwargs = run_sync(
+            validate_tst_signed_data(
+                token["content"], context, lambda md: hashlib.new(md, signature).digest()
+            )
+        )
+        status = TimestampSignatureStatus(**kwargs)
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("unreadable signature time-stamp: %s", type(exc).__name__)
+        return None, False
+    return status.timestamp, bool(status.intact and status.valid and status.trusted)
 
 
 def _ess_matches(ess: object, cert: asn1_x509.Certificate) -> bool:

@@ -19,7 +19,7 @@ from signing.gost.detached import sign_detached
 from signing.gost.report import verify_detached
 from signing.gost.signer import GostSigner
 from signing.stamp import serial_hex
-from tests.fixtures.signing import make_pdf
+from tests.fixtures.signing import SchoolPki, make_pdf
 from tests.signing.gost_helpers import (
     openssl_cms_sign,
     openssl_cms_verify,
@@ -241,3 +241,32 @@ def test_gost_teacher_then_rsa_director_both_verify(gost_pki: GostPki, tmp_path:
     assert teacher.signer_name == "Соколов Иван Петрович"
     assert teacher.modification_level == "заполнение полей и новые подписи"
     assert "ГОСТ" in teacher.pades_level and director.pades_level == "B-B"
+
+
+def test_pades_b_t_and_cades_t_with_a_time_stamp(
+    gost_pki: GostPki, test_pki: SchoolPki, tmp_path: Path
+) -> None:
+    """GIVEN a time-stamp authority WHEN a ГОСТ signature is made at B-T (PDF) and CAdES-T (.sig)
+    THEN the token over the signature value is verified, and OpenSSL still accepts the CMS."""
+    from signing import Level
+    from signing.levels import timestamper_for
+
+    roots = [root_of(gost_pki), test_pki.root]
+    signer = _signer(gost_pki)
+    options = SigningOptions(level=Level.B_T, tsa_url=test_pki.tsa_url, stamp=True)
+    signed = sign_pdf(make_pdf(1), signer, options)
+    report = validate(signed, roots)
+    assert report.valid, report.to_text()
+    (sig,) = report.signatures
+    assert sig.pades_level.startswith("B-T") and sig.timestamp_time is not None
+    cms_path, data_path = split_embedded(signed, tmp_path)
+    assert openssl_cms_verify(gost_pki, cms_path, data_path).returncode == 0
+    # Without the time-stamp authority's root the token is not trusted: reported, not hidden.
+    untrusted = validate(signed, [root_of(gost_pki)])
+    assert "Штамп времени подписи не подтверждён" in untrusted.signatures[0].problems
+
+    content = make_pdf(1)
+    detached = sign_detached(signer, content, timestamper_for(test_pki.tsa_url, Level.B_T))
+    detached_report = verify_detached(content, detached, roots)
+    assert detached_report.valid, detached_report.to_text()
+    assert detached_report.signatures[0].pades_level.startswith("CAdES-T")
