@@ -24,6 +24,7 @@ __all__ = [
     "GostUnavailable",
     "certificate_signed_by",
     "digest",
+    "is_gost_certificate",
     "load_pkcs12",
     "verify_digest",
 ]
@@ -72,6 +73,15 @@ class GostAlgorithm(enum.Enum):
     def for_key_oid(cls, oid: str) -> GostAlgorithm | None:
         """Return the algorithm whose public key has ``oid``, if any."""
         return next((a for a in cls if a.key_oid == oid), None)
+
+
+def is_gost_certificate(der_or_cert: object) -> bool:
+    """True when a certificate (asn1crypto object) carries a ГОСТ Р 34.10-2012 public key."""
+    try:
+        info = der_or_cert["tbs_certificate"]["subject_public_key_info"]  # type: ignore[index]
+        return GostAlgorithm.for_key_oid(info["algorithm"]["algorithm"].dotted) is not None
+    except (KeyError, TypeError, ValueError):
+        return False
 
 
 def _md(algorithm: GostAlgorithm) -> int:

@@ -270,3 +270,12 @@ def test_pades_b_t_and_cades_t_with_a_time_stamp(
     detached_report = verify_detached(content, detached, roots)
     assert detached_report.valid, detached_report.to_text()
     assert detached_report.signatures[0].pades_level.startswith("CAdES-T")
+
+
+def test_raw_signature_deferred_route_refuses_a_gost_certificate(gost_pki: GostPki) -> None:
+    """The raw-signature route is RSA PKCS#1; a ГОСТ certificate is sent to sign-prepare."""
+    from signing import SigningError
+    from signing.deferred import prepare_deferred
+
+    with pytest.raises(SigningError, match="sign-prepare"):
+        prepare_deferred(make_pdf(1), _cert(gost_pki.cert("director")), [], SigningOptions())
