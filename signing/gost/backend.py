@@ -162,8 +162,8 @@ class GostKey:
             lib.ERR_clear_error()
 
     def __del__(self) -> None:
-        pkey, self._pkey = self._pkey, 0
-        if pkey:
+        pkey, self._pkey = getattr(self, "_pkey", 0), 0
+        if pkey and _libcrypto is not None:
             _libcrypto.lib().EVP_PKEY_free(pkey)
 
     @classmethod

@@ -155,3 +155,28 @@ def test_keys_demo_gost_makes_a_working_pki(tmp_path: Path) -> None:
     )
     assert verified.returncode == 0, verified.stdout
     assert "512 бит" in verified.stdout
+
+
+def test_period_close_unlocks_and_signs_with_a_gost_key(
+    gost_pki: GostPki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN VEDOMOST_SIGNER_P12 naming a ГОСТ PKCS#12 WHEN the period close unlocks it
+    THEN it gets a ГОСТ signer and its signing options give a valid stamped signature."""
+    from service.jobs.period_sign import unlock_signer
+    from signing import SigningOptions, validate
+    from signing.gost.signer import GostSigner
+    from signing.pades import prepare, sign_with
+    from tests.signing.gost_helpers import root_of
+
+    monkeypatch.setenv("VEDOMOST_SIGNER_P12", str(gost_pki.p12("director")))
+    signer = unlock_signer(gost_pki.password())
+    assert isinstance(signer, GostSigner)
+    prepared = prepare(
+        signer,
+        SigningOptions(
+            field_name="director", stamp=True, reason="Правильность переноса данных заверяю"
+        ),
+    )
+    signed = sign_with(prepared, make_pdf(2, fields=("director",)))
+    report = validate(signed, [root_of(gost_pki)])
+    assert report.valid, report.to_text()
