@@ -279,3 +279,13 @@ def test_raw_signature_deferred_route_refuses_a_gost_certificate(gost_pki: GostP
 
     with pytest.raises(SigningError, match="sign-prepare"):
         prepare_deferred(make_pdf(1), _cert(gost_pki.cert("director")), [], SigningOptions())
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a signature", b"\x30\x03\x02\x01\x01"])
+def test_unreadable_detached_signature_is_a_russian_error(
+    gost_pki: GostPki, garbage: bytes
+) -> None:
+    from signing import SigningError
+
+    with pytest.raises(SigningError, match="Файл подписи не читается"):
+        verify_detached(make_pdf(1), garbage, [root_of(gost_pki)])
