@@ -6,6 +6,7 @@ hash with Streebog; pyHanko still judges the PDF side (coverage and changes afte
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 
@@ -16,15 +17,13 @@ from pyhanko.sign.validation import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from ..pades import role_title
+from ..stamp import certificate_owner, serial_hex
 from ..validate import (
     COVERAGE_TEXT,
     MODIFICATION_TEXT,
     PERMISSION_TEXT,
     SignatureReport,
     ValidationReport,
-    _cert_facts,
-    _is_certification,
-    _iso,
 )
 from . import backend
 from .verify import GostVerdict, is_gost, verify_signed_data
@@ -32,6 +31,28 @@ from .verify import GostVerdict, is_gost, verify_signed_data
 __all__ = ["embedded_is_gost", "gost_pdf_report", "verify_detached"]
 
 MSG_CHANGED = "После подписания в документ внесены недопустимые изменения"
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat() if value is not None else None
+
+
+def _cert_facts(cert: asn1_x509.Certificate | None) -> dict[str, str | None]:
+    if cert is None:
+        return {"name": None, "title": None, "serial": None, "from": None, "to": None}
+    validity = cert["tbs_certificate"]["validity"]
+    return {
+        "name": certificate_owner(cert),
+        "title": cert.subject.native.get("title"),
+        "serial": serial_hex(cert.serial_number),
+        "from": _iso(validity["not_before"].native),
+        "to": _iso(validity["not_after"].native),
+    }
+
+
+def _is_certification(sig: EmbeddedPdfSignature) -> bool:
+    refs = sig.sig_object.get("/Reference", ())
+    return any(ref.get("/TransformMethod") == "/DocMDP" for ref in refs)
 
 
 def embedded_is_gost(sig: EmbeddedPdfSignature) -> bool:
