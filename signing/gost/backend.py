@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import enum
 from dataclasses import dataclass
+from typing import Protocol
 
 from . import _libcrypto
 from ._libcrypto import GostUnavailable
@@ -21,6 +22,7 @@ __all__ = [
     "GostAlgorithm",
     "GostError",
     "GostKey",
+    "GostPrivateKey",
     "GostUnavailable",
     "certificate_signed_by",
     "digest",
@@ -131,6 +133,20 @@ class Pkcs12Contents:
     key: GostKey
     certificate: bytes
     chain: tuple[bytes, ...]
+
+
+class GostPrivateKey(Protocol):
+    """What a signer needs from a ГОСТ key: its size and a signature of a Streebog digest.
+
+    :class:`GostKey` (OpenSSL) implements it; a token key (PKCS#11 ``CKM_GOSTR3410`` over the
+    digest) would implement the same two members and plug into :class:`~.signer.GostSigner`.
+    """
+
+    algorithm: GostAlgorithm
+
+    def sign_digest(self, value: bytes) -> bytes:
+        """Return the CMS signature value (``s || r``) of a Streebog digest."""
+        ...
 
 
 class GostKey:

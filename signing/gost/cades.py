@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as asn1_x509
 
-from .backend import GostAlgorithm, GostKey, digest
+from .backend import GostAlgorithm, GostPrivateKey, digest
 
 __all__ = ["CadesTemplate", "build_signed_data", "signed_attributes", "signer_info_for"]
 
@@ -99,7 +99,7 @@ class CadesTemplate:
 
     def __init__(
         self,
-        key: GostKey,
+        key: GostPrivateKey,
         certificate: asn1_x509.Certificate,
         chain: Sequence[asn1_x509.Certificate],
     ) -> None:
@@ -174,7 +174,7 @@ class CadesTemplate:
 
 def build_signed_data(
     message_digest: bytes,
-    key: GostKey,
+    key: GostPrivateKey,
     certificate: asn1_x509.Certificate,
     chain: Sequence[asn1_x509.Certificate],
     *,

@@ -23,7 +23,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from ..errors import SignerUnavailable, SigningError
 from . import backend, cades
-from .backend import GostAlgorithm, GostError, GostKey, GostUnavailable
+from .backend import GostAlgorithm, GostError, GostPrivateKey, GostUnavailable
 
 __all__ = ["GostSigner", "load_gost_pkcs12"]
 
@@ -33,7 +33,7 @@ class GostSigner(Signer):
 
     def __init__(
         self,
-        key: GostKey,
+        key: GostPrivateKey,
         signing_cert: asn1_x509.Certificate,
         chain: Sequence[asn1_x509.Certificate] = (),
     ) -> None:
