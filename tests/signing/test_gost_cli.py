@@ -180,3 +180,20 @@ def test_period_close_unlocks_and_signs_with_a_gost_key(
     signed = sign_with(prepared, make_pdf(2, fields=("director",)))
     report = validate(signed, [root_of(gost_pki)])
     assert report.valid, report.to_text()
+
+
+@pytest.mark.django_db
+def test_web_verification_accepts_a_gost_signature(
+    gost_pki: GostPki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN VEDOMOST_TRUST_ROOTS naming the ГОСТ root WHEN a ГОСТ-signed PDF is checked by the
+    web verification THEN it is valid, with the ГОСТ algorithm in the report."""
+    from service.web.verification import verify_pdf
+    from signing import SigningOptions, load_pkcs12, sign_pdf
+
+    monkeypatch.setenv("VEDOMOST_TRUST_ROOTS", str(gost_pki.root_cert))
+    signer = load_pkcs12(gost_pki.p12("director"), gost_pki.password().encode())
+    signed = sign_pdf(make_pdf(1), signer, SigningOptions(stamp=True))
+    result = verify_pdf(signed, "school-without-archive")
+    assert result.readable and result.valid, result.report_text
+    assert "ГОСТ Р 34.10-2012" in result.report_text
