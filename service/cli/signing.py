@@ -409,7 +409,8 @@ def verify_command(
         if signature is not None:
             from signing.gost.report import verify_detached
 
-            report = verify_detached(pdf, signature, roots, name=detached.name)  # type: ignore[arg-type,union-attr]
+            name = detached.name if detached is not None else "подпись"
+            report = verify_detached(pdf, signature, roots, name=name)
         else:
             report = validate(pdf, roots, fetch=online)  # type: ignore[arg-type]
     except SigningError as exc:
