@@ -24,6 +24,7 @@ from pyhanko.stamp.noop import NoOpStampStyle
 from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from .errors import SigningError, UnreadablePdf
+from .gost.signer import GostSigner
 from .levels import KeepAliveTimeStamper, Level, timestamper_for, validation_context
 from .stamp import DEFAULT_STAMP_BOX, gost_stamp_style, stamp_fields
 
@@ -240,6 +241,13 @@ def extend_earlier_signatures(pdf: bytes, options: SigningOptions) -> bytes:
 
 def sign_with(prepared: PreparedSigner, pdf: bytes) -> bytes:
     """Sign one PDF with a prepared signer and return the signed bytes."""
+    if isinstance(prepared.signer, GostSigner):
+        # pyHanko cannot hash with Streebog: the ГОСТ CMS is assembled by signing.gost.
+        from .gost.pades import sign_pdf_gost
+
+        return sign_pdf_gost(
+            prepared.signer, pdf, prepared.options, prepared.stamp_style, prepared.timestamper
+        )
     if prepared.options.level.embeds_revocation:
         pdf = extend_earlier_signatures(pdf, prepared.options)
     writer = open_writer(pdf)
