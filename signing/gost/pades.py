@@ -13,6 +13,7 @@ import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.general import SigningError as PyHankoSigningError
@@ -33,7 +34,9 @@ from ..pades import (
 )
 from ..stamp import gost_stamp_style
 from . import backend
-from .signer import GostSigner
+
+if TYPE_CHECKING:
+    from .signer import GostSigner
 
 __all__ = ["PreparedPdf", "embed_cms", "prepare_pdf", "sign_pdf_gost"]
 

@@ -13,6 +13,7 @@ import functools
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
@@ -24,6 +25,11 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from ..errors import SignerUnavailable, SigningError
 from . import backend, cades
 from .backend import GostAlgorithm, GostError, GostPrivateKey, GostUnavailable
+
+if TYPE_CHECKING:
+    from pyhanko.stamp import BaseStampStyle
+
+    from ..pades import SigningOptions
 
 __all__ = ["GostSigner", "load_gost_pkcs12"]
 
@@ -60,6 +66,18 @@ class GostSigner(Signer):
         """Sign ``data`` (DER signed attributes) with Streebog and ГОСТ Р 34.10-2012."""
         self.raw_signatures += 1
         return self.key.sign_digest(backend.digest(data, self.algorithm))
+
+    def sign_pdf(
+        self,
+        pdf: bytes,
+        options: SigningOptions,
+        stamp_style: BaseStampStyle | None,
+        timestamper: TimeStamper | None,
+    ) -> bytes:
+        """PAdES with a ГОСТ CMS: pyHanko prepares the PDF, :mod:`.pades` signs the byte range."""
+        from .pades import sign_pdf_gost
+
+        return sign_pdf_gost(self, pdf, options, stamp_style, timestamper)
 
     def sign_content_digest(
         self,
