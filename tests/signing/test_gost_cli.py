@@ -188,7 +188,7 @@ def test_web_verification_accepts_a_gost_signature(
 ) -> None:
     """GIVEN VEDOMOST_TRUST_ROOTS naming the ГОСТ root WHEN a ГОСТ-signed PDF is checked by the
     web verification THEN it is valid, with the ГОСТ algorithm in the report."""
-    from service.web.verification import verify_pdf
+    from service.archive.verification import verify_pdf
     from signing import SigningOptions, load_pkcs12, sign_pdf
 
     monkeypatch.setenv("VEDOMOST_TRUST_ROOTS", str(gost_pki.root_cert))
