@@ -3,19 +3,56 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from service.documents.common import (
     ABSENCE_CODES,
     DocumentProblem,
+    class_subjects,
+    get_class,
     make_meta,
+    parse_date,
     ru_date,
 )
-from service.documents.data import StatementData, StatementSubject
-from service.documents.summary import class_subjects
+from service.documents.kind import Kind, Params
+from service.documents.meta import DocumentMeta
 from service.journal.snapshot import AttendanceCode, Delivery, Snapshot, Student
+from service.policy import SchoolPolicy
 
-KIND = "parent-statement"
+if TYPE_CHECKING:
+    from service.documents.printpack import PrintPack
+
+# The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
+
+
+@dataclass(frozen=True, slots=True)
+class StatementSubject:
+    subject: str
+    marks: tuple[tuple[str, str], ...]  # («12.09», «5»)
+    average: str  # «4,33» or «—»
+    period_marks: tuple[str, ...]  # per statement period column
+    absences: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatementData:
+    meta: DocumentMeta
+    student_id: str
+    student: str  # full name
+    class_name: str
+    start: dt.date
+    end: dt.date
+    period_columns: tuple[str, ...]
+    subjects: tuple[StatementSubject, ...]
+    absences_total: int
+    absences_ill: int
+    absences_excused: int
+    late: int
+    absence_days: tuple[str, ...]  # «12.09 (Б, 3 ур.)»
 
 
 def get_student(snapshot: Snapshot, student_id: str | None) -> Student:
@@ -101,13 +138,13 @@ def build_parent_statement(
     return StatementData(
         meta=make_meta(
             snapshot,
-            KIND,
-            "Выписка из электронного журнала",
+            KIND.id,
+            KIND.title,
             params,
             class_id=school_class.id,
             period=period,
             period_name="" if period else f"{ru_date(start)} — {ru_date(end)}",
-            signatures=("class_teacher",),
+            signatures=KIND.signers,
         ),
         student_id=student.id,
         student=student.full_name,
@@ -142,15 +179,12 @@ def render_paper_batch(
     period_id: str | None,
     date_from: str | None,
     date_to: str | None,
-    output,
-):
+    output: Path | str,
+) -> PrintPack:
     """Statements of every paper-delivery family of a class as one print-ready PDF."""
-    import tempfile
-    from pathlib import Path
-
-    from service.documents.common import get_class
+    # Imported here: WeasyPrint and pypdf are slow to import and only rendering needs them.
     from service.documents.printpack import merge_for_duplex
-    from service.documents.registry import render_data
+    from service.documents.render import render_document
 
     school_class = get_class(snapshot, class_id)
     students = paper_students(snapshot, school_class.id)
@@ -158,14 +192,32 @@ def render_paper_batch(
         raise DocumentProblem(
             f"в классе {school_class.name} нет семей, выбравших выписки на бумаге"
         )
-    try:
-        start = dt.date.fromisoformat(date_from) if date_from else None
-        end = dt.date.fromisoformat(date_to) if date_to else None
-    except ValueError as exc:
-        raise DocumentProblem("даты --from и --to нужно указать в виде ГГГГ-ММ-ДД") from exc
+    start, end = parse_date(date_from, "from"), parse_date(date_to, "to")
     with tempfile.TemporaryDirectory(prefix="vedomost-batch-") as tmp:
         paths = []
         for student in students:
             data = build_parent_statement(snapshot, student.id, period_id, start, end)
-            paths.append(render_data(data, Path(tmp) / f"{student.id}.pdf").path)
+            paths.append(render_document(data, KIND.template, Path(tmp) / f"{student.id}.pdf").path)
         return merge_for_duplex(paths, Path(output))
+
+
+def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> StatementData:
+    return build_parent_statement(
+        snapshot,
+        p.get("student"),
+        p.get("period"),
+        parse_date(p.get("from"), "from"),
+        parse_date(p.get("to"), "to"),
+    )
+
+
+KIND = Kind(
+    id="parent-statement",
+    title="Выписка из электронного журнала",
+    label="Выписка для родителей",
+    required=("student",),
+    optional=("period", "from", "to"),
+    signers=("class_teacher",),
+    template="parent-statement.html",
+    build=_build,
+)

@@ -3,38 +3,67 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
 
-from service.documents.common import MONTHS_NOMINATIVE, DocumentProblem, make_meta
-from service.documents.data import (
-    PayrollDifference,
-    SubstitutionData,
-    SubstitutionRow,
-    TeacherTotal,
-)
-from service.documents.payroll import PayrollLine
+from service.documents.common import MONTHS_NOMINATIVE, make_meta, month_bounds, parse_month
+from service.documents.kind import Kind, Params
+from service.documents.meta import DocumentMeta
+from service.documents.payroll import PayrollLine, read_payroll
 from service.journal.snapshot import Snapshot
+from service.policy import SchoolPolicy
 
-KIND = "substitution-log"
 TOLERANCE = 0.01
 
-
-def parse_month(month: str | None) -> tuple[int, int]:
-    """«2024-10» → (2024, 10), or a :class:`DocumentProblem`."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise DocumentProblem(
-            f"месяц «{month or ''}» нужно указать в виде ГГГГ-ММ (--month 2024-10)"
-        )
-    return int(match.group(1)), int(match.group(2))
+# The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
 
 
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    """First and last day of a month."""
-    first = dt.date(year, month, 1)
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return first, following - dt.timedelta(days=1)
+@dataclass(frozen=True, slots=True)
+class SubstitutionRow:
+    number: int
+    date: dt.date
+    lesson_number: int
+    class_name: str
+    subject: str
+    absent_teacher: str
+    reason: str
+    substitute: str
+    hours: float
+    paid: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherTotal:
+    teacher_id: str
+    teacher: str
+    hours: float  # substitution hours given
+    paid_hours: float
+    missed_hours: float  # hours the teacher was absent and substituted
+
+
+@dataclass(frozen=True, slots=True)
+class PayrollDifference:
+    teacher_id: str
+    teacher: str
+    log_hours: float
+    payroll_hours: float | None  # None: not in payroll
+    problem: str  # Russian
+
+
+@dataclass(frozen=True, slots=True)
+class SubstitutionData:
+    meta: DocumentMeta
+    month: str  # "2024-10"
+    month_name: str  # «октябрь 2024 г.»
+    rows: tuple[SubstitutionRow, ...]
+    totals: tuple[TeacherTotal, ...]
+    total_hours: float
+    total_paid_hours: float
+    payroll_checked: bool
+    payroll_source: str  # file name
+    matches_payroll: bool
+    differences: tuple[PayrollDifference, ...]
 
 
 def build_substitution_log(
@@ -96,11 +125,11 @@ def build_substitution_log(
     return SubstitutionData(
         meta=make_meta(
             snapshot,
-            KIND,
-            "Журнал учёта пропущенных и замещённых уроков",
+            KIND.id,
+            KIND.title,
             params,
             period_name=f"{MONTHS_NOMINATIVE[month_number - 1]} {year} г.",
-            signatures=("director",),
+            signatures=KIND.signers,
         ),
         month=key,
         month_name=f"{MONTHS_NOMINATIVE[month_number - 1]} {year} г.",
@@ -164,3 +193,22 @@ def reconcile(
             )
         )
     return differences
+
+
+def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> SubstitutionData:
+    payroll_path = p.get("payroll")
+    payroll = read_payroll(Path(payroll_path)) if payroll_path else None
+    source = Path(payroll_path).name if payroll_path else ""
+    return build_substitution_log(snapshot, p.get("month"), payroll, source)
+
+
+KIND = Kind(
+    id="substitution-log",
+    title="Журнал учёта пропущенных и замещённых уроков",
+    label="Журнал замещённых уроков",
+    required=("month",),
+    optional=("payroll",),
+    signers=("director",),
+    template="substitution-log.html",
+    build=_build,
+)

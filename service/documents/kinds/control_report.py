@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from dataclasses import dataclass, replace
 
-from service.config import ConfigError, env_str
 from service.documents.common import (
     ABSENCE_CODES,
     MONTHS_NOMINATIVE,
@@ -17,22 +15,23 @@ from service.documents.common import (
     get_class,
     get_period,
     make_meta,
+    month_bounds,
+    parse_month,
     percent,
     ru_date,
 )
-from service.documents.data import (
-    AccumulationRow,
-    AttendanceRow,
-    ClassCount,
-    ControlData,
-    MovementRow,
-    TimelinessCase,
-    TimelinessRow,
+from service.documents.kind import PERIOD_END, Kind, Params, PlannedFile
+from service.documents.meta import DocumentMeta
+from service.journal.snapshot import (
+    AttendanceCode,
+    MovementKind,
+    Period,
+    SchoolClass,
+    Snapshot,
+    WorkType,
 )
-from service.documents.substitutions import month_bounds, parse_month
-from service.journal.snapshot import AttendanceCode, MovementKind, Snapshot, WorkType
+from service.policy import SchoolPolicy
 
-KIND = "control-report"
 REPORTS = {
     "accumulation": "Справка о накопляемости отметок",
     "timeliness": "Справка о своевременности заполнения электронного журнала",
@@ -45,45 +44,104 @@ MOVEMENT_LABELS = {
     MovementKind.TRANSFER: "переведён",
 }
 
+# The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
+
 
 @dataclass(frozen=True, slots=True)
-class ControlRules:
-    """Rules of the school's regulation on the e-journal, printed with the report."""
+class AccumulationRow:
+    class_name: str
+    subject: str
+    group: str
+    teacher: str
+    hours_per_week: float
+    required: int  # marks each student needs in the period
+    students: int
+    below: int  # students with fewer than required
+    without_marks: int
+    below_names: tuple[str, ...]  # «Фамилия И. (2)»
+    without_names: tuple[str, ...]
 
-    min_marks_one_hour: int = 3  # at least 3 marks a period with 1 hour a week
-    min_marks_more_hours: int = 5  # at least 5 with 2 or more
-    homework_hours: float = 2.0  # homework entered within this many hours after lessons end
-    lessons_end: dt.time = dt.time(15, 0)  # when the school day's lessons end
-    written_days: int = 7  # written works marked within 7 days
-    test_days: int = 3  # tests within 3 days
-    time_zone: str = "Europe/Moscow"
 
-    @classmethod
-    def from_env(cls) -> ControlRules:
-        """Rules with ``VEDOMOST_HOMEWORK_HOURS`` and ``VEDOMOST_TIME_ZONE`` applied."""
-        hours_text = env_str("HOMEWORK_HOURS")
-        try:
-            hours = float(hours_text.replace(",", ".")) if hours_text else 2.0
-        except ValueError as exc:
-            raise ConfigError(
-                "VEDOMOST_HOMEWORK_HOURS", "ожидается число часов, например 2"
-            ) from exc
-        zone = env_str("TIME_ZONE", "Europe/Moscow") or "Europe/Moscow"
-        try:
-            ZoneInfo(zone)
-        except (ValueError, ZoneInfoNotFoundError) as exc:
-            raise ConfigError("VEDOMOST_TIME_ZONE", f"неизвестный часовой пояс {zone!r}") from exc
-        return cls(homework_hours=hours, time_zone=zone)
+@dataclass(frozen=True, slots=True)
+class TimelinessRow:
+    teacher: str
+    lessons: int
+    marks: int
+    late_marks: int  # not on the lesson day
+    late_written: int  # written works marked after the policy's days
+    late_tests: int  # tests marked after the policy's days
+    late_homework: int  # homework entered later than the allowed hours after the lesson
+    missing_topics: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinessCase:
+    date: dt.date
+    class_name: str
+    subject: str
+    teacher: str
+    problem: str  # Russian
+    delay: str  # «4 дн.», «26 ч»
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceRow:
+    number: int
+    student_id: str
+    name: str
+    class_name: str
+    lessons: int
+    absent: int  # Н
+    ill: int  # Б
+    excused: int  # У
+    late: int  # О
+    missed: int  # Н + Б + У
+    percent_missed: float
+
+
+@dataclass(frozen=True, slots=True)
+class MovementRow:
+    date: dt.date
+    student_id: str
+    name: str
+    kind: str  # Russian
+    from_class: str
+    to_class: str
+    counterpart: str
+    order: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClassCount:
+    class_name: str
+    at_start: int
+    arrived: int
+    left: int
+    at_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ControlData:
+    meta: DocumentMeta
+    report: str  # accumulation | timeliness | attendance | movement
+    report_title: str
+    scope: str  # Russian: «5А, 1 четверть», «октябрь 2024 г.»
+    start: dt.date
+    end: dt.date
+    accumulation: tuple[AccumulationRow, ...] = ()
+    timeliness: tuple[TimelinessRow, ...] = ()
+    timeliness_cases: tuple[TimelinessCase, ...] = ()
+    attendance: tuple[AttendanceRow, ...] = ()
+    movements: tuple[MovementRow, ...] = ()
+    class_counts: tuple[ClassCount, ...] = ()
+    findings: tuple[str, ...] = ()  # Russian conclusions, one a line
+    settings: tuple[tuple[str, str], ...] = ()  # the rules applied, printed with the report
 
 
 def _subject_name(snapshot: Snapshot, subject_id: str) -> str:
     subject = snapshot.subject_by_id.get(subject_id)
     return subject.name if subject else subject_id
-
-
-def required_marks(hours_per_week: float, rules: ControlRules) -> int:
-    """Marks each student needs in a period: 3 with 1 hour a week, 5 with 2 or more."""
-    return rules.min_marks_one_hour if hours_per_week < 2 else rules.min_marks_more_hours
 
 
 def build_control_report(
@@ -92,10 +150,13 @@ def build_control_report(
     class_id: str | None = None,
     period_id: str | None = None,
     month: str | None = None,
-    rules: ControlRules | None = None,
+    *,
+    policy: SchoolPolicy,
 ) -> ControlData:
-    """One control report; ``class_id`` narrows it to a class (else the whole school)."""
-    rules = rules or ControlRules.from_env()
+    """One control report; ``class_id`` narrows it to a class (else the whole school).
+
+    Deadlines and accumulation thresholds are the ``policy``'s; the report prints them.
+    """
     if report not in REPORTS:
         raise DocumentProblem(
             "укажите вид справки: --report accumulation|timeliness|attendance|movement"
@@ -129,55 +190,54 @@ def build_control_report(
     }
     meta = make_meta(
         snapshot,
-        KIND,
+        KIND.id,
         REPORTS[report],
         params,
         class_id=class_id or "",
         period=period,
         period_name=period_name,
-        signatures=("director",),
+        signatures=KIND.signers,
     )
-    base = {
-        "meta": meta,
-        "report": report,
-        "report_title": REPORTS[report],
-        "scope": scope,
-        "start": start,
-        "end": end,
-    }
+    head = ControlData(
+        meta=meta,
+        report=report,
+        report_title=REPORTS[report],
+        scope=scope,
+        start=start,
+        end=end,
+    )
     if report == "accumulation":
-        rows = accumulation(snapshot, class_ids, start, end_seen, rules)
+        rows = accumulation(snapshot, class_ids, start, end_seen, policy)
         findings = [
             f"Всего предметов (групп): {len(rows)}; с недостаточной накопляемостью: "
             f"{sum(1 for r in rows if r.below)}.",
             f"Обучающихся без отметок (по предметам): {sum(r.without_marks for r in rows)}.",
         ]
-        settings = (
-            ("Минимум отметок при 1 ч в неделю", str(rules.min_marks_one_hour)),
-            ("Минимум отметок при 2 ч и более", str(rules.min_marks_more_hours)),
+        settings: tuple[tuple[str, str], ...] = (
+            ("Минимум отметок при 1 ч в неделю", str(policy.accumulation.min_marks_one_hour)),
+            ("Минимум отметок при 2 ч и более", str(policy.accumulation.min_marks_more_hours)),
         )
-        return ControlData(
-            **base, accumulation=tuple(rows), findings=tuple(findings), settings=settings
-        )
+        return replace(head, accumulation=tuple(rows), findings=tuple(findings), settings=settings)
     if report == "timeliness":
-        rows_t, cases = timeliness(snapshot, class_ids, start, end_seen, rules)
+        rows_t, cases = timeliness(snapshot, class_ids, start, end_seen, policy)
         late = sum(r.late_marks + r.late_written + r.late_tests + r.late_homework for r in rows_t)
         findings = [
             f"Проверено уроков: {sum(r.lessons for r in rows_t)}, отметок: "
             f"{sum(r.marks for r in rows_t)}; нарушений сроков: {late}."
         ]
+        deadlines = policy.deadlines
         settings = (
             ("Отметки за урок", "в день урока"),
-            ("Письменные работы", f"не позднее {rules.written_days} дн."),
-            ("Контрольные работы", f"не позднее {rules.test_days} дн."),
+            ("Письменные работы", f"не позднее {deadlines.written_work_days} дн."),
+            ("Контрольные работы", f"не позднее {deadlines.test_days} дн."),
             (
                 "Домашнее задание",
-                f"не позднее {rules.homework_hours:g} ч после окончания уроков "
-                f"({rules.lessons_end:%H:%M})",
+                f"не позднее {deadlines.homework_hours:g} ч после окончания уроков "
+                f"({deadlines.lessons_end:%H:%M})",
             ),
         )
-        return ControlData(
-            **base,
+        return replace(
+            head,
             timeliness=tuple(rows_t),
             timeliness_cases=tuple(cases),
             findings=tuple(findings),
@@ -192,18 +252,18 @@ def build_control_report(
             f"из них по болезни: {sum(r.ill for r in rows_a)}; "
             f"опозданий: {sum(r.late for r in rows_a)}."
         ]
-        return ControlData(**base, attendance=tuple(rows_a), findings=tuple(findings))
+        return replace(head, attendance=tuple(rows_a), findings=tuple(findings))
     rows_m, counts = movement(snapshot, class_ids, start, end_seen)
     findings = [
         f"Прибыло: {sum(c.arrived for c in counts)}, выбыло: {sum(c.left for c in counts)}."
     ]
-    return ControlData(
-        **base, movements=tuple(rows_m), class_counts=tuple(counts), findings=tuple(findings)
+    return replace(
+        head, movements=tuple(rows_m), class_counts=tuple(counts), findings=tuple(findings)
     )
 
 
 def accumulation(
-    snapshot: Snapshot, class_ids: list[str], start: dt.date, end: dt.date, rules: ControlRules
+    snapshot: Snapshot, class_ids: list[str], start: dt.date, end: dt.date, policy: SchoolPolicy
 ) -> list[AccumulationRow]:
     """Marks per student per class-subject(-group) against the required number."""
     rows = []
@@ -223,7 +283,7 @@ def accumulation(
             if start <= lesson.date <= end and lesson.group_id == assignment.group_id:
                 for mark in snapshot.marks_of_lesson.get(lesson.id, ()):
                     counts[mark.student_id] += 1
-        need = required_marks(assignment.hours_per_week, rules)
+        need = policy.accumulation.required_marks(assignment.hours_per_week)
         below = [s for s in students if 0 < counts[s.id] < need]
         without = [s for s in students if counts[s.id] == 0]
         teacher = snapshot.staff_by_id.get(assignment.teacher_id)
@@ -248,10 +308,11 @@ def accumulation(
 
 
 def timeliness(
-    snapshot: Snapshot, class_ids: list[str], start: dt.date, end: dt.date, rules: ControlRules
+    snapshot: Snapshot, class_ids: list[str], start: dt.date, end: dt.date, policy: SchoolPolicy
 ) -> tuple[list[TimelinessRow], list[TimelinessCase]]:
     """Late marks and late homework per teacher, and every late case."""
-    zone = ZoneInfo(rules.time_zone)
+    zone = policy.zone
+    rules = policy.deadlines
     wanted = set(class_ids)
     per_teacher: dict[str, Counter[str]] = defaultdict(Counter)
     cases: list[TimelinessCase] = []
@@ -295,7 +356,7 @@ def timeliness(
             delay = (mark.entered_at.astimezone(zone).date() - lesson.date).days
             if mark.work_type == WorkType.WRITTEN:
                 allowed, key, what = (
-                    rules.written_days,
+                    rules.written_work_days,
                     "late_written",
                     "письменная работа проверена позже срока",
                 )
@@ -429,3 +490,43 @@ def movement(
             )
         )
     return rows, counts
+
+
+def _plan(
+    snapshot: Snapshot, period: Period, school_class: SchoolClass | None
+) -> list[PlannedFile]:
+    """Accumulation and timeliness for each class; the movement report for the whole school."""
+    if school_class is None:
+        return [
+            PlannedFile(
+                (("report", "movement"), ("period", period.id)),
+                "control-movement.pdf",
+                REPORTS["movement"],
+            )
+        ]
+    base = (("class", school_class.id), ("period", period.id))
+    return [
+        PlannedFile((*base, ("report", report)), f"control-{report}.pdf", REPORTS[report])
+        for report in ("accumulation", "timeliness")
+    ]
+
+
+def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> ControlData:
+    return build_control_report(
+        snapshot, p.get("report"), p.get("class"), p.get("period"), p.get("month"), policy=policy
+    )
+
+
+KIND = Kind(
+    id="control-report",
+    title="Справка внутришкольного контроля",
+    label="Справка ВШК",
+    required=("report",),
+    optional=("class", "period", "month"),
+    signers=("director",),
+    template="control-report.html",
+    build=_build,
+    sets=(PERIOD_END,),
+    plan=_plan,
+    choices=(("report", tuple(REPORTS)),),
+)

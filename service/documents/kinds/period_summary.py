@@ -3,26 +3,50 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from service.documents.common import (
     ABSENCE_CODES,
     class_students,
+    class_subjects,
     get_class,
     get_period,
     make_meta,
     percent,
 )
-from service.documents.data import SummaryData, SummaryRow
-from service.documents.stats import mark_stats
-from service.journal.snapshot import NOT_ATTESTED, AttendanceCode, Snapshot, Subject
+from service.documents.kind import PERIOD_END, Kind, Params, PlannedFile
+from service.documents.meta import DocumentMeta
+from service.documents.stats import MarkStats, mark_stats
+from service.journal.snapshot import NOT_ATTESTED, AttendanceCode, Period, SchoolClass, Snapshot
+from service.policy import SchoolPolicy
 
-KIND = "period-summary"
+# The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
 
 
-def class_subjects(snapshot: Snapshot, class_id: str) -> tuple[Subject, ...]:
-    """Subjects taught in a class, in the order of the snapshot's subject list."""
-    taught = {a.subject_id for a in snapshot.assignments if a.class_id == class_id}
-    return tuple(s for s in snapshot.subjects if s.id in taught)
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    number: int
+    student_id: str
+    name: str
+    marks: tuple[str, ...]  # one per subject
+    absences: int  # lessons missed (Н + Б + У)
+    absences_ill: int  # of them for illness (Б)
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryData:
+    meta: DocumentMeta
+    subjects: tuple[str, ...]
+    subject_ids: tuple[str, ...]
+    rows: tuple[SummaryRow, ...]
+    stats: tuple[MarkStats, ...]  # one per subject
+    students_total: int
+    excellent: int  # only «5»
+    good: int  # only «4» and «5», at least one «4»
+    with_one_three: int
+    failing: int  # at least one «2», «1» or «н/а»
+    class_progress: float
+    class_quality: float
 
 
 def build_summary(snapshot: Snapshot, class_id: str | None, period_id: str | None) -> SummaryData:
@@ -70,12 +94,12 @@ def build_summary(snapshot: Snapshot, class_id: str | None, period_id: str | Non
     return SummaryData(
         meta=make_meta(
             snapshot,
-            KIND,
-            "Сводная ведомость успеваемости за период",
+            KIND.id,
+            KIND.title,
             params,
             class_id=school_class.id,
             period=period,
-            signatures=("class_teacher", "director"),
+            signatures=KIND.signers,
         ),
         subjects=tuple(s.short_name or s.name for s in subjects),
         subject_ids=tuple(s.id for s in subjects),
@@ -89,3 +113,30 @@ def build_summary(snapshot: Snapshot, class_id: str | None, period_id: str | Non
         class_progress=percent(graded - failing, graded),
         class_quality=percent(excellent + good, graded),
     )
+
+
+def _plan(
+    snapshot: Snapshot, period: Period, school_class: SchoolClass | None
+) -> list[PlannedFile]:
+    if school_class is None:
+        return []
+    params = (("class", school_class.id), ("period", period.id))
+    return [PlannedFile(params, f"{KIND.id}.pdf")]
+
+
+def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> SummaryData:
+    return build_summary(snapshot, p.get("class"), p.get("period"))
+
+
+KIND = Kind(
+    id="period-summary",
+    title="Сводная ведомость успеваемости за период",
+    label="Сводная ведомость за период",
+    required=("class", "period"),
+    optional=(),
+    signers=("class_teacher", "director"),
+    template="period-summary.html",
+    build=_build,
+    sets=(PERIOD_END,),
+    plan=_plan,
+)

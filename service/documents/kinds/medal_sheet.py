@@ -1,78 +1,48 @@
-"""Medal-candidate sheet (ведомость успеваемости претендентов на медаль); criteria from YAML."""
+"""Medal-candidate sheet (ведомость успеваемости претендентов на медаль) by the policy criteria."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-import yaml
+from service.documents.common import (
+    class_subjects,
+    get_class,
+    get_period,
+    make_meta,
+)
+from service.documents.kind import PERIOD_END, Kind, Params, PlannedFile
+from service.documents.meta import DocumentMeta
+from service.journal.snapshot import YEAR, Period, SchoolClass, Snapshot, Student
+from service.policy import NUMERIC_MARKS as NUMERIC
+from service.policy import MedalCriteria, MedalLevel, SchoolPolicy
 
-from service.config import env_str
-from service.documents.common import DocumentProblem, get_class, get_period, make_meta
-from service.documents.data import MedalCandidate, MedalData, MedalSubjectRow
-from service.documents.summary import class_subjects
-from service.journal.snapshot import YEAR, Snapshot, Student
-
-KIND = "medal-sheet"
-DEFAULT_CRITERIA = Path(__file__).with_name("medal_criteria.yaml")
-NUMERIC = ("5", "4", "3", "2", "1")
-
-
-@dataclass(frozen=True, slots=True)
-class MedalLevel:
-    id: str
-    name: str
-    required: str
-    allowed_below: int
-    allowed_min: str
+# The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
 
 
 @dataclass(frozen=True, slots=True)
-class MedalCriteria:
+class MedalSubjectRow:
+    subject: str
+    marks: tuple[str, ...]  # one per period so far (and the year mark if any)
+    flagged: tuple[bool, ...]  # mark below what the best reachable level requires
+
+
+@dataclass(frozen=True, slots=True)
+class MedalCandidate:
+    student_id: str
     name: str
-    basis: str
-    always_acceptable: tuple[str, ...]
-    levels: tuple[MedalLevel, ...]
+    subjects: tuple[MedalSubjectRow, ...]
+    status: str  # Russian: the level still reachable, or «не соответствует критериям»
+    level: str  # id of the reachable level, "" if none
+    problems: tuple[str, ...]  # Russian: what breaks the criteria
 
 
-def parse_criteria(raw: dict) -> MedalCriteria:
-    """Criteria from the YAML mapping; a :class:`DocumentProblem` names what is wrong."""
-    try:
-        levels = tuple(
-            MedalLevel(
-                str(x["id"]),
-                str(x["name"]),
-                str(x["required"]),
-                int(x["allowed_below"]),
-                str(x["allowed_min"]),
-            )
-            for x in raw["levels"]
-        )
-        criteria = MedalCriteria(
-            str(raw["name"]),
-            str(raw.get("basis", "")),
-            tuple(str(v) for v in raw.get("always_acceptable", ())),
-            levels,
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DocumentProblem(f"критерии медали: неверный формат ({exc})") from exc
-    for level in levels:
-        if level.required not in NUMERIC or level.allowed_min not in NUMERIC:
-            raise DocumentProblem(
-                f"критерии медали, уровень {level.id}: отметки должны быть от 1 до 5"
-            )
-    if not levels:
-        raise DocumentProblem("критерии медали: не задан ни один уровень")
-    return criteria
-
-
-@cache
-def load_criteria(path: str | None = None) -> MedalCriteria:
-    """Load the criteria file (``VEDOMOST_MEDAL_CRITERIA`` or the packaged default)."""
-    source = Path(path or env_str("MEDAL_CRITERIA") or DEFAULT_CRITERIA)
-    with source.open(encoding="utf-8") as handle:
-        return parse_criteria(yaml.safe_load(handle))
+@dataclass(frozen=True, slots=True)
+class MedalData:
+    meta: DocumentMeta
+    columns: tuple[str, ...]  # period names so far
+    criteria_name: str
+    criteria_basis: str
+    candidates: tuple[MedalCandidate, ...]
 
 
 def assess(
@@ -110,10 +80,12 @@ def build_medal_sheet(
     snapshot: Snapshot,
     class_id: str | None,
     period_id: str | None,
-    criteria: MedalCriteria | None = None,
+    criteria: MedalCriteria,
 ) -> MedalData:
-    """Every candidate's marks in all subjects for all periods up to ``period_id``, flagged."""
-    criteria = criteria or load_criteria()
+    """Every candidate's marks in all subjects for all periods up to ``period_id``, flagged.
+
+    ``criteria`` are the school policy's (``SchoolPolicy.medal``).
+    """
     school_class = get_class(snapshot, class_id)
     period = get_period(snapshot, period_id)
     periods = [p for p in snapshot.year.periods if p.start <= period.start]
@@ -154,15 +126,45 @@ def build_medal_sheet(
     return MedalData(
         meta=make_meta(
             snapshot,
-            KIND,
-            "Ведомость успеваемости претендентов на медаль",
+            KIND.id,
+            KIND.title,
             {"class": school_class.id, "period": period.id},
             class_id=school_class.id,
             period=period,
-            signatures=("director",),
+            signatures=KIND.signers,
         ),
         columns=columns,
         criteria_name=criteria.name,
         criteria_basis=criteria.basis,
         candidates=tuple(candidates),
     )
+
+
+def _plan(
+    snapshot: Snapshot, period: Period, school_class: SchoolClass | None
+) -> list[PlannedFile]:
+    """A sheet for each class that has medal candidates."""
+    if school_class is None or not any(
+        s.medal_candidate for s in snapshot.students_of_class.get(school_class.id, ())
+    ):
+        return []
+    params = (("class", school_class.id), ("period", period.id))
+    return [PlannedFile(params, f"{KIND.id}.pdf")]
+
+
+def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> MedalData:
+    return build_medal_sheet(snapshot, p.get("class"), p.get("period"), policy.medal)
+
+
+KIND = Kind(
+    id="medal-sheet",
+    title="Ведомость успеваемости претендентов на медаль",
+    label="Ведомость претендентов на медаль",
+    required=("class", "period"),
+    optional=(),
+    signers=("director",),
+    template="medal-sheet.html",
+    build=_build,
+    sets=(PERIOD_END,),
+    plan=_plan,
+)
