@@ -68,7 +68,8 @@ def write_sheet(path: Path, rows: Iterable[tuple[int, str]], dimension: str = "A
         archive.writestr("_rels/.rels", _RELS)
         archive.writestr("xl/workbook.xml", _WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        # surrogatepass: hostile cases may put lone surrogates in, as broken writers do
+        archive.writestr("xl/worksheets/sheet1.xml", sheet.encode("utf-8", "surrogatepass"))
     return path
 
 
