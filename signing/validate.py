@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.misc import PdfError
@@ -28,6 +28,7 @@ from pyhanko.sign.validation.status import (
 )
 from pyhanko_certvalidator import ValidationContext
 
+from .damaged import FATAL_CHANGES, BrokenSignature, changes_after_signing, collect, explain_failure
 from .errors import UnreadablePdf
 from .pades import role_title
 from .stamp import certificate_owner, serial_hex
@@ -126,10 +127,11 @@ class ValidationReport:
                     f"   Подписант: {s.signer_name or '—'}"
                     + (f", {s.signer_title}" if s.signer_title else "")
                 )
-                lines.append(
-                    f"   Сертификат: {s.certificate_serial}, действителен с "
-                    f"{_day(s.certificate_valid_from)} до {_day(s.certificate_valid_to)}"
-                )
+                if s.certificate_serial:
+                    lines.append(
+                        f"   Сертификат: {s.certificate_serial}, действителен с "
+                        f"{_day(s.certificate_valid_from)} до {_day(s.certificate_valid_to)}"
+                    )
                 lines.append(f"   Время подписания (со слов подписанта): {_human(s.signing_time)}")
                 lines.append(
                     "   Штамп времени подписи: "
@@ -363,6 +365,66 @@ def _validate_at_timestamp(
         return None
 
 
+def _report_one(
+    order: int,
+    sig: EmbeddedPdfSignature,
+    signatures: Sequence[EmbeddedPdfSignature | BrokenSignature],
+    trust_roots: Sequence[asn1_x509.Certificate],
+    dss: DocumentSecurityStore | None,
+    vc: ValidationContext,
+    ts_vc: ValidationContext,
+) -> SignatureReport:
+    later_ts = any(
+        getattr(other, "sig_object_type", None) == "/DocTimeStamp" for other in signatures[order:]
+    )
+    if sig.sig_object_type == "/DocTimeStamp":
+        return _timestamp_report(order, sig, validate_pdf_timestamp(sig, vc))
+    status = validate_pdf_signature(sig, vc)
+    ltv_ok: bool | None = None
+    moment = _trusted_timestamp_time(status)
+    if moment is not None and _has_revocation(dss):
+        strict = _validate_at_timestamp(
+            sig, trust_roots, dss, moment, ts_vc, revocation_mode="hard-fail"
+        )
+        ltv_ok = strict is not None and strict.trusted
+        if not status.trusted and strict is not None and strict.trusted:
+            status = strict
+    return _signature_report(
+        order, sig, status, later_doc_timestamp=later_ts, dss=dss, ltv_ok=ltv_ok
+    )
+
+
+def _failed_report(order: int, field_name: str, problem: str) -> SignatureReport:
+    """The verdict on a signature that could not be validated at all."""
+    return SignatureReport(
+        order=order,
+        field_name=field_name,
+        kind="signature",
+        role=role_title(field_name),
+        signer_name=None,
+        signer_title=None,
+        certificate_serial=None,
+        certificate_valid_from=None,
+        certificate_valid_to=None,
+        signing_time=None,
+        timestamp_time=None,
+        intact=False,
+        cryptographically_valid=False,
+        trusted=False,
+        trust_problem=None,
+        coverage=None,
+        modification_level=None,
+        modifications_allowed=None,
+        certification=False,
+        lock=None,
+        pades_level="—",
+        revocation_embedded=False,
+        ltv_ok=None,
+        ok=False,
+        problems=(problem,),
+    )
+
+
 def validate(
     pdf: bytes,
     trust_roots: Sequence[asn1_x509.Certificate],
@@ -372,8 +434,8 @@ def validate(
     """Validate all signatures in ``pdf`` against ``trust_roots`` and return the report."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = list(reader.embedded_signatures)
-    except (PdfError, ValueError, KeyError, IndexError) as exc:
+        signatures = collect(reader)
+    except (PdfError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise UnreadablePdf("Файл не является читаемым PDF") from exc
     try:
         dss: DocumentSecurityStore | None = DocumentSecurityStore.read_dss(reader)
@@ -383,31 +445,22 @@ def validate(
     ts_vc = _context(trust_roots, dss, fetch=fetch, revocation_mode="soft-fail")
     reports: list[SignatureReport] = []
     for order, sig in enumerate(signatures, start=1):
-        later_ts = any(other.sig_object_type == "/DocTimeStamp" for other in signatures[order:])
-        if sig.sig_object_type == "/DocTimeStamp":
-            ts_status = validate_pdf_timestamp(sig, vc)
-            reports.append(_timestamp_report(order, sig, ts_status))
-        else:
-            status = validate_pdf_signature(sig, vc)
-            ltv_ok: bool | None = None
-            moment = _trusted_timestamp_time(status)
-            if moment is not None and _has_revocation(dss):
-                strict = _validate_at_timestamp(
-                    sig, trust_roots, dss, moment, ts_vc, revocation_mode="hard-fail"
-                )
-                ltv_ok = strict is not None and strict.trusted
-                if not status.trusted and strict is not None and strict.trusted:
-                    status = strict
-            reports.append(
-                _signature_report(
-                    order,
-                    sig,
-                    status,
-                    later_doc_timestamp=later_ts,
-                    dss=dss,
-                    ltv_ok=ltv_ok,
-                )
+        if isinstance(sig, BrokenSignature):
+            reports.append(_failed_report(order, sig.field_name, sig.reason))
+            continue
+        try:
+            report = _report_one(order, sig, signatures, trust_roots, dss, vc, ts_vc)
+        except Exception as exc:  # a hostile container: a verdict, never a traceback
+            reports.append(_failed_report(order, str(sig.field_name), explain_failure(exc)))
+            continue
+        changes = changes_after_signing(reader, sig)
+        if changes:
+            report = replace(
+                report,
+                problems=(*report.problems, *changes),
+                ok=report.ok and not FATAL_CHANGES.intersection(changes),
             )
+        reports.append(report)
     return ValidationReport(
         document_sha256=hashlib.sha256(pdf).hexdigest(), signatures=tuple(reports)
     )
