@@ -9,6 +9,7 @@ the XMP document id and the page content must be the ones that were signed.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 
@@ -55,26 +56,23 @@ def explain_failure(exc: Exception) -> str:
     return f"{FAILED} ({type(exc).__name__})"
 
 
-def _document_id(reader: PdfFileReader, revision: int | None) -> tuple[bytes | None, bytes]:
-    """(XMP DocumentID, digest of the whole XMP packet) as of ``revision`` (None: the latest)."""
+def _metadata(reader: PdfFileReader) -> tuple[bytes | None, bytes]:
+    """(XMP DocumentID, digest of the whole XMP packet) of ``reader``'s document."""
     try:
-        root = reader.root if revision is None else reader.get_historical_root(revision)
-        stream = root.get("/Metadata")
+        stream = reader.root.get("/Metadata")
         data: bytes = stream.get_object().data if stream is not None else b""
     except Exception:
-        return None, b""
+        return None, b"unreadable"
     match = _DOCUMENT_ID.search(data)
     doc_id = (match.group(1) or match.group(2)) if match else None
     return doc_id, hashlib.sha256(data).digest()
 
 
-def _pages_digest(reader: PdfFileReader, revision: int | None) -> bytes:
-    """A digest of every page's content streams as of ``revision``."""
+def _pages_digest(reader: PdfFileReader) -> bytes:
+    """A digest of every page's content streams."""
     digest = hashlib.sha256()
     try:
-        root = reader.root if revision is None else reader.get_historical_root(revision)
-        pages = root["/Pages"]
-        stack = [pages]
+        stack = [reader.root.raw_get("/Pages")]
         while stack:
             node = stack.pop().get_object()
             if "/Kids" in node:
@@ -93,22 +91,33 @@ def _pages_digest(reader: PdfFileReader, revision: int | None) -> bytes:
     return digest.digest()
 
 
-def changes_after_signing(reader: PdfFileReader, sig: EmbeddedPdfSignature) -> tuple[str, ...]:
-    """What differs between the signed revision and the file as it is (empty: nothing of note)."""
+def changes_after_signing(
+    pdf: bytes, reader: PdfFileReader, sig: EmbeddedPdfSignature
+) -> tuple[str, ...]:
+    """What differs between the signed revision and the file as it is (empty: nothing of note).
+
+    The signed revision is the prefix of the file its byte range ends with: read on its own it is
+    the document as signed, whatever the later revisions did.
+    """
     try:
-        revision = sig.signed_revision
+        _, _, start, length = (int(x) for x in sig.byte_range)
     except Exception:
         return ()
-    if revision >= reader.xrefs.total_revisions - 1:
+    end = start + length
+    if end >= len(pdf.rstrip(b"\r\n\x00 ")):
         return ()
+    try:
+        signed = PdfFileReader(io.BytesIO(pdf[:end]), strict=False)
+    except Exception:
+        return (METADATA_CHANGED,)
     found: list[str] = []
-    signed_id, signed_xmp = _document_id(reader, revision)
-    now_id, now_xmp = _document_id(reader, None)
+    signed_id, signed_xmp = _metadata(signed)
+    now_id, now_xmp = _metadata(reader)
     if signed_id != now_id:
         found.append(DOCUMENT_ID_CHANGED)
     elif signed_xmp != now_xmp:
         found.append(METADATA_CHANGED)
-    if _pages_digest(reader, revision) != _pages_digest(reader, None):
+    if _pages_digest(signed) != _pages_digest(reader):
         found.append(CONTENT_CHANGED)
     return tuple(found)
 

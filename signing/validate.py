@@ -453,7 +453,7 @@ def validate(
         except Exception as exc:  # a hostile container: a verdict, never a traceback
             reports.append(_failed_report(order, str(sig.field_name), explain_failure(exc)))
             continue
-        changes = changes_after_signing(reader, sig)
+        changes = changes_after_signing(pdf, reader, sig)
         if changes:
             report = replace(
                 report,

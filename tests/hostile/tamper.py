@@ -47,8 +47,12 @@ def swap_certificate(pdf: bytes, other: asn1_x509.Certificate, *, with_sid: bool
     """Replace the signer's certificate by ``other``; ``with_sid``: the signer id too."""
 
     def edit(signed: cms.SignedData) -> None:
-        certs = [c for c in signed["certificates"]]
-        certs[0] = cms.CertificateChoices(name="certificate", value=other)
+        sid = signed["signer_infos"][0]["sid"].chosen
+        certs = list(signed["certificates"])
+        for i, choice in enumerate(certs):
+            cert = choice.chosen
+            if (cert.issuer, cert.serial_number) == (sid["issuer"], sid["serial_number"].native):
+                certs[i] = cms.CertificateChoices(name="certificate", value=other)
         signed["certificates"] = cms.CertificateSet(certs)
         if with_sid:
             signer = signed["signer_infos"][0]
@@ -99,6 +103,8 @@ def change_document_id(pdf: bytes) -> bytes:
     from pyhanko.pdf_utils import generic
 
     def change(writer: object) -> None:
+        # pyHanko regenerates the XMP packet on write; a forger writes their own instead
+        writer._update_meta = lambda: None  # type: ignore[attr-defined]
         root = writer.root  # type: ignore[attr-defined]
         meta_ref = root.raw_get("/Metadata")
         stream = meta_ref.get_object()

@@ -9,7 +9,21 @@ import pytest
 
 from signing.pades import SigningOptions, sign_pdf
 from signing.validate import validate
+from tests.fixtures.signing import running_test_pki
 from tests.hostile import tamper
+
+
+@pytest.fixture(scope="module")
+def test_pki(tmp_path_factory: pytest.TempPathFactory):
+    """The declared test PKI on a port of this module's own: these checks fetch nothing, and the
+    session's fixed port may be taken by another run on the machine."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with running_test_pki(tmp_path_factory.mktemp("hostile-pki"), port=port) as pki:
+        yield pki
 
 
 @pytest.fixture(scope="module")
