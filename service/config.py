@@ -82,6 +82,19 @@ def env_path(name: str, default: Path, env: Mapping[str, str] | None = None) -> 
     return path.resolve()
 
 
+# The embedded catalog is shared by the web server, the worker and spawned render processes.
+# WAL lets readers go on beside one writer; the timeout makes a writer wait for the lock instead
+# of failing. "database is locked" with WAL and a timeout comes from a *deferred* transaction that
+# read first and then tried to write while another process had written: SQLite cannot wait there
+# (the snapshot is stale) and fails at once. IMMEDIATE transactions take the write lock at BEGIN,
+# where the busy timeout applies.
+SQLITE_OPTIONS: dict[str, object] = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+
+
 @dataclass(frozen=True)
 class DatabaseConfig:
     """Django ``DATABASES['default']`` parts parsed from a URL."""
@@ -97,7 +110,7 @@ class DatabaseConfig:
         """Return the mapping Django expects in ``DATABASES``."""
         settings: dict[str, object] = {"ENGINE": self.engine, "NAME": self.name}
         if self.engine.endswith("sqlite3"):
-            settings["OPTIONS"] = {"timeout": 30}
+            settings["OPTIONS"] = SQLITE_OPTIONS
         else:
             settings.update(
                 USER=self.user,
