@@ -56,10 +56,10 @@ def _dump(data: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывод в JSON для программ.")
 def import_command(file: Path, fmt: str, as_json: bool) -> None:
     """Импортировать выгрузку журнала (JSON, таблицы или OneRoster) как снимок."""
+    from django.db import OperationalError
+
     from service.journal.import_report import format_import
     from service.journal.importer import import_file
-
-    from django.db import OperationalError
 
     try:
         result = import_file(file, fmt)
