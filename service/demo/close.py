@@ -73,7 +73,9 @@ def close_period_demo(
     clock = time.perf_counter()
     pki = ensure_demo_pki(Path(settings.DATA_DIR) / "keys")
     signer = unlock_signer(pki.director_password().decode())
-    echo(f"Подписываю ключом директора ({signer_key_path().name}), ключ открывается один раз…")
+    echo(
+        f"Подписываю ключом директора ({signer_key_path().name}), ключ открывается один раз…"
+    )
     start_signing(close, signer, None, inline=True)  # signs, then archives (inline)
     close = advance(PeriodClose.objects.get(pk=close.pk))
     seconds["sign+archive"] = time.perf_counter() - clock
