@@ -164,6 +164,17 @@ def ls_command(as_json: bool, **filters: str) -> None:
     click.echo(f"Всего: {len(entries)}")
 
 
+PROBLEM_LABELS = {
+    "missing": "копия утрачена",
+    "deleted": "копия скрыта маркером удаления",
+    "damaged": "содержимое повреждено",
+    "shadowed": "поверх копии записана чужая версия",
+    "metadata": "метаданные копии не совпадают с каталогом",
+    "orphan": "документ без записи в каталоге, запись восстановлена по метаданным",
+    "foreign-version": "чужая версия объекта, записана в каталог как выведенная",
+}
+
+
 @archive_group.command("audit")
 @click.option("--full", is_flag=True, help="Проверить весь архив.")
 @click.option(
@@ -195,7 +206,8 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
         )
         for f in report.findings:
             state = "восстановлена" if f.repaired else "НЕ восстановлена"
-            click.echo(f"  {f.document_id}: копия {f.letter} — {f.problem}, {state}")
+            problem = PROBLEM_LABELS.get(f.problem, f.problem)
+            click.echo(f"  {f.document_id}: копия {f.letter} — {problem}, {state}")
         for u in report.unknown:
             click.echo(
                 f"  неизвестный объект в хранилище {u.letter}: {u.key} (версия {u.version_id})"
@@ -204,7 +216,7 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
             click.echo(f"  хранилище {letter} недоступно")
         if report.clean:
             click.echo("Нарушений не найдено.")
-    if code or any(not f.repaired for f in report.findings) or report.unavailable:
+    if code or any(not f.repaired for f in report.findings) or report.unavailable or report.unknown:
         sys.exit(code or EXIT_PROBLEMS)
 
 
