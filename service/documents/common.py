@@ -42,9 +42,10 @@ MONTHS_NOMINATIVE = (
     "ноябрь",
     "декабрь",
 )
+from service.errors import UserError
 
 
-class DocumentProblem(Exception):
+class DocumentProblem(UserError):
     """The requested document cannot be built (unknown class, period…); the message is Russian."""
 
 

@@ -13,11 +13,12 @@ from typing import Any
 
 from service.documents.common import ru_date as fmt_date
 from service.documents.common import ru_long_date
+from service.errors import UserError
 from service.journal import snapshot as m
 from service.orders.kinds import TemplateKind
 
 
-class ParamError(ValueError):
+class ParamError(UserError, ValueError):
     """A ``--param`` value cannot be used; the message is in Russian."""
 
 

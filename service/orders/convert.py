@@ -35,10 +35,13 @@ PDFA_OPTIONS = (
     "UseTaggedPDF=true",
     "ExportFormFields=false",
 )
+from service.errors import EXIT_INTERNAL, UserError
 
 
-class ConversionError(Exception):
+class ConversionError(UserError):
     """A document could not be converted; the message is in Russian and names no personal data."""
+
+    exit_code = EXIT_INTERNAL  # the converter failed, not the input
 
 
 def _default_executable() -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from service.errors import UserError
+
 Schema = dict[str, Any]
 
 
@@ -293,10 +295,14 @@ KINDS: dict[str, TemplateKind] = {
 }
 
 
+class UnknownOrderKind(UserError, LookupError):
+    """No order kind has this name; the message lists the known ones."""
+
+
 def get_kind(name: str) -> TemplateKind:
-    """The kind named ``name``; :class:`KeyError` with a Russian message if there is none."""
+    """The kind named ``name``; :class:`UnknownOrderKind` if there is none."""
     try:
         return KINDS[name]
     except KeyError:
         known = ", ".join(KINDS)
-        raise KeyError(f"неизвестный вид шаблона «{name}»; известны: {known}") from None
+        raise UnknownOrderKind(f"неизвестный вид шаблона «{name}»; известны: {known}") from None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Max
 
+from service.errors import EXIT_INTERNAL, UserError
 from service.orders.kinds import DEFAULT_NUMBER_FORMATS, Register
 from service.orders.models import IssuedDocument, NumberFormat, RegisterCounter, RegisterEntry
 
@@ -22,8 +23,10 @@ MAX_ATTEMPTS = 20
 PLACEHOLDERS = ("seq", "year", "yy", "month")
 
 
-class NumberingError(Exception):
+class NumberingError(UserError):
     """A number could not be issued or a format is invalid; the message is in Russian."""
+
+    exit_code = EXIT_INTERNAL  # the register, not the command line, is at fault
 
 
 @dataclass(frozen=True)

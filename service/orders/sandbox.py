@@ -19,6 +19,8 @@ from jinja2 import StrictUndefined, Template, nodes
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from service.errors import UserError
+
 FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
     nodes.Import: "импорт других шаблонов ({% import %}) запрещён",
     nodes.FromImport: "импорт других шаблонов ({% from … import %}) запрещён",
@@ -27,13 +29,17 @@ FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
 }
 
 
-class TemplateRejected(Exception):
+class TemplateRejected(UserError):
     """A template is refused; ``message`` is Russian and ``tag`` quotes the offending tag."""
 
     def __init__(self, message: str, tag: str = "") -> None:
         self.message = message
         self.tag = tag
         super().__init__(f"{message}: {tag}" if tag else message)
+
+    def user_message(self) -> str:
+        """The reason, then the offending tag on a line of its own."""
+        return f"шаблон отклонён: {self.message}" + (f"\n  тег: {self.tag}" if self.tag else "")
 
 
 class CachingSandbox(ImmutableSandboxedEnvironment):

@@ -12,13 +12,14 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from service.errors import UserError
 from service.journal.adapters.inputfiles import OLE_MAGIC, ZIP_MAGIC
 
 DELIMITERS = (";", ",", "\t")
 _SAMPLE_LINES = 60
 
 
-class NotCsv(Exception):
+class NotCsv(UserError):
     """The bytes are not a text CSV file; the message (Russian) says what they look like."""
 
 
