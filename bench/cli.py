@@ -49,13 +49,8 @@ def main() -> None:
     env = {**os.environ, "VEDOMOST_DATA_DIR": str(data_dir)}
     try:
         sample = data_dir / "school.json"
-        subprocess.run(
-            [*base, "sample", "--students", str(args.students), "-o", str(sample)],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        subprocess.run([*base, "import", str(sample)], env=env, check=True, stdout=subprocess.DEVNULL)
+        _cpu_seconds([*base, "sample", "--students", str(args.students), "-o", str(sample)], env)
+        _cpu_seconds([*base, "import", str(sample)], env)
         printout = [
             "render",
             "journal-printout",

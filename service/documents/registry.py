@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.documents.common import DocumentProblem
 from service.documents.control import REPORTS, build_control_report
@@ -15,11 +15,13 @@ from service.documents.medal import build_medal_sheet
 from service.documents.parent_statement import build_parent_statement
 from service.documents.payroll import read_payroll
 from service.documents.printout import build_printout
-from service.documents.render import RenderedDocument, render_document
 from service.documents.substitutions import build_substitution_log
 from service.documents.summary import build_summary
 from service.documents.year_statement import build_year_statement
 from service.journal.snapshot import Snapshot
+
+if TYPE_CHECKING:  # WeasyPrint and pyHanko load only when a document is rendered
+    from service.documents.render import RenderedDocument
 
 Params = Mapping[str, str | None]
 
@@ -150,6 +152,8 @@ def build(snapshot: Snapshot, kind_name: str, params: Params) -> Any:
 
 def render_data(data: Any, out: Path) -> RenderedDocument:
     """Render already built data of any kind to ``out``."""
+    from service.documents.render import render_document
+
     kind = get_kind(data.meta.kind)
     return render_document(data, kind.template, out, kind.context(data) if kind.context else None)
 
