@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.documents.meta import DocumentMeta
+from service.errors import UserError
 from service.journal.snapshot import AttendanceCode, Period, Snapshot, Student
 
 ABSENCE_CODES = (AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED)
@@ -42,7 +43,6 @@ MONTHS_NOMINATIVE = (
     "ноябрь",
     "декабрь",
 )
-from service.errors import UserError
 
 
 class DocumentProblem(UserError):

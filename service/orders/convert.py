@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service.config import env_int, env_path, env_str
+from service.errors import EXIT_INTERNAL, UserError
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,6 @@ PDFA_OPTIONS = (
     "UseTaggedPDF=true",
     "ExportFormFields=false",
 )
-from service.errors import EXIT_INTERNAL, UserError
 
 
 class ConversionError(UserError):

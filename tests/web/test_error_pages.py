@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.error_urls")]
 
 
 def test_unknown_address_gives_a_russian_404_page() -> None:
-    """GIVEN DEBUG off WHEN an address does not exist THEN 404 with a Russian page and a way back."""
+    """GIVEN DEBUG off WHEN an address does not exist THEN a Russian 404 page with a way back."""
     assert settings.DEBUG is False
     response = Client().get("/no-such-page/")
     html = response.content.decode()
