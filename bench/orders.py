@@ -46,17 +46,17 @@ def _group_cpu(pgid: int | None) -> float:
 
 def main() -> int:
     """Print the figures; exit 1 if a target is missed."""
-    from service.orders.context import ContextRequest, DocumentMeta, build_context
+    from service.orders.context import ContextRequest, build_context, order_meta
     from service.orders.convert import Converter, ConverterConfig
-    from service.orders.demo import demo_snapshot
     from service.orders.kinds import get_kind
     from service.orders.pdfa import finish_pdf, pdfa_info
     from service.orders.render import render_docx
+    from service.orders.sample_school import demo_snapshot
     from service.orders.versions import bundled
 
     snap = demo_snapshot()
     big = demo_snapshot(students_per_class=30)
-    meta = DocumentMeta("bench-0001", dt.date(2026, 5, 30), "212/4", "bench")
+    day = dt.date(2026, 5, 30)
     ok = True
 
     # 1. DOCX render (sandboxed docxtpl), per kind
@@ -70,6 +70,7 @@ def main() -> int:
     ):
         kind = get_kind(name)
         template = bundled(kind).content
+        meta = order_meta(snap, kind, "bench-0001", day, number="212/4", template_version="bench")
         times, cpu = [], []
         for _ in range(15):
             started, started_cpu = time.perf_counter(), time.process_time()
@@ -119,6 +120,7 @@ def main() -> int:
 
             # 3. 30 consent forms for one class: context + render + one conversion + finishing
             kind = get_kind("consent-pd")
+            meta = order_meta(big, kind, "bench-0002", day, template_version="bench")
             started = time.perf_counter()
             ctx = build_context(ContextRequest(kind, big, meta, {"class": "5А"}))
             docx = render_docx(bundled(kind).content, ctx)

@@ -144,12 +144,12 @@ def templates_list(school: str | None, as_json: bool) -> None:
 
     rows = []
     for kind in KINDS.values():
-        active = active_template(school, kind).label if school else f"{kind.name} (встроенный)"
-        history = [v.version for v in versions(school, kind.name)] if school else []
+        active = active_template(school, kind).label if school else f"{kind.id} (встроенный)"
+        history = [v.version for v in versions(school, kind.id)] if school else []
         rows.append(
             {
-                "kind": kind.name,
-                "archive_kind": kind.archive_kind,
+                "kind": kind.id,
+                "archive_kind": kind.retention,
                 "title": kind.title,
                 "register": str(kind.register) if kind.register else None,
                 "active": active,

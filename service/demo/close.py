@@ -49,8 +49,9 @@ def close_period_demo(
     from pypdf import PdfReader
 
     from service.archive.wiring import get_archive
+    from service.documents.kinds import label as kind_label
     from service.jobs.models import ItemState, JobItem, PeriodClose
-    from service.jobs.period_close import KIND_LABELS, advance, start_close, work_dir
+    from service.jobs.period_close import advance, start_close, work_dir
     from service.jobs.period_sign import signer_key_path, start_signing, unlock_signer
     from service.jobs.period_steps import plan_close, snapshot_by_id
     from service.jobs.tasks import run_inline
@@ -108,7 +109,7 @@ def close_period_demo(
             1 for f in (reader.get_fields() or {}).values() if f.get("/V") is not None
         )
     per_kind = Counter(
-        KIND_LABELS.get(i.result["kind"], i.result["kind"])
+        kind_label(i.result["kind"])
         for i in JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
     )
     pages = sum(int(i.result.get("pages", 0)) for i in JobItem.objects.filter(job=close.render_job))

@@ -29,3 +29,5 @@ class DocumentMeta:
     director: str = ""  # «И. О. Фамилия»
     class_teacher: str = ""  # «И. О. Фамилия»
     signatures: tuple[str, ...] = ()  # signature field names reserved: director, class_teacher
+    number: str = ""  # the register number of an order («12-у»); empty when not numbered
+    template_version: str = ""  # the DOCX template version that made an order

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from service.documents.kinds import label as kind_label
 from service.jobs.models import ItemState, JobItem, PeriodClose
 
 
@@ -39,17 +40,6 @@ class PlannedDocument:
     title: str
     class_id: str
     params: dict[str, Any] = field(default_factory=dict)
-
-
-KIND_LABELS = {
-    "journal-printout": "Выгрузка журнала за период",
-    "period-summary": "Сводная ведомость за период",
-    "year-statement": "Сводная ведомость итоговых отметок",
-    "medal-sheet": "Ведомость претендентов на медаль",
-    "substitution-log": "Журнал замещённых уроков",
-    "parent-statement": "Выписка для родителей",
-    "control-report": "Справка ВШК",
-}
 
 
 def work_dir(close_id: object) -> Path:
@@ -131,7 +121,7 @@ def closing_report(close: PeriodClose) -> ClosingReport:
     ]
     by_kind: dict[str, int] = {}
     for item in rendered:
-        label = KIND_LABELS.get(item.params.get("kind", ""), item.params.get("kind", ""))
+        label = kind_label(item.params.get("kind", ""))
         by_kind[label] = by_kind.get(label, 0) + 1
     return ClosingReport(
         period_name=close.period_name,

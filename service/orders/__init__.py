@@ -1,1 +1,4 @@
-"""Orders, regulations and consents rendered from editable DOCX templates (issue 6)."""
+"""Orders, regulations, consent forms and letters, filled from editable DOCX templates.
+
+Each kind is one module under ``kinds/``; its bundled template is package data in ``templates/``.
+"""

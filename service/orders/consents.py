@@ -13,9 +13,17 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from service.documents.meta import DocumentMeta
 from service.errors import UserError
 from service.journal import snapshot as m
 from service.orders.convert import Converter
+from service.orders.kind import OrderKind
+from service.orders.kinds import (
+    application_edelivery,
+    consent_pd,
+    family_form_kinds,
+    refusal_letter,
+)
 from service.orders.models import ConsentRecord, ConsentScan
 from service.orders.produce import MadeDocument, OrderRequest, make_document
 from service.orders.scans import scan_to_pdfa
@@ -174,7 +182,7 @@ def set_status(
         letter = make_document(
             snapshot,
             OrderRequest(
-                "refusal-letter",
+                refusal_letter.KIND.id,
                 {"guardian": guardian_id, "student": student_id, "refusal_date": day.isoformat()},
                 date=day,
                 user=user,
@@ -203,9 +211,10 @@ def print_forms(
     user: str = "",
     converter: Converter | None = None,
 ) -> MadeDocument:
-    """Pre-filled consent-pd or application-edelivery forms for a class or a family, one PDF."""
-    if kind not in ("consent-pd", "application-edelivery"):
-        raise ConsentError("печатать можно формы consent-pd и application-edelivery")
+    """Pre-filled forms of a per-family kind (consent-pd…) for a class or a family, one PDF."""
+    forms = family_form_kinds()
+    if kind not in forms:
+        raise ConsentError(f"печатать можно формы {' и '.join(forms)}")
     params = {"guardian": guardian_id} if guardian_id else {"class": class_name or ""}
     return make_document(snapshot, OrderRequest(kind, params, user=user), converter)
 
@@ -218,7 +227,7 @@ def upload_scan(snapshot: m.Snapshot, record_id: int, data: bytes, *, user: str)
     scan = scan_to_pdfa(data, "Скан подписанного согласия")
     return ConsentScan.objects.create(
         consent=record,
-        document_id=f"consent-pd-scan-{uuid.uuid4().hex[:12]}",
+        document_id=f"{form_kind(record.kind).id}-scan-{uuid.uuid4().hex[:12]}",
         source_type=scan.source_type,
         pdf=scan.pdf,
         sha256=scan.sha256,
@@ -226,25 +235,46 @@ def upload_scan(snapshot: m.Snapshot, record_id: int, data: bytes, *, user: str)
     )
 
 
+def form_kind(consent_kind: str) -> OrderKind:
+    """The order kind of the paper form a consent record of ``consent_kind`` is signed on."""
+    if consent_kind == m.ConsentKind.ELECTRONIC_DELIVERY:
+        return application_edelivery.KIND
+    return consent_pd.KIND
+
+
+def scan_meta(scan: ConsentScan) -> DocumentMeta:
+    """The requisites of a scan: ids of the school and class; a scan has no number or template."""
+    record = scan.consent
+    kind = form_kind(record.kind)
+    return DocumentMeta(
+        kind=kind.id,
+        document_id=scan.document_id,
+        title=f"Скан: {kind.full_title}",
+        school_id=record.school_id,
+        school_name="",
+        school_short_name="",
+        place="",
+        issued_on=scan.uploaded_at.date(),
+        year_id="",
+        snapshot_id="",
+        class_id=record.class_id,
+    )
+
+
 def archive_scan(scan: ConsentScan, *, actor: str = "") -> str:
-    """Hand a scan to the two-copy archive (kind ``consent-pd``); return ``document_id vN (state)``.
+    """Hand a scan to the two-copy archive under its form's kind; return ``document_id vN (state)``.
 
     Thin on purpose: the archive (``service.archive.wiring.get_archive``) owns stores, retention and
     the catalog; metadata carries ids only.
     """
+    from service.archive.metadata import archive_metadata
     from service.archive.wiring import get_archive
-    from storage.archive import DocumentMetadata
 
-    record = scan.consent
+    meta = scan_meta(scan)
     entry = get_archive().archive(
         bytes(scan.pdf),
-        DocumentMetadata(
-            document_id=scan.document_id,
-            school=record.school_id,
-            class_id=record.class_id,
-            extra={"consent": str(record.pk)},
-        ),
-        "consent-pd",
+        archive_metadata(meta, extra={"consent": str(scan.consent.pk)}),
+        form_kind(scan.consent.kind).retention,
         actor=actor or scan.uploaded_by,
     )
     ref = f"{entry.document_id} v{entry.version} ({entry.state})"

@@ -16,11 +16,13 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Max
 
 from service.errors import EXIT_INTERNAL, UserError
-from service.orders.kinds import DEFAULT_NUMBER_FORMATS, Register
+from service.orders.kind import Register
 from service.orders.models import IssuedDocument, NumberFormat, RegisterCounter, RegisterEntry
 
 MAX_ATTEMPTS = 20
 PLACEHOLDERS = ("seq", "year", "yy", "month")
+DEFAULT_NUMBER_FORMATS: dict[str, str] = {Register.MAIN: "{seq}", Register.STUDENTS: "{seq}-у"}
+"""Number formats of a school that set none; placeholders as in :data:`PLACEHOLDERS`."""
 
 
 class NumberingError(UserError):
@@ -135,7 +137,6 @@ def order_register_pdf(
     school_name: str, school_id: str, year_id: str, register: Register | str
 ) -> bytes:
     """The order register of a year as PDF/A-3b (книга регистрации приказов)."""
-    from service.orders.kinds import REGISTER_LABELS
     from service.orders.registers_pdf import Row, Table, table_pdf
 
     rows = tuple(
@@ -151,7 +152,7 @@ def order_register_pdf(
         )
         for e in register_entries(school_id, year_id, register)
     )
-    label = REGISTER_LABELS.get(str(register), str(register))
+    label = Register(register).label
     return table_pdf(
         Table(
             school=school_name,

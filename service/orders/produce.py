@@ -9,6 +9,7 @@ after the commit (it may take seconds) and its failure leaves the DOCX and the n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import uuid
@@ -17,10 +18,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from service.documents.meta import DocumentMeta
 from service.journal.snapshot import Snapshot
-from service.orders.context import ContextRequest, DocumentMeta, build_context
+from service.orders.context import ContextRequest, build_context, order_meta
 from service.orders.convert import Converter, default_converter
-from service.orders.kinds import TemplateKind, get_kind
+from service.orders.kind import OrderKind
+from service.orders.kinds import get_kind
 from service.orders.models import IssuedDocument
 from service.orders.numbering import issue_number
 from service.orders.pdfa import finish_pdf
@@ -41,18 +44,47 @@ class OrderRequest:
 
 @dataclass(frozen=True)
 class MadeDocument:
-    """A made document: requisites, the template version, the DOCX and the PDF/A."""
+    """A made document: its requisites, the archive kind, the DOCX and the PDF/A."""
 
-    document_id: str
-    kind: str
+    meta: DocumentMeta
     archive_kind: str
-    title: str
-    number: str
-    date: dt.date
-    template_label: str
     docx: bytes
     pdf: bytes | None
-    signatures: tuple[str, ...]
+
+    @property
+    def document_id(self) -> str:
+        """The document's stable id."""
+        return self.meta.document_id
+
+    @property
+    def kind(self) -> str:
+        """The order kind's id (``intro-journal``)."""
+        return self.meta.kind
+
+    @property
+    def title(self) -> str:
+        """The title in lists and the register."""
+        return self.meta.title
+
+    @property
+    def number(self) -> str:
+        """The register number, or an empty string."""
+        return self.meta.number
+
+    @property
+    def date(self) -> dt.date:
+        """The document's date."""
+        return self.meta.issued_on
+
+    @property
+    def template_label(self) -> str:
+        """The template version that made it."""
+        return self.meta.template_version
+
+    @property
+    def signatures(self) -> tuple[str, ...]:
+        """The empty signature fields of the PDF."""
+        return self.meta.signatures
 
     @property
     def file_stem(self) -> str:
@@ -61,9 +93,9 @@ class MadeDocument:
         return f"{self.kind}_{number}_{self.date.isoformat()}"
 
 
-def new_document_id(kind: TemplateKind, snapshot: Snapshot) -> str:
+def new_document_id(kind: OrderKind, snapshot: Snapshot) -> str:
     """A new stable document id: archive kind, school year start, random part (ids only)."""
-    return f"{kind.archive_kind}-{snapshot.year.start.year}-{uuid.uuid4().hex[:12]}"
+    return f"{kind.retention}-{snapshot.year.start.year}-{uuid.uuid4().hex[:12]}"
 
 
 def make_document(
@@ -75,17 +107,17 @@ def make_document(
     day = request.date or dt.date.today()
     template = active_template(school_id, kind)
     document_id = new_document_id(kind, snapshot)
-    title = f"{kind.kind_title.capitalize()} {kind.title}" if kind.register is None else kind.title
     # Build the context once without a number: parameter errors stop here, before a number is taken.
-    build_context(ContextRequest(kind, snapshot, DocumentMeta(document_id, day), request.params))
+    draft = order_meta(snapshot, kind, document_id, day)
+    build_context(ContextRequest(kind, snapshot, draft, request.params))
     with transaction.atomic():
         issued = IssuedDocument.objects.create(
             document_id=document_id,
             school_id=school_id,
             year_id=snapshot.year.id,
-            kind=kind.name,
-            archive_kind=kind.archive_kind,
-            title=title[:300],
+            kind=kind.id,
+            archive_kind=kind.retention,
+            title=kind.full_title[:300],
             date=day,
             template_version=template.version,
             template_label=template.label,
@@ -100,11 +132,11 @@ def make_document(
                 kind.register,
                 date=day,
                 title=kind.title,
-                kind=kind.name,
+                kind=kind.id,
                 issued_by=request.user,
                 document=issued,
             ).number
-        meta = DocumentMeta(document_id, day, number, template.label)
+        meta = dataclasses.replace(draft, number=number, template_version=template.label)
         docx = render_docx(
             template.content, build_context(ContextRequest(kind, snapshot, meta, request.params))
         )
@@ -113,22 +145,11 @@ def make_document(
         issued.save(update_fields=["number", "docx_sha256"])
     pdf = None
     if request.convert:
-        pdf = docx_to_pdf(docx, document_id, title, kind.signatures, converter)
+        pdf = docx_to_pdf(docx, document_id, meta.title, kind.signers, converter)
         IssuedDocument.objects.filter(pk=issued.pk).update(
             pdf_sha256=hashlib.sha256(pdf).hexdigest()
         )
-    return MadeDocument(
-        document_id,
-        kind.name,
-        kind.archive_kind,
-        title,
-        number,
-        day,
-        template.label,
-        docx,
-        pdf,
-        kind.signatures,
-    )
+    return MadeDocument(meta, kind.retention, docx, pdf)
 
 
 def docx_to_pdf(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 from weasyprint import HTML
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "orders"
-_env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]))
+_env = Environment(
+    loader=PackageLoader("service.orders", "templates"), autoescape=select_autoescape(["html"])
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,6 @@ def table_pdf(table: Table, made_on: dt.date | None = None) -> bytes:
         document_id=table.document_id,
         made_on=(made_on or dt.date.today()).strftime("%d.%m.%Y"),
     )
-    pdf = HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(pdf_variant="pdf/a-3b")
+    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b")
     assert pdf is not None
     return pdf

@@ -19,8 +19,9 @@ from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 
-from service.orders.kinds import Schema, TemplateKind
+from service.orders.kind import OrderKind
 from service.orders.sandbox import TemplateRejected, find_tag, make_env, static_check
+from service.orders.schema import Schema
 
 HEADER_URI = DocxTemplate.HEADER_URI
 FOOTER_URI = DocxTemplate.FOOTER_URI
@@ -93,14 +94,14 @@ def _undefined(exc: UndefinedError, source: str) -> TemplateRejected:
     )
 
 
-def check_usage(kind: TemplateKind, source: str) -> None:
+def check_usage(kind: OrderKind, source: str) -> None:
     """Refuse a template that uses a variable or field the kind's schema does not declare."""
     usage = static_check(make_env(), source)
     schema = kind.full_schema
     for name in sorted(usage.names):
         if name not in schema:
             raise TemplateRejected(
-                f"неизвестная переменная «{name}» для вида «{kind.name}»", find_tag(source, name)
+                f"неизвестная переменная «{name}» для вида «{kind.id}»", find_tag(source, name)
             )
     for path in sorted(usage.paths):
         node: Any = schema[path[0]]
@@ -110,7 +111,7 @@ def check_usage(kind: TemplateKind, source: str) -> None:
             if isinstance(node, list) or attr not in node:
                 dotted = ".".join(path[: depth + 1])
                 raise TemplateRejected(
-                    f"неизвестное поле «{dotted}» для вида «{kind.name}»", find_tag(source, attr)
+                    f"неизвестное поле «{dotted}» для вида «{kind.id}»", find_tag(source, attr)
                 )
             node = node[attr]
 
@@ -163,7 +164,7 @@ def render_with_time_limit(
     return bytes(payload)
 
 
-def check_template(kind: TemplateKind, template: bytes, sample_context: dict[str, Any]) -> bytes:
+def check_template(kind: OrderKind, template: bytes, sample_context: dict[str, Any]) -> bytes:
     """Check an uploaded template; return the sample rendering or raise TemplateRejected."""
     source = template_source(template)
     check_usage(kind, source)

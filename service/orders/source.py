@@ -16,16 +16,12 @@ class NoSnapshot(NotFoundError):
 def load_snapshot(path: str | None = None, demo: bool = False) -> Snapshot:
     """The snapshot from a canonical JSON file, the built-in sample school, or the latest import."""
     if demo:
-        from service.orders.demo import sample_snapshot
+        from service.orders.sample_school import sample_snapshot
 
         return sample_snapshot()
     if path:
-        try:
-            from service.journal.canonical import snapshot_from_dict  # type: ignore[import-not-found]
-        except ImportError:
-            raise NoSnapshot(
-                "чтение канонического JSON ещё не подключено; используйте --demo"
-            ) from None
+        from service.journal.canonical import snapshot_from_dict
+
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -33,13 +29,12 @@ def load_snapshot(path: str | None = None, demo: bool = False) -> Snapshot:
                 f"не удалось прочитать срез журнала {Path(path).name}: {exc}"
             ) from None
         return snapshot_from_dict(data)
-    try:
-        from service.journal.store import latest_snapshot  # type: ignore[import-not-found]
-    except ImportError:
-        raise NoSnapshot(
-            "нет импортированного среза журнала; укажите --snapshot ФАЙЛ или --demo"
-        ) from None
+    from service.journal.store import latest_snapshot
+
     snap = latest_snapshot()
     if snap is None:
-        raise NoSnapshot("нет импортированного среза журнала; сначала выполните импорт")
+        raise NoSnapshot(
+            "нет импортированного среза журнала; сначала выполните импорт "
+            "или укажите --snapshot ФАЙЛ или --demo"
+        )
     return snap

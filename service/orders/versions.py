@@ -7,44 +7,45 @@ versions stay in the catalog and documents keep a reference to the version that 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from service.orders.context import ContextRequest, DocumentMeta, build_context
-from service.orders.demo import sample_snapshot
-from service.orders.kinds import TemplateKind, get_kind
+from service.orders.context import ContextRequest, build_context, order_meta
+from service.orders.kind import OrderKind
+from service.orders.kinds import get_kind
 from service.orders.models import TemplateVersion
 from service.orders.render import check_template
+from service.orders.sample_school import sample_snapshot
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "orders"
+TEMPLATES = resources.files("service.orders.templates")
+"""The bundled templates: package data, so an installed wheel finds them too."""
 
 
 @dataclass(frozen=True)
 class ActiveTemplate:
     """The template a document is made from: its bytes, a label, and the catalog row if uploaded."""
 
-    kind: TemplateKind
+    kind: OrderKind
     content: bytes
     label: str
     version: TemplateVersion | None
 
 
-def bundled(kind: TemplateKind) -> ActiveTemplate:
-    """The template shipped in ``templates/orders/``."""
-    content = (TEMPLATES_DIR / kind.file_name).read_bytes()
+def bundled(kind: OrderKind) -> ActiveTemplate:
+    """The template shipped with the package (``service/orders/templates/``)."""
+    content = (TEMPLATES / kind.template).read_bytes()
     digest = hashlib.sha256(content).hexdigest()[:8]
-    return ActiveTemplate(kind, content, f"{kind.name} (встроенный, {digest})", None)
+    return ActiveTemplate(kind, content, f"{kind.id} (встроенный, {digest})", None)
 
 
-def active_template(school_id: str, kind: TemplateKind) -> ActiveTemplate:
+def active_template(school_id: str, kind: OrderKind) -> ActiveTemplate:
     """The newest uploaded version for the school, or the bundled template."""
     row = (
-        TemplateVersion.objects.filter(school_id=school_id, kind=kind.name)
+        TemplateVersion.objects.filter(school_id=school_id, kind=kind.id)
         .order_by("-version")
         .first()
     )
@@ -53,23 +54,13 @@ def active_template(school_id: str, kind: TemplateKind) -> ActiveTemplate:
     return ActiveTemplate(kind, bytes(row.content), row.label, row)
 
 
-def sample_params(kind: TemplateKind, snapshot: object) -> dict[str, str]:
-    """Parameters that make the sample school render every part of a kind's template."""
-    from service.journal.snapshot import Snapshot
-
-    assert isinstance(snapshot, Snapshot)
-    if kind.per_family:
-        return {"class": snapshot.classes[0].name}
-    if kind.name == "refusal-letter":
-        return {"guardian": snapshot.guardians[0].id}
-    return {}
-
-
-def sample_context(kind: TemplateKind) -> dict[str, object]:
-    """The context of the sample school for ``kind``."""
+def sample_context(kind: OrderKind) -> dict[str, object]:
+    """The context of the sample school for ``kind``, filling every part of its template."""
     snap = sample_snapshot()
-    meta = DocumentMeta("sample-0000", snap.as_of, "1", "проверка")
-    return build_context(ContextRequest(kind, snap, meta, sample_params(kind, snap)))
+    meta = order_meta(
+        snap, kind, "sample-0000", snap.as_of, number="1", template_version="проверка"
+    )
+    return build_context(ContextRequest(kind, snap, meta, kind.sample_params(snap)))
 
 
 def check_upload(kind_name: str, content: bytes) -> bytes:
@@ -113,8 +104,3 @@ def versions(school_id: str, kind_name: str | None = None) -> list[TemplateVersi
     if kind_name:
         qs = qs.filter(kind=kind_name)
     return list(qs.order_by("kind", "-version"))
-
-
-def today() -> dt.date:
-    """Today's date (a seam for tests with pinned clocks)."""
-    return dt.date.today()

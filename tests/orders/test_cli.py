@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from service.cli.main import _register, cli
-from service.orders.versions import TEMPLATES_DIR
+from service.orders.versions import TEMPLATES
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_templates_list_check_and_upload(run, tmp_path: Path) -> None:  # type: 
     assert "school.full_name" in intro["variables"] and intro["register"] == "main"
 
     good = tmp_path / "intro-journal.docx"
-    good.write_bytes((TEMPLATES_DIR / "intro-journal.docx").read_bytes())
+    good.write_bytes((TEMPLATES / "intro-journal.docx").read_bytes())
     result = run("templates", "check", str(good))
     assert result.exit_code == 0 and "прошёл проверку" in result.output
 
@@ -131,7 +131,7 @@ def test_consents_print_for_a_class_uses_the_warm_server(
     assert result.exit_code == 0, result.output
     import pypdf
 
-    from service.orders.demo import sample_snapshot
+    from service.orders.sample_school import sample_snapshot
 
     snap = sample_snapshot()
     cls = next(c for c in snap.classes if c.name == "5А")

@@ -21,7 +21,6 @@ from service.orders.kinds import KINDS, get_kind
 from service.orders.models import IssuedDocument, RegisterEntry
 from service.orders.pdfa import pdfa_info
 from service.orders.produce import OrderRequest, make_document
-from service.orders.versions import sample_params
 from tests.fixtures.orders import FAULT_PORT, FAULT_UNO_PORT, make_converter
 
 pytestmark = pytest.mark.libreoffice
@@ -38,13 +37,13 @@ def test_every_kind_makes_docx_and_pdfa3b_ready_to_sign(
 ) -> None:
     kind = get_kind(kind_name)
     made = make_document(
-        demo_snap, OrderRequest(kind_name, sample_params(kind, demo_snap)), orders_converter
+        demo_snap, OrderRequest(kind_name, kind.sample_params(demo_snap)), orders_converter
     )  # type: ignore[arg-type]
     assert made.pdf is not None
     info = pdfa_info(made.pdf)
     assert (info.part, info.conformance) == ("3", "B")
     assert info.identifier == made.document_id
-    assert info.signature_fields == kind.signatures
+    assert info.signature_fields == kind.signers
     (tmp_path / "out.pdf").write_bytes(made.pdf)
     check = subprocess.run(["qpdf", "--check", str(tmp_path / "out.pdf")], capture_output=True)
     assert check.returncode == 0, check.stdout.decode()[-500:]  # structurally sound after finishing

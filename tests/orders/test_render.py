@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
 from docx import Document
 
+from service.documents.meta import DocumentMeta
 from service.journal import snapshot as m
-from service.orders.context import ContextRequest, DocumentMeta, ParamError, build_context
-from service.orders.demo import sample_snapshot
+from service.orders.context import ContextRequest, ParamError, build_context, order_meta
+from service.orders.kind import OrderKind
 from service.orders.kinds import KINDS, get_kind
 from service.orders.render import check_usage, docx_text, render_docx, template_source
-from service.orders.versions import TEMPLATES_DIR, bundled, sample_params
+from service.orders.sample_school import sample_snapshot
+from service.orders.versions import TEMPLATES, bundled
+from service.russian import full_name
 
-META = DocumentMeta("order-main-2025-test00000001", dt.date(2026, 5, 30), "212/4", "тест v1")
+DOCUMENT_ID = "order-main-2025-test00000001"
+
+
+def meta(kind: OrderKind, snap: m.Snapshot) -> DocumentMeta:
+    """Requisites of a test document: number 212/4 of 30.05.2026."""
+    return order_meta(
+        snap, kind, DOCUMENT_ID, dt.date(2026, 5, 30), number="212/4", template_version="тест v1"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +39,7 @@ def render(kind_name: str, snap: m.Snapshot, params: dict[str, str] | None = Non
     kind = get_kind(kind_name)
     ctx = build_context(
         ContextRequest(
-            kind, snap, META, params if params is not None else sample_params(kind, snap)
+            kind, snap, meta(kind, snap), params if params is not None else kind.sample_params(snap)
         )
     )
     return docx_text(render_docx(bundled(kind).content, ctx))
@@ -42,7 +53,7 @@ def test_bundled_template_renders_with_requisites_and_no_tags_left(
     text = render(kind_name, snap)
     assert "{{" not in text and "{%" not in text
     assert snap.school.short_name in text or snap.school.full_name in text
-    assert META.document_id in text  # footer
+    assert DOCUMENT_ID in text  # footer
     kind = get_kind(kind_name)
     if not kind.per_family:
         assert snap.director is not None and snap.director.initials_first in text
@@ -52,7 +63,7 @@ def test_bundled_template_renders_with_requisites_and_no_tags_left(
 
 def test_bundled_templates_use_only_declared_variables() -> None:
     for kind in KINDS.values():
-        check_usage(kind, template_source((TEMPLATES_DIR / kind.file_name).read_bytes()))
+        check_usage(kind, template_source((TEMPLATES / kind.template).read_bytes()))
 
 
 def test_transfer_lists_every_decision_in_one_table_per_class(snap: m.Snapshot) -> None:
@@ -61,7 +72,9 @@ def test_transfer_lists_every_decision_in_one_table_per_class(snap: m.Snapshot) 
         io.BytesIO(
             render_docx(
                 bundled(get_kind("transfer")).content,
-                build_context(ContextRequest(get_kind("transfer"), snap, META, {})),
+                build_context(
+                    ContextRequest(get_kind("transfer"), snap, meta(get_kind("transfer"), snap), {})
+                ),
             )
         )
     ).tables
@@ -121,7 +134,8 @@ def test_consent_has_every_item_of_152fz_art9_part4(demo_snap: m.Snapshot) -> No
     guardian = demo_snap.guardians[0]
     pupil = next(s for s in demo_snap.students if guardian.id in s.guardian_ids)
     text = render("consent-pd", demo_snap, {"guardian": guardian.id})
-    assert guardian.full_name in text and pupil.full_name in text
+    # «Я, Иванова Елена Сергеевна, …, являясь законным представителем … обучающегося Иванова Артёма»
+    assert guardian.full_name in text and full_name(pupil, "gen") in text
     assert guardian.document is not None and guardian.document.number in text
     assert pupil.document is not None and pupil.document.number in text
     assert guardian.address in text and pupil.address in text
@@ -141,7 +155,7 @@ def test_consent_has_every_item_of_152fz_art9_part4(demo_snap: m.Snapshot) -> No
 
 def test_consent_forms_for_a_class_one_page_each(demo_snap: m.Snapshot) -> None:
     kind = get_kind("consent-pd")
-    ctx = build_context(ContextRequest(kind, demo_snap, META, {"class": "5А"}))
+    ctx = build_context(ContextRequest(kind, demo_snap, meta(kind, demo_snap), {"class": "5А"}))
     docx = render_docx(bundled(kind).content, ctx)
     doc = Document(io.BytesIO(docx))
     breaks = sum(1 for p in doc.paragraphs if p.paragraph_format.page_break_before)
@@ -149,7 +163,7 @@ def test_consent_forms_for_a_class_one_page_each(demo_snap: m.Snapshot) -> None:
     assert breaks == len(ctx["forms"]) - 1
     text = docx_text(docx)
     for s in demo_snap.students_of_class["5А"]:
-        assert s.full_name in text
+        assert f"обучающегося {full_name(s, 'gen')}," in text
 
 
 def test_edelivery_application_has_contacts(demo_snap: m.Snapshot) -> None:
@@ -164,7 +178,7 @@ def test_refusal_letter_names_authority_student_and_guardian(demo_snap: m.Snapsh
     text = render(
         "refusal-letter", demo_snap, {"guardian": g.id, "authority": "Управление опеки №1"}
     )
-    assert "Управление опеки №1" in text and g.full_name in text and s.full_name in text
+    assert "Управление опеки №1" in text and g.full_name in text and full_name(s, "gen") in text
 
 
 def test_regulations_fill_responsible_persons_and_periods(demo_snap: m.Snapshot) -> None:
@@ -196,18 +210,12 @@ def test_names_with_xml_characters_are_escaped(demo_snap: m.Snapshot) -> None:
 
 
 def test_generated_templates_are_committed_and_current(tmp_path: Path) -> None:
-    """The committed .docx files are what build_templates.py makes (same text and tags)."""
-    import importlib.util
+    """The committed .docx files are what ``service.orders.templates.build`` makes."""
+    from service.orders.templates.build import build
 
-    spec = importlib.util.spec_from_file_location(
-        "build_templates", TEMPLATES_DIR / "build_templates.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.build(tmp_path)
+    build(tmp_path)
+    strip = re.compile(r'w:(id|rsid\w*)="[^"]*"')
     for kind in KINDS.values():
-        fresh = template_source((tmp_path / kind.file_name).read_bytes())
-        committed = template_source((TEMPLATES_DIR / kind.file_name).read_bytes())
-        strip = __import__("re").compile(r'w:(id|rsid\w*)="[^"]*"')
-        assert strip.sub("", fresh) == strip.sub("", committed), kind.name
+        fresh = template_source((tmp_path / kind.template).read_bytes())
+        committed = template_source((TEMPLATES / kind.template).read_bytes())
+        assert strip.sub("", fresh) == strip.sub("", committed), kind.id

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, can, school_of
+from service.documents.kinds import label as kind_label
 from service.jobs import progress
 from service.jobs.models import ItemState, JobItem, PeriodClose
 from service.jobs.period_close import (
-    KIND_LABELS,
     advance,
     closing_report,
     counts_per_class,
@@ -81,7 +81,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             "snapshot": snapshot,
             "period": snapshot.period_by_id[period_id],
             "rows": rows,
-            "kinds": [KIND_LABELS.get(k, k) for k in kinds],
+            "kinds": [kind_label(k) for k in kinds],
             "total": len(planned),
         },
     )

@@ -1,0 +1,24 @@
+"""From a produced document's :class:`DocumentMeta` to what the archive is told about it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from service.documents.meta import DocumentMeta
+from storage.archive import DocumentMetadata
+
+
+def archive_metadata(
+    meta: DocumentMeta, *, signer: str = "", extra: Mapping[str, str] | None = None
+) -> DocumentMetadata:
+    """The archive's metadata of a document: ids only, never names (the archive keeps no PII)."""
+    return DocumentMetadata(
+        document_id=meta.document_id,
+        school=meta.school_id,
+        year=meta.year_id,
+        class_id=meta.class_id,
+        period=meta.period_id,
+        snapshot_id=meta.snapshot_id,
+        signer=signer,
+        extra=dict(extra or {}),
+    )

@@ -1,0 +1,31 @@
+"""Положение об электронном классном журнале, approved by an order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.orders.context import ContextRequest, approval, responsibles
+from service.orders.kind import OrderKind
+from service.orders.schema import APPROVAL, RESPONSIBLES
+
+SCHEMA = {**RESPONSIBLES, **APPROVAL, "backup_period": None, "printout_period": None}
+
+
+def build(req: ContextRequest) -> dict[str, Any]:
+    """The responsibles, the approving order and the school's backup and printout periods."""
+    return {
+        **responsibles(req),
+        **approval(req),
+        "backup_period": "еженедельно",
+        "printout_period": "по окончании каждой четверти (полугодия)",
+    }
+
+
+KIND = OrderKind(
+    id="regulation-journal",
+    kind_title="ПОЛОЖЕНИЕ",
+    title="об электронном классном журнале",
+    retention="regulation",
+    schema=SCHEMA,
+    build=build,
+)

@@ -1,0 +1,44 @@
+"""Регламент ведения электронного классного журнала: deadlines and the year's periods."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.orders.context import ContextRequest, approval, fmt_date, responsibles
+from service.orders.kind import OrderKind
+from service.orders.schema import APPROVAL, RESPONSIBLES
+
+SCHEMA = {
+    **RESPONSIBLES,
+    **APPROVAL,
+    "deadlines": {"marks": None, "homework": None, "written": None, "tests": None},
+    "periods": [{"name": None, "start": None, "end": None}],
+}
+
+
+def build(req: ContextRequest) -> dict[str, Any]:
+    """The responsibles, the approving order, entry deadlines and the periods of the year."""
+    return {
+        **responsibles(req),
+        **approval(req),
+        "deadlines": {
+            "marks": "в день проведения урока",
+            "homework": "не позднее 2 часов после урока",
+            "written": "в течение 7 дней",
+            "tests": "в течение 3 дней",
+        },
+        "periods": [
+            {"name": p.name, "start": fmt_date(p.start), "end": fmt_date(p.end)}
+            for p in req.snapshot.year.periods
+        ],
+    }
+
+
+KIND = OrderKind(
+    id="rules-journal",
+    kind_title="РЕГЛАМЕНТ",
+    title="ведения электронного классного журнала",
+    retention="regulation",
+    schema=SCHEMA,
+    build=build,
+)
