@@ -201,7 +201,7 @@ def _unlisted(name: str) -> click.Command | None:
     for module_name in sorted({e.target.split(":")[0] for e in COMMANDS.values()}):
         for command in getattr(importlib.import_module(module_name), "commands", []):
             if command.name == name:
-                return command  # type: ignore[no-any-return]
+                return command
     return None
 
 
