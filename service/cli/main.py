@@ -213,6 +213,8 @@ class LazyGroup(click.Group):
     catalog schema is checked (``ctx.obj.prepare_catalog``).
     """
 
+    _help_only = False  # the command line asks only for a command's help
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *self.commands})
 
@@ -226,9 +228,16 @@ class LazyGroup(click.Group):
             setup_django()
         if entry.needs == "catalog":
             startup = ctx.find_object(Startup)
-            if startup is not None and startup.prepare_catalog:
+            if startup is not None and startup.prepare_catalog and not self._help_only:
                 ensure_catalog()
         return _load(entry.target)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        # `vedomost archive --help` only shows help: no reason to create the catalog for it.
+        self._help_only = any(a in ctx.help_option_names for a in args[1:])
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name].help) for name in sorted(COMMANDS)]

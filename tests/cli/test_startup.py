@@ -86,9 +86,10 @@ def test_the_catalog_is_migrated_on_first_use_only(vedomost) -> None:  # type: i
 
 
 def test_commands_that_need_no_catalog_do_not_create_it(vedomost, data_dir) -> None:  # type: ignore[no-untyped-def]
-    """`kinds` and `--help` leave the data directory without a database."""
+    """`kinds`, `--help` and a command's help leave the data directory without a database."""
     assert vedomost("kinds").returncode == 0
     assert vedomost("--help").returncode == 0
+    assert vedomost("archive", "--help").returncode == 0
     assert not (data_dir / "vedomost.sqlite3").exists()
 
 
