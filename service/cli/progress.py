@@ -3,7 +3,8 @@
 Long functions take ``progress: Callable[[int, int], None] | None``, called with
 ``(done, total)`` as they go; :func:`progress` yields such a callback that draws on stderr. It
 draws nothing when stdout is not a terminal (a pipe, a file, a test) or when the command
-prints JSON, so scripts read clean output.
+prints JSON, so scripts read clean output. A function with several long steps reports them one
+after the other; each step (a new total, or a count starting again) gets a bar of its own.
 """
 
 from __future__ import annotations
@@ -40,22 +41,26 @@ def progress(label: str, enabled: bool = True) -> Iterator[Progress]:
         return
     bar: Any = None
 
+    def close() -> None:
+        nonlocal bar
+        if bar is not None:
+            bar.__exit__(None, None, None)
+            bar = None
+
     def update(done: int, total: int) -> None:
         nonlocal bar
+        if bar is not None and (total != bar.length or done < bar.pos):
+            close()  # a new step of the command counts from zero
         if bar is None:
             bar = click.progressbar(
-                length=max(total, 1),
-                label=label,
-                file=sys.stderr,
-                show_pos=True,
-                show_eta=True,
+                length=max(total, 1), label=label, file=sys.stderr, show_pos=True, show_eta=True
             )
             bar.__enter__()
-        bar.length = max(total, 1)
         bar.update(done - bar.pos)
+        if done >= total:
+            close()  # the line is finished before the command prints anything else
 
     try:
         yield update
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
@@ -62,3 +63,28 @@ def test_no_bar_with_json_even_on_a_terminal(school_file: Path, data_dir: Path) 
     if body.startswith("Подготовка базы данных каталога"):  # first use of the data directory
         body = body.split("\n", 1)[1]
     assert json.loads(body)["status"] == "created"
+
+
+class _Terminal(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_each_step_of_a_long_command_gets_its_own_bar(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a terminal WHEN a function reports two steps (2 items, then 3) THEN the second bar
+    starts empty and counts to its own total."""
+    from service.cli.progress import progress
+
+    monkeypatch.setattr(sys, "stdout", _Terminal())
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    with progress("Шаги") as advance:
+        for done in (1, 2):
+            advance(done, 2)
+        for done in (1, 2, 3):
+            advance(done, 3)
+    frames = [f for f in sys.stderr.getvalue().replace("\r", "\n").split("\n") if "Шаги" in f]
+    one_third = next(f for f in frames if f.rstrip().endswith("1/3") or " 1/3 " in f)
+    assert one_third.count("#") < one_third.count("-") + one_third.count(" ")  # not a full bar
+    assert any("2/2" in f for f in frames) and any("3/3" in f for f in frames)
