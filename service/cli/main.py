@@ -18,12 +18,12 @@ import importlib
 import os
 import sys
 import traceback
-import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import click
 
+from service import library_warnings
 from service.errors import EXIT_BAD_CONFIG, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NOT_FOUND, UserError
 
 
@@ -115,18 +115,6 @@ LIBRARY_ERRORS: list[tuple[str, int]] = [
 ]
 
 LOG_FILE = Path("logs") / "vedomost.log"  # under the data directory
-
-
-def quiet_library_warnings() -> None:
-    """Hide warnings libraries raise about themselves; they mean nothing to a school's staff.
-
-    pyHanko imports cryptography's DSA classes, which cryptography marks as deprecated.
-    """
-    from cryptography.utils import CryptographyDeprecationWarning
-
-    warnings.filterwarnings(
-        "ignore", category=CryptographyDeprecationWarning, module=r"pyhanko(\..*)?$"
-    )
 
 
 def setup_django() -> None:
@@ -298,7 +286,7 @@ def _log_internal_error() -> Path | None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; used by the ``vedomost`` console script."""
-    quiet_library_warnings()
+    library_warnings.quiet()
     try:
         cli.main(args=argv, prog_name="vedomost", obj=Startup(prepare_catalog=True))
     except UserError as exc:  # raised while the settings load, before any command runs
