@@ -200,11 +200,16 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
 @click.option("--json", "as_json", is_flag=True)
 def status_command(as_json: bool) -> None:
     """Состояние архива: документы по состояниям, ожидающие репликации, последняя проверка."""
+    from service.archive.wiring import store_placement_warning
+
     status = _archive().status()
     last = json.loads(status.last_audit) if status.last_audit else None
+    placement = store_placement_warning()
     if as_json:
-        _emit({"counts": dict(status.counts), "last_audit": last})
+        _emit({"counts": dict(status.counts), "last_audit": last, "placement_warning": placement})
         return
+    if placement:
+        click.echo(f"ВНИМАНИЕ: {placement}", err=True)
     for state, label in STATE_LABELS.items():
         click.echo(f"{label}: {status.counts.get(state, 0)}")
     if last:

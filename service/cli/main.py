@@ -62,12 +62,20 @@ COMMANDS: dict[str, Entry] = {
         "service.cli.documents:kinds_command", "Виды документов и их параметры.", needs="nothing"
     ),
     "serve": Entry("service.cli.web:serve", "Запустить веб-интерфейс."),
+    "worker": Entry(
+        "service.cli.web:worker",
+        "Плановое обслуживание архива без веб-интерфейса: копии, проверки, штампы времени.",
+    ),
     "sample": Entry(
         "service.cli.sample:sample",
         "Сгенерировать учебную школу в каноническом формате журнала.",
         needs="nothing",
     ),
     "sign": Entry("service.cli.signing:sign_command", "Подписать PDF (PAdES)."),
+    "sign-prepare": Entry(
+        "service.cli.signing:sign_prepare_command",
+        "Подготовить PDF к подписи внешней программой (CryptoPro, КриптоАРМ, OpenSSL).",
+    ),
     "sign-finish": Entry(
         "service.cli.signing:sign_finish_command", "Завершить отложенную подпись."
     ),
