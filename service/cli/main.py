@@ -155,11 +155,11 @@ def unapplied_migrations() -> list[str]:
     return sorted(f"{a}.{n}" for a, n in on_disk - applied)
 
 
-def migrate(verbose: bool = False) -> None:
-    """Create or update the catalog schema."""
+def migrate() -> None:
+    """Create or update the catalog schema (Django's own English report is not shown)."""
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=1 if verbose else 0, interactive=False)
+    call_command("migrate", verbosity=0, interactive=False)
 
 
 def ensure_catalog() -> None:
@@ -173,7 +173,10 @@ def ensure_catalog() -> None:
 @click.command("migrate")
 def migrate_command() -> None:
     """Создать или обновить базу данных каталога (миграции)."""
-    migrate(verbose=True)
+    pending = unapplied_migrations()
+    migrate()
+    if pending:
+        click.echo(f"Применено миграций: {len(pending)}.")
     click.echo("База данных каталога в актуальном состоянии.")
 
 
