@@ -12,16 +12,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from service.errors import EXIT_BAD_CONFIG, UserError
+
 PREFIX = "VEDOMOST_"
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """A ``VEDOMOST_*`` variable has a value the application cannot use."""
+
+    exit_code = EXIT_BAD_CONFIG
+    heading = "Ошибка конфигурации"
 
     def __init__(self, variable: str, problem: str) -> None:
         self.variable = variable
         self.problem = problem
         super().__init__(f"{variable}: {problem}")
+
+    def user_message(self) -> str:
+        """The variable and what is wrong with it."""
+        return f"переменная {self.variable}: {self.problem}"
 
 
 def _raw(name: str, env: Mapping[str, str] | None) -> str | None:

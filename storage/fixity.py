@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -259,8 +259,12 @@ def audit(
     repair: bool = False,
     workers: int = 4,
     actor: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> FixityReport:
-    """Check every document (``sample=None``) or the next ``sample`` ones; optionally repair."""
+    """Check every document (``sample=None``) or the next ``sample`` ones; optionally repair.
+
+    ``progress`` is called with (documents checked, documents to check) after each document.
+    """
     started = archive.now()
     entries, full = _select(archive, sample)
     findings: list[Finding] = []
@@ -278,7 +282,10 @@ def audit(
         if full and letter not in listings:
             unavailable.add(letter)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for entry, checks in pool.map(lambda e: _check_entry(archive, e, latest_map), entries):
+        checked = pool.map(lambda e: _check_entry(archive, e, latest_map), entries)
+        for done, (entry, checks) in enumerate(checked, 1):
+            if progress is not None:
+                progress(done, len(entries))
             for c in checks:
                 bytes_read[c.letter] += c.bytes_read
                 if c.status == UNAVAILABLE:

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from service.cli.progress import progress
 from service.journal.adapters import FORMAT_NAMES
 from service.journal.errors import InvalidInput
 
@@ -62,7 +63,8 @@ def import_command(file: Path, fmt: str, as_json: bool) -> None:
     from service.journal.importer import import_file
 
     try:
-        result = import_file(file, fmt)
+        with progress("Импорт", enabled=not as_json) as advance:
+            result = import_file(file, fmt, advance)
     except InvalidInput as exc:
         report_invalid(exc, as_json)
         return
@@ -119,7 +121,8 @@ def demo_command(students: int, seed: int, year: str) -> None:
     from service.demo import run_demo
 
     try:
-        run_demo(students=students, seed=seed, year=year, echo=click.echo)
+        with progress("Выполнено") as advance:
+            run_demo(students=students, seed=seed, year=year, echo=click.echo, progress=advance)
     except InvalidInput as exc:
         report_invalid(exc, False)
 

@@ -21,6 +21,7 @@ from jinja2 import StrictUndefined, Template, nodes
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from service.errors import UserError
 from service.russian.filters import install_filters
 
 FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
@@ -31,13 +32,17 @@ FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
 }
 
 
-class TemplateRejected(Exception):
+class TemplateRejected(UserError):
     """A template is refused; ``message`` is Russian and ``tag`` quotes the offending tag."""
 
     def __init__(self, message: str, tag: str = "") -> None:
         self.message = message
         self.tag = tag
         super().__init__(f"{message}: {tag}" if tag else message)
+
+    def user_message(self) -> str:
+        """The reason, then the offending tag on a line of its own."""
+        return f"шаблон отклонён: {self.message}" + (f"\n  тег: {self.tag}" if self.tag else "")
 
 
 # What one expression may build. Jinja folds constant expressions while compiling, so without

@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from service.config import import_limits
+from service.errors import UserError
 from service.journal.adapters.inputfiles import OLE_MAGIC, ZIP_MAGIC
 
 DELIMITERS = (";", ",", "\t")
 _SAMPLE_LINES = 60
 
 
-class NotCsv(Exception):
+class NotCsv(UserError):
     """The bytes are not a readable CSV file; the message (Russian) says why.
 
     Attributes:

@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from service.errors import UserError
 from service.journal.snapshot import (
     EXAM,
     FAIL,
@@ -33,7 +34,7 @@ from service.journal.snapshot import (
 RawCell = str | int | float | dt.date | dt.datetime | None
 
 
-class CellError(ValueError):
+class CellError(UserError, ValueError):
     """A cell's value cannot be read; the message is in Russian."""
 
 
