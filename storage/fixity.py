@@ -32,6 +32,16 @@ SHADOWED = "shadowed"  # a newer, different version hides the catalog's one
 UNAVAILABLE = "unavailable"  # the store did not answer
 NOT_WRITTEN = "pending"  # the copy waits for replication
 BAD = {MISSING, DELETED, DAMAGED, SHADOWED}
+STATUS_LABELS = {
+    OK: "в порядке",
+    MISSING: "отсутствует",
+    DELETED: "скрыта маркером удаления",
+    DAMAGED: "повреждена",
+    SHADOWED: "заслонена другой версией",
+    UNAVAILABLE: "хранилище не ответило",
+    NOT_WRITTEN: "ожидает репликации",
+}
+"""Russian words for a copy's status, for people; the codes stay in logs and events."""
 CURSOR = "fixity_cursor"
 EVENT_BATCH = 200
 

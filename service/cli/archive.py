@@ -173,7 +173,7 @@ def ls_command(as_json: bool, **filters: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -> None:
     """Проверка целостности: перечитать обе копии и сверить с каталогом."""
-    from storage.fixity import BothCopiesBadError, FixityReport, audit
+    from storage.fixity import STATUS_LABELS, BothCopiesBadError, FixityReport, audit
 
     if full and sample:
         _fail("укажите либо --full, либо --sample N")
@@ -195,7 +195,8 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
         )
         for f in report.findings:
             state = "восстановлена" if f.repaired else "НЕ восстановлена"
-            click.echo(f"  {f.document_id}: копия {f.letter} — {f.problem}, {state}")
+            problem = STATUS_LABELS.get(f.problem, f.problem)
+            click.echo(f"  {f.document_id}: копия {f.letter} — {problem}, {state}")
         for u in report.unknown:
             click.echo(
                 f"  неизвестный объект в хранилище {u.letter}: {u.key} (версия {u.version_id})"
