@@ -17,7 +17,6 @@ from service.journal.snapshot import (
     AttendanceCode,
     Period,
     SchoolClass,
-    Sex,
     Snapshot,
     StaffMember,
     Student,
@@ -256,34 +255,3 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     return value
-
-
-def decimal(value: float | int | None, digits: int = 1) -> str:
-    """A number with a decimal comma: «0,7», «12»; «—» for ``None``."""
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
-def plural(count: int, one: str, few: str, many: str) -> str:
-    """The noun form agreeing with ``count``: 1 год, 3 года, 5 лет, 11 лет, 21 год."""
-    tail = abs(count) % 100
-    if 11 <= tail <= 14:
-        return many
-    if tail % 10 == 1:
-        return one
-    if 2 <= tail % 10 <= 4:
-        return few
-    return many
-
-
-def counted(count: int, one: str, few: str, many: str) -> str:
-    """«3 документа»: the number and the agreeing noun."""
-    return f"{count} {plural(count, one, few, many)}"
-
-
-def by_sex(student: Student | None, male: str, female: str) -> str:
-    """The word agreeing with the student's sex: «окончил» / «окончила»."""
-    return female if student is not None and student.sex == Sex.FEMALE else male

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from service.documents.common import academic_deputy, counted, decimal, ordered_classes
+from service.documents.common import academic_deputy, ordered_classes
 from service.documents.kinds import build
 from service.documents.kinds.control_report import build_control_report
 from service.documents.kinds.medal_sheet import build_medal_sheet
@@ -197,14 +197,9 @@ def test_the_deputy_is_the_person_from_the_journal_or_a_line_to_write_on():
     assert report.meta.deputy == "М. М. Гусева"
 
 
-def test_numbers_have_a_decimal_comma_and_nouns_agree():
-    assert decimal(0.7) == "0,7" and decimal(12.0) == "12"
-    assert [counted(n, "год", "года", "лет") for n in (1, 3, 5, 11, 21, 22)] == [
-        "1 год",
-        "3 года",
-        "5 лет",
-        "11 лет",
-        "21 год",
-        "22 года",
-    ]
-    assert counted(3, "документ", "документа", "документов") == "3 документа"
+def test_report_findings_have_a_decimal_comma_and_movements_agree_in_gender():
+    snap = tiny_school()
+    report = build_control_report(snap, "attendance", month="2024-09", policy=POLICY)
+    assert "(20\xa0%)" in report.findings[0] and "." not in report.findings[0][:-1]
+    moves = build_control_report(snap, "movement", policy=POLICY)
+    assert [m.kind for m in moves.movements] == ["выбыла"]  # Григорьева Дарья

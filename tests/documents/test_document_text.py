@@ -22,6 +22,7 @@ from service.policy import default_policy
 pytestmark = pytest.mark.slow
 
 LATIN = re.compile(r"[A-Za-z]+")
+ROMAN = re.compile(r"[IVX]+")  # «медаль II степени»
 # The footer's identifiers are codes by design: the document id and the snapshot hash.
 IDENTIFIERS = re.compile(r"VD-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}|журнала [0-9a-f]{12}")
 PLACEHOLDERS = ("И. О. Фамилия", "Фамилия И. О.", "None", "null", "{{", "}}")
@@ -49,7 +50,7 @@ def data_words(school: dict) -> set[str]:
 
 def foreign_words(path: Path, allowed: set[str]) -> set[str]:
     text = IDENTIFIERS.sub("", pdf_text(path))
-    return {w for w in LATIN.findall(text) if w not in allowed}
+    return {w for w in LATIN.findall(text) if w not in allowed and not ROMAN.fullmatch(w)}
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from service.documents.common import (
     DocumentProblem,
     class_students,
     class_subjects,
-    decimal,
     enrolled_on,
     get_class,
     get_period,
@@ -35,11 +34,11 @@ from service.journal.snapshot import (
     MovementKind,
     Period,
     SchoolClass,
-    Sex,
     Snapshot,
     WorkType,
 )
 from service.policy import SchoolPolicy
+from service.russian import by_sex, ru_number, ru_percent
 
 REPORTS = {
     "accumulation": "Справка о накопляемости отметок",
@@ -52,11 +51,6 @@ MOVEMENT_LABELS = {
     MovementKind.ARRIVAL: "прибыл",
     MovementKind.LEAVING: "выбыл",
     MovementKind.TRANSFER: "переведён",
-}
-MOVEMENT_LABELS_FEMALE = {
-    MovementKind.ARRIVAL: "прибыла",
-    MovementKind.LEAVING: "выбыла",
-    MovementKind.TRANSFER: "переведена",
 }
 
 # The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
@@ -265,7 +259,7 @@ def build_control_report(
             ("Контрольные работы", f"не позднее {deadlines.test_days} дн."),
             (
                 "Домашнее задание",
-                f"не позднее {decimal(deadlines.homework_hours)} ч после окончания уроков "
+                f"не позднее {ru_number(deadlines.homework_hours)} ч после окончания уроков "
                 f"({deadlines.lessons_end:%H:%M})",
             ),
         )
@@ -281,7 +275,7 @@ def build_control_report(
         missed = sum(r.missed for r in rows_a)
         lessons = sum(r.lessons for r in rows_a)
         findings = [
-            f"Пропущено уроков: {missed} из {lessons} ({decimal(percent(missed, lessons))} %), "
+            f"Пропущено уроков: {missed} из {lessons} ({ru_percent(percent(missed, lessons))}), "
             f"из них по болезни: {sum(r.ill for r in rows_a)}; "
             f"опозданий: {sum(r.late for r in rows_a)}."
         ]
@@ -509,11 +503,7 @@ def movement(
                 date=m.date,
                 student_id=m.student_id,
                 name=student.short_name if student else m.student_id,
-                kind=(
-                    MOVEMENT_LABELS_FEMALE
-                    if student and student.sex == Sex.FEMALE
-                    else MOVEMENT_LABELS
-                ).get(m.kind, str(m.kind)),
+                kind=by_sex(MOVEMENT_LABELS.get(m.kind, str(m.kind)), student),
                 from_class=snapshot.class_by_id[m.from_class_id].name
                 if m.from_class_id in snapshot.class_by_id
                 else "",

@@ -13,7 +13,6 @@ from urllib.parse import quote
 from service.documents.common import (
     MONTHS_NOMINATIVE,
     DocumentProblem,
-    by_sex,
     class_students,
     get_class,
     get_period,
@@ -26,6 +25,7 @@ from service.documents.kind import PERIOD_END, Kind, Params, PlannedFile
 from service.documents.meta import DocumentMeta
 from service.journal.snapshot import WORK_TYPE_LABELS, Period, SchoolClass, Snapshot
 from service.policy import SchoolPolicy
+from service.russian import by_sex
 
 # The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
 
@@ -137,9 +137,9 @@ def build_printout(
         cells = tuple("/".join(marks.get((lesson.id, student.id), ())) for lesson in lessons)
         note = ""
         if student.left_on and student.left_on <= period.end:
-            note = f"{by_sex(student, 'выбыл', 'выбыла')} {ru_date(student.left_on)}"
+            note = f"{by_sex('выбыл', student)} {ru_date(student.left_on)}"
         elif student.enrolled_on and student.enrolled_on > period.start:
-            note = f"{by_sex(student, 'прибыл', 'прибыла')} {ru_date(student.enrolled_on)}"
+            note = f"{by_sex('прибыл', student)} {ru_date(student.enrolled_on)}"
         rows.append(
             PrintoutRow(
                 number=number,

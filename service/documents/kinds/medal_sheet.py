@@ -69,8 +69,8 @@ def assess(
             + (
                 f"отметки ниже «{level.allowed_min}» — {', '.join(fatal)}"
                 if fatal
-                else f"ниже «{level.required}» по {len(below)} предметам "
-                f"(допускается {level.allowed_below})"
+                else f"предметов с отметкой ниже «{level.required}»: {len(below)} "
+                f"(допускается не более {level.allowed_below})"
             )
         ]
     return None, tuple(problems)

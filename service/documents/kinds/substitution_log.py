@@ -9,7 +9,6 @@ from pathlib import Path
 
 from service.documents.common import (
     MONTHS_NOMINATIVE,
-    decimal,
     make_meta,
     month_bounds,
     parse_month,
@@ -19,6 +18,7 @@ from service.documents.meta import DocumentMeta
 from service.documents.payroll import PayrollLine, read_payroll
 from service.journal.snapshot import Snapshot
 from service.policy import SchoolPolicy
+from service.russian import ru_number
 
 TOLERANCE = 0.01
 
@@ -187,7 +187,7 @@ def reconcile(
                 "в журнале нет оплачиваемых замещений"
                 if log_hours == 0
                 else f"расхождение {'+' if pay > log_hours else '−'}"
-                f"{decimal(abs(pay - log_hours), 2)} ч"
+                f"{ru_number(round(abs(pay - log_hours), 2))} ч"
             )
             differences.append(PayrollDifference(staff_id, who, log_hours, pay, problem))
     for line in unknown:

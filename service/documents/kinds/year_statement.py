@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service.documents.common import (
-    by_sex,
     class_students,
     class_subjects,
     get_class,
@@ -22,12 +21,12 @@ from service.journal.snapshot import (
     NOT_ATTESTED,
     YEAR,
     Decision,
-    Sex,
     Snapshot,
     Student,
     YearDecision,
 )
 from service.policy import SchoolPolicy
+from service.russian import by_sex
 
 # The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
 
@@ -63,22 +62,14 @@ class YearData:
     warnings: tuple[str, ...] = ()  # «Иванов И.: …», one per contradicting decision
 
 
-# Decisions in the feminine, for a female student.
-DECISION_LABELS_FEMALE: dict[str, str] = {
-    Decision.PROMOTED: "переведена",
-    Decision.CONDITIONALLY_PROMOTED: "условно переведена",
-    Decision.RETAINED: "оставлена на повторное обучение",
-    Decision.LEFT: "выбыла",
-    Decision.GRADUATED: "окончила",
-}
 # Final marks a student cannot be promoted or graduate with (academic debt).
 FAILING = ("2", "1", NOT_ATTESTED, FAIL)
 
 
 def decision_label(decision: Decision, student: Student) -> str:
     """The decision agreeing with the student's sex: «переведён» / «переведена»."""
-    labels = DECISION_LABELS_FEMALE if student.sex == Sex.FEMALE else DECISION_LABELS
-    return labels.get(decision, "")
+    label = DECISION_LABELS.get(decision, "")
+    return by_sex(label, student) if label else ""
 
 
 def check_decision(decision: YearDecision | None, student: Student, debts: list[str]) -> str:
@@ -93,8 +84,8 @@ def check_decision(decision: YearDecision | None, student: Student, debts: list[
         return ""
     said = decision_label(decision.decision, student)
     options = (
-        f"«{by_sex(student, 'условно переведён', 'условно переведена')}» или "
-        f"«{by_sex(student, 'оставлен', 'оставлена')} на повторное обучение»"
+        f"«{by_sex('условно переведён', student)}» или "
+        f"«{by_sex('оставлен на повторное обучение', student)}»"
     )
     return (
         f"неудовлетворительные итоговые отметки ({', '.join(debts)}), а решение — «{said}»; "
