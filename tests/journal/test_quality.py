@@ -133,3 +133,23 @@ def test_import_prints_the_quality_warnings_after_the_summary(tmp_path: Path):
     assert "1А, Русский язык: отметки при безотметочном обучении — 2" in quality
     data = json.loads(CliRunner().invoke(cli, ["import", str(path), "--json"]).output)
     assert {q["problem"] for q in data["quality"]} == {str(p) for p in QualityProblem}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_page_shows_the_quality_warnings_under_the_result():
+    import io
+
+    from django.test import Client
+
+    from service.accounts.roles import Role
+    from service.accounts.users import create_user
+
+    client = Client()
+    client.force_login(create_user("adm", "sch-1", [Role.JOURNAL_ADMIN]))
+    upload = io.BytesIO(json.dumps(snapshot_to_dict(planted()), ensure_ascii=False).encode())
+    upload.name = "school.json"
+    html = client.post("/import/", {"file": upload}).content.decode()
+    assert "Журнал загружен" in html
+    quality = html.split('id="quality"', 1)[1]
+    assert "Текст не на русском языке" in quality and "Natural numbers" in quality
+    assert "Отметки при безотметочном обучении" in quality

@@ -144,7 +144,7 @@ class ControlData:
     meta: DocumentMeta
     report: str  # accumulation | timeliness | attendance | movement
     report_title: str
-    scope: str  # Russian: «5А, 1 четверть», «октябрь 2024 г.»
+    scope: str  # Russian: «5А класс, за 1 четверть», «все классы, за октябрь 2024 г.»
     start: dt.date
     end: dt.date
     accumulation: tuple[AccumulationRow, ...] = ()
@@ -199,7 +199,7 @@ def build_control_report(
     else:
         raise DocumentProblem("не указан период (--period)")
     end_seen = min(end, snapshot.as_of)
-    scope = f"{school_class.name if school_class else 'все классы'}, {period_name}"
+    scope = f"{f'{school_class.name} класс' if school_class else 'все классы'}, за {period_name}"
     params = {
         "report": report,
         "class": class_id,

@@ -216,7 +216,7 @@ def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> YearData:
 
 KIND = Kind(
     id="year-statement",
-    title="Сводная ведомость итоговых отметок за учебный год",
+    title="Сводная ведомость итоговых отметок",
     label="Сводная ведомость итоговых отметок",
     required=("class",),
     optional=(),
