@@ -68,11 +68,11 @@ def grading_of(
             continue
         values[(class_id, mark.subject_id)].add(mark.value)
         class_values[class_id].add(mark.value)
-    lesson_marked: set[str] = set()
-    for mark in snapshot.marks:
-        lesson = snapshot.lesson_by_id.get(mark.lesson_id)
-        if lesson is not None:
-            lesson_marked.add(lesson.class_id)
+    lesson_marked = {
+        snapshot.lesson_by_id[lesson_id].class_id
+        for lesson_id in snapshot.marks_of_lesson
+        if lesson_id in snapshot.lesson_by_id
+    }
     unmarked = frozenset(
         c.id
         for c in snapshot.classes
