@@ -59,7 +59,9 @@ def _field(param: Param, snapshot: Any) -> forms.Field:
     }
     if param.type is ParamType.DATE:
         return forms.DateField(
-            input_formats=DATE_FORMATS, widget=forms.DateInput(attrs={"type": "date"}), **common
+            input_formats=DATE_FORMATS,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **common,
         )
     if param.type is ParamType.FLAG:
         return forms.BooleanField(**{**common, "required": False})
@@ -82,7 +84,7 @@ class OrderForm(forms.Form):
         self.fields["document_date"] = forms.DateField(
             label="Дата документа",
             input_formats=DATE_FORMATS,
-            widget=forms.DateInput(attrs={"type": "date"}),
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             error_messages=MESSAGES,
         )
         for param in kind.params:

@@ -147,9 +147,23 @@ def _archived_documents(snapshot: Any, school: str, class_id: str, limit: int = 
     latest = sorted(seen.values(), key=lambda e: e.created_at, reverse=True)[:limit]
     periods = {p.id: p.name for p in snapshot.year.periods}
     return [
-        {"e": e, "label": kind_label(e.kind), "period": periods.get(e.period, e.period)}
+        {"e": e, "label": _entry_label(e, kind_label), "period": periods.get(e.period, e.period)}
         for e in latest
     ]
+
+
+def _entry_label(entry: Any, kind_label: Any) -> str:
+    """A document kind's Russian name; consent scans are filed under their form's order kind."""
+    from service.orders.kinds import KINDS
+
+    label = kind_label(entry.kind)
+    if label != entry.kind:
+        return label
+    form = next((k for k in KINDS.values() if entry.kind in (k.id, k.retention)), None)
+    if form is None:
+        return label
+    title = form.full_title[:1].upper() + form.full_title[1:]
+    return f"Скан: {title}" if "-scan-" in entry.document_id else title
 
 
 def _consent_register(snapshot: Any, class_id: str) -> list[Any]:
