@@ -44,7 +44,9 @@ def people(imported_school: object, django_db_blocker: object) -> Iterator[dict[
         return sum(s.left_on is None for s in snapshot.students_of_class.get(c.id, ()))
 
     led = sorted((c for c in snapshot.classes if c.teacher_id), key=size)
-    mine, other = led[-1], led[0]
+    mine = led[-1]
+    taught = {a.class_id for a in snapshot.assignments if a.teacher_id == mine.teacher_id}
+    other = next(c for c in led if c.id != mine.id and c.id not in taught)
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         create_user("r-director", school, [Role.DIRECTOR], password=PASSWORD, full_name="Директор")
         create_user(
