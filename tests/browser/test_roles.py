@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from tests.fixtures.web import screenshot
 
@@ -99,11 +100,13 @@ def _no_sideways_scroll(page: object) -> None:
     assert width <= inner, f"{page.url}: the page is {width} px wide at {inner} px"
 
 
+@pytest.mark.libreoffice
 def test_secretary_makes_an_order_from_kind_to_docx(
     live_url: str, page: object, people: dict[str, object]
 ) -> None:
     """GIVEN the secretary WHEN she logs in THEN orders open; kind → fields → preview → number →
-    the DOCX downloads with the order's title and number, and the list shows it."""
+    the DOCX and the PDF/A (with the director's empty signature field) download with the order's
+    title and number, and the list shows it."""
     from service.orders.render import docx_text
 
     _login(page, live_url, "r-secretary")
@@ -127,6 +130,12 @@ def test_secretary_makes_an_order_from_kind_to_docx(
     text = " ".join(docx_text(Path(download.path()).read_bytes()).split())
     assert "О введении электронного классного журнала и электронных дневников" in text
     assert number in text and "02.09.2024" in text
+    with page.expect_download(timeout=180_000) as info:
+        page.click("#download-pdf")
+    reader = PdfReader(info.value.path())
+    pdf_text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "О введении электронного классного журнала" in pdf_text and number in pdf_text
+    assert "director" in (reader.get_fields() or {})
     page.click("text=К списку оформленных")
     assert number in page.inner_text("#issued")
 

@@ -148,7 +148,17 @@ def document(request: HttpRequest, document_id: str) -> HttpResponse:
         text = ""
         messages.error(request, str(exc))
     kind = _kind(issued.kind)
-    return render(request, "web/order_document.html", {"d": issued, "kind": kind, "text": text})
+    row = issued.template_version
+    template = (
+        f"версия {row.version}, загружена {timezone.localtime(row.uploaded_at):%d.%m.%Y}"
+        if row is not None
+        else "встроенный шаблон"
+    )
+    return render(
+        request,
+        "web/order_document.html",
+        {"d": issued, "kind": kind, "text": text, "template": template},
+    )
 
 
 @require(Action.MANAGE_ORDERS)
