@@ -164,6 +164,17 @@ def ls_command(as_json: bool, **filters: str) -> None:
     click.echo(f"Всего: {len(entries)}")
 
 
+PROBLEM_LABELS = {
+    "missing": "копия утрачена",
+    "deleted": "копия скрыта маркером удаления",
+    "damaged": "содержимое повреждено",
+    "shadowed": "поверх копии записана чужая версия",
+    "metadata": "метаданные копии не совпадают с каталогом",
+    "orphan": "документ без записи в каталоге, запись восстановлена по метаданным",
+    "foreign-version": "чужая версия объекта, записана в каталог как выведенная",
+}
+
+
 @archive_group.command("audit")
 @click.option("--full", is_flag=True, help="Проверить весь архив.")
 @click.option(
@@ -195,7 +206,8 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
         )
         for f in report.findings:
             state = "восстановлена" if f.repaired else "НЕ восстановлена"
-            click.echo(f"  {f.document_id}: копия {f.letter} — {f.problem}, {state}")
+            problem = PROBLEM_LABELS.get(f.problem, f.problem)
+            click.echo(f"  {f.document_id}: копия {f.letter} — {problem}, {state}")
         for u in report.unknown:
             click.echo(
                 f"  неизвестный объект в хранилище {u.letter}: {u.key} (версия {u.version_id})"
@@ -204,7 +216,7 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
             click.echo(f"  хранилище {letter} недоступно")
         if report.clean:
             click.echo("Нарушений не найдено.")
-    if code or any(not f.repaired for f in report.findings) or report.unavailable:
+    if code or any(not f.repaired for f in report.findings) or report.unavailable or report.unknown:
         sys.exit(code or EXIT_PROBLEMS)
 
 
@@ -212,11 +224,16 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
 @click.option("--json", "as_json", is_flag=True)
 def status_command(as_json: bool) -> None:
     """Состояние архива: документы по состояниям, ожидающие репликации, последняя проверка."""
+    from service.archive.wiring import store_placement_warning
+
     status = _archive().status()
     last = json.loads(status.last_audit) if status.last_audit else None
+    placement = store_placement_warning()
     if as_json:
-        _emit({"counts": dict(status.counts), "last_audit": last})
+        _emit({"counts": dict(status.counts), "last_audit": last, "placement_warning": placement})
         return
+    if placement:
+        click.echo(f"ВНИМАНИЕ: {placement}", err=True)
     for state, label in STATE_LABELS.items():
         click.echo(f"{label}: {status.counts.get(state, 0)}")
     if last:

@@ -14,6 +14,7 @@ from service.journal.adapters import FORMAT_NAMES
 from service.journal.errors import InvalidInput
 
 EXIT_INVALID_INPUT = 2
+EXIT_CATALOG_BUSY = 75  # EX_TEMPFAIL: try again later
 
 
 def report_invalid(exc: InvalidInput, as_json: bool) -> None:
@@ -55,6 +56,8 @@ def _dump(data: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывод в JSON для программ.")
 def import_command(file: Path, fmt: str, as_json: bool) -> None:
     """Импортировать выгрузку журнала (JSON, таблицы или OneRoster) как снимок."""
+    from django.db import OperationalError
+
     from service.journal.import_report import format_import
     from service.journal.importer import import_file
 
@@ -63,6 +66,15 @@ def import_command(file: Path, fmt: str, as_json: bool) -> None:
     except InvalidInput as exc:
         report_invalid(exc, as_json)
         return
+    except OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        click.echo(
+            "Каталог занят другим процессом дольше 30 секунд; ничего не сохранено. "
+            "Повторите импорт позже.",
+            err=True,
+        )
+        sys.exit(EXIT_CATALOG_BUSY)
     if as_json:
         _dump(result.to_dict())
     else:

@@ -31,7 +31,7 @@ class InputProblem:
         if self.field:
             parts.append(
                 f"поле «{self.field}»"
-                if not self.field.startswith(("столбец", "поле"))
+                if not self.field.startswith(("столбец", "поле", "ячейка"))
                 else self.field
             )
         return ", ".join(parts) + f": {self.message}"

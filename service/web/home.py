@@ -51,5 +51,6 @@ def dashboard_cards(user: object) -> dict[str, bool]:
         "signatures": can(user, Action.SIGN_PERIOD) or can(user, Action.PREPARE_PERIOD),
         "archive": can(user, Action.SEARCH_ARCHIVE) or can(user, Action.RUN_AUDIT),
         "audit": can(user, Action.RUN_AUDIT),
+        "care": can(user, Action.RUN_AUDIT),
         "jobs": can(user, Action.PREPARE_PERIOD) or can(user, Action.RUN_AUDIT),
     }

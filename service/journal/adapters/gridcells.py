@@ -37,6 +37,10 @@ class CellError(ValueError):
     """A cell's value cannot be read; the message is in Russian."""
 
 
+class ImpossibleDate(CellError):
+    """A cell written as a date (ДД.ММ.ГГГГ) names a day that does not exist, e.g. 30.02.2025."""
+
+
 def clean(value: RawCell) -> str:
     """Cell text: numbers without a useless ``.0``, non-breaking spaces as spaces, trimmed."""
     if type(value) is str:  # the common case first: this runs for every cell
@@ -322,6 +326,8 @@ def parse_date(value: RawCell, start_year: int, header: bool = False) -> dt.date
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            raise ImpossibleDate(f"дата «{text}» не существует") from exc
         raise CellError(f"дата «{text}» не существует") from exc
 
 
