@@ -61,7 +61,7 @@ def _login(page: object, url: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_selector("#period")
+    page.wait_for_selector("#period, #students")  # the dashboard, or a class teacher's class
 
 
 def test_director_closes_a_period_and_downloads_a_valid_signed_document(
