@@ -8,6 +8,7 @@ import logging
 import threading
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from asn1crypto import x509 as asn1_x509
@@ -52,6 +53,8 @@ class SigningOptions:
     reason: str | None = None
     location: str | None = None
     stamp_box: tuple[int, int, int, int] = DEFAULT_STAMP_BOX
+    #: Font file of the visible stamp; ``None`` finds PT Serif on this machine.
+    stamp_font: Path | None = None
     extra_certs: tuple[asn1_x509.Certificate, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -108,7 +111,7 @@ def prepare(signer: Signer, options: SigningOptions) -> PreparedSigner:
         signer=signer,
         options=options,
         timestamper=timestamper_for(options.tsa_url, options.level),
-        stamp_style=gost_stamp_style() if options.stamp else None,
+        stamp_style=gost_stamp_style(options.stamp_font) if options.stamp else None,
         bytes_reserved=estimate_reserve(signer, options),
     )
 

@@ -93,9 +93,6 @@ def stamp_fields(cert: asn1_x509.Certificate) -> StampFields:
 @functools.cache
 def find_stamp_font() -> Path:
     """Locate PT Serif Regular (Debian ``fonts-paratype``) on this machine."""
-    override = os.environ.get("VEDOMOST_STAMP_FONT")
-    if override and Path(override).is_file():
-        return Path(override)
     for directory in _FONT_DIRS:
         base = Path(directory)
         if not base.is_dir():
@@ -122,7 +119,7 @@ def find_stamp_font() -> Path:
             return candidate
     raise SigningError(
         "Не найден шрифт PT Serif для штампа подписи: установите пакет fonts-paratype "
-        "или укажите файл шрифта в VEDOMOST_STAMP_FONT"
+        "или укажите файл шрифта в настройках"
     )
 
 

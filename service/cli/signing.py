@@ -8,7 +8,6 @@ an invalid signature, 2 invalid input or unreadable file.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,7 +40,9 @@ def _data_dir() -> Path:
 
 
 def _secret(variable: str, prompt: str) -> str:
-    value = os.environ.get(variable)
+    from service.config import PREFIX, signer_secret
+
+    value = signer_secret(variable.removeprefix(PREFIX))
     if value is not None:
         return value
     if not sys.stdin.isatty():
@@ -96,6 +97,7 @@ def _open_signer(spec: str, chain: tuple[Path, ...] = ()) -> Iterator[object]:
 def _options(
     level: str, stamp: bool, field: str, tsa: str | None, lock: bool, trust: tuple[Path, ...]
 ) -> object:
+    from service.config import stamp_font
     from signing import Level, SigningError, SigningOptions
 
     level_value = Level(level)
@@ -105,6 +107,7 @@ def _options(
             level=level_value,
             field_name=field,
             stamp=stamp,
+            stamp_font=stamp_font() if stamp else None,
             tsa_url=tsa,
             lock=lock,
             trust_roots=roots,  # type: ignore[arg-type]
