@@ -26,6 +26,7 @@ from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from .errors import SigningError, UnreadablePdf
 from .levels import KeepAliveTimeStamper, Level, timestamper_for, validation_context
+from .signed_attributes import use_pades_signed_attributes
 from .stamp import DEFAULT_STAMP_BOX, gost_stamp_style, stamp_fields
 
 log = logging.getLogger(__name__)
@@ -203,6 +204,7 @@ def build_pdf_signer(
         signer_key_usage={"non_repudiation"},
     )
     style: BaseStampStyle | None = prepared.stamp_style if options.stamp else NoOpStampStyle()
+    use_pades_signed_attributes(prepared.signer)
     pdf_signer = PdfSigner(
         meta,
         signer=prepared.signer,

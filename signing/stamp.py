@@ -19,8 +19,8 @@ from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 
+from . import pyhanko_compat
 from .errors import SigningError
-from .stamp_font import CachingGlyphAccumulatorFactory
 
 STAMP_TEMPLATE = (
     "ДОКУМЕНТ ПОДПИСАН\n"
@@ -125,9 +125,10 @@ def find_stamp_font() -> Path:
 
 def gost_stamp_style(font_path: Path | None = None, font_size: int = 8) -> TextStampStyle:
     """Return the stamp style: a framed blue block in embedded PT Serif."""
+    pyhanko_compat.install()
     path = font_path or find_stamp_font()
     # The glyph accumulator's size must equal the text box's, or line positions drift.
-    font = CachingGlyphAccumulatorFactory(str(path), font_size=font_size)
+    font = pyhanko_compat.CachingGlyphAccumulatorFactory(str(path), font_size=font_size)
     return TextStampStyle(
         stamp_text=STAMP_TEMPLATE,
         text_box_style=TextBoxStyle(
