@@ -13,6 +13,7 @@ those published only as sdists) are kept in a cache directory (``VEDOMOST_WHEEL_
 
 from __future__ import annotations
 
+import email
 import os
 import shutil
 import subprocess
@@ -60,6 +61,14 @@ def _copy_sources(target: Path) -> Path:
     return target
 
 
+def _runtime_requirements(wheel: Path) -> list[str]:
+    """``Requires-Dist`` of the wheel without the extras (the runtime dependencies)."""
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = email.message_from_bytes(archive.read(name))
+    return [r for r in metadata.get_all("Requires-Dist", []) if "extra ==" not in r]
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
     """A fresh venv with the wheel and its runtime dependencies; yields (bin dir, environment)."""
@@ -80,8 +89,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         check=False,
     )
     if offline.returncode != 0:  # first run, or dependencies changed: fill the cache once
-        # ``pip wheel`` also builds the dependencies published only as sdists (bagit)
-        _run([*pip, "wheel", "--wheel-dir", WHEEL_CACHE, "--find-links", WHEEL_CACHE, wheel], base)
+        # The requirements, not the wheel itself: a cached older vedomost wheel would shadow it.
+        # ``pip wheel`` also builds the dependencies published only as sdists (bagit).
+        requirements = base / "requirements.txt"
+        requirements.write_text("\n".join(_runtime_requirements(wheel)), "utf-8")
+        fill = ["wheel", "-w", WHEEL_CACHE, "--find-links", WHEEL_CACHE, "-r", requirements]
+        _run([*pip, *fill], base)
         _run([*pip, "install", "--no-index", "--find-links", WHEEL_CACHE, wheel], base)
 
     env = {
