@@ -70,14 +70,21 @@ def _runtime_requirements(wheel: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from a copy of the checkout's files."""
+    base = tmp_path_factory.mktemp("build")
+    sources = _copy_sources(base / "src")
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", base, sources], base)
+    (built,) = base.glob("vedomost-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(
+    wheel: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, dict[str, str]]]:
     """A fresh venv with the wheel and its runtime dependencies; yields (bin dir, environment)."""
     base = tmp_path_factory.mktemp("wheel")
-    sources = _copy_sources(base / "src")
-    dist = base / "dist"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, sources], base)
-    (wheel,) = dist.glob("vedomost-*.whl")
-
     venv = base / "venv"
     _run([sys.executable, "-m", "venv", venv], base)
     pip = [venv / "bin" / "python", "-m", "pip", "-q"]
@@ -107,12 +114,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     yield venv / "bin", env
 
 
-def test_wheel_carries_its_templates_and_no_checkout_files(tmp_path: Path) -> None:
-    sources = _copy_sources(tmp_path / "src")
-    _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp_path, sources], tmp_path
-    )
-    (wheel,) = tmp_path.glob("vedomost-*.whl")
+def test_wheel_carries_its_templates_and_no_checkout_files(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert not [n for n in names if n.startswith(("tests/", "bench/", "templates/"))]
     # document (HTML + CSS) and order (DOCX) templates are package data
