@@ -26,9 +26,6 @@ def store_placement_warning() -> str | None:
     """The Russian warning when stores A and B share a device or an S3 host, else ``None``."""
     from storage.placement import placement_warning
 
-    try:
-        config_a, config_b = stores_config(os.environ, Path(settings.DATA_DIR))
-    except StoreConfigError as exc:
-        raise ConfigError(exc.variable, exc.problem) from None
+    config_a, config_b = store_configs(Path(settings.DATA_DIR))
     warning = placement_warning(config_a, config_b)
     return warning.message if warning else None
