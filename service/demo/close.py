@@ -147,12 +147,10 @@ def _filter(school_id: str) -> Any:
 
 
 def _store_paths() -> dict[str, Path]:
-    from storage.config import stores_config
+    from service.config import store_configs
 
     paths: dict[str, Path] = {}
-    for letter, config in zip(
-        "AB", stores_config(os.environ, Path(settings.DATA_DIR)), strict=True
-    ):
+    for letter, config in zip("AB", store_configs(Path(settings.DATA_DIR)), strict=True):
         where = config.path if config.kind == "file" else f"{config.endpoint}/{config.bucket}"
         paths[f"хранилище {letter}"] = Path(str(where))
     return paths

@@ -7,7 +7,6 @@ the batch is signed in a thread of this process, with progress in the ``period-s
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
+from service.config import signer_p12, stamp_font
 from service.errors import UserError
 from service.jobs import progress
 from service.jobs.models import ItemState, JobItem, PeriodClose
@@ -31,9 +31,9 @@ class WrongKeyPassword(UserError):
 
 def signer_key_path() -> Path:
     """The director's PKCS#12: ``VEDOMOST_SIGNER_P12`` or the demo key in the data directory."""
-    explicit = os.environ.get("VEDOMOST_SIGNER_P12", "").strip()
-    if explicit:
-        return Path(explicit)
+    explicit = signer_p12()
+    if explicit is not None:
+        return explicit
     from signing.demo_pki import ensure_demo_pki
 
     return ensure_demo_pki(Path(settings.DATA_DIR) / "keys").director_p12
@@ -92,7 +92,10 @@ def start_signing(close: PeriodClose, signer: Any, user: Any, *, inline: bool = 
     prepared = prepare(
         signer,
         SigningOptions(
-            field_name="director", stamp=True, reason="Правильность переноса данных заверяю"
+            field_name="director",
+            stamp=True,
+            stamp_font=stamp_font(),
+            reason="Правильность переноса данных заверяю",
         ),
     )
     progress.mark_started(str(job.id), stage="sign")
