@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from celery import chord, shared_task
@@ -32,6 +33,8 @@ def run_item(self: SchoolTask, job_id: str, key: str, *, school_id: str) -> str:
     item = JobItem.objects.select_related("job").get(job_id=job_id, key=key)
     if item.state == ItemState.DONE:
         return item.state
+    if progress.is_cancelled(job_id):
+        return ItemState.PENDING
     job = item.job
     JobItem.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
     started = time.perf_counter()
@@ -44,7 +47,7 @@ def run_item(self: SchoolTask, job_id: str, key: str, *, school_id: str) -> str:
         raise
     except Exception as exc:  # one document's bug must not stop the batch; the error is shown
         log.exception("job %s item failed", job_id)
-        progress.item_failed(item, f"Внутренняя ошибка: {type(exc).__name__}")
+        progress.item_failed(item, unexpected_error(exc))
         return ItemState.FAILED
     progress.item_done(item, result, time.perf_counter() - started)
     return ItemState.DONE
@@ -63,6 +66,21 @@ def finish_job(_results: Any, job_id: str, *, school_id: str) -> str:
     return progress.finish(job_id, result=result).state
 
 
+def unexpected_error(exc: BaseException) -> str:
+    """A Russian message for an error no step foresaw, with what to do (details in the log)."""
+    if isinstance(exc, PermissionError):
+        return "Нет прав на запись файла в каталог данных: проверьте права и нажмите «Повторить»."
+    if isinstance(exc, OSError):
+        return (
+            f"Ошибка чтения или записи файла ({exc.strerror or exc}): проверьте место "
+            "на диске и нажмите «Повторить»."
+        )
+    return (
+        "Непредвиденная ошибка программы. Нажмите «Повторить»; если она повторится, "
+        "передайте администратору журнал сервера (время ошибки указано в нём)."
+    )
+
+
 def _dispatch(job: Job, keys: list[str]) -> None:
     queue = QUEUES.get(job.kind, "celery")
     school = job.school_id
@@ -72,6 +90,13 @@ def _dispatch(job: Job, keys: list[str]) -> None:
         chord(header)(callback)
     else:
         callback.delay(None)
+
+
+def in_process() -> bool:
+    """Whether jobs run in this process (no broker: the embedded default)."""
+    from service.celery import app
+
+    return bool(app.conf.task_always_eager)
 
 
 def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) -> None:
@@ -90,6 +115,8 @@ def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) 
 
             try:
                 for key in keys:
+                    if progress.is_cancelled(str(job.id)):
+                        break
                     run_item(str(job.id), key, school_id=job.school_id)
                 finish_job(None, str(job.id), school_id=job.school_id)
             finally:
@@ -108,12 +135,15 @@ def _run_one(job_id: str, school_id: str, key: str) -> str:
     return run_item(job_id, key, school_id=school_id)
 
 
-def run_inline(job: Job, workers: int = 1) -> progress.JobStatus:
+def run_inline(
+    job: Job, workers: int = 1, on_item: Callable[[], object] | None = None
+) -> progress.JobStatus:
     """Run a job's pending items in this process, or in ``workers`` spawned processes; then finish.
 
     Used by the one-command demo and the CLI on the embedded default (no broker). Workers are
     spawned, not forked: a fork copies the caller's open sockets, and kombu's after-fork clean-up
-    of an inherited broker connection was seen to block the child for ever.
+    of an inherited broker connection was seen to block the child for ever. ``on_item`` is
+    called after each item (for a progress bar).
     """
     import functools
     import multiprocessing
@@ -128,7 +158,11 @@ def run_inline(job: Job, workers: int = 1) -> progress.JobStatus:
     run = functools.partial(_run_one, str(job.id), job.school_id)
     if workers <= 1 or len(keys) < 2:
         for key in keys:
+            if progress.is_cancelled(str(job.id)):
+                break
             run(key)
+            if on_item is not None:
+                on_item()
     else:
         database = {
             k: v
@@ -143,7 +177,9 @@ def run_inline(job: Job, workers: int = 1) -> progress.JobStatus:
             initializer=init_child,
             initargs=(database, str(settings.DATA_DIR)),
         ) as pool:
-            list(pool.map(run, keys, chunksize=4))
+            for _state in pool.map(run, keys, chunksize=2):
+                if on_item is not None:
+                    on_item()
     finish_job(None, str(job.id), school_id=job.school_id)
     return progress.status(str(job.id))
 
