@@ -22,6 +22,13 @@ class ItemState(models.TextChoices):
     FAILED = "failed", "ошибка"
 
 
+JOB_KIND_LABELS = {
+    "period-render": "Формирование документов",
+    "period-sign": "Подпись документов",
+    "period-archive": "Сдача документов в архив",
+}
+
+
 class Job(models.Model):
     """A background job (e.g. rendering a period's documents) with counts the UI polls."""
 
@@ -41,6 +48,11 @@ class Job(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
+
+    @property
+    def kind_label(self) -> str:
+        """The job's name as people read it."""
+        return JOB_KIND_LABELS.get(self.kind, self.kind)
 
 
 class JobItem(models.Model):

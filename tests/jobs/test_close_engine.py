@@ -40,7 +40,9 @@ def _versions_by_document(school_id: str) -> Counter[str]:
 
 def _cli(*args: str) -> subprocess.Popen[bytes]:
     env = dict(
-        os.environ, VEDOMOST_DATABASE_URL=_database_url(), PYTHONPATH=str(Path.cwd()),
+        os.environ,
+        VEDOMOST_DATABASE_URL=_database_url(),
+        PYTHONPATH=str(Path.cwd()),
         PYTHONWARNINGS="ignore",
     )
     env.pop("VEDOMOST_BROKER_URL", None)
@@ -152,7 +154,8 @@ def test_a_re_close_with_one_changed_mark_versions_only_the_affected_document(
     assert latest.kind == "journal-printout" and latest.replaces_id is not None
     assert latest.reason == f"исправление данных журнала: снимок {corrected.snapshot_id[:12]}"
     rendered = next(
-        i for i in JobItem.objects.filter(job=close.render_job)
+        i
+        for i in JobItem.objects.filter(job=close.render_job)
         if i.result["document_id"] == changed[0]
     )
     assert rendered.params["params"]["subject"] == subject

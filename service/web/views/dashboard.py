@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from service.accounts.permissions import Action, can, school_of
 from service.accounts.roles import ROLE_LABELS, roles_of
-from service.jobs.models import Job
+from service.jobs.models import ItemState, Job
 from service.web.access import require, school_snapshot
 from service.web.archive_status import archive_status
 
@@ -40,7 +41,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "period": period,
         "closes": closes,
         "waiting_signature": waiting,
-        "recent_jobs": Job.objects.filter(school_id=school)[:5],
+        "recent_jobs": Job.objects.filter(school_id=school).annotate(
+            done=Count("items", filter=Q(items__state=ItemState.DONE))
+        )[:5],
         "archive": archive_status(school),
         "roles": [ROLE_LABELS[r] for r in sorted(roles_of(request.user))],
         "may": {a.value: can(request.user, a) for a in Action},
