@@ -201,3 +201,25 @@ def test_refusals_and_period_names(tmp_path: Path) -> None:
     with pytest.raises(CloseProblem, match="Нет таких классов: 99Я"):
         open_close(None, snapshot, target, {"99Я"})
     assert not PeriodClose.objects.exists()
+
+
+def test_a_close_without_progress_is_marked_interrupted_with_a_retry(
+    tmp_path: Path, settings: object
+) -> None:
+    """GIVEN a close run by workers elsewhere (no local runner) that shows no progress for
+    longer than the limit (a killed worker, a restarted server) WHEN its page is opened THEN it
+    is «остановлено с ошибкой» with what happened, and «Повторить» puts it back to rendering."""
+    from service.jobs.close_engine import check_stale
+
+    forget()
+    snapshot = current_snapshot(import_sample_school(tmp_path).school_id)
+    close, _ = open_close(None, snapshot, resolve_target(snapshot, "Q1"), {"—"})
+    PeriodClose.objects.filter(pk=close.pk).update(runner="")
+    settings.CLOSE_STALE_SECONDS = 3600  # type: ignore[attr-defined]
+    assert check_stale(PeriodClose.objects.get(pk=close.pk)).state == "rendering"
+    settings.CLOSE_STALE_SECONDS = 0  # type: ignore[attr-defined]
+    close = check_stale(PeriodClose.objects.get(pk=close.pk))
+    assert close.state == PeriodClose.State.FAILED and close.stage == "rendering"
+    assert "сервер перезапускался" in close.error and "Продолжить" in close.error
+    close = retry_close(close, start=False)
+    assert close.state == PeriodClose.State.RENDERING and not close.error
