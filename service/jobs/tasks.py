@@ -171,15 +171,20 @@ def run_inline(
         }
         connections.close_all()  # children open their own connections
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             workers,
             mp_context=context,
             initializer=init_child,
             initargs=(database, str(settings.DATA_DIR)),
-        ) as pool:
+        )
+        try:
             for _state in pool.map(run, keys, chunksize=2):
                 if on_item is not None:
                     on_item()
+        except BaseException:  # Ctrl-C: do not wait here; the caller cancels the job
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     finish_job(None, str(job.id), school_id=job.school_id)
     return progress.status(str(job.id))
 

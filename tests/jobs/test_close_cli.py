@@ -66,3 +66,46 @@ def test_close_refuses_bad_input_in_russian(tmp_path: Path) -> None:
     signer = _close("Q1", "--classes", "5А", "--sign", "bogus")
     assert signer.returncode == 2 and "неверно указан подписант" in signer.stderr
     assert "Traceback" not in period.stderr + classes.stderr + signer.stderr
+
+
+def test_ctrl_c_cancels_and_the_same_command_continues(tmp_path: Path) -> None:
+    """GIVEN `vedomost close Q1` rendering WHEN it gets Ctrl-C (SIGINT) THEN it exits with 130,
+    the close is «отменено»; the same command again finishes it, each document archived once."""
+    import signal
+    import time
+
+    from service.jobs.models import ItemState, JobItem, PeriodClose
+
+    forget()
+    import_sample_school(tmp_path)
+    env = dict(
+        os.environ,
+        VEDOMOST_DATABASE_URL=_database_url(),
+        PYTHONPATH=str(Path.cwd()),
+        PYTHONWARNINGS="ignore",
+    )
+    env.pop("VEDOMOST_BROKER_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service", "close", "Q1", "--classes", "5А", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        # a shell may start background commands with SIGINT ignored; a terminal would not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 240
+    while not JobItem.objects.filter(job__kind="period-render", state=ItemState.DONE).exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "выполните ту же команду ещё раз" in err
+    assert PeriodClose.objects.get().state == PeriodClose.State.CANCELLED
+
+    again = _close("Q1", "--classes", "5А", "--workers", "1", "--json")
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["archived"] == report["documents"] and not report["failed"]
+    assert PeriodClose.objects.count() == 1
