@@ -1,4 +1,4 @@
-"""Rendering benchmark (issue 3): one quarterly printout, the whole period-end set, peak memory.
+"""Rendering benchmark: one quarterly printout, the whole period-end set, peak memory.
 
 Run: ``python -m bench.render [--students 1000] [--workers 2] [--repeat 7] [--profile]``.
 Uses the sample school generator when it is installed (``service.sample``), otherwise the
@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from service.documents.kinds import render_data
+from service.documents.kinds.journal_printout import build_printout
 from service.documents.period_set import period_jobs, render_period_set
-from service.documents.printout import build_printout
-from service.documents.registry import render_data
 from service.documents.render import resources
 
 

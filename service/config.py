@@ -162,3 +162,50 @@ def broker_url(env: Mapping[str, str] | None = None) -> str | None:
             PREFIX + "BROKER_URL", f"unsupported broker scheme {scheme!r} (use redis:// or amqp://)"
         )
     return url
+
+
+def trust_roots(env: Mapping[str, str] | None = None) -> tuple[Path, ...]:
+    """Extra trusted root certificates for verification: ``VEDOMOST_TRUST_ROOTS``, PEM paths."""
+    value = env_str("TRUST_ROOTS", env=env) or ""
+    return tuple(Path(p.strip()).expanduser() for p in value.split(",") if p.strip())
+
+
+# --- the school policy (service/policy.py) -------------------------------------------------
+
+
+def policy_file(env: Mapping[str, str] | None = None) -> Path | None:
+    """``VEDOMOST_POLICY``: the school policy file, or ``None`` for the packaged one."""
+    value = env_str("POLICY", env=env)
+    return Path(value).expanduser().resolve() if value else None
+
+
+def medal_criteria_file(env: Mapping[str, str] | None = None) -> Path | None:
+    """``VEDOMOST_MEDAL_CRITERIA``: a medal criteria file replacing the policy's ``medal``."""
+    value = env_str("MEDAL_CRITERIA", env=env)
+    return Path(value).expanduser().resolve() if value else None
+
+
+def homework_hours(env: Mapping[str, str] | None = None) -> float | None:
+    """``VEDOMOST_HOMEWORK_HOURS`` (a comma allowed), or ``None`` to keep the policy's value."""
+    value = env_str("HOMEWORK_HOURS", env=env)
+    if value is None:
+        return None
+    try:
+        hours = float(value.replace(",", "."))
+    except ValueError:
+        raise ConfigError(PREFIX + "HOMEWORK_HOURS", "ожидается число часов, например 2") from None
+    if hours < 0:
+        raise ConfigError(PREFIX + "HOMEWORK_HOURS", "число часов не может быть отрицательным")
+    return hours
+
+
+def school_time_zone(env: Mapping[str, str] | None = None) -> str:
+    """``VEDOMOST_TIME_ZONE``: the school's IANA time zone (``Europe/Moscow`` by default)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    zone = env_str("TIME_ZONE", "Europe/Moscow", env=env) or "Europe/Moscow"
+    try:
+        ZoneInfo(zone)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ConfigError(PREFIX + "TIME_ZONE", f"неизвестный часовой пояс {zone!r}") from None
+    return zone

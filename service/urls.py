@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from service.api.api import api
+from service.api.app import api
 
 urlpatterns: list[object] = [
     path("api/", api.urls),

@@ -10,6 +10,7 @@ from pathlib import Path
 from .batch import BatchItem, BatchResult, sign_batch, sign_directory
 from .deferred import DeferredSigning, finish_deferred, prepare_deferred
 from .errors import SignerUnavailable, SigningError, UnreadablePdf
+from .gost.signer import GostSigner
 from .levels import Level, load_trust_roots, update_archival_timestamp_chain
 from .pades import SigningOptions, sign_pdf
 from .signers import KeyReusingSigner, Signer, load_pkcs12, open_pkcs11
@@ -19,6 +20,7 @@ __all__ = [
     "BatchItem",
     "BatchResult",
     "DeferredSigning",
+    "GostSigner",
     "KeyReusingSigner",
     "Level",
     "SignatureReport",
@@ -43,7 +45,7 @@ __all__ = [
 ]
 
 
-def demo_signer(data_dir: Path) -> KeyReusingSigner:
+def demo_signer(data_dir: Path) -> KeyReusingSigner | GostSigner:
     """Return the demo director's PKCS#12 signer, creating the demo PKI under ``data_dir/keys``."""
     from .demo_pki import ensure_demo_pki
 

@@ -115,6 +115,13 @@ def prepare_deferred(
     """Prepare ``pdf`` for a signature made elsewhere and return what the key holder must sign."""
     if options.level.needs_tsa and not options.tsa_url:
         raise SigningError(f"Для уровня {options.level.value} нужен адрес службы штампов времени")
+    from .gost.backend import is_gost_certificate
+
+    if is_gost_certificate(certificate):
+        raise SigningError(
+            "Для сертификата ГОСТ подготовьте документ командой sign-prepare: подпись "
+            "делается внешней программой CAdES над подготовленным файлом"
+        )
     placeholder = certificate.public_key.byte_size
     signer = _external_signer(certificate, chain, placeholder)
     prepared = PreparedSigner(

@@ -8,7 +8,7 @@ import logging
 import threading
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -18,7 +18,7 @@ from pyhanko.sign._session_scope import run_and_release
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
-from pyhanko.sign.timestamps import TimestampRequestError
+from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 from pyhanko.stamp import BaseStampStyle
 from pyhanko.stamp.noop import NoOpStampStyle
 from pyhanko_certvalidator.errors import PathError, ValidationError
@@ -59,6 +59,21 @@ class SigningOptions:
             raise SigningError(
                 f"Для уровня {self.level.value} нужны доверенные корневые сертификаты"
             )
+
+
+@runtime_checkable
+class SignsWholePdf(Protocol):
+    """A signer that assembles its own CMS for a PDF (pyHanko prepares the field and stamp)."""
+
+    def sign_pdf(
+        self,
+        pdf: bytes,
+        options: SigningOptions,
+        stamp_style: BaseStampStyle | None,
+        timestamper: TimeStamper | None,
+    ) -> bytes:
+        """Sign ``pdf`` and return the signed bytes."""
+        ...
 
 
 @dataclass
@@ -240,6 +255,11 @@ def extend_earlier_signatures(pdf: bytes, options: SigningOptions) -> bytes:
 
 def sign_with(prepared: PreparedSigner, pdf: bytes) -> bytes:
     """Sign one PDF with a prepared signer and return the signed bytes."""
+    if isinstance(prepared.signer, SignsWholePdf):
+        # pyHanko cannot hash with every algorithm (ГОСТ: Streebog): such signers build the CMS.
+        return prepared.signer.sign_pdf(
+            pdf, prepared.options, prepared.stamp_style, prepared.timestamper
+        )
     if prepared.options.level.embeds_revocation:
         pdf = extend_earlier_signatures(pdf, prepared.options)
     writer = open_writer(pdf)

@@ -25,6 +25,7 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_p
 
 from . import speedups
 from .errors import SignerUnavailable
+from .gost.signer import GostSigner, load_gost_pkcs12
 
 speedups.install()
 
@@ -107,8 +108,12 @@ def load_certificates(paths: Iterable[Path]) -> list[asn1_x509.Certificate]:
     return list(load_certs_from_pemder([str(p) for p in paths]))
 
 
-def load_pkcs12(path: Path, password: bytes | None) -> KeyReusingSigner:
-    """Open a PKCS#12 file once and return a signer holding the parsed key."""
+def load_pkcs12(path: Path, password: bytes | None) -> KeyReusingSigner | GostSigner:
+    """Open a PKCS#12 file once and return a signer holding the parsed key.
+
+    RSA and ECDSA keys are read with ``cryptography``; a file it cannot read is tried as a ГОСТ
+    key through OpenSSL's gost engine before the password is blamed.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -116,6 +121,9 @@ def load_pkcs12(path: Path, password: bytes | None) -> KeyReusingSigner:
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, password)
     except ValueError as exc:
+        gost = _gost_pkcs12(path, password)
+        if gost is not None:
+            return gost
         raise SignerUnavailable(
             f"Не удалось открыть файл ключа {path.name}: неверный пароль или повреждённый файл"
         ) from exc
@@ -124,6 +132,13 @@ def load_pkcs12(path: Path, password: bytes | None) -> KeyReusingSigner:
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise SignerUnavailable("Поддерживаются только ключи RSA и ECDSA")
     return KeyReusingSigner(key, _to_asn1_cert(cert), [_to_asn1_cert(c) for c in extra])
+
+
+def _gost_pkcs12(path: Path, password: bytes | None) -> GostSigner | None:
+    try:
+        return load_gost_pkcs12(path, password)
+    except SignerUnavailable:
+        return None
 
 
 def signer_from_key(

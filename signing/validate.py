@@ -363,6 +363,13 @@ def _validate_at_timestamp(
         return None
 
 
+def _is_gost(sig: EmbeddedPdfSignature) -> bool:
+    """ГОСТ signatures are checked by signing.gost: pyHanko cannot hash with Streebog."""
+    from .gost.report import embedded_is_gost
+
+    return embedded_is_gost(sig)
+
+
 def validate(
     pdf: bytes,
     trust_roots: Sequence[asn1_x509.Certificate],
@@ -384,7 +391,11 @@ def validate(
     reports: list[SignatureReport] = []
     for order, sig in enumerate(signatures, start=1):
         later_ts = any(other.sig_object_type == "/DocTimeStamp" for other in signatures[order:])
-        if sig.sig_object_type == "/DocTimeStamp":
+        if _is_gost(sig):
+            from .gost.report import gost_pdf_report
+
+            reports.append(gost_pdf_report(order, sig, pdf, trust_roots))
+        elif sig.sig_object_type == "/DocTimeStamp":
             ts_status = validate_pdf_timestamp(sig, vc)
             reports.append(_timestamp_report(order, sig, ts_status))
         else:

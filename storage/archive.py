@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import BinaryIO
 
+from storage import relock
 from storage.catalog import (
     ARCHIVED,
     PENDING,
@@ -512,12 +513,8 @@ class Archive:
         self, document_id: str, closed_on: date, *, actor: str = ""
     ) -> list[ArchivedDocument]:
         """An event-based case closed: see :func:`storage.relock.close_case`."""
-        from storage.relock import close_case
-
-        return close_case(self, document_id, closed_on, actor=actor)
+        return relock.close_case(self, document_id, closed_on, actor=actor)
 
     def reapply_schedule(self, schedule: Schedule, *, actor: str = "") -> list[ArchivedDocument]:
         """Lengthen locks after a schedule change: see :func:`storage.relock.reapply_schedule`."""
-        from storage.relock import reapply_schedule
-
-        return reapply_schedule(self, schedule, actor=actor)
+        return relock.reapply_schedule(self, schedule, actor=actor)

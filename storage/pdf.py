@@ -8,11 +8,12 @@ from typing import Any
 
 import jinja2
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "archive"
+# Package data beside this module, so an installed wheel renders without the checkout.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def render_pdf(template: str, context: Mapping[str, Any], templates: Path = TEMPLATES) -> bytes:
-    """Render ``templates/archive/<template>`` (Jinja2 HTML) to PDF bytes."""
+    """Render ``storage/templates/<template>`` (Jinja2 HTML) to PDF bytes."""
     from weasyprint import HTML  # imported here: WeasyPrint is slow to import
 
     env = jinja2.Environment(

@@ -5,16 +5,45 @@ A lock may be lengthened, never shortened (the S3 server enforces this for COMPL
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Protocol
 
-from storage.archive import Archive
-from storage.catalog import ArchivedDocument, EntryFilter, EventDraft
+from storage.catalog import ArchivedDocument, Catalog, EntryFilter, EventDraft
 from storage.retention import Schedule, case_closed_year, decide
-from storage.stores.base import LockMode
+from storage.stores.base import LockMode, Store
+
+
+class LockedArchive(Protocol):
+    """What changing locks needs of an archive; :class:`storage.archive.Archive` has it.
+
+    A protocol rather than the class itself, so that ``archive`` can call this module without
+    the two importing each other.
+    """
+
+    schedule: Schedule
+
+    @property
+    def stores(self) -> Mapping[str, Store]:
+        """Store ``A`` and store ``B``."""
+        ...
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog the rows and events go to."""
+        ...
+
+    def now(self) -> datetime:
+        """The archive's clock."""
+        ...
+
+    def versions(self, document_id: str) -> list[ArchivedDocument]:
+        """Every version of a document, oldest first."""
+        ...
 
 
 def close_case(
-    archive: Archive, document_id: str, closed_on: date, *, actor: str = ""
+    archive: LockedArchive, document_id: str, closed_on: date, *, actor: str = ""
 ) -> list[ArchivedDocument]:
     """The event an event-based row waits for happened (consent withdrawn, student left).
 
@@ -62,7 +91,7 @@ def close_case(
 
 
 def reapply_schedule(
-    archive: Archive, schedule: Schedule, *, actor: str = ""
+    archive: LockedArchive, schedule: Schedule, *, actor: str = ""
 ) -> list[ArchivedDocument]:
     """Apply a changed schedule: lengthen locks that became longer; never shorten one."""
     changed: list[ArchivedDocument] = []

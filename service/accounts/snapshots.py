@@ -10,11 +10,9 @@ _by_school: dict[str, Any] = {}
 
 
 def current_snapshot(school_id: str) -> Any:
-    """The latest imported snapshot of a school (``model.Snapshot``), or ``None``."""
-    try:
-        from service.journal import store
-    except ImportError:  # the snapshot store has not landed in this build
-        return None
+    """The latest imported snapshot of a school (``snapshot.Snapshot``), or ``None``."""
+    from service.journal import store
+
     latest_id = latest_snapshot_id(school_id)
     if latest_id is None:
         return None

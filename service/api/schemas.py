@@ -6,6 +6,9 @@ from typing import Any
 
 from ninja import Field, Schema
 
+DENIED = {"detail": "Недостаточно прав"}
+NOT_FOUND = {"detail": "Не найдено"}
+
 
 class ErrorOut(Schema):
     detail: str
@@ -46,19 +49,6 @@ class JobOut(Schema):
     seconds: float | None
 
 
-class PeriodCloseIn(Schema):
-    period_id: str
-
-
-class PeriodCloseOut(Schema):
-    id: str
-    period_id: str
-    period_name: str
-    state: str
-    state_label: str
-    render_job: JobOut | None
-
-
 class MeOut(Schema):
     username: str
     school_id: str
@@ -93,12 +83,6 @@ class ImportOut(Schema):
     counts: dict[str, int]
     previous_id: str | None
     changes: str
-
-
-class PlannedOut(Schema):
-    class_id: str
-    kind: str
-    count: int
 
 
 class CloseIn(Schema):

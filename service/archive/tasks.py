@@ -3,23 +3,8 @@
 from __future__ import annotations
 
 from celery import shared_task
-from celery.schedules import crontab
 
 from storage.errors import StoreUnavailable
-
-# Suggested periodic runs (the service's beat configuration may include this mapping).
-BEAT_SCHEDULE = {
-    "archive-replicate-pending": {"task": "archive.replicate_pending", "schedule": 300.0},
-    "archive-fixity-sample": {
-        "task": "archive.fixity_audit",
-        "schedule": crontab(minute=30, hour=2),
-        "kwargs": {"sample": 500, "repair": True},
-    },
-    "archive-weekly-backup": {
-        "task": "archive.backup_catalog",
-        "schedule": crontab(minute=0, hour=3, day_of_week="sun"),
-    },
-}
 
 
 @shared_task(

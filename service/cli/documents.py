@@ -105,7 +105,7 @@ def render_command(
     as_json: bool,
 ) -> None:
     """Сформировать один документ KIND в PDF/A-3b."""
-    from service.documents.registry import get_kind, render_kind
+    from service.documents.kinds import get_kind, render_kind
 
     try:
         get_kind(kind)
@@ -164,7 +164,7 @@ def _paper_batch(
     date_to: str | None,
     output: Path,
 ) -> dict[str, object]:
-    from service.documents.parent_statement import render_paper_batch
+    from service.documents.kinds.parent_statement import render_paper_batch
 
     pack = render_paper_batch(snapshot, class_id, period, date_from, date_to, output)
     return {
@@ -249,14 +249,14 @@ def render_period_command(
 @click.option("--json", "as_json", is_flag=True, help="В JSON.")
 def kinds_command(as_json: bool) -> None:
     """Виды документов и их параметры."""
-    from service.documents.registry import KINDS
+    from service.documents.kinds import KINDS
 
     if as_json:
         click.echo(
             json.dumps(
                 [
                     {
-                        "kind": k.name,
+                        "kind": k.id,
                         "title": k.title,
                         "required": list(k.required),
                         "optional": list(k.optional),
@@ -268,8 +268,10 @@ def kinds_command(as_json: bool) -> None:
         )
         return
     for k in KINDS.values():
-        params = " ".join([f"--{p}" for p in k.required] + [f"[--{p}]" for p in k.optional])
-        click.echo(f"{k.name:18} {k.title}\n{'':18} параметры: {params}")
+        values = {name: "|".join(codes) for name, codes in k.choices}
+        shown = [f"--{p} {values[p]}" if p in values else f"--{p}" for p in k.required]
+        params = " ".join(shown + [f"[--{p}]" for p in k.optional])
+        click.echo(f"{k.id:18} {k.title}\n{'':18} параметры: {params}")
 
 
 commands: list[click.Command] = [render_command, render_period_command, kinds_command]

@@ -163,10 +163,16 @@ def _signing_options(func):
 @click.command("sign")
 @click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--detached",
+    is_flag=True,
+    help="Отсоединённая подпись CAdES-BES (.sig, DER) всего файла вместо подписи внутри PDF.",
+)
 @_signing_options
 def sign_command(
     source: Path,
     output: Path,
+    detached: bool,
     signer_spec: str,
     level: str,
     stamp: bool,
@@ -176,9 +182,12 @@ def sign_command(
     trust: tuple[Path, ...],
     chain: tuple[Path, ...],
 ) -> None:
-    """Подписать PDF (PAdES) в поле подписи документа."""
+    """Подписать PDF (PAdES) в поле подписи документа или отсоединённой подписью."""
     from signing import SigningError, sign_pdf
 
+    if detached:
+        _sign_detached(source, output, signer_spec, chain, tsa)
+        return
     options = _options(level, stamp, field, tsa, lock, trust)
     pdf = source.read_bytes()
     if signer_spec.startswith("deferred:"):
@@ -192,6 +201,29 @@ def sign_command(
             return
     output.write_bytes(signed)
     click.echo(f"Подписано: {output}")
+
+
+def _sign_detached(
+    source: Path, output: Path, signer_spec: str, chain: tuple[Path, ...], tsa: str | None
+) -> None:
+    from signing import Level, SigningError
+    from signing.gost.detached import sign_detached
+    from signing.gost.signer import GostSigner
+    from signing.levels import timestamper_for
+
+    with _open_signer(signer_spec, chain) as signer:
+        if not isinstance(signer, GostSigner):
+            _fail("отсоединённая подпись делается ключом ГОСТ Р 34.10-2012")
+            return
+        try:
+            signature = sign_detached(
+                signer, source.read_bytes(), timestamper_for(tsa, Level.B_T) if tsa else None
+            )
+        except (OSError, SigningError) as exc:
+            _fail(str(exc))
+            return
+    output.write_bytes(signature)
+    click.echo(f"Подпись сохранена: {output}")
 
 
 def _prepare_deferred(pdf: bytes, spec: str, options: object, output: Path) -> None:
@@ -247,10 +279,18 @@ def sign_finish_command(
     try:
         state = DeferredSigning.from_json(state_file.read_text(encoding="utf-8"))
         roots = _trust_roots(trust) if state.level.embeds_revocation else ()
+        container = None
+        if cms is not None:
+            from signing.gost.deferred import check_cms_covers
+            from signing.gost.detached import decode_signature
+
+            content_info = decode_signature(cms.read_bytes())
+            check_cms_covers(state, content_info)
+            container = content_info.dump()
         signed = finish_deferred(
             state,
             signature=signature.read_bytes() if signature else None,
-            cms_container=cms.read_bytes() if cms else None,
+            cms_container=container,
             trust_roots=roots,  # type: ignore[arg-type]
         )
     except (OSError, ValueError, KeyError, SigningError) as exc:
@@ -258,6 +298,48 @@ def sign_finish_command(
         return
     output.write_bytes(signed)
     click.echo(f"Подписано: {output}")
+
+
+@click.command("sign-prepare")
+@click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--cert",
+    "certs",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Сертификат подписанта (первым), затем сертификаты УЦ.",
+)
+@click.option("--stamp", is_flag=True, help="Видимый штамп по ГОСТ Р 7.0.97.")
+@click.option("--field", default="director", show_default=True, help="Имя поля подписи.")
+def sign_prepare_command(
+    source: Path, output: Path, certs: tuple[Path, ...], stamp: bool, field: str
+) -> None:
+    """Подготовить PDF к подписи внешней программой (CryptoPro, КриптоАРМ, OpenSSL)."""
+    from signing import SigningError, SigningOptions
+    from signing.gost.deferred import prepare_for_cms
+    from signing.signers import load_certificates
+
+    try:
+        chain = load_certificates(certs)
+        state, tbs = prepare_for_cms(
+            source.read_bytes(), chain[0], chain[1:], SigningOptions(stamp=stamp, field_name=field)
+        )
+    except (OSError, ValueError, SigningError) as exc:
+        _fail(str(exc))
+        return
+    state_path = output.with_name(output.name + ".deferred.json")
+    tbs_path = output.with_name(output.name + ".tbs")
+    state_path.write_text(state.to_json(), encoding="utf-8")
+    tbs_path.write_bytes(tbs)
+    click.echo(
+        f"Документ подготовлен. Сделайте отсоединённую подпись CAdES файла {tbs_path}, "
+        f"например:\n  cryptcp -sign -detached ... {tbs_path}\n"
+        f"  openssl cms -sign -binary -in {tbs_path} -signer СЕРТИФИКАТ.pem -inkey КЛЮЧ "
+        f"-outform DER -out ПОДПИСЬ.sig\nи выполните:\n  vedomost sign-finish {state_path} "
+        f"--cms ПОДПИСЬ.sig -o {output}"
+    )
 
 
 @click.command("sign-batch")
@@ -303,18 +385,34 @@ def sign_batch_command(
 )
 @click.option("--json", "as_json", is_flag=True, help="Вывести отчёт в JSON.")
 @click.option("--online", is_flag=True, help="Запрашивать CRL/OCSP по сети.")
-def verify_command(source: Path, trust: tuple[Path, ...], as_json: bool, online: bool) -> None:
+@click.option(
+    "--detached",
+    "detached",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Отсоединённая подпись файла (.sig, DER или Base64).",
+)
+def verify_command(
+    source: Path, trust: tuple[Path, ...], as_json: bool, online: bool, detached: Path | None
+) -> None:
     """Проверить подписи PDF; код выхода 0 — действительны, 1 — нет, 2 — файл не прочитан."""
     from signing import SigningError, validate
 
     try:
         pdf = source.read_bytes()
-    except OSError:
-        _fail(f"не удалось прочитать файл {source}")
+        signature = detached.read_bytes() if detached is not None else None
+    except OSError as exc:
+        _fail(f"не удалось прочитать файл {exc.filename}")
         return
     roots = _trust_roots(trust)
     try:
-        report = validate(pdf, roots, fetch=online)  # type: ignore[arg-type]
+        if signature is not None:
+            from signing.gost.report import verify_detached
+
+            name = detached.name if detached is not None else "подпись"
+            report = verify_detached(pdf, signature, roots, name=name)
+        else:
+            report = validate(pdf, roots, fetch=online)  # type: ignore[arg-type]
     except SigningError as exc:
         _fail(str(exc))
         return
@@ -331,9 +429,28 @@ def keys_group() -> None:
 
 @keys_group.command("demo")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
-def keys_demo_command(directory: Path) -> None:
+@click.option(
+    "--gost", is_flag=True, help="Ключи ГОСТ Р 34.10-2012 (через OpenSSL с модулем gost)."
+)
+@click.option("--bits", type=click.Choice(["256", "512"]), default="256", show_default=True)
+def keys_demo_command(directory: Path, gost: bool, bits: str) -> None:
     """Создать демонстрационный УЦ и ключ директора (PKCS#12) в каталоге."""
     from signing.demo_pki import generate_demo_pki
+
+    if gost:
+        from signing import SigningError
+        from signing.gost.demo_pki import generate_gost_pki
+
+        try:
+            gost_pki = generate_gost_pki(directory, int(bits))
+        except SigningError as exc:
+            _fail(str(exc))
+            return
+        click.echo(f"Корневой сертификат ГОСТ: {gost_pki.root_cert}")
+        click.echo(f"Ключ директора (PKCS#12): {gost_pki.p12('director')}")
+        click.echo(f"Ключ классного руководителя (PKCS#12): {gost_pki.p12('teacher')}")
+        click.echo(f"Пароль ключей: в файле {gost_pki.password_file}")
+        return
 
     pki = generate_demo_pki(directory)
     click.echo(f"Корневой сертификат: {pki.root_cert}")
@@ -343,6 +460,7 @@ def keys_demo_command(directory: Path) -> None:
 
 commands: list[click.Command] = [
     sign_command,
+    sign_prepare_command,
     sign_finish_command,
     sign_batch_command,
     verify_command,

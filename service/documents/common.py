@@ -6,11 +6,19 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from service.documents.meta import DocumentMeta
-from service.journal.snapshot import AttendanceCode, Period, Snapshot, Student
+from service.journal.snapshot import (
+    AttendanceCode,
+    Period,
+    SchoolClass,
+    Snapshot,
+    Student,
+    Subject,
+)
 
 ABSENCE_CODES = (AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED)
 
@@ -93,7 +101,7 @@ def make_meta(
     )
 
 
-def get_class(snapshot: Snapshot, class_id: str | None):
+def get_class(snapshot: Snapshot, class_id: str | None) -> SchoolClass:
     """The class with ``class_id`` or a :class:`DocumentProblem` in Russian."""
     if not class_id:
         raise DocumentProblem("не указан класс (--class)")
@@ -113,6 +121,44 @@ def get_period(snapshot: Snapshot, period_id: str | None) -> Period:
         known = ", ".join(p.id for p in snapshot.year.periods)
         raise DocumentProblem(f"периода «{period_id}» нет в учебном году (есть: {known})")
     return period
+
+
+def class_subjects(snapshot: Snapshot, class_id: str) -> tuple[Subject, ...]:
+    """Subjects taught in a class, in the order of the snapshot's subject list."""
+    taught = {a.subject_id for a in snapshot.assignments if a.class_id == class_id}
+    return tuple(s for s in snapshot.subjects if s.id in taught)
+
+
+def parse_month(month: str | None) -> tuple[int, int]:
+    """«2024-10» → (2024, 10), or a :class:`DocumentProblem`."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise DocumentProblem(
+            f"месяц «{month or ''}» нужно указать в виде ГГГГ-ММ (--month 2024-10)"
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a month."""
+    first = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def parse_date(value: str | None, name: str) -> dt.date | None:
+    """An ISO date parameter (``--from``, ``--to``), ``None`` when empty."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise DocumentProblem(f"дата --{name} должна быть в виде ГГГГ-ММ-ДД") from exc
+
+
+def safe_file_name(value: str) -> str:
+    """``value`` with everything but letters, digits, dots and dashes replaced by «_»."""
+    return re.sub(r"[^\w.-]+", "_", value)
 
 
 def enrolled_on(student: Student, day: dt.date) -> bool:

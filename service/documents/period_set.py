@@ -6,29 +6,33 @@ import dataclasses
 import multiprocessing
 import os
 import pickle
-import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.documents.common import DocumentProblem, get_period
+from service.documents.common import DocumentProblem, get_period, safe_file_name
+from service.documents.kind import PERIOD_END
+from service.documents.kinds import KINDS, render_kind
 from service.documents.printpack import PrintPack, merge_for_duplex
-from service.documents.registry import render_kind
 from service.documents.render import RenderedDocument, resources
 from service.journal.snapshot import Snapshot
+from service.policy import SchoolPolicy, school_policy
 
 PRINT_PACK = "print-pack.pdf"
+SCHOOL_FOLDER = "school"  # documents of the whole school, not of one class
 _SNAPSHOT: Snapshot | None = None  # the parent's snapshot, or the worker's own unpickled copy
+_POLICY: SchoolPolicy | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One document of the set: kind, parameters and the file it goes to (relative)."""
+    """One document of the set: kind, parameters, the file it goes to (relative), list title."""
 
     kind: str
     params: tuple[tuple[str, str], ...]
     relative_path: str
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,65 +44,47 @@ class PeriodSet:
     problems: tuple[tuple[str, str], ...] = ()  # (file, Russian reason) of documents not built
 
 
-def _safe(value: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", value)
+def period_jobs(snapshot: Snapshot, period_id: str, set_name: str = PERIOD_END) -> list[Job]:
+    """Every document of a period's set, class by class in print order, then the school's.
 
-
-def period_jobs(snapshot: Snapshot, period_id: str) -> list[Job]:
-    """Every document of the period-end set, class by class, in print order."""
+    Which documents a kind contributes is its descriptor's ``plan``; kinds are taken in the
+    registry's order.
+    """
     period = get_period(snapshot, period_id)
+    kinds = [k for k in KINDS.values() if set_name in k.sets and k.plan is not None]
     jobs: list[Job] = []
-    subject_order = {s.id: i for i, s in enumerate(snapshot.subjects)}
     for school_class in snapshot.classes:
         if not snapshot.students_of_class.get(school_class.id):
             continue
-        folder = _safe(school_class.id)
-        assignments = sorted(
-            (a for a in snapshot.assignments if a.class_id == school_class.id),
-            key=lambda a: (subject_order.get(a.subject_id, 0), a.group_id or ""),
-        )
-        for a in assignments:
-            params = {"class": school_class.id, "subject": a.subject_id, "period": period.id}
-            name = f"journal-printout-{_safe(a.subject_id)}"
-            if a.group_id:
-                params["group"] = a.group_id
-                name += f"-{_safe(a.group_id)}"
-            jobs.append(Job("journal-printout", tuple(params.items()), f"{folder}/{name}.pdf"))
-        base = {"class": school_class.id, "period": period.id}
-        jobs.append(Job("period-summary", tuple(base.items()), f"{folder}/period-summary.pdf"))
-        if any(s.medal_candidate for s in snapshot.students_of_class[school_class.id]):
-            jobs.append(Job("medal-sheet", tuple(base.items()), f"{folder}/medal-sheet.pdf"))
-        for report in ("accumulation", "timeliness"):
-            jobs.append(
-                Job(
-                    "control-report",
-                    (*base.items(), ("report", report)),
-                    f"{folder}/control-{report}.pdf",
-                )
-            )
-    jobs.append(
-        Job(
-            "control-report",
-            (("report", "movement"), ("period", period.id)),
-            "school/control-movement.pdf",
-        )
-    )
+        folder = safe_file_name(school_class.id)
+        for kind in kinds:
+            assert kind.plan is not None
+            for planned in kind.plan(snapshot, period, school_class):
+                path = f"{folder}/{planned.file_name}"
+                jobs.append(Job(kind.id, planned.params, path, planned.title or kind.title))
+    for kind in kinds:
+        assert kind.plan is not None
+        for planned in kind.plan(snapshot, period, None):
+            path = f"{SCHOOL_FOLDER}/{planned.file_name}"
+            jobs.append(Job(kind.id, planned.params, path, planned.title or kind.title))
     return jobs
 
 
 def _run(job: Job, out_dir: str) -> RenderedDocument | str:
     """Render one job; a document that cannot be built returns its Russian reason instead."""
     assert _SNAPSHOT is not None
+    out = Path(out_dir) / job.relative_path
     try:
-        return render_kind(_SNAPSHOT, job.kind, dict(job.params), Path(out_dir) / job.relative_path)
+        return render_kind(_SNAPSHOT, job.kind, dict(job.params), out, _POLICY)
     except DocumentProblem as exc:
         return str(exc)
 
 
-def _init_worker(snapshot_pickle: bytes) -> None:
-    """Worker start: take the snapshot once and load stylesheets and fonts."""
-    global _SNAPSHOT
+def _init_worker(snapshot_pickle: bytes, policy: SchoolPolicy) -> None:
+    """Worker start: take the snapshot and the policy once and load stylesheets and fonts."""
+    global _SNAPSHOT, _POLICY
     _SNAPSHOT = pickle.loads(snapshot_pickle)  # noqa: S301 (our own parent process's bytes)
+    _POLICY = policy
     resources()
 
 
@@ -109,11 +95,11 @@ def render_period(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     print_pack: bool = True,
+    policy: SchoolPolicy | None = None,
 ) -> list[RenderedDocument]:
     """Render the period-end set of every class into ``out_dir`` (and ``print-pack.pdf``)."""
-    return list(
-        render_period_set(snapshot, period_id, out_dir, workers, progress, print_pack).documents
-    )
+    result = render_period_set(snapshot, period_id, out_dir, workers, progress, print_pack, policy)
+    return list(result.documents)
 
 
 def render_period_set(
@@ -123,10 +109,15 @@ def render_period_set(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     print_pack: bool = True,
+    policy: SchoolPolicy | None = None,
 ) -> PeriodSet:
-    """Like :func:`render_period`, also returning the print pack's description."""
-    global _SNAPSHOT
+    """Like :func:`render_period`, also returning the print pack's description.
+
+    ``policy`` is the school policy the builders apply (the configured one by default).
+    """
+    global _SNAPSHOT, _POLICY
     jobs = period_jobs(snapshot, period_id)
+    policy = policy or school_policy()
     workers = max(1, workers or os.cpu_count() or 1)
     results: dict[int, RenderedDocument | str] = {}
     # Build the indexes once in the parent so forked workers share them copy-on-write.
@@ -145,7 +136,7 @@ def render_period_set(
         "marks_of_student",
     ):
         getattr(snapshot, name)
-    _SNAPSHOT = snapshot
+    _SNAPSHOT, _POLICY = snapshot, policy
     try:
         if workers == 1:
             for i, job in enumerate(jobs):
@@ -159,7 +150,7 @@ def render_period_set(
             context = multiprocessing.get_context("forkserver")
             payload = pickle.dumps(dataclasses.replace(snapshot), pickle.HIGHEST_PROTOCOL)
             with ProcessPoolExecutor(
-                workers, mp_context=context, initializer=_init_worker, initargs=(payload,)
+                workers, mp_context=context, initializer=_init_worker, initargs=(payload, policy)
             ) as pool:
                 futures = {pool.submit(_run, job, str(out_dir)): i for i, job in enumerate(jobs)}
                 for future in as_completed(futures):
@@ -167,7 +158,7 @@ def render_period_set(
                     if progress:
                         progress(len(results), len(jobs))
     finally:
-        _SNAPSHOT = None
+        _SNAPSHOT = _POLICY = None
     documents = tuple(r for i in range(len(jobs)) if isinstance(r := results[i], RenderedDocument))
     problems = tuple(
         (jobs[i].relative_path, r) for i in range(len(jobs)) if isinstance(r := results[i], str)

@@ -32,8 +32,10 @@ from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 
 from service.documents.common import MONTHS_GENITIVE, to_jsonable
+from service.russian.filters import install_filters
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "documents"
+# Package data beside this module, so an installed wheel renders without the checkout.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 FONT_DIR = Path("/usr/share/fonts/truetype/paratype")
 FONT_FILES = {
     ("normal", "normal"): "PTF55F.ttf",
@@ -106,6 +108,7 @@ class _Resources:
         self.env.filters.update(
             ru_date=_ru_date, ddmm=_ddmm, num=_num, long_date=_long_date, tabrun=_tabrun
         )
+        install_filters(self.env)
 
 
 def _ru_date(day: dt.date | None) -> str:

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from service.documents.common import percent
-from service.documents.data import MarkStats
 from service.journal.snapshot import NOT_ATTESTED
+
+
+@dataclass(frozen=True, slots=True)
+class MarkStats:
+    """Counts and percentages of one subject (or of the class) in a period."""
+
+    counted: int  # students with a mark 5..1 or «н/а»
+    fives: int
+    fours: int
+    threes: int
+    twos: int
+    ones: int
+    not_attested: int
+    progress: float  # успеваемость, %
+    quality: float  # качество знаний, %
+    sou: float  # степень обученности (СОУ), %
+
 
 # Weights of the степень обученности учащихся (СОУ, по В. П. Симонову) for marks 5, 4, 3, 2, 1.
 SOU_WEIGHTS = {"5": 100, "4": 64, "3": 36, "2": 16, "1": 7}

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from service.documents.kinds import label as kind_label
 from service.jobs.models import ItemState, JobItem, PeriodClose
 
 
@@ -41,20 +42,9 @@ class PlannedDocument:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-KIND_LABELS = {
-    "journal-printout": "Выгрузка журнала за период",
-    "period-summary": "Сводная ведомость за период",
-    "year-statement": "Сводная ведомость итоговых отметок",
-    "medal-sheet": "Ведомость претендентов на медаль",
-    "substitution-log": "Журнал замещённых уроков",
-    "parent-statement": "Выписка для родителей",
-    "control-report": "Справка ВШК",
-}
-
-
 def kind_title(kind_id: str) -> str:
     """The Russian name of a document kind, as the close shows it."""
-    return KIND_LABELS.get(kind_id, kind_id)
+    return kind_label(kind_id)
 
 
 def work_dir(close_id: object) -> Path:

@@ -34,26 +34,17 @@ def plan_close(
 ) -> list[PlannedDocument]:
     """The period-end set in print order, for every class or only ``classes`` ("—": school-wide)."""
     from service.documents.period_set import period_jobs
-    from service.documents.registry import get_kind
 
     planned = []
     for job in period_jobs(snapshot, period_id):
         params = dict(job.params)
         if classes is not None and (params.get("class") or "—") not in classes:
             continue
-        title = get_kind(job.kind).title
-        if params.get("subject"):
-            subject = snapshot.subject_by_id.get(params["subject"])
-            title = f"Выгрузка журнала: {subject.name if subject else params['subject']}"
-            if params.get("group"):
-                title += f" ({params['group']})"
-        elif params.get("report"):
-            title = f"Справка ВШК: {params['report']}"
         planned.append(
             PlannedDocument(
                 item_key(job.kind, params),
                 job.kind,
-                title,
+                job.title,
                 params.get("class", ""),
                 {"params": params, "path": job.relative_path},
             )
@@ -68,7 +59,7 @@ def content_key(data: Any) -> str:
     import json
 
     from service.documents.common import to_jsonable
-    from service.documents.registry import get_kind
+    from service.documents.kinds import get_kind
     from service.documents.render import TEMPLATES
 
     value = to_jsonable(data)
@@ -100,7 +91,7 @@ def render_step(job: Job, item: JobItem) -> dict[str, Any]:
     the close's work directory (written atomically: a half-written file never has the final name).
     """
     from service.documents.common import DocumentProblem
-    from service.documents.registry import build, render_data
+    from service.documents.kinds import build, render_data
 
     snapshot = snapshot_by_id(job.params["snapshot_id"])
     try:

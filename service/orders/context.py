@@ -18,6 +18,7 @@ from service.documents.common import ru_long_date
 from service.documents.meta import DocumentMeta
 from service.journal import snapshot as m
 from service.orders.kind import OrderKind
+from service.russian import agree, decline_phrase, sex_of
 
 
 class ParamError(ValueError):
@@ -80,15 +81,40 @@ def parse_date(value: str, name: str) -> dt.date:
     )
 
 
+SEX_LETTER = {m.Sex.MALE: "М", m.Sex.FEMALE: "Ж"}
+
+
+def name_parts(p: m.Person | None, sex: m.Sex | None = None) -> dict[str, str]:
+    """The parts of a name and the sex («М»/«Ж») the Russian filters decline by.
+
+    The sex comes from the data when it has one, else from the patronymic or the first name.
+    """
+    if p is None:
+        return {"last_name": "", "first_name": "", "middle_name": "", "sex": ""}
+    return {
+        "last_name": p.last_name,
+        "first_name": p.first_name,
+        "middle_name": p.middle_name,
+        "sex": SEX_LETTER[sex if sex is not None else sex_of(p)],
+    }
+
+
 def person(p: m.Person | None, position: str | None = None) -> dict[str, str]:
     """A person as the template sees it."""
     if p is None:
-        return {"full_name": "", "short_name": "", "initials_first": "", "position": position or ""}
+        return {
+            "full_name": "",
+            "short_name": "",
+            "initials_first": "",
+            "position": position or "",
+            **name_parts(None),
+        }
     return {
         "full_name": p.full_name,
         "short_name": p.short_name,
         "initials_first": p.initials_first,
         "position": position if position is not None else getattr(p, "position", ""),
+        **name_parts(p),
     }
 
 
@@ -108,7 +134,8 @@ def identity(doc: m.IdentityDocument | None) -> dict[str, str]:
     if doc.series or doc.number:
         parts.append(f"серия {doc.series} № {doc.number}".replace("серия  ", ""))
     if doc.issued_by:
-        parts.append(f"выдан {doc.issued_by}")
+        # «свидетельство … выдано Отделом ЗАГС», «паспорт … выдан УМВД»
+        parts.append(f"{agree('выдан', doc.kind)} {decline_phrase(doc.issued_by, 'ins')}")
     if doc.issued_on:
         parts.append(fmt_date(doc.issued_on))
     return {
@@ -134,6 +161,7 @@ def student(snap: m.Snapshot, s: m.Student, note: str = "") -> dict[str, Any]:
     return {
         "full_name": s.full_name,
         "short_name": s.short_name,
+        **name_parts(s, s.sex),
         "birth_date": fmt_date(s.birth_date),
         "class_name": class_name(snap, s.class_id),
         "address": s.address,
@@ -161,6 +189,7 @@ def guardian(g: m.Guardian) -> dict[str, Any]:
         "full_name": g.full_name,
         "short_name": g.short_name,
         "initials_first": g.initials_first,
+        **name_parts(g),  # the sex from «мать»/«отец», else from the patronymic
         "relation": relation,
         "phone": g.phone,
         "email": g.email,

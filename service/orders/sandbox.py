@@ -2,7 +2,8 @@
 
 Uploaded templates are written by staff, so they are treated as untrusted: rendering happens in an
 ``ImmutableSandboxedEnvironment`` without a loader (no file access), without the helper globals
-that expose Python objects, with ``StrictUndefined``; imports, includes and access to internals are
+that expose Python objects, with ``StrictUndefined`` and the Russian filters of
+``service.russian`` (plain values in, strings out); imports, includes and access to internals are
 refused before rendering with a Russian message naming the tag.
 """
 
@@ -18,6 +19,8 @@ from typing import Any
 from jinja2 import StrictUndefined, Template, nodes
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from service.russian.filters import install_filters
 
 FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
     nodes.Import: "импорт других шаблонов ({% import %}) запрещён",
@@ -73,7 +76,7 @@ def make_env(cached: bool = False) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=None)
     for name in ("lipsum", "cycler", "joiner"):
         env.globals.pop(name, None)
-    return env
+    return install_filters(env)
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +84,7 @@ def _shared_env() -> CachingSandbox:
     env = CachingSandbox(autoescape=True, undefined=StrictUndefined, loader=None)
     for name in ("lipsum", "cycler", "joiner"):
         env.globals.pop(name, None)
-    return env
+    return install_filters(env)
 
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)

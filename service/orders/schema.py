@@ -11,7 +11,15 @@ from typing import Any
 
 Schema = dict[str, Any]
 
-PERSON: Schema = {"full_name": None, "short_name": None, "initials_first": None, "position": None}
+# The name's parts and sex («М»/«Ж») are what the Russian filters decline by (docs/russian.md).
+NAME_PARTS: Schema = {"last_name": None, "first_name": None, "middle_name": None, "sex": None}
+PERSON: Schema = {
+    "full_name": None,
+    "short_name": None,
+    "initials_first": None,
+    "position": None,
+    **NAME_PARTS,
+}
 IDENTITY: Schema = {
     "kind": None,
     "series": None,
@@ -23,6 +31,7 @@ IDENTITY: Schema = {
 STUDENT: Schema = {
     "full_name": None,
     "short_name": None,
+    **NAME_PARTS,
     "birth_date": None,
     "class_name": None,
     "address": None,
@@ -33,6 +42,7 @@ GUARDIAN: Schema = {
     "full_name": None,
     "short_name": None,
     "initials_first": None,
+    **NAME_PARTS,
     "relation": None,
     "phone": None,
     "email": None,

@@ -28,7 +28,7 @@ def _cache_file(snapshot: Any, student_id: str, period_id: str | None) -> Path |
 def student_statement(snapshot: Any, student_id: str, period_id: str | None) -> bytes:
     """One student's statement for a period (or the year so far) as PDF bytes (cached on disk)."""
     from service.documents.common import DocumentProblem
-    from service.documents.registry import render_kind
+    from service.documents.kinds import render_kind
     from service.jobs.period_close import write_atomically
 
     cached = _cache_file(snapshot, student_id, period_id)
@@ -51,7 +51,7 @@ def student_statement(snapshot: Any, student_id: str, period_id: str | None) -> 
 def paper_statements(snapshot: Any, class_id: str, period_id: str | None) -> tuple[bytes, int]:
     """Every paper family's statement of a class as one duplex-ready PDF; (bytes, students)."""
     from service.documents.common import DocumentProblem
-    from service.documents.parent_statement import paper_students, render_paper_batch
+    from service.documents.kinds.parent_statement import paper_students, render_paper_batch
 
     with tempfile.TemporaryDirectory(prefix="vedomost-batch-") as tmp:
         out = Path(tmp) / "statements.pdf"

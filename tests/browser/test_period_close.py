@@ -26,7 +26,7 @@ def people(imported_school: object, django_db_blocker: object) -> Iterator[dict[
     """Users of the imported school (committed, so the server process sees them)."""
     from service.accounts.roles import Role
     from service.accounts.users import create_user
-    from service.documents.parent_statement import paper_students
+    from service.documents.kinds.parent_statement import paper_students
 
     snapshot = imported_school
     school = snapshot.school.id

@@ -7,17 +7,21 @@ import datetime as dt
 import pytest
 
 from service.documents.common import DocumentProblem
-from service.documents.control import build_control_report
-from service.documents.medal import assess, build_medal_sheet, parse_criteria
-from service.documents.parent_statement import build_parent_statement, paper_students
+from service.documents.kinds.control_report import build_control_report
+from service.documents.kinds.journal_printout import build_printout, lessons_planned
+from service.documents.kinds.medal_sheet import assess, build_medal_sheet
+from service.documents.kinds.parent_statement import build_parent_statement, paper_students
+from service.documents.kinds.period_summary import build_summary
+from service.documents.kinds.substitution_log import build_substitution_log
+from service.documents.kinds.year_statement import build_year_statement
 from service.documents.payroll import parse_payroll
-from service.documents.printout import build_printout, lessons_planned
 from service.documents.stats import mark_stats
-from service.documents.substitutions import build_substitution_log
-from service.documents.summary import build_summary
-from service.documents.year_statement import build_year_statement
 from service.journal.errors import InvalidInput
+from service.policy import default_policy
+from service.policy import parse_medal_criteria as parse_criteria
 from tests.documents.factories import Q1, tiny_school
+
+POLICY = default_policy()
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +84,7 @@ def test_printout_unknown_subject_is_a_russian_problem(snap):
 
 
 def test_accumulation_against_the_rule(snap):
-    data = build_control_report(snap, "accumulation", "5А", "Q1")
+    data = build_control_report(snap, "accumulation", "5А", "Q1", policy=POLICY)
     math, music = data.accumulation
     assert (math.required, math.students, math.below, math.without_marks) == (5, 4, 4, 1)
     assert math.below_names == ("Алексеев А. (4)", "Борисова В. (2)", "Волков Г. (1)")
@@ -88,7 +92,7 @@ def test_accumulation_against_the_rule(snap):
 
 
 def test_timeliness_cases(snap):
-    data = build_control_report(snap, "timeliness", "5А", "Q1")
+    data = build_control_report(snap, "timeliness", "5А", "Q1", policy=POLICY)
     rows = {r.teacher: r for r in data.timeliness}
     assert rows["Петров О. И."].late_marks == 1  # 03.09 lesson, mark on 05.09
     assert rows["Петров О. И."].late_homework == 1  # homework entered next day at 20:00
@@ -98,11 +102,11 @@ def test_timeliness_cases(snap):
 
 
 def test_attendance_month_and_movement(snap):
-    data = build_control_report(snap, "attendance", month="2024-09")
+    data = build_control_report(snap, "attendance", month="2024-09", policy=POLICY)
     s4 = next(r for r in data.attendance if r.student_id == "s4")
     assert (s4.lessons, s4.missed, s4.ill, s4.absent) == (5, 3, 2, 1)
     assert s4.percent_missed == 60.0
-    moves = build_control_report(snap, "movement")
+    moves = build_control_report(snap, "movement", policy=POLICY)
     assert [m.kind for m in moves.movements] == ["выбыл"]
     assert moves.class_counts[0].at_start == 4 and moves.class_counts[0].at_end == 3
 
@@ -141,7 +145,7 @@ def test_payroll_errors_name_line_and_column():
 
 
 def test_medal_levels_and_flags(snap):
-    data = build_medal_sheet(snap, "5А", "Q2")
+    data = build_medal_sheet(snap, "5А", "Q2", POLICY.medal)
     by_id = {c.student_id: c for c in data.candidates}
     assert by_id["s1"].level == "I"
     assert by_id["s2"].level == "" and by_id["s2"].status == "не соответствует критериям"
@@ -217,17 +221,3 @@ def test_document_id_is_stable_and_parameter_bound(snap):
     a = build_summary(snap, "5А", "Q1").meta.document_id
     assert a == build_summary(tiny_school(), "5А", "Q1").meta.document_id
     assert a != build_summary(snap, "5А", "Q2").meta.document_id
-
-
-def test_control_rules_from_environment(monkeypatch):
-    from service.config import ConfigError
-    from service.documents.control import ControlRules
-
-    monkeypatch.setenv("VEDOMOST_HOMEWORK_HOURS", "4,5")
-    monkeypatch.setenv("VEDOMOST_TIME_ZONE", "Asia/Yekaterinburg")
-    rules = ControlRules.from_env()
-    assert (rules.homework_hours, rules.time_zone) == (4.5, "Asia/Yekaterinburg")
-    monkeypatch.setenv("VEDOMOST_HOMEWORK_HOURS", "два")
-    with pytest.raises(ConfigError) as caught:
-        ControlRules.from_env()
-    assert caught.value.variable == "VEDOMOST_HOMEWORK_HOURS"

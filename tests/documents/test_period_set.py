@@ -68,7 +68,7 @@ def test_render_unknown_kind_exits_2_in_russian(tmp_path: Path):
 
 
 def test_paper_batch_prints_every_paper_family_on_odd_pages(tmp_path):
-    from service.documents.parent_statement import render_paper_batch
+    from service.documents.kinds.parent_statement import render_paper_batch
 
     pack = render_paper_batch(tiny_school(), "5А", "Q1", None, None, tmp_path / "batch.pdf")
     assert pack.starts == (1, 3)  # s1 and s3: paper; s2 electronic; s4 has left

@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from service.documents.common import to_jsonable
+from service.documents.kinds import build, render_data
 from service.documents.printpack import merge_for_duplex
-from service.documents.registry import build, render_data
 from service.documents.render import DATA_ATTACHMENT
 from tests.documents.factories import tiny_school, wide_school
 from tests.documents.pdfcheck import fonts, qpdf_check, text, words, xmp
@@ -143,7 +143,7 @@ def test_print_pack_starts_every_document_on_an_odd_page(rendered, tmp_path):
 
 
 def test_year_statement_splits_many_subjects_across_sheets():
-    from service.documents.layout import split_subjects
+    from service.documents.kinds.year_statement import split_subjects
 
     chunks = split_subjects(15, 6)  # 4 periods + year + final per subject
     assert [len(c.indexes) for c in chunks] == [4, 4, 4, 3]

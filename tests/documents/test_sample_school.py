@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from service.cli.documents import commands
-from service.documents.registry import build, render_data
+from service.documents.kinds import build, render_data
 from service.journal.canonical import snapshot_from_dict
 from tests.documents.pdfcheck import qpdf_check, text, words
 from tests.fixtures.sample import SAMPLE_SEED
@@ -136,8 +136,8 @@ def test_cli_renders_from_a_canonical_file(sample_school_dict, busiest, tmp_path
 
 def test_substitution_log_reconciles_the_sample_payroll(sample, sample_school_dict):
     """The sample's payroll exports agree in some months and carry differences in others."""
+    from service.documents.kinds.substitution_log import build_substitution_log
     from service.documents.payroll import parse_payroll
-    from service.documents.substitutions import build_substitution_log
     from service.sample.payroll import (
         mismatched_months,
         months_with_substitutions,

@@ -22,6 +22,7 @@ from service.orders.consents import (
 from service.orders.models import ConsentRecord, ConsentScan, IssuedDocument
 from service.orders.pdfa import pdfa_info
 from service.orders.scans import InvalidScan, scan_to_pdfa
+from service.russian import full_name
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +171,7 @@ def test_class_forms_print_as_one_pdf_one_page_per_family(
     families = demo_snap.students_of_class["9Б"]
     assert len(reader.pages) == len(families)
     for page, pupil in zip(reader.pages, families, strict=True):
-        assert pupil.full_name.split()[0] in page.extract_text()
+        assert full_name(pupil, "gen").split()[0] in page.extract_text()  # «обучающегося Волковой»
     one = print_forms(
         demo_snap,
         guardian_id=demo_snap.guardians[0].id,

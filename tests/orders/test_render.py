@@ -18,6 +18,7 @@ from service.orders.kinds import KINDS, get_kind
 from service.orders.render import check_usage, docx_text, render_docx, template_source
 from service.orders.sample_school import sample_snapshot
 from service.orders.versions import TEMPLATES, bundled
+from service.russian import full_name
 
 DOCUMENT_ID = "order-main-2025-test00000001"
 
@@ -133,7 +134,8 @@ def test_consent_has_every_item_of_152fz_art9_part4(demo_snap: m.Snapshot) -> No
     guardian = demo_snap.guardians[0]
     pupil = next(s for s in demo_snap.students if guardian.id in s.guardian_ids)
     text = render("consent-pd", demo_snap, {"guardian": guardian.id})
-    assert guardian.full_name in text and pupil.full_name in text
+    # «Я, Иванова Елена Сергеевна, …, являясь законным представителем … обучающегося Иванова Артёма»
+    assert guardian.full_name in text and full_name(pupil, "gen") in text
     assert guardian.document is not None and guardian.document.number in text
     assert pupil.document is not None and pupil.document.number in text
     assert guardian.address in text and pupil.address in text
@@ -161,7 +163,7 @@ def test_consent_forms_for_a_class_one_page_each(demo_snap: m.Snapshot) -> None:
     assert breaks == len(ctx["forms"]) - 1
     text = docx_text(docx)
     for s in demo_snap.students_of_class["5А"]:
-        assert s.full_name in text
+        assert f"обучающегося {full_name(s, 'gen')}," in text
 
 
 def test_edelivery_application_has_contacts(demo_snap: m.Snapshot) -> None:
@@ -176,7 +178,7 @@ def test_refusal_letter_names_authority_student_and_guardian(demo_snap: m.Snapsh
     text = render(
         "refusal-letter", demo_snap, {"guardian": g.id, "authority": "Управление опеки №1"}
     )
-    assert "Управление опеки №1" in text and g.full_name in text and s.full_name in text
+    assert "Управление опеки №1" in text and g.full_name in text and full_name(s, "gen") in text
 
 
 def test_regulations_fill_responsible_persons_and_periods(demo_snap: m.Snapshot) -> None:

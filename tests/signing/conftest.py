@@ -121,3 +121,12 @@ def sign_with_kind(
         raise AssertionError(kind)
 
     return factory
+
+
+@pytest.fixture(scope="session", params=[256, 512], ids=["gost256", "gost512"])
+def gost_pki(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> object:
+    """A ГОСТ Р 34.10-2012 CA with director and teacher keys, made by OpenSSL's gost engine."""
+    from signing.gost.demo_pki import generate_gost_pki
+
+    bits = int(request.param)
+    return generate_gost_pki(tmp_path_factory.mktemp(f"gost{bits}"), bits)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from minio.deleteobjects import DeleteObject
 
-from service.archive.catalog import DjangoCatalog
 from storage.archive import Archive
 from storage.fixity import DAMAGED, DELETED, MISSING, SHADOWED, BothCopiesBadError, audit
+from storage.memory_catalog import MemoryCatalog
 from storage.retention import load_schedule
 from storage.stores.file import FileStore
 from storage.stores.s3 import S3Store
@@ -25,20 +25,20 @@ def _events(archive: Archive, kind: str) -> list[dict]:
 
 
 @pytest.fixture
-def s3_archive(seaweed_pair: tuple[WeedServer, WeedServer], db: None) -> Archive:
+def s3_archive(seaweed_pair: tuple[WeedServer, WeedServer]) -> Archive:
     a, b = seaweed_pair
     bucket = f"fx-{os.urandom(5).hex()}"
     return Archive(
-        s3_store(a, bucket, "A"), s3_store(b, bucket, "B"), DjangoCatalog(), load_schedule()
+        s3_store(a, bucket, "A"), s3_store(b, bucket, "B"), MemoryCatalog(), load_schedule()
     )
 
 
 @pytest.fixture
-def file_archive(tmp_path: Path, db: None) -> Archive:
+def file_archive(tmp_path: Path) -> Archive:
     return Archive(
         FileStore(tmp_path / "a", "A"),
         FileStore(tmp_path / "b", "B"),
-        DjangoCatalog(),
+        MemoryCatalog(),
         load_schedule(),
     )
 

@@ -8,10 +8,10 @@ import threading
 
 import pytest
 
-from service.archive.catalog import DjangoCatalog
 from storage.archive import Archive
 from storage.catalog import ARCHIVED, PENDING, EntryFilter
 from storage.errors import BothStoresDown
+from storage.memory_catalog import MemoryCatalog
 from storage.retention import load_schedule
 from storage.stores.file import FileStore
 from tests.fixtures.seaweed import WeedServer
@@ -28,7 +28,7 @@ def _ensure_running(server: WeedServer) -> None:
 
 
 def test_store_b_killed_while_archiving_200_documents_loses_nothing(
-    seaweed_pair: tuple[WeedServer, WeedServer], db: None, request: pytest.FixtureRequest
+    seaweed_pair: tuple[WeedServer, WeedServer], request: pytest.FixtureRequest
 ) -> None:
     """GIVEN 200 documents being archived WHEN store B's server is killed part-way
     THEN every document is archived or pending; after B returns replicate_pending completes all."""
@@ -37,7 +37,7 @@ def test_store_b_killed_while_archiving_200_documents_loses_nothing(
     archive = Archive(
         s3_store(server_a, bucket, "A"),
         s3_store(server_b, bucket, "B"),
-        DjangoCatalog(),
+        MemoryCatalog(),
         load_schedule(),
         down_cooldown=0.5,
     )
@@ -80,7 +80,7 @@ def test_store_b_killed_while_archiving_200_documents_loses_nothing(
     assert len(replications) == len(pending)
 
 
-def test_both_stores_down_fails_cleanly_and_records_nothing(tmp_path: object, db: None) -> None:
+def test_both_stores_down_fails_cleanly_and_records_nothing(tmp_path: object) -> None:
     """GIVEN two dead S3 endpoints WHEN archiving THEN BothStoresDown and no catalog row."""
     from storage.stores.s3 import S3Store
 
@@ -90,18 +90,18 @@ def test_both_stores_down_fails_cleanly_and_records_nothing(tmp_path: object, db
     dead_b = S3Store(
         "127.0.0.1:18197", "k", "s", "bkt", secure=False, name="B", connect_timeout=0.5
     )
-    archive = Archive(dead_a, dead_b, DjangoCatalog(), load_schedule())
+    archive = Archive(dead_a, dead_b, MemoryCatalog(), load_schedule())
     with pytest.raises(BothStoresDown):
         archive.archive(doc_bytes(1), meta("nothing-1"), "control-report")
     assert archive.catalog.find_document("nothing-1") is None
     assert list(archive.catalog.iter_events()) == []
 
 
-def test_one_file_store_unwritable_goes_pending_then_replicates(tmp_path, db: None) -> None:  # type: ignore[no-untyped-def]
+def test_one_file_store_unwritable_goes_pending_then_replicates(tmp_path) -> None:  # type: ignore[no-untyped-def]
     blocker = tmp_path / "b-is-a-file"
     blocker.write_text("not a directory")
     archive = Archive(
-        FileStore(tmp_path / "a", "A"), FileStore(blocker, "B"), DjangoCatalog(), load_schedule()
+        FileStore(tmp_path / "a", "A"), FileStore(blocker, "B"), MemoryCatalog(), load_schedule()
     )
     entry = archive.archive(doc_bytes(5), meta("p-1"), "control-report")
     assert entry.state == PENDING and entry.version_a and entry.version_b is None

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from minio.error import S3Error
 
-from service.archive.catalog import DjangoCatalog
 from storage.archive import Archive
 from storage.errors import ObjectLocked
+from storage.memory_catalog import MemoryCatalog
 from storage.retention import (
     DEFAULT_SCHEDULE,
     ScheduleError,
@@ -86,12 +86,12 @@ def _schedule_with(tmp_path: Path, kind: str, years: int) -> Path:
 
 @pytest.mark.s3
 def test_schedule_change_lengthens_but_never_shortens_a_compliance_lock(
-    seaweed_pair: tuple[WeedServer, WeedServer], tmp_path: Path, db: None
+    seaweed_pair: tuple[WeedServer, WeedServer], tmp_path: Path
 ) -> None:
     a, b = seaweed_pair
     bucket = f"ret-{tmp_path.name[-8:].lower().replace('_', '-')}"
     archive = Archive(
-        s3_store(a, bucket, "A"), s3_store(b, bucket, "B"), DjangoCatalog(), load_schedule()
+        s3_store(a, bucket, "A"), s3_store(b, bucket, "B"), MemoryCatalog(), load_schedule()
     )
     entry = archive.archive(doc_bytes(1), meta("r-1", signer="cert-1"), "control-report")
     assert entry.retain_until == datetime(2032, 1, 1, tzinfo=UTC)
@@ -117,13 +117,13 @@ def test_schedule_change_lengthens_but_never_shortens_a_compliance_lock(
 
 @pytest.mark.s3
 def test_s3_server_itself_refuses_to_delete_a_locked_document(
-    seaweed_pair: tuple[WeedServer, WeedServer], db: None
+    seaweed_pair: tuple[WeedServer, WeedServer],
 ) -> None:
     """Shown with the plain minio client, not the archive's code."""
     a, b = seaweed_pair
     bucket = "locked-proof"
     archive = Archive(
-        s3_store(a, bucket, "A"), s3_store(b, bucket, "B"), DjangoCatalog(), load_schedule()
+        s3_store(a, bucket, "A"), s3_store(b, bucket, "B"), MemoryCatalog(), load_schedule()
     )
     entry = archive.archive(doc_bytes(2), meta("lock-1", signer="cert-1"), "year-statement")
     held = archive.archive(doc_bytes(3), meta("lock-2"), "order-main")

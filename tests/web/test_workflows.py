@@ -30,7 +30,7 @@ def _client(user: object) -> Client:
 
 
 def _class_with_paper_family(snapshot: object) -> tuple[object, object]:
-    from service.documents.parent_statement import paper_students
+    from service.documents.kinds.parent_statement import paper_students
 
     for school_class in snapshot.classes:
         if school_class.grade >= 2 and paper_students(snapshot, school_class.id):

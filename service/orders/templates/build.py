@@ -289,9 +289,9 @@ def intro_journal() -> DocumentType:
         [
             "Ввести с {{ effective_date }} в {{ school.short_name }} ведение классных журналов и "
             "дневников обучающихся в электронном виде на {{ year.id }} учебный год.",
-            "Назначить администратором электронного журнала {{ administrator.full_name }}, "
-            "{{ administrator.position }}.",
-            "Заместителю директора {{ deputy.full_name }} обеспечить контроль ведения электронного "
+            "Назначить администратором электронного журнала {{ administrator|acc }}, "
+            "{{ administrator.position|acc }}.",
+            "Заместителю директора {{ deputy|dat }} обеспечить контроль ведения электронного "
             "журнала, ежемесячно проверять своевременность и полноту заполнения.",
             "Классным руководителям в срок до {{ effective_date }} внести в электронный журнал "
             "списки классов и сведения об обучающихся, собрать согласия законных представителей на "
@@ -329,10 +329,10 @@ def appoint_responsible() -> DocumentType:
     numbered(
         doc,
         [
-            "Назначить ответственным за администрирование электронного журнала "
-            "{{ administrator.full_name }}, {{ administrator.position }}.",
-            "Назначить ответственным за контроль ведения электронного журнала {{ deputy.full_name }}, "
-            "{{ deputy.position }}.",
+            'Назначить {{ "ответственным"|by_sex(administrator) }} за администрирование '
+            "электронного журнала {{ administrator|acc }}, {{ administrator.position|acc }}.",
+            'Назначить {{ "ответственным"|by_sex(deputy) }} за контроль ведения электронного '
+            "журнала {{ deputy|acc }}, {{ deputy.position|acc }}.",
             "Назначить ответственными за ведение электронного журнала в классах классных "
             "руководителей согласно списку:",
         ],
@@ -452,8 +452,10 @@ def transfer() -> DocumentType:
     tag(doc, "{%p endfor %}")
     para(
         doc,
-        "Итого: переведено {{ totals.promoted }}, условно переведено {{ totals.conditionally }}, "
-        "оставлено на повторное обучение {{ totals.retained }}, окончили {{ totals.graduated }}.",
+        'Итого: переведено {{ totals.promoted|plural("человек") }}, условно переведено '
+        '{{ totals.conditionally|plural("человек") }}, оставлено на повторное обучение '
+        '{{ totals.retained|plural("человек") }}, окончили обучение '
+        '{{ totals.graduated|plural("человек") }}.',
         indent=True,
         before=6,
     )
@@ -655,9 +657,9 @@ def _form_head(doc: DocumentType) -> None:
     p.paragraph_format.left_indent = Mm(95)
     p.paragraph_format.page_break_before = True
     tag(doc, "{%p endif %}")
-    p = para(doc, "законного представителя обучающегося:", align=LEFT, size=12)
+    p = para(doc, "от {{ form.guardian|gen }},", align=LEFT, size=12)
     p.paragraph_format.left_indent = Mm(95)
-    p = para(doc, "{{ form.guardian.full_name }}", align=LEFT, size=12, after=12)
+    p = para(doc, "законного представителя обучающегося", align=LEFT, size=12, after=12)
     p.paragraph_format.left_indent = Mm(95)
 
 
@@ -686,10 +688,11 @@ def consent_pd() -> DocumentType:
         after=8,
     )
     items = [
-        "Я, {{ form.guardian.full_name }}, {{ form.guardian.document.text }}, проживающий(ая) по "
-        "адресу: {{ form.guardian.address }}, телефон {{ form.guardian.phone }}, являясь законным "
-        "представителем ({{ form.guardian.basis }}) несовершеннолетнего обучающегося "
-        "{{ form.student.full_name }}, {{ form.student.birth_date }} г. р., "
+        "Я, {{ form.guardian.full_name }}, {{ form.guardian.document.text }}, "
+        '{{ "проживающий"|by_sex(form.guardian) }} по адресу: {{ form.guardian.address }}, '
+        "телефон {{ form.guardian.phone }}, являясь законным представителем "
+        "({{ form.guardian.basis }}) несовершеннолетнего обучающегося "
+        "{{ form.student|gen }}, {{ form.student.birth_date }} г. р., "
         "{{ form.student.document.text }}, проживающего по адресу: {{ form.student.address }}, "
         "обучающегося {{ form.student.class_name }} класса,",
         "в соответствии со статьёй 9 Федерального закона от 27.07.2006 № 152-ФЗ «О персональных "
@@ -750,7 +753,7 @@ def application_edelivery() -> DocumentType:
     para(
         doc,
         "Прошу предоставлять мне информацию о текущей успеваемости, посещаемости и "
-        "результатах промежуточной аттестации моего ребёнка {{ form.student.full_name }}, "
+        "результатах промежуточной аттестации моего ребёнка {{ form.student|gen }}, "
         "обучающегося {{ form.student.class_name }} класса, в электронной форме через "
         "{{ service_name }}.",
         indent=True,
@@ -761,7 +764,8 @@ def application_edelivery() -> DocumentType:
     para(doc, "адрес электронной почты: {{ form.guardian.email }}.", indent=True, size=12)
     para(
         doc,
-        "Я уведомлен(а), что могу в любой момент отказаться от электронной формы "
+        'Я {{ "уведомлен"|by_sex(form.guardian) }}, что могу в любой момент отказаться '
+        "от электронной формы "
         "информирования письменным заявлением; в этом случае сведения будут выдаваться на "
         "бумажном носителе (выписка из электронного журнала).",
         indent=True,
@@ -799,8 +803,9 @@ def refusal_letter() -> DocumentType:
         doc,
         "{{ school.short_name }} сообщает, что {{ refusal_date }} законный представитель "
         "({{ guardian.relation }}) обучающегося {{ student.class_name }} класса "
-        "{{ student.full_name }}, {{ student.birth_date }} г. р., — {{ guardian.full_name }} — "
-        "отказался(ась) дать согласие на обработку персональных данных обучающегося, "
+        "{{ student|gen }}, {{ student.birth_date }} г. р., — {{ guardian.full_name }} — "
+        '{{ "отказался"|by_sex(guardian) }} дать согласие на обработку персональных данных '
+        "обучающегося, "
         "необходимое для ведения электронного журнала и электронного дневника.",
         indent=True,
     )

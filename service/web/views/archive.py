@@ -12,9 +12,10 @@ from django.shortcuts import render
 
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, Target, can, school_of
-from service.jobs.period_close import KIND_LABELS
+from service.archive.verification import verify_pdf
+from service.documents.kinds import label as kind_label
+from service.documents.kinds import labels as kind_labels
 from service.web.access import require
-from service.web.verification import verify_pdf
 
 STATE_LABELS = {
     "archived": "в двух хранилищах",
@@ -58,8 +59,8 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "q": q,
-            "kinds": sorted(KIND_LABELS.items()),
-            "labels": KIND_LABELS,
+            "kinds": sorted(kind_labels().items()),
+            "labels": kind_labels(),
             "states": STATE_LABELS,
         },
     )
@@ -106,7 +107,7 @@ def document(request: HttpRequest, document_id: str) -> HttpResponse:
             "latest": latest,
             "verification": verification,
             "events": events,
-            "label": KIND_LABELS.get(latest.kind, latest.kind),
+            "label": kind_label(latest.kind),
             "states": STATE_LABELS,
             "may_download": _may_download(request, latest),
         },

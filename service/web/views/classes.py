@@ -82,7 +82,7 @@ def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
     may_consents = can(request.user, Action.VIEW_CONSENTS, target)
     if not (may_view or may_print or may_consents):
         check(request, Action.VIEW_CLASS, class_id)  # raises the 403
-    from service.documents.parent_statement import paper_students
+    from service.documents.kinds.parent_statement import paper_students
 
     students = [s for s in snapshot.students_of_class.get(class_id, ()) if not s.left_on]
     paper = {s.id for s in paper_students(snapshot, class_id)}

@@ -7,9 +7,9 @@ from django.shortcuts import render
 
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, school_of
+from service.archive.verification import verify_pdf
 from service.web.access import require
 from service.web.forms import VerifyForm
-from service.web.verification import verify_pdf
 
 MAX_UPLOAD = 50 * 1024 * 1024
 

@@ -1,0 +1,156 @@
+"""Yearly summary statement of final marks (сводная ведомость итоговых отметок за учебный год)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.documents.common import class_students, class_subjects, get_class, make_meta, ru_date
+from service.documents.kind import Kind, Params
+from service.documents.meta import DocumentMeta
+from service.journal.snapshot import DECISION_LABELS, EXAM, FINAL, YEAR, Snapshot
+from service.policy import SchoolPolicy
+
+# The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
+
+
+@dataclass(frozen=True, slots=True)
+class YearCell:
+    periods: tuple[str, ...]  # one per period of the year
+    year: str
+    exam: str
+    final: str
+
+
+@dataclass(frozen=True, slots=True)
+class YearRow:
+    number: int
+    student_id: str
+    name: str
+    cells: tuple[YearCell, ...]  # one per subject
+    decision: str  # Russian label
+    order: str  # «№ 45-у от 28.05.2025»
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class YearData:
+    meta: DocumentMeta
+    periods: tuple[str, ...]  # short names of the periods
+    subjects: tuple[str, ...]
+    rows: tuple[YearRow, ...]
+    show_exam: bool
+
+
+def build_year_statement(snapshot: Snapshot, class_id: str | None) -> YearData:
+    """Every period, year, exam and final mark per student and subject, with the decision."""
+    school_class = get_class(snapshot, class_id)
+    subjects = class_subjects(snapshot, school_class.id)
+    periods = snapshot.year.periods
+    students = class_students(snapshot, school_class.id, snapshot.year.start, snapshot.year.end)
+    index = snapshot.period_mark_index
+    rows = []
+    for number, student in enumerate(students, start=1):
+        cells = tuple(
+            YearCell(
+                periods=tuple(index.get((student.id, s.id, p.id), "") for p in periods),
+                year=index.get((student.id, s.id, YEAR), ""),
+                exam=index.get((student.id, s.id, EXAM), ""),
+                final=index.get((student.id, s.id, FINAL), ""),
+            )
+            for s in subjects
+        )
+        decision = snapshot.decision_of_student.get(student.id)
+        order = ""
+        if decision and decision.order_number:
+            order = f"№ {decision.order_number}"
+            if decision.order_date:
+                order += f" от {ru_date(decision.order_date)}"
+        rows.append(
+            YearRow(
+                number=number,
+                student_id=student.id,
+                name=student.short_name,
+                cells=cells,
+                decision=DECISION_LABELS.get(decision.decision, "") if decision else "",
+                order=order,
+                note=decision.note if decision else "",
+            )
+        )
+    show_exam = any(c.exam for r in rows for c in r.cells)
+    return YearData(
+        meta=make_meta(
+            snapshot,
+            KIND.id,
+            KIND.title,
+            {"class": school_class.id},
+            class_id=school_class.id,
+            period_name=f"{snapshot.year.id} учебный год",
+            signatures=KIND.signers,
+        ),
+        periods=tuple(_short_period(p.name) for p in periods),
+        subjects=tuple(s.short_name or s.name for s in subjects),
+        rows=tuple(rows),
+        show_exam=show_exam,
+    )
+
+
+def _short_period(name: str) -> str:
+    return (
+        name.replace(" четверть", " ч.").replace(" полугодие", " п/г").replace(" триместр", " тр.")
+    )
+
+
+# --- page layout (presentation only, not data) ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectChunk:
+    """One page-width slice of the yearly statement: which subjects (indexes) it shows."""
+
+    number: int
+    indexes: tuple[int, ...]
+    last: bool
+
+
+# Landscape A4 with a 30 mm binding margin leaves 257 mm: № (6) + name (38) + decision (45) →
+# about 168 mm for marks; at 6.5 mm a column that is 25 columns.
+YEAR_MARK_COLUMNS_PER_PAGE = 25
+
+
+def split_subjects(
+    subject_count: int, columns_per_subject: int, per_page: int = YEAR_MARK_COLUMNS_PER_PAGE
+) -> list[SubjectChunk]:
+    """Split subjects into page-width chunks so no mark column is narrower than ~6.5 mm."""
+    if subject_count == 0:
+        return [SubjectChunk(1, (), True)]
+    size = max(1, per_page // columns_per_subject)
+    count = -(-subject_count // size)
+    size = -(-subject_count // count)  # balance the chunks
+    chunks = []
+    for number, first in enumerate(range(0, subject_count, size), start=1):
+        indexes = tuple(range(first, min(first + size, subject_count)))
+        chunks.append(SubjectChunk(number, indexes, indexes[-1] == subject_count - 1))
+    return chunks
+
+
+def year_context(data: YearData) -> dict[str, object]:
+    """Template context of a yearly statement: its subject chunks."""
+    per_subject = len(data.periods) + 2 + (1 if data.show_exam else 0)
+    return {"chunks": split_subjects(len(data.subjects), per_subject)}
+
+
+def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> YearData:
+    return build_year_statement(snapshot, p.get("class"))
+
+
+KIND = Kind(
+    id="year-statement",
+    title="Сводная ведомость итоговых отметок за учебный год",
+    label="Сводная ведомость итоговых отметок",
+    required=("class",),
+    optional=(),
+    signers=("class_teacher", "director"),
+    template="year-statement.html",
+    build=_build,
+    context=year_context,
+)

@@ -1,0 +1,258 @@
+"""The school policy: journal deadlines, mark accumulation thresholds and medal criteria.
+
+The rules come from a YAML file (the packaged ``policy.yaml`` unless ``VEDOMOST_POLICY`` names
+another), are validated once with Russian messages naming the field, and reach the document
+builders as a frozen :class:`SchoolPolicy` argument: builders never read the environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from service import config
+from service.config import ConfigError
+
+DEFAULT_POLICY_FILE = Path(__file__).with_name("policy.yaml")
+NUMERIC_MARKS = ("5", "4", "3", "2", "1")
+
+
+class PolicyError(ConfigError):
+    """The policy file has a value the application cannot use; the message is Russian.
+
+    A configuration error: start-up and the CLI report it as such, naming the file and field.
+    """
+
+    def __init__(
+        self, field: str, problem: str, source: str = "", variable: str = "VEDOMOST_POLICY"
+    ) -> None:
+        where = f"{source}: " if source else ""
+        super().__init__(variable, f"{where}политика школы, поле «{field}»: {problem}")
+        self.field = field
+        self.source = source
+        self.reason = problem
+
+
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    """When journal entries are due (the timeliness control report checks them)."""
+
+    lessons_end: dt.time = dt.time(15, 0)
+    """When the school day's lessons end; the homework deadline counts from it."""
+    homework_hours: float = 2.0
+    """Homework must be entered within this many hours after lessons end."""
+    written_work_days: int = 7
+    """Written works must be marked within this many days after the lesson."""
+    test_days: int = 3
+    """Tests must be marked within this many days after the lesson."""
+
+
+@dataclass(frozen=True, slots=True)
+class Accumulation:
+    """Marks each student needs in a period (the accumulation control report checks them)."""
+
+    min_marks_one_hour: int = 3
+    """Subjects taught less than 2 hours a week."""
+    min_marks_more_hours: int = 5
+    """Subjects taught 2 hours a week or more."""
+
+    def required_marks(self, hours_per_week: float) -> int:
+        """Marks needed in a period for a subject taught ``hours_per_week``."""
+        return self.min_marks_one_hour if hours_per_week < 2 else self.min_marks_more_hours
+
+
+@dataclass(frozen=True, slots=True)
+class MedalLevel:
+    """One medal level: the mark required and how many subjects may fall below it."""
+
+    id: str
+    name: str
+    required: str
+    allowed_below: int
+    allowed_min: str
+
+
+@dataclass(frozen=True, slots=True)
+class MedalCriteria:
+    """The medal rules: levels from the best, and marks acceptable at any level."""
+
+    name: str
+    basis: str
+    always_acceptable: tuple[str, ...]
+    levels: tuple[MedalLevel, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolPolicy:
+    """Everything a builder needs to know about the school's own rules."""
+
+    deadlines: Deadlines
+    accumulation: Accumulation
+    medal: MedalCriteria
+    time_zone: str = "Europe/Moscow"
+    """The school's time zone: entry times are compared with deadlines in it."""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """:attr:`time_zone` as a ``ZoneInfo``."""
+        return ZoneInfo(self.time_zone)
+
+
+def _section(raw: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:
+    value = raw.get(name)
+    if not isinstance(value, Mapping):
+        raise PolicyError(name, "раздел обязателен и должен быть словарём", source)
+    return value
+
+
+def _number(section: Mapping[str, Any], path: str, source: str, *, whole: bool) -> Any:
+    key = path.rsplit(".", 1)[-1]
+    if key not in section:
+        raise PolicyError(path, "поле обязательно", source)
+    value = section[key]
+    if isinstance(value, str):
+        value = value.replace(",", ".")
+    try:
+        number = int(value) if whole else float(value)
+    except (TypeError, ValueError):
+        kind = "целое число" if whole else "число"
+        raise PolicyError(path, f"ожидается {kind}, получено {section[key]!r}", source) from None
+    if isinstance(value, bool) or number < 0 or (whole and float(value) != number):
+        raise PolicyError(path, f"ожидается неотрицательное число, получено {value!r}", source)
+    return number
+
+
+def _time(section: Mapping[str, Any], path: str, source: str) -> dt.time:
+    value = section.get(path.rsplit(".", 1)[-1])
+    try:
+        return dt.time.fromisoformat(str(value))
+    except ValueError:
+        raise PolicyError(path, f"ожидается время ЧЧ:ММ, получено {value!r}", source) from None
+
+
+def parse_medal_criteria(raw: Any, source: str = "", prefix: str = "medal") -> MedalCriteria:
+    """Medal criteria from their YAML mapping; a :class:`PolicyError` names the wrong field."""
+    dot = f"{prefix}." if prefix else ""
+    if not isinstance(raw, Mapping):
+        raise PolicyError(prefix or "критерии медали", "должен быть словарём", source)
+    if not raw.get("name"):
+        raise PolicyError(f"{dot}name", "поле обязательно", source)
+    rows = raw.get("levels")
+    if not isinstance(rows, list) or not rows:
+        raise PolicyError(f"{dot}levels", "не задан ни один уровень", source)
+    levels = []
+    for i, row in enumerate(rows):
+        where = f"{dot}levels[{i}]"
+        if not isinstance(row, Mapping):
+            raise PolicyError(where, "уровень должен быть словарём", source)
+        for key in ("id", "name", "required", "allowed_min"):
+            if row.get(key) in (None, ""):
+                raise PolicyError(f"{where}.{key}", "поле обязательно", source)
+        for key in ("required", "allowed_min"):
+            if str(row[key]) not in NUMERIC_MARKS:
+                raise PolicyError(f"{where}.{key}", "отметка должна быть от 1 до 5", source)
+        levels.append(
+            MedalLevel(
+                str(row["id"]),
+                str(row["name"]),
+                str(row["required"]),
+                _number(row, f"{where}.allowed_below", source, whole=True),
+                str(row["allowed_min"]),
+            )
+        )
+    acceptable = raw.get("always_acceptable", ())
+    if not isinstance(acceptable, list | tuple):
+        raise PolicyError(f"{dot}always_acceptable", "ожидается список отметок", source)
+    return MedalCriteria(
+        str(raw["name"]),
+        str(raw.get("basis", "")),
+        tuple(str(v) for v in acceptable),
+        tuple(levels),
+    )
+
+
+def parse_policy(raw: Any, source: str = "") -> SchoolPolicy:
+    """A :class:`SchoolPolicy` from the YAML mapping of a policy file."""
+    if not isinstance(raw, Mapping):
+        raise PolicyError("(файл)", "ожидается словарь с разделами deadlines, accumulation, medal")
+    deadlines = _section(raw, "deadlines", source)
+    accumulation = _section(raw, "accumulation", source)
+    return SchoolPolicy(
+        deadlines=Deadlines(
+            lessons_end=_time(deadlines, "deadlines.lessons_end", source),
+            homework_hours=_number(deadlines, "deadlines.homework_hours", source, whole=False),
+            written_work_days=_number(deadlines, "deadlines.written_work_days", source, whole=True),
+            test_days=_number(deadlines, "deadlines.test_days", source, whole=True),
+        ),
+        accumulation=Accumulation(
+            min_marks_one_hour=_number(
+                accumulation, "accumulation.min_marks_one_hour", source, whole=True
+            ),
+            min_marks_more_hours=_number(
+                accumulation, "accumulation.min_marks_more_hours", source, whole=True
+            ),
+        ),
+        medal=parse_medal_criteria(raw.get("medal"), source),
+    )
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except OSError as exc:
+        raise PolicyError("(файл)", f"не удалось прочитать: {exc.strerror}", str(path)) from None
+    except yaml.YAMLError as exc:
+        raise PolicyError("(файл)", f"ошибка YAML: {exc}", str(path)) from None
+
+
+def load_policy(path: Path = DEFAULT_POLICY_FILE) -> SchoolPolicy:
+    """Read and validate a policy file."""
+    return parse_policy(_read_yaml(path), str(path))
+
+
+def load_medal_criteria(path: Path) -> MedalCriteria:
+    """Read medal criteria alone (the format of the policy's ``medal`` section)."""
+    try:
+        return parse_medal_criteria(_read_yaml(path), str(path), prefix="")
+    except PolicyError as exc:
+        raise PolicyError(
+            exc.field, exc.reason, exc.source, variable="VEDOMOST_MEDAL_CRITERIA"
+        ) from None
+
+
+def default_policy() -> SchoolPolicy:
+    """The packaged policy, with no configuration applied."""
+    return _packaged()
+
+
+@cache
+def _packaged() -> SchoolPolicy:
+    return load_policy(DEFAULT_POLICY_FILE)
+
+
+@cache
+def school_policy() -> SchoolPolicy:
+    """The configured policy: ``VEDOMOST_POLICY`` (or the packaged file) with overrides applied.
+
+    ``VEDOMOST_MEDAL_CRITERIA`` replaces the medal section with a criteria file of its own,
+    ``VEDOMOST_HOMEWORK_HOURS`` the homework deadline, ``VEDOMOST_TIME_ZONE`` the time zone.
+    """
+    policy_file = config.policy_file()
+    policy = load_policy(policy_file) if policy_file else default_policy()
+    medal_file = config.medal_criteria_file()
+    if medal_file:
+        policy = dataclasses.replace(policy, medal=load_medal_criteria(medal_file))
+    hours = config.homework_hours()
+    if hours is not None:
+        deadlines = dataclasses.replace(policy.deadlines, homework_hours=hours)
+        policy = dataclasses.replace(policy, deadlines=deadlines)
+    return dataclasses.replace(policy, time_zone=config.school_time_zone())

@@ -1,0 +1,127 @@
+"""The school policy file: defaults, validation with Russian messages, overrides from config."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from service.config import ConfigError
+from service.documents.kinds import build
+from service.policy import (
+    DEFAULT_POLICY_FILE,
+    PolicyError,
+    default_policy,
+    load_policy,
+    school_policy,
+)
+from tests.documents.factories import tiny_school
+
+
+@pytest.fixture
+def configured(monkeypatch):
+    """The configured policy, re-read for each test and forgotten afterwards."""
+    for name in ("POLICY", "MEDAL_CRITERIA", "HOMEWORK_HOURS", "TIME_ZONE"):
+        monkeypatch.delenv(f"VEDOMOST_{name}", raising=False)
+    school_policy.cache_clear()
+    yield monkeypatch
+    school_policy.cache_clear()
+
+
+def _write(tmp_path: Path, change) -> Path:
+    raw = yaml.safe_load(DEFAULT_POLICY_FILE.read_text("utf-8"))
+    change(raw)
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
+    return path
+
+
+def test_packaged_policy_has_the_regulation_defaults():
+    policy = default_policy()
+    assert policy.deadlines.lessons_end == dt.time(15, 0)
+    assert (policy.deadlines.homework_hours, policy.deadlines.written_work_days) == (2.0, 7)
+    assert policy.deadlines.test_days == 3
+    assert policy.accumulation.required_marks(1) == 3
+    assert policy.accumulation.required_marks(2.5) == 5
+    assert [level.id for level in policy.medal.levels] == ["I", "II"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        (lambda r: r["deadlines"].update(test_days="три"), "deadlines.test_days", "целое число"),
+        (lambda r: r["deadlines"].pop("homework_hours"), "deadlines.homework_hours", "обязательно"),
+        (
+            lambda r: r["deadlines"].update(lessons_end="после обеда"),
+            "deadlines.lessons_end",
+            "ЧЧ:ММ",
+        ),
+        (lambda r: r.pop("accumulation"), "accumulation", "раздел обязателен"),
+        (
+            lambda r: r["medal"]["levels"][1].update(required="6"),
+            "medal.levels[1].required",
+            "от 1 до 5",
+        ),
+        (lambda r: r["medal"].update(levels=[]), "medal.levels", "ни один уровень"),
+    ],
+)
+def test_a_bad_policy_file_names_the_field_in_russian(tmp_path, change, field, words):
+    path = _write(tmp_path, change)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert caught.value.field == field
+    assert f"поле «{field}»" in str(caught.value) and words in str(caught.value)
+    assert str(path) in str(caught.value)
+    assert isinstance(caught.value, ConfigError) and caught.value.variable == "VEDOMOST_POLICY"
+
+
+def test_policy_file_from_config_reaches_the_control_report(configured, tmp_path):
+    """GIVEN a policy asking for 4 marks with 1 hour a week WHEN the report is built THEN it
+    applies and prints that threshold."""
+    path = _write(tmp_path, lambda r: r["accumulation"].update(min_marks_one_hour=4))
+    configured.setenv("VEDOMOST_POLICY", str(path))
+    data = build(
+        tiny_school(), "control-report", {"report": "accumulation", "class": "5А", "period": "Q1"}
+    )
+    assert ("Минимум отметок при 1 ч в неделю", "4") in data.settings
+
+
+def test_environment_overrides_still_work(configured, tmp_path):
+    criteria = tmp_path / "medal.yaml"
+    criteria.write_text(
+        yaml.safe_dump(
+            {
+                "name": "Школьная медаль",
+                "levels": [
+                    {
+                        "id": "A",
+                        "name": "a",
+                        "required": "5",
+                        "allowed_below": 0,
+                        "allowed_min": "5",
+                    }
+                ],
+            },
+            allow_unicode=True,
+        ),
+        "utf-8",
+    )
+    configured.setenv("VEDOMOST_MEDAL_CRITERIA", str(criteria))
+    configured.setenv("VEDOMOST_HOMEWORK_HOURS", "4,5")
+    configured.setenv("VEDOMOST_TIME_ZONE", "Asia/Yekaterinburg")
+    policy = school_policy()
+    assert policy.medal.name == "Школьная медаль"
+    assert (policy.deadlines.homework_hours, policy.time_zone) == (4.5, "Asia/Yekaterinburg")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("HOMEWORK_HOURS", "два"), ("TIME_ZONE", "Марс/Олимп"), ("MEDAL_CRITERIA", "/нет/файла.yaml")],
+)
+def test_a_bad_override_names_its_variable(configured, variable, value):
+    configured.setenv(f"VEDOMOST_{variable}", value)
+    with pytest.raises(ConfigError) as caught:
+        school_policy()
+    assert caught.value.variable == f"VEDOMOST_{variable}"
