@@ -136,6 +136,8 @@ def close_command(
                 err=True,
             )
             sys.exit(EXIT_INTERRUPTED)
+    if not as_json and sys.stderr.isatty():
+        click.echo("", err=True)  # end the progress bar's line
     close = PeriodClose.objects.get(pk=close.pk)
     if as_json:
         click.echo(json.dumps(_report_dict(report, close), ensure_ascii=False, indent=1))

@@ -271,11 +271,16 @@ def run_close(
     elif close.state in RUNNING and _runner_alive(close.runner) is False:
         close = retry_close(check_stale(close), user, start=False)
 
-    def report(stage: str, job: Any) -> Callable[[], object]:
+    def report(stage: str) -> Callable[[], object]:
+        field = {"rendering": "render_job_id", "signing": "sign_job_id"}.get(
+            stage, "archive_job_id"
+        )
+
         def tick() -> None:
             _beat(close)
-            if on_progress is not None and job is not None:
-                status = progress.status(str(job.id))
+            job_id = PeriodClose.objects.filter(pk=close.pk).values_list(field, flat=True).first()
+            if on_progress is not None and job_id is not None:
+                status = progress.status(str(job_id))
                 on_progress(stage, status.done + status.failed, status.total)
 
         return tick
@@ -285,7 +290,7 @@ def run_close(
         progress.reset_failed(str(job.id))
         PeriodClose.objects.filter(pk=close.pk).update(state="rendering", error="")
         _beat(close)
-        tick = report("rendering", job)
+        tick = report("rendering")
         tick()
         run_inline(job, workers=workers, on_item=tick)
         close = advance(PeriodClose.objects.get(pk=close.pk))
@@ -293,11 +298,18 @@ def run_close(
         close.state == PeriodClose.State.SIGNING and close.sign_job is not None
     ):
         _beat(close)
-        start_signing(close, signer, user, inline=True, on_item=report("signing", close.sign_job))
+        start_signing(
+            close,
+            signer,
+            user,
+            inline=True,
+            on_item=report("signing"),
+            on_archive_item=report("archiving"),
+        )
         close = advance(PeriodClose.objects.get(pk=close.pk))
     if close.state in (PeriodClose.State.SIGNED, PeriodClose.State.ARCHIVING):
         _beat(close)
-        start_archiving(close, user, inline=True, on_item=report("archiving", close.archive_job))
+        start_archiving(close, user, inline=True, on_item=report("archiving"))
         close = advance(PeriodClose.objects.get(pk=close.pk))
     return closing_report(close)
 

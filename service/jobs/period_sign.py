@@ -151,9 +151,10 @@ def start_signing(
     *,
     inline: bool = False,
     on_item: Callable[[], object] | None = None,
+    on_archive_item: Callable[[], object] | None = None,
 ) -> None:
     """Sign a rendered close with an unlocked signer (in a thread unless ``inline``), then
-    archive it."""
+    archive it; ``on_item`` / ``on_archive_item`` are called after each item of each stage."""
     from signing.pades import SigningOptions, prepare
 
     close = prepare_sign_job(close, user)
@@ -174,7 +175,7 @@ def start_signing(
             PeriodClose.objects.filter(pk=close.pk).update(signed_at=timezone.now())
             signed = advance(PeriodClose.objects.get(pk=close.pk))
             if signed.state == PeriodClose.State.SIGNED:
-                start_archiving(signed, user, inline=inline)
+                start_archiving(signed, user, inline=inline, on_item=on_archive_item)
         finally:
             if not inline:  # a thread closes its own connections when it ends
                 connections.close_all()
