@@ -90,7 +90,7 @@ def _print_report(report: Any, close: Any, resumed: bool) -> None:
 
 
 @click.command("close")
-@click.argument("period")
+@click.argument("period", nargs=-1, required=True)
 @click.option(
     "--classes", default="", help="Классы через запятую (по умолчанию все), «—» — общешкольные."
 )
@@ -101,9 +101,14 @@ def _print_report(report: Any, close: Any, resumed: bool) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Итоги в JSON.")
 def close_command(
-    period: str, classes: str, signer_spec: str, reason: str, workers: int, as_json: bool
+    period: tuple[str, ...],
+    classes: str,
+    signer_spec: str,
+    reason: str,
+    workers: int,
+    as_json: bool,
 ) -> None:
-    """Закрыть период: Q1…Q4, H1, H2, T1…T3, «1 четверть» или year (весь учебный год)."""
+    """Закрыть период: Q1…Q4, H1, H2, T1…T3, «1 четверть», year (учебный год) или month ГГГГ-ММ."""
     from service.jobs.close_engine import cancel_close, open_close, run_close
     from service.jobs.close_plan import CloseProblem, resolve_target
     from service.jobs.models import PeriodClose
@@ -111,7 +116,7 @@ def close_command(
     snapshot = _current_snapshot()
     chosen = {c.strip() for c in classes.split(",") if c.strip()} if classes.strip() else None
     try:
-        target = resolve_target(snapshot, period)
+        target = resolve_target(snapshot, " ".join(period))
         close, resumed = open_close(None, snapshot, target, chosen, reason=reason)
     except CloseProblem as exc:
         _fail(str(exc))

@@ -2,7 +2,8 @@
 
 ``period`` closes a quarter, half or trimester with the period-end set of
 ``service.documents.period_set.period_jobs``; ``year`` produces the yearly summary statement of
-every class. A new close kind is one more entry in ``CLOSE_KINDS``.
+every class; ``month`` the month's substitution log. A new close kind is one more entry in
+``CLOSE_KINDS``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from service.jobs.period_close import PlannedDocument, kind_title
 
 YEAR = "year"
+MONTH = "month"
 PlanFunction = Callable[[Any, str, "set[str] | None"], list[PlannedDocument]]
 
 
@@ -61,7 +63,29 @@ def plan_year(snapshot: Any, _period_id: str, classes: set[str] | None) -> list[
     return planned
 
 
-CLOSE_KINDS: dict[str, PlanFunction] = {"period": plan_period, YEAR: plan_year}
+def plan_month(snapshot: Any, month: str, classes: set[str] | None) -> list[PlannedDocument]:
+    """The month's duties: the substitution log of the month (school-wide, «—»)."""
+    from service.jobs.period_steps import item_key
+
+    if classes is not None and "—" not in classes:
+        return []
+    params = {"month": month}
+    return [
+        PlannedDocument(
+            item_key("substitution-log", params),
+            "substitution-log",
+            kind_title("substitution-log"),
+            "",
+            {"params": params, "path": f"substitution-log-{month}.pdf"},
+        )
+    ]
+
+
+CLOSE_KINDS: dict[str, PlanFunction] = {
+    "period": plan_period,
+    YEAR: plan_year,
+    MONTH: plan_month,
+}
 
 
 _ORDINALS = {
@@ -72,10 +96,14 @@ _WORDS = {"четверт": "Q", "полугод": "H", "триместр": "T"}
 
 
 def resolve_target(snapshot: Any, text: str) -> CloseTarget:
-    """The close meant by ``text``: Q1…Q4, H1, H2, T1…T3, «1 четверть», «2 полугодие», ``year``."""
+    """The close meant by ``text``: Q1…Q4, H1, H2, T1…T3, «1 четверть», «2 полугодие», ``year``,
+    ``month 2024-10``."""
     value = " ".join(text.strip().lower().replace("ё", "е").split())
     if value in {"year", "год", "учебный год", "весь год"}:
         return CloseTarget(YEAR, YEAR, f"{snapshot.year.id} учебный год")
+    month = re.fullmatch(r"(?:month|месяц)?\s*(\d{4})-(\d{2})", value)
+    if month:
+        return _month_target(snapshot, int(month.group(1)), int(month.group(2)), text)
     periods = snapshot.period_by_id
     by_lower = {p.lower(): p for p in periods}
     if value in by_lower:
@@ -92,7 +120,23 @@ def resolve_target(snapshot: Any, text: str) -> CloseTarget:
             period = periods[prefix + number]
             return CloseTarget("period", period.id, period.name)
     known = ", ".join(f"{p.id} («{p.name}»)" for p in periods.values())
-    raise CloseProblem(f"Неизвестный период «{text}». Укажите один из: {known} или year.")
+    raise CloseProblem(
+        f"Неизвестный период «{text}». Укажите один из: {known}, year или month ГГГГ-ММ."
+    )
+
+
+def _month_target(snapshot: Any, year: int, month: int, text: str) -> CloseTarget:
+    import datetime as dt
+
+    from service.documents.common import MONTHS_NOMINATIVE
+
+    first = dt.date(year, month, 1) if 1 <= month <= 12 else None
+    if first is None or not (snapshot.year.start.replace(day=1) <= first <= snapshot.year.end):
+        raise CloseProblem(
+            f"Месяц «{text}» не входит в учебный год {snapshot.year.id}: укажите месяц "
+            "в виде ГГГГ-ММ, например month 2024-10."
+        )
+    return CloseTarget(MONTH, f"{year:04d}-{month:02d}", f"{MONTHS_NOMINATIVE[month - 1]} {year}")
 
 
 def plan_target(

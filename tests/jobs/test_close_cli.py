@@ -109,3 +109,17 @@ def test_ctrl_c_cancels_and_the_same_command_continues(tmp_path: Path) -> None:
     report = json.loads(again.stdout)
     assert report["archived"] == report["documents"] and not report["failed"]
     assert PeriodClose.objects.count() == 1
+
+
+def test_close_month_archives_the_substitution_log(tmp_path: Path) -> None:
+    """`vedomost close month 2024-10` archives the month's substitution log, signed."""
+    forget()
+    import_sample_school(tmp_path)
+    result = _close("month", "2024-10", "--workers", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["period_name"] == "октябрь 2024"
+    assert report["by_kind"] == {"Журнал замещённых уроков": 1}
+    assert (report["archived"], report["signed"]) == (1, 1)
+    outside = _close("month", "2031-10")
+    assert outside.returncode == 2 and "не входит в учебный год 2024/2025" in outside.stderr

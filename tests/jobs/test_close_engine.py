@@ -193,6 +193,7 @@ def test_refusals_and_period_names(tmp_path: Path) -> None:
     assert resolve_target(snapshot, "3 четверть").period_id == "Q3"
     assert resolve_target(snapshot, "вторая четверть").period_id == "Q2"
     assert resolve_target(snapshot, "year").kind == "year"
+    assert resolve_target(snapshot, "month 2024-10").period_id == "2024-10"
     with pytest.raises(CloseProblem, match="Неизвестный период «Q9»"):
         resolve_target(snapshot, "Q9")
     target = resolve_target(snapshot, "Q1")
