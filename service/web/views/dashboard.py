@@ -34,7 +34,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     school = school_of(request.user) or ""
     snapshot = school_snapshot(request)
     period = _current_period(snapshot, timezone.localdate()) if snapshot else None
-    closes = PeriodClose.objects.filter(school_id=school).order_by("-created_at")[:10]
+    from service.jobs.close_engine import RUNNING, check_stale
+
+    closes = [  # a close whose runner is gone (a restart) shows as interrupted, with a retry
+        check_stale(c) if c.state in RUNNING else c
+        for c in PeriodClose.objects.filter(school_id=school).order_by("-created_at")[:10]
+    ]
     waiting = [c for c in closes if c.state == PeriodClose.State.RENDERED]
     context = {
         "snapshot": snapshot,

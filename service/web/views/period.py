@@ -52,7 +52,10 @@ def choose(request: HttpRequest) -> HttpResponse:
     snapshot = _snapshot_or_redirect(request)
     if snapshot is None:
         return redirect("web:dashboard")
-    closes = PeriodClose.objects.filter(school_id=snapshot.school.id)[:20]
+    closes = [
+        check_stale(c) if c.state in RUNNING else c
+        for c in PeriodClose.objects.filter(school_id=snapshot.school.id)[:20]
+    ]
     return render(request, "web/period_choose.html", {"snapshot": snapshot, "closes": closes})
 
 
