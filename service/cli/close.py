@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import asdict
 from typing import Any
 
@@ -38,25 +39,19 @@ def _current_snapshot() -> Any:
     return snapshot
 
 
-def progress_printer(as_json: bool) -> Callable[[str, int, int], None]:
-    """A progress callback: a bar on a terminal, nothing for ``--json`` or a pipe."""
+def stage_bars(as_json: bool, stack: ExitStack) -> Callable[[str, int, int], None]:
+    """A progress callback drawing one bar per stage (off for ``--json`` or a pipe)."""
+    from service.cli.progress import progress
     from service.jobs.close_engine import STAGE_LABELS
 
-    if as_json or not sys.stderr.isatty():
-        return lambda stage, done, total: None
-    state: dict[str, Any] = {}
+    current: dict[str, Any] = {}
 
     def show(stage: str, done: int, total: int) -> None:
-        bar = state.get("bar")
-        if state.get("stage") != stage:
-            if bar is not None:
-                bar.render_finish()
-            bar = click.progressbar(
-                length=max(total, 1), label=STAGE_LABELS[stage], file=sys.stderr
-            )
-            state.update(stage=stage, bar=bar, done=0)
-        bar.update(done - state["done"])
-        state["done"] = done
+        if current.get("stage") != stage:
+            stack.close()
+            current["bar"] = stack.enter_context(progress(STAGE_LABELS[stage], not as_json))
+            current["stage"] = stage
+        current["bar"](done, total)
 
     return show
 
@@ -121,14 +116,14 @@ def close_command(
     except CloseProblem as exc:
         _fail(str(exc))
         return
-    with _open_signer(signer_spec) as signer:
+    with _open_signer(signer_spec) as signer, ExitStack() as bars:
         try:
             report = run_close(
                 close,
                 signer,
                 None,
                 workers=workers or os.cpu_count() or 1,
-                on_progress=progress_printer(as_json),
+                on_progress=stage_bars(as_json, bars),
             )
         except CloseProblem as exc:
             _fail(str(exc), EXIT_STOPPED)
@@ -141,8 +136,6 @@ def close_command(
                 err=True,
             )
             sys.exit(EXIT_INTERRUPTED)
-    if not as_json and sys.stderr.isatty():
-        click.echo("", err=True)  # end the progress bar's line
     close = PeriodClose.objects.get(pk=close.pk)
     if as_json:
         click.echo(json.dumps(_report_dict(report, close), ensure_ascii=False, indent=1))

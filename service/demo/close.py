@@ -40,8 +40,12 @@ def close_period_demo(
     period_id: str = "Q1",
     workers: int | None = None,
     echo: Callable[[str], object] = print,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CloseSummary:
-    """Close one period of an imported snapshot end to end with the demo key."""
+    """Close one period of an imported snapshot end to end with the demo key.
+
+    ``progress`` gets (done, total) while documents are rendered and while the archive is audited.
+    """
     from pypdf import PdfReader
 
     from service.archive.wiring import get_archive
@@ -69,6 +73,8 @@ def close_period_demo(
 
     def stage_done(stage: str, done: int, all_items: int) -> None:
         marks[stage] = time.perf_counter()
+        if progress is not None and stage == "rendering":
+            progress(done, all_items)
         if stage == "signing" and "signing" not in seconds:
             seconds["render"] = marks.get("rendering", clock) - clock
             seconds["signing"] = 0.0
@@ -101,7 +107,7 @@ def close_period_demo(
     clock = time.perf_counter()
     echo("Проверяю сохранность архива (обе копии каждого документа)…")
     archive = get_archive()
-    report = audit(archive, sample=None, repair=True, actor="demo")
+    report = audit(archive, sample=None, repair=True, actor="demo", progress=progress)
     seconds["audit"] = time.perf_counter() - clock
 
     signed_dir = work_dir(close.id) / "signed"

@@ -271,12 +271,12 @@ def run_close(
     elif close.state in RUNNING and _runner_alive(close.runner) is False:
         close = retry_close(check_stale(close), user, start=False)
 
-    def report(stage: str) -> Callable[[], object]:
+    def report(stage: str) -> Callable[..., None]:
         field = {"rendering": "render_job_id", "signing": "sign_job_id"}.get(
             stage, "archive_job_id"
         )
 
-        def tick() -> None:
+        def tick(*_counts: int) -> None:
             _beat(close)
             job_id = PeriodClose.objects.filter(pk=close.pk).values_list(field, flat=True).first()
             if on_progress is not None and job_id is not None:
@@ -291,7 +291,7 @@ def run_close(
         PeriodClose.objects.filter(pk=close.pk).update(state="rendering", error="")
         _beat(close)
         tick = report("rendering")
-        tick()
+        tick(0, 0)
         run_inline(job, workers=workers, on_item=tick)
         close = advance(PeriodClose.objects.get(pk=close.pk))
     if close.state == PeriodClose.State.RENDERED or (

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from service.errors import UserError
 from service.jobs.period_close import PlannedDocument, kind_title
 
 YEAR = "year"
@@ -20,7 +21,7 @@ MONTH = "month"
 PlanFunction = Callable[[Any, str, "set[str] | None"], list[PlannedDocument]]
 
 
-class CloseProblem(Exception):
+class CloseProblem(UserError):
     """A close cannot start or go on; the message is Russian and says what to do."""
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
+from service.errors import UserError
 from service.jobs import progress
 from service.jobs.models import ItemState, JobItem, PeriodClose
 from service.jobs.period_close import advance, work_dir, write_atomically
@@ -26,7 +27,7 @@ from service.jobs.period_close import advance, work_dir, write_atomically
 log = logging.getLogger(__name__)
 
 
-class WrongKeyPassword(Exception):
+class WrongKeyPassword(UserError):
     """The signing key could not be unlocked with the given password or PIN."""
 
 
@@ -51,7 +52,7 @@ def unlock_signer(password: str) -> Any:
 
 
 def sign_documents(
-    prepared: Any, job_id: str, close_id: str, on_item: Callable[[], object] | None = None
+    prepared: Any, job_id: str, close_id: str, on_item: Callable[..., object] | None = None
 ) -> None:
     """Sign every pending item of the sign job (rendered → signed), recording each outcome."""
     from signing.pades import sign_with
@@ -150,8 +151,8 @@ def start_signing(
     user: Any,
     *,
     inline: bool = False,
-    on_item: Callable[[], object] | None = None,
-    on_archive_item: Callable[[], object] | None = None,
+    on_item: Callable[..., object] | None = None,
+    on_archive_item: Callable[..., object] | None = None,
 ) -> None:
     """Sign a rendered close with an unlocked signer (in a thread unless ``inline``), then
     archive it; ``on_item`` / ``on_archive_item`` are called after each item of each stage."""
@@ -231,7 +232,7 @@ def start_archiving(
     user: Any,
     *,
     inline: bool = False,
-    on_item: Callable[[], object] | None = None,
+    on_item: Callable[..., object] | None = None,
 ) -> None:
     """Archive every signed document of a close (workers, a thread, or ``inline``)."""
     from service.jobs.tasks import in_process, run_inline, start_job

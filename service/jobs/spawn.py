@@ -12,6 +12,10 @@ def init_child(database: dict[str, object], data_dir: str) -> None:
     import django
     from django.conf import settings
 
+    from service import library_warnings
+
+    library_warnings.quiet()
+
     # Ctrl-C is the parent's to handle: it cancels the close, and the workers then skip the
     # items not started; a worker killed by the signal would leave the pool hanging.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -136,14 +136,15 @@ def _run_one(job_id: str, school_id: str, key: str) -> str:
 
 
 def run_inline(
-    job: Job, workers: int = 1, on_item: Callable[[], object] | None = None
+    job: Job, workers: int = 1, on_item: Callable[[int, int], None] | None = None
 ) -> progress.JobStatus:
     """Run a job's pending items in this process, or in ``workers`` spawned processes; then finish.
 
+    ``on_item`` is called with (items done, items to run) after each item.
+
     Used by the one-command demo and the CLI on the embedded default (no broker). Workers are
     spawned, not forked: a fork copies the caller's open sockets, and kombu's after-fork clean-up
-    of an inherited broker connection was seen to block the child for ever. ``on_item`` is
-    called after each item (for a progress bar).
+    of an inherited broker connection was seen to block the child for ever.
     """
     import functools
     import multiprocessing
@@ -156,13 +157,13 @@ def run_inline(
     keys = list(job.items.exclude(state=ItemState.DONE).values_list("key", flat=True))
     progress.mark_started(str(job.id))
     run = functools.partial(_run_one, str(job.id), job.school_id)
+    report = on_item or (lambda done, total: None)
     if workers <= 1 or len(keys) < 2:
-        for key in keys:
+        for done, key in enumerate(keys, 1):
             if progress.is_cancelled(str(job.id)):
                 break
             run(key)
-            if on_item is not None:
-                on_item()
+            report(done, len(keys))
     else:
         database = {
             k: v
@@ -178,9 +179,8 @@ def run_inline(
             initargs=(database, str(settings.DATA_DIR)),
         )
         try:
-            for _state in pool.map(run, keys, chunksize=2):
-                if on_item is not None:
-                    on_item()
+            for done, _ in enumerate(pool.map(run, keys, chunksize=2), 1):
+                report(done, len(keys))
         except BaseException:  # Ctrl-C: do not wait here; the caller cancels the job
             pool.shutdown(wait=False, cancel_futures=True)
             raise
