@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from service.accounts.permissions import Action, can, school_of
 from service.accounts.roles import ROLE_LABELS, roles_of
-from service.jobs.models import Job
+from service.jobs.models import ItemState, Job
 from service.web.access import require, school_snapshot
 from service.web.archive_status import archive_status
 from service.web.home import dashboard_cards, home_url
@@ -51,7 +52,12 @@ def _summary(request: HttpRequest, snapshot: Any) -> HttpResponse:
 
     school = school_of(request.user) or ""
     period = _current_period(snapshot, timezone.localdate()) if snapshot else None
-    closes = PeriodClose.objects.filter(school_id=school).order_by("-created_at")[:10]
+    from service.jobs.close_engine import RUNNING, check_stale
+
+    closes = [  # a close whose runner is gone (a restart) shows as interrupted, with a retry
+        check_stale(c) if c.state in RUNNING else c
+        for c in PeriodClose.objects.filter(school_id=school).order_by("-created_at")[:10]
+    ]
     waiting = [c for c in closes if c.state == PeriodClose.State.RENDERED]
     try:
         placement = store_placement_warning()
@@ -62,7 +68,9 @@ def _summary(request: HttpRequest, snapshot: Any) -> HttpResponse:
         "period": period,
         "closes": closes,
         "waiting_signature": waiting,
-        "recent_jobs": Job.objects.filter(school_id=school)[:5],
+        "recent_jobs": Job.objects.filter(school_id=school).annotate(
+            done=Count("items", filter=Q(items__state=ItemState.DONE))
+        )[:5],
         "archive": archive_status(school),
         "placement_warning": placement,
         "care": overview(),
