@@ -16,8 +16,10 @@ from pypdf import PdfReader
 
 from tests.fixtures.web import screenshot
 
-# django_db: so that the test database exists even when only these tests are selected.
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
+# No django_db mark: a test transaction would hold SQLite's write lock (transactions begin
+# IMMEDIATE) while the live server logs in; the fixtures reach the committed database through
+# django_db_blocker, and live_url depends on django_db_setup so the test database exists.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "пароль-для-браузера"
 
 
