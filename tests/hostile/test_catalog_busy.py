@@ -10,13 +10,16 @@ import io
 import sqlite3
 from collections.abc import Iterator
 
+import click
 import pytest
+from click.testing import CliRunner
 from django.db import connection
 from django.test import Client
 
 from service.accounts.roles import Role
 from service.accounts.tokens import issue_token
 from service.accounts.users import create_user
+from service.cli import main as cli_main
 from service.jobs.progress import PlannedItem, create_job
 from tests.fixtures.web import small_school_json
 
@@ -73,3 +76,26 @@ def test_an_api_import_on_a_busy_catalog_gets_a_russian_503_json(
         holder.close()
     assert response.status_code == 503, response.content[:500]
     assert response.json()["detail"].startswith(BUSY)
+
+
+def test_a_cli_command_on_a_busy_catalog_exits_75_with_the_russian_line(
+    short_busy_timeout: None,
+) -> None:
+    """Any command whose write meets the lock: «Ошибка: Каталог занят…», exit 75, no traceback."""
+
+    @click.command("write-job")
+    def write_job() -> None:
+        create_job("sch-1", "period-render", [PlannedItem("d1", "док 1")])
+
+    cli_main.cli.add_command(write_job)
+    holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None, timeout=5)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = CliRunner().invoke(cli_main.cli, ["write-job"], catch_exceptions=False)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        del cli_main.cli.commands["write-job"]
+    assert result.exit_code == 75
+    assert result.stderr.startswith(f"Ошибка: {BUSY}")
+    assert "Traceback" not in result.output
