@@ -123,15 +123,18 @@ def new_document_id(kind: OrderKind, snapshot: Snapshot) -> str:
 def preview_docx(snapshot: Snapshot, request: OrderRequest) -> bytes:
     """The DOCX as it would be made, without a number: nothing is written, no number is taken.
 
+    An uploaded template is rendered in the bounded child, as for a real document.
+
     Raises:
         ParamError: a parameter cannot be used (the message is in Russian).
+        TemplateRenderFailed: an uploaded template failed or hit a limit.
     """
     kind = get_kind(request.kind)
     template = active_template(snapshot.school.id, kind)
     day = request.date or dt.date.today()
     meta = order_meta(snapshot, kind, "предпросмотр", day, template_version=template.label)
-    return render_docx(
-        template.content, build_context(ContextRequest(kind, snapshot, meta, request.params))
+    return render_template(
+        template, build_context(ContextRequest(kind, snapshot, meta, request.params))
     )
 
 

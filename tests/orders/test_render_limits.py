@@ -12,7 +12,12 @@ from django.db import connection
 import service.orders.produce as produce
 from service.orders.models import IssuedDocument, RegisterEntry, TemplateVersion
 from service.orders.numbering import issue_number
-from service.orders.produce import OrderRequest, TemplateRenderFailed, make_document
+from service.orders.produce import (
+    OrderRequest,
+    TemplateRenderFailed,
+    make_document,
+    preview_docx,
+)
 from service.orders.render import docx_text
 from tests.orders.test_sandbox import docx_with
 
@@ -113,3 +118,15 @@ def test_a_number_taken_during_the_render_makes_it_render_again(
     numbers = list(RegisterEntry.objects.order_by("seq").values_list("number", "document"))
     assert numbers[0] == ("1", None) and numbers[1][0] == "2" and numbers[1][1] is not None
     assert IssuedDocument.objects.get().number == "2"
+
+
+@pytest.mark.django_db
+def test_a_preview_of_an_uploaded_template_is_bounded_too(
+    demo_snap, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web preview renders the active uploaded version under the same limits."""
+    monkeypatch.setattr(produce, "RENDER_TIME_LIMIT", 4.0)
+    store_version(demo_snap.school.id, HANGS)
+    with pytest.raises(TemplateRenderFailed, match="версия 1: превышен предел времени"):
+        preview_docx(demo_snap, order())
+    assert not IssuedDocument.objects.exists() and not RegisterEntry.objects.exists()
