@@ -417,7 +417,7 @@ def consents_scan(
 
 
 @click.command("register")
-@click.option("--register", "register", default="main", type=click.Choice(["main", "students"]))
+@click.option("--register", "register", default="main", type=click.Choice(["main", "students", "outgoing"]))
 @click.option("-o", "--out", type=click.Path(dir_okay=False), help="Файл PDF.")
 @click.option("--year", help="Учебный год, например 2025/2026 (по умолчанию — год среза).")
 @click.option(

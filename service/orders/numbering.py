@@ -20,7 +20,11 @@ from service.orders.models import IssuedDocument, NumberFormat, RegisterCounter,
 
 MAX_ATTEMPTS = 20
 PLACEHOLDERS = ("seq", "year", "yy", "month")
-DEFAULT_NUMBER_FORMATS: dict[str, str] = {Register.MAIN: "{seq}", Register.STUDENTS: "{seq}-у"}
+DEFAULT_NUMBER_FORMATS: dict[str, str] = {
+    Register.MAIN: "{seq}",
+    Register.STUDENTS: "{seq}-у",
+    Register.OUTGOING: "{seq}-исх",
+}
 """Number formats of a school that set none; placeholders as in :data:`PLACEHOLDERS`."""
 
 
@@ -150,14 +154,16 @@ def order_register_pdf(
         for e in register_entries(school_id, year_id, register)
     )
     label = Register(register).label
+    book = "Журнал регистрации" if register == Register.OUTGOING else "Книга регистрации приказов"
     return table_pdf(
         Table(
             school=school_name,
-            title=f"Книга регистрации приказов {label}",
+            title=f"{book} {label}",
             subtitle=f"{year_id} учебный год",
             headers=("№ п/п", "Номер", "Дата", "Заголовок", "Шаблон", "Идентификатор документа"),
             rows=rows,
             document_id=f"order-register-{school_id}-{year_id.replace('/', '-')}-{register}",
-            totals=f"Всего приказов: {len(rows)}.",
+            totals=f"Всего {'документов' if register == Register.OUTGOING else 'приказов'}: "
+            f"{len(rows)}.",
         )
     )
