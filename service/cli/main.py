@@ -24,6 +24,7 @@ COMMAND_MODULES: list[str] = [
     "service.cli.signing",
     "service.cli.archive",
     "service.cli.orders",
+    "service.cli.statements",
 ]
 
 EXIT_INVALID_INPUT = 2

@@ -216,7 +216,9 @@ class StatementIssue(models.Model):
 
     class Meta:
         indexes = [  # noqa: RUF012 — Django Meta
-            models.Index(fields=["school_id", "class_id", "issued_on"], name="orders_stmt_class_idx"),
+            models.Index(
+                fields=["school_id", "class_id", "issued_on"], name="orders_stmt_class_idx"
+            ),
         ]
         ordering = ["school_id", "-issued_on", "class_id", "student_id", "pk"]  # noqa: RUF012
 

@@ -36,7 +36,7 @@ REFUSALS: dict[str, dict[str, str]] = {
         "в электронной форме",
     },
 }
-"""What was refused (the ``refusal`` parameter, a consent kind): heading, wording, register title."""
+"""What was refused (the ``refusal`` parameter, a consent kind): heading, wording, title."""
 
 SCHEMA = {
     "authority": {"name": None, "address": None},

@@ -4,57 +4,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0001_initial'),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='issueddocument',
-            name='cancel_reason',
+            model_name="issueddocument",
+            name="cancel_reason",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='issueddocument',
-            name='cancelled_by',
+            model_name="issueddocument",
+            name="cancelled_by",
             field=models.CharField(blank=True, max_length=150),
         ),
         migrations.AddField(
-            model_name='issueddocument',
-            name='cancelled_on',
+            model_name="issueddocument",
+            name="cancelled_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='issueddocument',
-            name='status',
-            field=models.CharField(default='drafted', max_length=12),
+            model_name="issueddocument",
+            name="status",
+            field=models.CharField(default="drafted", max_length=12),
         ),
         migrations.CreateModel(
-            name='StatementIssue',
+            name="StatementIssue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_id', models.CharField(max_length=64)),
-                ('year_id', models.CharField(max_length=20)),
-                ('class_id', models.CharField(max_length=20)),
-                ('student_id', models.CharField(max_length=64)),
-                ('guardian_id', models.CharField(blank=True, max_length=64)),
-                ('period_id', models.CharField(blank=True, max_length=20)),
-                ('date_from', models.DateField()),
-                ('date_to', models.DateField()),
-                ('issued_on', models.DateField()),
-                ('method', models.CharField(default='paper', max_length=12)),
-                ('batch', models.CharField(blank=True, max_length=80)),
-                ('file', models.CharField(blank=True, max_length=300)),
-                ('issued_by', models.CharField(blank=True, max_length=150)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('acknowledged_on', models.DateField(blank=True, null=True)),
-                ('acknowledged_by', models.CharField(blank=True, max_length=200)),
-                ('acknowledgement_recorded_by', models.CharField(blank=True, max_length=150)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("school_id", models.CharField(max_length=64)),
+                ("year_id", models.CharField(max_length=20)),
+                ("class_id", models.CharField(max_length=20)),
+                ("student_id", models.CharField(max_length=64)),
+                ("guardian_id", models.CharField(blank=True, max_length=64)),
+                ("period_id", models.CharField(blank=True, max_length=20)),
+                ("date_from", models.DateField()),
+                ("date_to", models.DateField()),
+                ("issued_on", models.DateField()),
+                ("method", models.CharField(default="paper", max_length=12)),
+                ("batch", models.CharField(blank=True, max_length=80)),
+                ("file", models.CharField(blank=True, max_length=300)),
+                ("issued_by", models.CharField(blank=True, max_length=150)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("acknowledged_on", models.DateField(blank=True, null=True)),
+                ("acknowledged_by", models.CharField(blank=True, max_length=200)),
+                ("acknowledgement_recorded_by", models.CharField(blank=True, max_length=150)),
             ],
             options={
-                'ordering': ['school_id', '-issued_on', 'class_id', 'student_id', 'pk'],
-                'indexes': [models.Index(fields=['school_id', 'class_id', 'issued_on'], name='orders_stmt_class_idx')],
+                "ordering": ["school_id", "-issued_on", "class_id", "student_id", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["school_id", "class_id", "issued_on"], name="orders_stmt_class_idx"
+                    )
+                ],
             },
         ),
     ]
