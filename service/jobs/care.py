@@ -164,12 +164,15 @@ def monthly_duties(run: DutyRun) -> DutyOutcome:
 def paper_statements(run: DutyRun) -> DutyOutcome:
     """The week's paper statements for every family that gets them (asked, or refused e-delivery).
 
-    Covers the current period up to the due day; each statement goes into the register of
-    issued statements as issued on paper, pending the guardian's acknowledgement.
+    Covers the current period up to today; each statement goes into the register of issued
+    statements as issued today (a run caught up after the machine was off issues on the day it
+    runs) on paper, pending the guardian's acknowledgement.
     """
+    from django.utils import timezone
+
     from service.orders.statement_register import weekly_paper_batches
 
-    result = weekly_paper_batches(run.due.date())
+    result = weekly_paper_batches(timezone.localdate())
     details = {
         "batches": [
             {"class": b.class_id, "batch": b.batch, "statements": b.statements, "pages": b.pages}

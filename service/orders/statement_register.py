@@ -92,11 +92,11 @@ def batch_folder(school_id: str) -> Path:
     return Path(settings.DATA_DIR) / "statements" / safe
 
 
-def batch_path(school_id: str, batch: str) -> Path | None:
-    """The PDF of a recorded batch, if the batch is known and its file is still there."""
+def batch_path(school_id: str, class_id: str, batch: str) -> Path | None:
+    """The PDF of a class's recorded batch, if the batch is known and its file is still there."""
     if not re.fullmatch(r"[\w-]{1,80}", batch):
         return None
-    row = StatementIssue.objects.filter(school_id=school_id, batch=batch).first()
+    row = StatementIssue.objects.filter(school_id=school_id, class_id=class_id, batch=batch).first()
     if row is None or not row.file:
         return None
     path = batch_folder(school_id) / row.file

@@ -225,17 +225,11 @@ def paper_batch_file(request: HttpRequest, class_id: str, batch: str) -> HttpRes
         return redirect("web:login")
     check(request, Action.PRINT_STATEMENTS, class_id)
     snapshot = _snapshot(request)
-    path = batch_path(snapshot.school.id, batch)
-    if path is None or not batch.startswith(_batch_prefix(class_id)):
+    path = batch_path(snapshot.school.id, class_id, batch)
+    if path is None:
         raise Http404("Пачка выписок не найдена")
     record_access(request.user, Access.PRINT, "statements-paper", f"class:{class_id}", batch)
     return _pdf(path.read_bytes(), f"statements-{class_id}-{batch}.pdf")
-
-
-def _batch_prefix(class_id: str) -> str:
-    import re
-
-    return (re.sub(r"[^0-9A-Za-z]", "", class_id) or "class") + "-"
 
 
 @require_POST
