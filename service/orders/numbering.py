@@ -134,6 +134,15 @@ def register_entries(school_id: str, year_id: str, register: Register | str) -> 
     )
 
 
+def _title(entry: RegisterEntry) -> str:
+    """The line's title; a cancelled draft keeps its line and number, marked with the reason."""
+    doc = entry.document
+    if doc is None or doc.status != IssuedDocument.CANCELLED:
+        return entry.title
+    when = doc.cancelled_on.strftime("%d.%m.%Y") if doc.cancelled_on else ""
+    return f"{entry.title} — отменено {when}: {doc.cancel_reason}".strip()
+
+
 def order_register_pdf(
     school_name: str, school_id: str, year_id: str, register: Register | str
 ) -> bytes:
@@ -146,7 +155,7 @@ def order_register_pdf(
                 str(e.seq),
                 e.number,
                 e.date.strftime("%d.%m.%Y"),
-                e.title,
+                _title(e),
                 e.document.template_label if e.document else "",
                 e.document.document_id if e.document else "",
             )

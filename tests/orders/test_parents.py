@@ -88,6 +88,14 @@ def test_a_refusal_of_electronic_delivery_joins_the_paper_batch_and_drafts_a_num
     assert letter.cancel_reason == "заявление подано повторно"
     assert (letter.cancelled_on, letter.cancelled_by) == (dt.date(2026, 6, 1), "pd")
     assert RegisterEntry.objects.filter(number="1-исх", register="outgoing").exists()
+    from service.orders.numbering import order_register_pdf
+
+    book = order_register_pdf(
+        demo_snap.school.full_name, demo_snap.school.id, demo_snap.year.id, "outgoing"
+    )
+    text = " ".join(" ".join(pdf_pages(book)).split())
+    assert "Журнал регистрации исходящих документов" in text
+    assert "1-исх" in text and "отменено 01.06.2026: заявление подано повторно" in text
     assert student.id not in {f.student_id for f in paper_families(demo_snap, "5А")}
 
     # Refused again: a new letter with the next number; the cancelled one stays in the history.
