@@ -70,6 +70,15 @@ def test_a_refusal_of_electronic_delivery_joins_the_paper_batch_and_drafts_a_num
     text = docx_text(refused.letter.docx)
     assert "от получения информации об успеваемости в электронной форме" in text
     assert guardian.full_name in text and "29.05.2026" in text
+    from docx import Document
+
+    cells = " ".join(
+        c.text
+        for t in Document(io.BytesIO(refused.letter.docx)).tables
+        for r in t.rows
+        for c in r.cells
+    )
+    assert "29.05.2026 № 1-исх" in cells
 
     # A second refusal click does not draft a second letter.
     again = set_status(
