@@ -185,6 +185,8 @@ def acknowledge(
     if row is None:
         raise StatementError(f"выписки № {issue_id} в реестре нет")
     day = on or dt.date.today()
+    if day > dt.date.today():
+        raise StatementError(f"дата ознакомления {day:%d.%m.%Y} ещё не наступила")
     if day < row.issued_on:
         raise StatementError(
             f"дата ознакомления {day:%d.%m.%Y} раньше выдачи выписки {row.issued_on:%d.%m.%Y}"

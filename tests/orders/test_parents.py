@@ -187,6 +187,8 @@ def test_a_paper_batch_writes_the_register_and_the_acknowledgement_line(
     first = rows[0]
     with pytest.raises(StatementError, match="укажите"):
         acknowledge(demo_snap.school.id, first.pk, by="  ", user="ct")
+    with pytest.raises(StatementError, match="ещё не наступила"):
+        acknowledge(demo_snap.school.id, first.pk, by="Иванова", on=dt.date(2099, 1, 1), user="ct")
     with pytest.raises(StatementError, match="раньше выдачи"):
         acknowledge(demo_snap.school.id, first.pk, by="Иванова", on=DAY.replace(day=1), user="ct")
     done = acknowledge(
