@@ -92,13 +92,11 @@ class PeriodClose(models.Model):
     render_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
     sign_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
     archive_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="+")
     signed_at = models.DateTimeField(null=True)
     archived_at = models.DateTimeField(null=True)
 

@@ -53,21 +53,11 @@ class JobStatus:
 
 
 @transaction.atomic
-def create_job(
-    school_id: str,
-    kind: str,
-    items: Iterable[PlannedItem],
-    *,
-    params: dict[str, Any] | None = None,
-    user: object = None,
-) -> Job:
+def create_job(school_id: str, kind: str, items: Iterable[PlannedItem], *,
+               params: dict[str, Any] | None = None, user: object = None) -> Job:
     """Create a job and its items (keys unique within the job) in one transaction."""
-    job = Job.objects.create(
-        school_id=school_id,
-        kind=kind,
-        params=params or {},
-        created_by=user if getattr(user, "pk", None) else None,
-    )
+    job = Job.objects.create(school_id=school_id, kind=kind, params=params or {},
+                             created_by=user if getattr(user, "pk", None) else None)
     rows = [JobItem(job=job, key=i.key, label=i.label, params=i.params) for i in items]
     JobItem.objects.bulk_create(rows, batch_size=500)
     job.total = len(rows)
@@ -83,16 +73,14 @@ def mark_started(job_id: str, stage: str = "") -> None:
 
 def item_done(item: JobItem, result: dict[str, Any], seconds: float) -> None:
     """Store a finished item's result."""
-    JobItem.objects.filter(pk=item.pk).update(
-        state=ItemState.DONE, result=result, error="", seconds=seconds, updated_at=timezone.now()
-    )
+    JobItem.objects.filter(pk=item.pk).update(state=ItemState.DONE, result=result, error="",
+                                              seconds=seconds, updated_at=timezone.now())
 
 
 def item_failed(item: JobItem, error: str) -> None:
     """Store a failed item's error (a Russian message for users)."""
-    JobItem.objects.filter(pk=item.pk).update(
-        state=ItemState.FAILED, error=error[:2000], updated_at=timezone.now()
-    )
+    JobItem.objects.filter(pk=item.pk).update(state=ItemState.FAILED, error=error[:2000],
+                                              updated_at=timezone.now())
 
 
 def finish(job_id: str, result: dict[str, Any] | None = None, error: str = "") -> JobStatus:
@@ -108,9 +96,8 @@ def finish(job_id: str, result: dict[str, Any] | None = None, error: str = "") -
 
 def reset_failed(job_id: str) -> list[str]:
     """Put a job's failed items back to pending (for a retry); return their keys."""
-    keys = list(
-        JobItem.objects.filter(job_id=job_id, state=ItemState.FAILED).values_list("key", flat=True)
-    )
+    keys = list(JobItem.objects.filter(job_id=job_id, state=ItemState.FAILED)
+                .values_list("key", flat=True))
     JobItem.objects.filter(job_id=job_id, key__in=keys).update(state=ItemState.PENDING, error="")
     Job.objects.filter(pk=job_id).update(state=JobState.QUEUED, finished_at=None, error="")
     return keys
@@ -123,26 +110,15 @@ def status(job_id: str) -> JobStatus:
         done=Count("id", filter=Q(state=ItemState.DONE)),
         failed=Count("id", filter=Q(state=ItemState.FAILED)),
     )
-    errors = tuple(
-        ItemError(i.key, i.label, i.error)
-        for i in JobItem.objects.filter(job=job, state=ItemState.FAILED).order_by("id")[:200]
-    )
+    errors = tuple(ItemError(i.key, i.label, i.error) for i in
+                   JobItem.objects.filter(job=job, state=ItemState.FAILED).order_by("id")[:200])
     finished = counts["done"] + counts["failed"]
     seconds = None
     if job.started_at:
         seconds = ((job.finished_at or timezone.now()) - job.started_at).total_seconds()
     return JobStatus(
-        id=str(job.id),
-        kind=job.kind,
-        state=job.state,
-        state_label=JobState(job.state).label,
-        stage=job.stage,
-        total=job.total,
-        done=counts["done"],
-        failed=counts["failed"],
+        id=str(job.id), kind=job.kind, state=job.state, state_label=JobState(job.state).label,
+        stage=job.stage, total=job.total, done=counts["done"], failed=counts["failed"],
         percent=int(100 * finished / job.total) if job.total else (100 if job.finished_at else 0),
-        errors=errors,
-        result=job.result,
-        error=job.error,
-        seconds=seconds,
+        errors=errors, result=job.result, error=job.error, seconds=seconds,
     )
