@@ -349,3 +349,51 @@ def stamp_font(env: Mapping[str, str] | None = None) -> Path | None:
     if not path.is_file():
         raise ConfigError(PREFIX + "STAMP_FONT", f"нет такого файла шрифта: {path}")
     return path
+
+
+# --- the weekly paper statements for families without internet --------------------------------
+
+_WEEKDAY_WORDS = {
+    **{w: i for i, w in enumerate(("пн", "вт", "ср", "чт", "пт", "сб", "вс"))},
+    **{
+        w: i
+        for i, w in enumerate(
+            ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+        )
+    },
+    **{w: i for i, w in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{str(i + 1): i for i in range(7)},
+}
+
+
+@dataclass(frozen=True)
+class WeeklyTime:
+    """A day of the week (0 = Monday) and a local time."""
+
+    weekday: int
+    hour: int
+    minute: int
+
+
+def paper_statements_time(env: Mapping[str, str] | None = None) -> WeeklyTime:
+    """``VEDOMOST_PAPER_STATEMENTS_AT``: when the weekly paper batch runs, «пт 14:00» by default.
+
+    The day is a Russian name or abbreviation («пятница», «пт»), an English one («fri») or a
+    number 1–7 (1 = Monday); the time is ЧЧ:ММ in the school's time zone.
+    """
+    variable = PREFIX + "PAPER_STATEMENTS_AT"
+    value = (env_str("PAPER_STATEMENTS_AT", "пт 14:00", env=env) or "пт 14:00").strip().lower()
+    day, _, time = value.replace(",", " ").partition(" ")
+    weekday = _WEEKDAY_WORDS.get(day.rstrip("."))
+    if weekday is None:
+        raise ConfigError(variable, f"неизвестный день недели {day!r}; пример: «пт 14:00»")
+    hour_text, sep, minute_text = time.strip().partition(":")
+    try:
+        hour, minute = int(hour_text), int(minute_text)
+    except ValueError:
+        raise ConfigError(
+            variable, f"время {time.strip()!r} не в виде ЧЧ:ММ; пример: «пт 14:00»"
+        ) from None
+    if not sep or not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise ConfigError(variable, f"время {time.strip()!r} не в виде ЧЧ:ММ; пример: «пт 14:00»")
+    return WeeklyTime(weekday, hour, minute)

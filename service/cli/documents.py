@@ -156,14 +156,28 @@ def _paper_batch(
     date_to: str | None,
     output: Path,
 ) -> dict[str, object]:
-    from service.documents.kinds.parent_statement import render_paper_batch
+    """The paper batch through the register of issued statements (same as the class page)."""
+    import shutil
 
-    pack = render_paper_batch(snapshot, class_id, period, date_from, date_to, output)
+    from service.documents.common import parse_date
+    from service.orders.statement_register import issue_paper_batch
+
+    batch = issue_paper_batch(
+        snapshot,
+        class_id,
+        user="командная строка",
+        period_id=period,
+        date_from=parse_date(date_from, "from"),
+        date_to=parse_date(date_to, "to"),
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(batch.path, output)
     return {
         "kind": "parent-statement",
-        "path": str(pack.path),
-        "pages": pack.pages,
-        "students": len(pack.starts),
+        "path": str(output),
+        "pages": batch.pages,
+        "students": batch.statements,
+        "issues": list(batch.issue_ids),
     }
 
 

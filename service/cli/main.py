@@ -108,6 +108,10 @@ COMMANDS: dict[str, Entry] = {
     "consents": Entry(
         "service.cli.orders:consents_group", "Согласия на обработку ПДн: реестр, бланки, сканы."
     ),
+    "statements": Entry(
+        "service.cli.statements:statements_group",
+        "Выписки для родителей: выдача на бумаге, реестр, отметка об ознакомлении.",
+    ),
     "register": Entry(
         "service.cli.orders:register_command", "Книга регистрации приказов, формат номеров."
     ),

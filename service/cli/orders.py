@@ -314,6 +314,7 @@ def consents_register(
 @click.option("--kind", default="personal_data", type=click.Choice(CONSENT_KINDS))
 @click.option("--date", "date_text", help="Дата (ГГГГ-ММ-ДД); по умолчанию сегодня.")
 @click.option("--user", default="")
+@click.option("--reason", default="", help="Почему отказ отменён (для отменяемого письма в опеку).")
 @click.option(
     "-o",
     "--out",
@@ -330,11 +331,15 @@ def consents_set(
     kind: str,
     date_text: str | None,
     user: str,
+    reason: str,
     out_dir: str | None,
     snapshot_path: str | None,
     demo: bool,
 ) -> None:
-    """Отметить согласие данным, отказом, отозванным; при отказе — подготовить письмо в опеку."""
+    """Отметить согласие данным, отказом, отозванным; при отказе — подготовить письмо в опеку.
+
+    Снятие отказа отменяет подготовленное письмо (оно остаётся в истории со статусом «отменено»).
+    """
     from service.orders.consents import set_status
     from service.orders.source import load_snapshot
 
@@ -346,15 +351,24 @@ def consents_set(
         user=user,
         on=_date(date_text),
         kind=kind,
+        reason=reason,
     )
     click.echo(f"Статус записи {change.record_id}: {status}.")
+    if change.cancelled is not None:
+        click.echo(
+            f"Письмо в орган опеки № {change.cancelled.number or 'б/н'} отменено "
+            f"({change.cancelled.cancel_reason})."
+        )
     if change.letter is not None:
         target = Path(out_dir or ".")
         target.mkdir(parents=True, exist_ok=True)
         (target / f"{change.letter.file_stem}.docx").write_bytes(change.letter.docx)
         if change.letter.pdf:
             (target / f"{change.letter.file_stem}.pdf").write_bytes(change.letter.pdf)
-        click.echo(f"Подготовлено письмо в орган опеки: {target / change.letter.file_stem}.pdf")
+        click.echo(
+            f"Подготовлено письмо в орган опеки № {change.letter.number}: "
+            f"{target / change.letter.file_stem}.pdf"
+        )
 
 
 @consents_group.command("scan")
@@ -378,7 +392,9 @@ def consents_scan(
 
 
 @click.command("register")
-@click.option("--register", "register", default="main", type=click.Choice(["main", "students"]))
+@click.option(
+    "--register", "register", default="main", type=click.Choice(["main", "students", "outgoing"])
+)
 @click.option("-o", "--out", type=click.Path(dir_okay=False), help="Файл PDF.")
 @click.option("--year", help="Учебный год, например 2025/2026 (по умолчанию — год среза).")
 @click.option(

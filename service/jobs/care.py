@@ -1,4 +1,4 @@
-"""The archive's scheduled duties as plain functions: backup, fixity slice, renewal, monthly.
+"""The scheduled duties as plain functions: backup, fixity, renewal, monthly, paper statements.
 
 Each takes a :class:`DutyRun` (the due time, how many earlier runs were missed, the archive) and
 returns a :class:`DutyOutcome` whose summary is the Russian line the dashboard shows. The embedded
@@ -161,9 +161,42 @@ def monthly_duties(run: DutyRun) -> DutyOutcome:
     )
 
 
+def paper_statements(run: DutyRun) -> DutyOutcome:
+    """The week's paper statements for every family that gets them (asked, or refused e-delivery).
+
+    Covers the current period up to today; each statement goes into the register of issued
+    statements as issued today (a run caught up after the machine was off issues on the day it
+    runs) on paper, pending the guardian's acknowledgement.
+    """
+    from django.utils import timezone
+
+    from service.orders.statement_register import weekly_paper_batches
+
+    result = weekly_paper_batches(timezone.localdate())
+    details = {
+        "batches": [
+            {"class": b.class_id, "batch": b.batch, "statements": b.statements, "pages": b.pages}
+            for b in result.batches
+        ],
+        "problems": list(result.problems),
+    }
+    if not result.batches and not result.problems:
+        return DutyOutcome("ok", "семей, получающих выписки на бумаге, нет", details)
+    classes = ", ".join(b.class_id for b in result.batches) or "—"
+    summary = (
+        f"выписок на бумаге: {result.statements} (классы: {classes}); ждут отметки об ознакомлении"
+    )
+    if result.problems:
+        return DutyOutcome(
+            "warning", summary + "; не сделано: " + "; ".join(result.problems), details
+        )
+    return DutyOutcome("ok", summary, details)
+
+
 FUNCTIONS: dict[str, Callable[[DutyRun], DutyOutcome]] = {
     "care.backup_catalog": backup_catalog,
     "care.fixity_slice": fixity_slice,
     "care.renew_timestamps": renew_timestamps,
     "care.monthly_duties": monthly_duties,
+    "care.paper_statements": paper_statements,
 }

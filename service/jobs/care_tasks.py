@@ -43,3 +43,9 @@ def renew_timestamps() -> str:
 def monthly_duties() -> str:
     """The duties of the month just ended."""
     return _run("care.monthly_duties")
+
+
+@shared_task(name="care.paper_statements")
+def paper_statements() -> str:
+    """The weekly paper statements for families without internet or who refused e-delivery."""
+    return _run("care.paper_statements")

@@ -102,6 +102,16 @@ class Duty:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
+def paper_statements_recurrence() -> Recurrence:
+    """The weekly paper batch's day and time (``VEDOMOST_PAPER_STATEMENTS_AT``, Friday 14:00)."""
+    from service.config import paper_statements_time
+
+    at = paper_statements_time()
+    return Recurrence("week", at.hour, at.minute, weekday=at.weekday)
+
+
+PAPER_STATEMENTS = "care.paper_statements"
+
 DUTIES: tuple[Duty, ...] = (
     Duty("care.backup_catalog", "Резервная копия каталога", Recurrence("week", 3, 0, weekday=6)),
     Duty("care.fixity_slice", "Проверка сохранности копий", Recurrence("day", 2, 30)),
@@ -111,6 +121,7 @@ DUTIES: tuple[Duty, ...] = (
         Recurrence("week", 4, 0, weekday=5),
     ),
     Duty("care.monthly_duties", "Ежемесячные обязанности", Recurrence("month", 5, 0, day=1)),
+    Duty(PAPER_STATEMENTS, "Выписки для семей без интернета", paper_statements_recurrence()),
 )
 DUTY_BY_TASK = {d.task: d for d in DUTIES}
 

@@ -18,13 +18,8 @@ from service.errors import UserError
 from service.journal import snapshot as m
 from service.orders.convert import Converter
 from service.orders.kind import OrderKind
-from service.orders.kinds import (
-    application_edelivery,
-    consent_pd,
-    family_form_kinds,
-    refusal_letter,
-)
-from service.orders.models import ConsentChange, ConsentRecord, ConsentScan
+from service.orders.kinds import application_edelivery, consent_pd, family_form_kinds
+from service.orders.models import ConsentChange, ConsentRecord, ConsentScan, IssuedDocument
 from service.orders.produce import MadeDocument, OrderRequest, make_document
 from service.orders.scans import scan_to_pdfa
 
@@ -142,11 +137,13 @@ def _record(snapshot: m.Snapshot, student_id: str, guardian_id: str, kind: str) 
 
 @dataclass(frozen=True)
 class StatusChange:
-    """A status change; ``letter`` is the drafted letter to the guardianship authority."""
+    """A status change; ``letter`` is the letter to the guardianship authority drafted now,
+    ``cancelled`` the drafted letter this change cancelled (a reverted refusal)."""
 
     record_id: int
     status: str
     letter: MadeDocument | None
+    cancelled: IssuedDocument | None = None
 
 
 def set_status(
@@ -161,16 +158,20 @@ def set_status(
     convert: bool = True,
     converter: Converter | None = None,
     comment: str = "",
+    reason: str = "",
 ) -> StatusChange:
     """Record given / refused / withdrawn / pending; a refusal drafts the authority letter.
 
     Every call adds a line to the record's history (:class:`ConsentChange`). Marking «дано» a
     consent that is already given keeps the date it was given on: the paper does not change.
+    Leaving «отказ» cancels the drafted letter (kept, with ``reason``); see
+    :func:`service.orders.refusals.follow_refusal`.
     """
+    from service.orders.refusals import follow_refusal
+
     if status not in STATUS_LABELS:
         raise ConsentError(f"неизвестный статус «{status}»; допустимы: {', '.join(STATUS_LABELS)}")
     day = on or dt.date.today()
-    letter = None
     with transaction.atomic():
         record = _record(snapshot, student_id, guardian_id, kind)
         if record.status == Status.REFUSED and status == Status.WITHDRAWN:
@@ -192,35 +193,24 @@ def set_status(
             from_status=previous,
             to_status=status,
             on=record.given_on if status == Status.GIVEN else day,
-            comment=comment[:500],
+            comment=(comment or reason)[:500],
         )
-    if status == Status.REFUSED and kind == m.ConsentKind.PERSONAL_DATA:
-        letter = make_document(
-            snapshot,
-            OrderRequest(
-                refusal_letter.KIND.id,
-                {"guardian": guardian_id, "student": student_id, "refusal_date": day.isoformat()},
-                date=day,
-                user=user,
-                convert=convert,
-            ),
-            converter,
-        )
-        ConsentRecord.objects.filter(pk=record.pk).update(
-            refusal_letter_id=_issued_pk(letter.document_id)
-        )
-    return StatusChange(record.pk, status, letter)
+    follow = follow_refusal(
+        snapshot,
+        record,
+        previous,
+        day=day,
+        user=user,
+        reason=reason or comment,
+        convert=convert,
+        converter=converter,
+    )
+    return StatusChange(record.pk, status, follow.drafted, follow.cancelled)
 
 
 def history(record_id: int) -> list[ConsentChange]:
     """A record's status changes, oldest first."""
     return list(ConsentChange.objects.filter(consent_id=record_id).order_by("changed_at", "pk"))
-
-
-def _issued_pk(document_id: str) -> int:
-    from service.orders.models import IssuedDocument
-
-    return IssuedDocument.objects.only("pk").get(document_id=document_id).pk
 
 
 def print_forms(

@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 
 
 class Register(StrEnum):
-    """Order registers kept per school and year (книги регистрации приказов)."""
+    """Registers kept per school and year: orders (книги регистрации приказов) and outgoing mail."""
 
     MAIN = "main"
     STUDENTS = "students"
+    OUTGOING = "outgoing"
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ class Register(StrEnum):
 _REGISTER_LABELS = {
     Register.MAIN: "по основной деятельности",
     Register.STUDENTS: "по контингенту обучающихся",
+    Register.OUTGOING: "исходящих документов",
 }
 
 ContextBuilder = Callable[["ContextRequest"], dict[str, Any]]

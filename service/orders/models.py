@@ -1,5 +1,5 @@
 """Catalog tables of the orders app: template versions, issued documents, the order register,
-number formats, consent records and uploaded consent scans.
+number formats, consent records, uploaded consent scans and the register of issued statements.
 
 Schools are referenced by the snapshot's school id (a string); people by their journal ids only.
 """
@@ -57,6 +57,20 @@ class IssuedDocument(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     docx_sha256 = models.CharField(max_length=64, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # A cancelled draft (a refusal that was reverted) stays, with who cancelled it and why.
+    status = models.CharField(max_length=12, default="drafted")
+    cancelled_on = models.DateField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=150, blank=True)
+    cancel_reason = models.CharField(max_length=500, blank=True)
+
+    DRAFTED = "drafted"
+    CANCELLED = "cancelled"
+    STATUS_LABELS = {DRAFTED: "черновик", CANCELLED: "отменено"}  # noqa: RUF012 — constants
+
+    @property
+    def status_label(self) -> str:
+        """«черновик» or «отменено»."""
+        return self.STATUS_LABELS.get(self.status, self.status)
 
 
 class NumberFormat(models.Model):
@@ -184,3 +198,46 @@ class ConsentChange(models.Model):
 
     class Meta:
         ordering = ["consent", "changed_at", "pk"]  # noqa: RUF012 — Django Meta
+
+
+class StatementIssue(models.Model):
+    """A line of the register of issued statements (выписки из электронного журнала).
+
+    Who got which statement, for which period or dates, when and how (on paper or electronically),
+    and the acknowledgement: the day and the guardian's name as the guardian wrote it.
+    """
+
+    PAPER = "paper"
+    ELECTRONIC = "electronic"
+    METHOD_LABELS = {PAPER: "на бумаге", ELECTRONIC: "электронно"}  # noqa: RUF012 — constants
+
+    school_id = models.CharField(max_length=64)
+    year_id = models.CharField(max_length=20)
+    class_id = models.CharField(max_length=20)
+    student_id = models.CharField(max_length=64)
+    guardian_id = models.CharField(max_length=64, blank=True)
+    period_id = models.CharField(max_length=20, blank=True)
+    date_from = models.DateField()
+    date_to = models.DateField()
+    issued_on = models.DateField()
+    method = models.CharField(max_length=12, default=PAPER)
+    batch = models.CharField(max_length=80, blank=True)  # one paper batch of a class
+    file = models.CharField(max_length=300, blank=True)  # the batch PDF under the data directory
+    issued_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_on = models.DateField(null=True, blank=True)
+    acknowledged_by = models.CharField(max_length=200, blank=True)
+    acknowledgement_recorded_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        indexes = [  # noqa: RUF012 — Django Meta
+            models.Index(
+                fields=["school_id", "class_id", "issued_on"], name="orders_stmt_class_idx"
+            ),
+        ]
+        ordering = ["school_id", "-issued_on", "class_id", "student_id", "pk"]  # noqa: RUF012
+
+    @property
+    def method_label(self) -> str:
+        """«на бумаге» or «электронно»."""
+        return self.METHOD_LABELS.get(self.method, self.method)

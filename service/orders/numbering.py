@@ -21,7 +21,11 @@ from service.orders.models import IssuedDocument, NumberFormat, RegisterCounter,
 
 MAX_ATTEMPTS = 20
 PLACEHOLDERS = ("seq", "year", "yy", "month")
-DEFAULT_NUMBER_FORMATS: dict[str, str] = {Register.MAIN: "{seq}", Register.STUDENTS: "{seq}-у"}
+DEFAULT_NUMBER_FORMATS: dict[str, str] = {
+    Register.MAIN: "{seq}",
+    Register.STUDENTS: "{seq}-у",
+    Register.OUTGOING: "{seq}-исх",
+}
 """Number formats of a school that set none; placeholders as in :data:`PLACEHOLDERS`."""
 
 
@@ -151,6 +155,15 @@ def register_entries(school_id: str, year_id: str, register: Register | str) -> 
     )
 
 
+def _title(entry: RegisterEntry) -> str:
+    """The line's title; a cancelled draft keeps its line and number, marked with the reason."""
+    doc = entry.document
+    if doc is None or doc.status != IssuedDocument.CANCELLED:
+        return entry.title
+    when = doc.cancelled_on.strftime("%d.%m.%Y") if doc.cancelled_on else ""
+    return f"{entry.title} — отменено {when}: {doc.cancel_reason}".strip()
+
+
 def order_register_pdf(
     school_name: str, school_id: str, year_id: str, register: Register | str
 ) -> bytes:
@@ -163,7 +176,7 @@ def order_register_pdf(
                 str(e.seq),
                 e.number,
                 e.date.strftime("%d.%m.%Y"),
-                e.title,
+                _title(e),
                 e.document.template_label if e.document else "",
                 e.document.document_id if e.document else "",
             )
@@ -171,14 +184,16 @@ def order_register_pdf(
         for e in register_entries(school_id, year_id, register)
     )
     label = Register(register).label
+    book = "Журнал регистрации" if register == Register.OUTGOING else "Книга регистрации приказов"
     return table_pdf(
         Table(
             school=school_name,
-            title=f"Книга регистрации приказов {label}",
+            title=f"{book} {label}",
             subtitle=f"{year_id} учебный год",
             headers=("№ п/п", "Номер", "Дата", "Заголовок", "Шаблон", "Идентификатор документа"),
             rows=rows,
             document_id=f"order-register-{school_id}-{year_id.replace('/', '-')}-{register}",
-            totals=f"Всего приказов: {len(rows)}.",
+            totals=f"Всего {'документов' if register == Register.OUTGOING else 'приказов'}: "
+            f"{len(rows)}.",
         )
     )

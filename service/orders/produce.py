@@ -55,13 +55,18 @@ class _NumberTaken(Exception):
 
 @dataclass(frozen=True)
 class OrderRequest:
-    """What to make: kind name, parameters (strings), date, the user, whether to convert."""
+    """What to make: kind name, parameters (strings), date, the user, whether to convert.
+
+    ``title`` replaces the kind's heading in the lists and the register when one kind covers
+    several cases (a refusal letter about either refusal).
+    """
 
     kind: str
     params: Mapping[str, str] = field(default_factory=dict)
     date: dt.date | None = None
     user: str = ""
     convert: bool = True
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,9 @@ def make_document(
     document_id = new_document_id(kind, snapshot)
     # Build the context once without a number: parameter errors stop here, before a number is taken.
     draft = order_meta(snapshot, kind, document_id, day)
+    if request.title:
+        prefix = "" if kind.register is not None else f"{kind.kind_title.capitalize()} "
+        draft = dataclasses.replace(draft, title=prefix + request.title)
     build_context(ContextRequest(kind, snapshot, draft, request.params))
     for _ in range(MAX_NUMBER_RACES):
         number = request.params.get("number", "")
@@ -211,7 +219,7 @@ def _record(
             year_id=snapshot.year.id,
             kind=kind.id,
             archive_kind=kind.retention,
-            title=kind.full_title[:300],
+            title=draft.title[:300],
             date=meta.issued_on,
             template_version=template.version,
             template_label=template.label,
@@ -226,7 +234,7 @@ def _record(
                 snapshot.year.id,
                 kind.register,
                 date=meta.issued_on,
-                title=kind.title,
+                title=request.title or kind.title,
                 kind=kind.id,
                 issued_by=request.user,
                 document=issued,

@@ -1,4 +1,4 @@
-"""Statements for parents as PDF bytes: one student, or every paper family of a class."""
+"""One student's statement for parents as PDF bytes (batches: ``orders.statement_register``)."""
 
 from __future__ import annotations
 
@@ -49,17 +49,3 @@ def student_statement(snapshot: Any, student_id: str, period_id: str | None) -> 
     if cached is not None:
         write_atomically(cached, data)
     return data
-
-
-def paper_statements(snapshot: Any, class_id: str, period_id: str | None) -> tuple[bytes, int]:
-    """Every paper family's statement of a class as one duplex-ready PDF; (bytes, students)."""
-    from service.documents.common import DocumentProblem
-    from service.documents.kinds.parent_statement import paper_students, render_paper_batch
-
-    with tempfile.TemporaryDirectory(prefix="vedomost-batch-") as tmp:
-        out = Path(tmp) / "statements.pdf"
-        try:
-            render_paper_batch(snapshot, class_id, period_id, None, None, out)
-        except DocumentProblem as exc:
-            raise StatementProblem(str(exc)) from exc
-        return out.read_bytes(), len(paper_students(snapshot, class_id))

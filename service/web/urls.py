@@ -42,6 +42,16 @@ urlpatterns = [
     path("classes/<str:class_id>/", classes.class_detail, name="class_detail"),
     path("classes/<str:class_id>/statements-paper.pdf", classes.paper_batch, name="class_paper"),
     path(
+        "classes/<str:class_id>/statements/<str:batch>.pdf",
+        classes.paper_batch_file,
+        name="class_paper_file",
+    ),
+    path(
+        "classes/<str:class_id>/statements/<int:issue_id>/ack",
+        classes.acknowledge_statement,
+        name="class_statement_ack",
+    ),
+    path(
         "classes/<str:class_id>/statement/<str:student_id>.pdf",
         classes.statement,
         name="class_statement",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from service.documents.common import (
 )
 from service.documents.kind import Kind, Params
 from service.documents.meta import DocumentMeta
-from service.journal.snapshot import AttendanceCode, Delivery, Snapshot, Student
+from service.journal.snapshot import AttendanceCode, Delivery, Guardian, Snapshot, Student
 from service.policy import SchoolPolicy
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ class StatementData:
     absences_excused: int
     late: int
     absence_days: tuple[str, ...]  # «12.09 (Б, 3 ур.)»
+    guardian: str = ""  # full name of the guardian the statement is for, if named
+    guardian_sex: str = ""  # «M»/«F» of that guardian, for «ознакомлен»/«ознакомлена»
 
 
 def get_student(snapshot: Snapshot, student_id: str | None) -> Student:
@@ -71,9 +74,19 @@ def build_parent_statement(
     period_id: str | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    guardian_id: str | None = None,
 ) -> StatementData:
-    """Marks by subject with dates, attendance and period marks of one student."""
+    """Marks by subject with dates, attendance and period marks of one student.
+
+    With ``guardian_id`` the statement is addressed to that guardian: the acknowledgement line
+    agrees with the guardian's sex.
+    """
     student = get_student(snapshot, student_id)
+    guardian = snapshot.guardian_by_id.get(guardian_id) if guardian_id else None
+    if guardian_id and (guardian is None or guardian_id not in student.guardian_ids):
+        raise DocumentProblem(
+            f"законного представителя «{guardian_id}» у ученика {student.full_name} нет"
+        )
     period = None
     if period_id:
         period = snapshot.period_by_id.get(period_id)
@@ -135,6 +148,8 @@ def build_parent_statement(
         "from": None if period else start.isoformat(),
         "to": None if period else end.isoformat(),
     }
+    if guardian is not None:
+        params["guardian"] = guardian.id
     return StatementData(
         meta=make_meta(
             snapshot,
@@ -158,7 +173,16 @@ def build_parent_statement(
         absences_excused=absences[AttendanceCode.EXCUSED],
         late=absences[AttendanceCode.LATE],
         absence_days=absence_days,
+        guardian=guardian.full_name if guardian else "",
+        guardian_sex=guardian_sex(guardian) if guardian else "",
     )
+
+
+def guardian_sex(guardian: Guardian) -> str:
+    """«M» or «F»: from the relation («мать»), else the patronymic, else the name."""
+    from service.russian.names import sex_of
+
+    return str(sex_of(guardian))
 
 
 def paper_students(snapshot: Snapshot, class_id: str) -> tuple[Student, ...]:
@@ -180,24 +204,31 @@ def render_paper_batch(
     date_from: str | None,
     date_to: str | None,
     output: Path | str,
+    families: Sequence[tuple[str, str | None]] | None = None,
 ) -> PrintPack:
-    """Statements of every paper-delivery family of a class as one print-ready PDF."""
+    """Statements of every paper-delivery family of a class as one print-ready PDF.
+
+    ``families`` lists (student id, guardian id or ``None``) in print order; by default every
+    student of :func:`paper_students`, addressed to no one in particular. The caller that knows
+    about refusals recorded in the catalog (``service.orders.paper``) passes its own list.
+    """
     # Imported here: WeasyPrint and pypdf are slow to import and only rendering needs them.
     from service.documents.printpack import merge_for_duplex
     from service.documents.render import render_document
 
     school_class = get_class(snapshot, class_id)
-    students = paper_students(snapshot, school_class.id)
-    if not students:
+    if families is None:
+        families = [(s.id, None) for s in paper_students(snapshot, school_class.id)]
+    if not families:
         raise DocumentProblem(
             f"в классе {school_class.name} нет семей, выбравших выписки на бумаге"
         )
     start, end = parse_date(date_from, "from"), parse_date(date_to, "to")
     with tempfile.TemporaryDirectory(prefix="vedomost-batch-") as tmp:
         paths = []
-        for student in students:
-            data = build_parent_statement(snapshot, student.id, period_id, start, end)
-            paths.append(render_document(data, KIND.template, Path(tmp) / f"{student.id}.pdf").path)
+        for i, (student_id, guardian_id) in enumerate(families):
+            data = build_parent_statement(snapshot, student_id, period_id, start, end, guardian_id)
+            paths.append(render_document(data, KIND.template, Path(tmp) / f"{i:04d}.pdf").path)
         return merge_for_duplex(paths, Path(output))
 
 
@@ -208,6 +239,7 @@ def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> StatementData
         p.get("period"),
         parse_date(p.get("from"), "from"),
         parse_date(p.get("to"), "to"),
+        p.get("guardian"),
     )
 
 
@@ -216,7 +248,7 @@ KIND = Kind(
     title="Выписка из электронного журнала",
     label="Выписка для родителей",
     required=("student",),
-    optional=("period", "from", "to"),
+    optional=("period", "from", "to", "guardian"),
     signers=("class_teacher",),
     template="parent-statement.html",
     build=_build,

@@ -1,4 +1,5 @@
-"""Письмо в орган опеки: законный представитель отказался дать согласие на обработку ПДн."""
+"""Письмо в орган опеки: законный представитель отказался от согласия на обработку ПДн или от
+получения сведений об успеваемости в электронной форме (оба отказа названы в Положении об ЭЖ)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,32 @@ from service.orders.context import (
     person,
     student,
 )
-from service.orders.kind import OrderKind, Param, ParamType
+from service.orders.kind import OrderKind, Param, ParamType, Register
 from service.orders.schema import GUARDIAN, PERSON, STUDENT
+
+PERSONAL_DATA = "personal_data"
+ELECTRONIC_DELIVERY = "electronic_delivery"
+REFUSALS: dict[str, dict[str, str]] = {
+    PERSONAL_DATA: {
+        "heading": "от дачи согласия на обработку персональных данных",
+        "action": "дать согласие на обработку персональных данных обучающегося, необходимое для "
+        "ведения электронного журнала и электронного дневника",
+        "title": "Об отказе законного представителя от дачи согласия на обработку "
+        "персональных данных",
+    },
+    ELECTRONIC_DELIVERY: {
+        "heading": "от получения информации об успеваемости в электронной форме",
+        "action": "получать информацию о текущей успеваемости обучающегося в электронной форме "
+        "(электронный дневник); сведения об успеваемости предоставляются ему на бумаге",
+        "title": "Об отказе законного представителя от получения информации об успеваемости "
+        "в электронной форме",
+    },
+}
+"""What was refused (the ``refusal`` parameter, a consent kind): heading, wording, title."""
 
 SCHEMA = {
     "authority": {"name": None, "address": None},
+    "refusal": {"heading": None, "action": None},
     "guardian": GUARDIAN,
     "student": STUDENT,
     "refusal_date": None,
@@ -41,7 +63,11 @@ def build(req: ContextRequest) -> dict[str, Any]:
     cls = snap.class_by_id.get(s.class_id)
     teacher = snap.staff_by_id.get(cls.teacher_id or "") if cls else None
     refused = p.get("refusal_date")
+    what = p.get("refusal") or PERSONAL_DATA
+    if what not in REFUSALS:
+        raise ParamError(f"параметр refusal: допустимы {', '.join(REFUSALS)}")
     return {
+        "refusal": {k: REFUSALS[what][k] for k in ("heading", "action")},
         "authority": {
             "name": p.get(
                 "authority",
@@ -75,6 +101,7 @@ KIND = OrderKind(
     kind_title="ПИСЬМО",
     title="Об отказе законного представителя от дачи согласия на обработку персональных данных",
     retention="refusal-letter",
+    register=Register.OUTGOING,
     schema=SCHEMA,
     build=build,
     sample_params=sample_params,
@@ -85,6 +112,12 @@ KIND = OrderKind(
             "Обучающийся",
             ParamType.STUDENT,
             help="Если не выбран — первый ребёнок этого представителя.",
+        ),
+        Param(
+            "refusal",
+            "От чего отказ",
+            help="personal_data — от согласия на обработку персональных данных (по умолчанию), "
+            "electronic_delivery — от получения сведений в электронном виде.",
         ),
         Param("refusal_date", "Дата отказа", ParamType.DATE, help="Если не указана — дата письма."),
         Param("authority", "Орган опеки", help="Если не указан — отдел опеки муниципалитета."),

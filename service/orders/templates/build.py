@@ -796,17 +796,13 @@ def refusal_letter() -> DocumentType:
     cell_text(right, "{{ authority.name }}", size=14)
     right.add_paragraph().add_run("{{ authority.address }}").font.size = Pt(12)
     para(doc, "", after=12)
-    heading(
-        doc, "Об отказе законного представителя\nот дачи согласия на обработку\nперсональных данных"
-    )
+    heading(doc, "Об отказе законного представителя\n{{ refusal.heading }}")
     para(
         doc,
         "{{ school.short_name }} сообщает, что {{ refusal_date }} законный представитель "
         "({{ guardian.relation }}) обучающегося {{ student.class_name }} класса "
         "{{ student|gen }}, {{ student.birth_date }} г. р., — {{ guardian.full_name }} — "
-        '{{ "отказался"|by_sex(guardian) }} дать согласие на обработку персональных данных '
-        "обучающегося, "
-        "необходимое для ведения электронного журнала и электронного дневника.",
+        '{{ "отказался"|by_sex(guardian) }} {{ refusal.action }}.',
         indent=True,
     )
     para(doc, "В связи с отказом:", indent=True)

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, Target, can, school_of
 from service.web.access import check, denied, require, school_snapshot
 from service.web.home import led_classes
-from service.web.statements import StatementProblem, paper_statements, student_statement
+from service.web.statements import StatementProblem, student_statement
 
 
 def _snapshot(request: HttpRequest) -> Any:
@@ -105,13 +106,14 @@ def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
     may_consents = can(request.user, Action.VIEW_CONSENTS, target)
     if not (may_view or may_print or may_consents):
         return _refuse_class(request, snapshot, school_class)
-    from service.documents.kinds.parent_statement import paper_students
+    from service.orders.paper import paper_families
 
     students = [s for s in snapshot.students_of_class.get(class_id, ()) if not s.left_on]
-    paper = {s.id for s in paper_students(snapshot, class_id)}
+    paper = {f.student_id for f in paper_families(snapshot, class_id)}
     teacher = snapshot.staff_by_id.get(school_class.teacher_id or "")
     consents = _consent_register(snapshot, class_id) if may_consents else []
     may_documents = can(request.user, Action.DOWNLOAD_DOCUMENT, target)
+    issued = _statement_register(snapshot, class_id) if may_print else []
     record_access(request.user, Access.VIEW, "class", class_id)
     return render(
         request,
@@ -122,6 +124,8 @@ def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
             "teacher": teacher,
             "students": [{"s": s, "paper": s.id in paper} for s in students],
             "paper_count": len(paper),
+            "issued": issued,
+            "today": _today(),
             "periods": snapshot.year.periods,
             "may_print": may_print,
             "may_consents": may_consents,
@@ -166,6 +170,19 @@ def _entry_label(entry: Any, kind_label: Any) -> str:
     return f"Скан: {title}" if "-scan-" in entry.document_id else title
 
 
+def _statement_register(snapshot: Any, class_id: str) -> list[Any]:
+    """The class's latest lines of the register of issued statements."""
+    from service.orders.statement_register import register_lines
+
+    return register_lines(snapshot, class_id, limit=60)
+
+
+def _today() -> Any:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def _consent_register(snapshot: Any, class_id: str) -> list[Any]:
     """The class's register of consents to personal-data processing (kept by the orders part)."""
     from service.orders.consents import class_register
@@ -195,18 +212,23 @@ def statement(request: HttpRequest, class_id: str, student_id: str) -> HttpRespo
 
 
 def paper_batch(request: HttpRequest, class_id: str) -> HttpResponse:
-    """Statements of every paper family of the class as one print-ready PDF."""
+    """Statements of every paper family of the class as one print-ready PDF, recorded as issued."""
+    from service.orders.statement_register import StatementError, issue_paper_batch
+
     if not request.user.is_authenticated:
         return redirect("web:login")
     check(request, Action.PRINT_STATEMENTS, class_id)
     snapshot = _snapshot(request)
     _class(snapshot, class_id)
-    period_id = request.GET.get("period") or None
+    params = request.POST if request.method == "POST" else request.GET
+    period_id = params.get("period") or None
     if period_id is not None and period_id not in snapshot.period_by_id:
         raise Http404("Период не найден")
     try:
-        data, count = paper_statements(snapshot, class_id, period_id)
-    except StatementProblem as exc:
+        batch = issue_paper_batch(
+            snapshot, class_id, user=request.user.username, period_id=period_id
+        )
+    except StatementError as exc:
         messages.error(request, str(exc))
         return redirect("web:class_detail", class_id=class_id)
     record_access(
@@ -214,6 +236,62 @@ def paper_batch(request: HttpRequest, class_id: str) -> HttpResponse:
         Access.PRINT,
         "statements-paper",
         f"class:{class_id}",
-        f"{count} учеников, {period_id or 'год'}",
+        f"{batch.statements} учеников, {period_id or 'год'}",
     )
-    return _pdf(data, f"statements-{class_id}.pdf")
+    return _pdf(batch.path.read_bytes(), f"statements-{class_id}.pdf")
+
+
+def paper_batch_file(request: HttpRequest, class_id: str, batch: str) -> HttpResponse:
+    """A recorded paper batch again (the weekly one, or one printed before) as PDF."""
+    from service.orders.statement_register import batch_path
+
+    if not request.user.is_authenticated:
+        return redirect("web:login")
+    check(request, Action.PRINT_STATEMENTS, class_id)
+    snapshot = _snapshot(request)
+    path = batch_path(snapshot.school.id, class_id, batch)
+    if path is None:
+        raise Http404("Пачка выписок не найдена")
+    record_access(request.user, Access.PRINT, "statements-paper", f"class:{class_id}", batch)
+    return _pdf(path.read_bytes(), f"statements-{class_id}-{batch}.pdf")
+
+
+@require_POST
+def acknowledge_statement(request: HttpRequest, class_id: str, issue_id: int) -> HttpResponse:
+    """The class teacher records that a guardian acknowledged a paper statement."""
+    import datetime as dt
+
+    from service.orders.models import StatementIssue
+    from service.orders.statement_register import StatementError, acknowledge
+
+    if not request.user.is_authenticated:
+        return redirect("web:login")
+    check(request, Action.PRINT_STATEMENTS, class_id)
+    snapshot = _snapshot(request)
+    if not StatementIssue.objects.filter(
+        pk=issue_id, school_id=snapshot.school.id, class_id=class_id
+    ).exists():
+        raise Http404("Выписка не найдена")
+    try:
+        raw = request.POST.get("on", "")
+        day = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        messages.error(request, "Дата ознакомления указана неверно.")
+        return redirect("web:class_detail", class_id=class_id)
+    try:
+        row = acknowledge(
+            snapshot.school.id,
+            issue_id,
+            by=request.POST.get("by", ""),
+            on=day,
+            user=request.user.username,
+        )
+    except StatementError as exc:
+        messages.error(request, str(exc)[:1].upper() + str(exc)[1:] + ".")
+    else:
+        record_access(request.user, Access.CHANGE, "statement", f"issue:{row.pk}", "ознакомлен")
+        messages.success(
+            request,
+            f"Ознакомление отмечено: {row.acknowledged_by}, {row.acknowledged_on:%d.%m.%Y}.",
+        )
+    return redirect(f"{reverse('web:class_detail', args=[class_id])}#statement-register")
