@@ -219,7 +219,7 @@ def _record(
             year_id=snapshot.year.id,
             kind=kind.id,
             archive_kind=kind.retention,
-            title=draft.title[:300],
+            title=meta.title[:300],
             date=meta.issued_on,
             template_version=template.version,
             template_label=template.label,
