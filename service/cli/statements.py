@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from service.cli.orders import _date, _fail, demo_option, friendly, snapshot_option
+from service.cli.orders import _date, _fail, demo_option, snapshot_option
 
 CLI_USER = "командная строка"
 
@@ -37,7 +37,6 @@ def statements_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Итог в JSON.")
 @snapshot_option
 @demo_option
-@friendly
 def statements_issue(
     class_name: str,
     period: str | None,
@@ -102,7 +101,6 @@ def statements_issue(
 @click.option("--json", "as_json", is_flag=True, help="Реестр в JSON.")
 @snapshot_option
 @demo_option
-@friendly
 def statements_list(
     class_name: str | None, pending: bool, as_json: bool, snapshot_path: str | None, demo: bool
 ) -> None:
@@ -153,7 +151,6 @@ def statements_list(
 @click.option("--user", default=CLI_USER, help="Кто вносит отметку.")
 @snapshot_option
 @demo_option
-@friendly
 def statements_ack(
     issue_id: int,
     by: str,
