@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, Target, can, school_of
+from service.web import labels
 from service.web.access import check, require, school_snapshot
+from service.web.downloads import file_response
 from service.web.statements import StatementProblem, paper_statements, student_statement
 
 
@@ -41,12 +43,6 @@ def _consent_statuses() -> list[tuple[str, str]]:
     from service.orders.consents import STATUS_LABELS as CONSENT_STATUS
 
     return list(CONSENT_STATUS.items())
-
-
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 @require(Action.VIEW_DASHBOARD)
@@ -158,16 +154,20 @@ def statement(request: HttpRequest, class_id: str, student_id: str) -> HttpRespo
     student = snapshot.student_by_id.get(student_id)
     if student is None or student.class_id != class_id:
         raise Http404("Ученик не найден")
-    period_id = request.GET.get("period") or _current_period_id(snapshot)
-    if period_id not in snapshot.period_by_id:
-        raise Http404("Период не найден")
+    period_id = request.GET.get("period", _current_period_id(snapshot)) or None
+    if period_id is not None and period_id not in snapshot.period_by_id:
+        messages.error(request, f"Периода «{period_id}» нет в учебном году {snapshot.year.id}.")
+        return redirect("web:class_detail", class_id=class_id)
     try:
         data = student_statement(snapshot, student_id, period_id)
     except StatementProblem as exc:
         messages.error(request, str(exc))
         return redirect("web:class_detail", class_id=class_id)
     record_access(request.user, Access.PRINT, "statement", f"student:{student_id}", period_id or "")
-    return _pdf(data, f"statement-{student_id}.pdf")
+    name = labels.download_name(
+        "Выписка", student.last_name, class_id, labels.period(snapshot, period_id)
+    )
+    return file_response(data, name)
 
 
 def paper_batch(request: HttpRequest, class_id: str) -> HttpResponse:
@@ -179,7 +179,8 @@ def paper_batch(request: HttpRequest, class_id: str) -> HttpResponse:
     _class(snapshot, class_id)
     period_id = request.GET.get("period") or None
     if period_id is not None and period_id not in snapshot.period_by_id:
-        raise Http404("Период не найден")
+        messages.error(request, f"Периода «{period_id}» нет в учебном году {snapshot.year.id}.")
+        return redirect("web:class_detail", class_id=class_id)
     try:
         data, count = paper_statements(snapshot, class_id, period_id)
     except StatementProblem as exc:
@@ -192,4 +193,5 @@ def paper_batch(request: HttpRequest, class_id: str) -> HttpResponse:
         f"class:{class_id}",
         f"{count} учеников, {period_id or 'год'}",
     )
-    return _pdf(data, f"statements-{class_id}.pdf")
+    name = labels.download_name("Выписки", class_id, labels.period(snapshot, period_id))
+    return file_response(data, name)
