@@ -210,6 +210,18 @@ def _may_download(request: HttpRequest, entry: Any) -> bool:
     return can(request.user, Action.DOWNLOAD_DOCUMENT, Target(school, entry.class_id or None))
 
 
+def _actor_names(usernames: set[str]) -> dict[str, str]:
+    """Full names of the users who acted on a document (their usernames stay ids)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(username__in=usernames).select_related("profile")
+    names = {}
+    for user in users:
+        profile = getattr(user, "profile", None)
+        names[user.username] = getattr(profile, "full_name", "") or ""
+    return names
+
+
 def document(request: HttpRequest, document_id: str) -> HttpResponse:
     """A document's versions, the signatures of the latest one and its audit trail."""
     from service.archive.models import AuditEvent
@@ -223,7 +235,8 @@ def document(request: HttpRequest, document_id: str) -> HttpResponse:
         raise PermissionDenied("Недостаточно прав")
     data = get_archive().read(document_id, latest.version, actor=request.user.username).read()
     verification = verify_pdf(data, latest.school)
-    events = AuditEvent.objects.filter(document_id=document_id).order_by("seq")
+    events = list(AuditEvent.objects.filter(document_id=document_id).order_by("seq"))
+    actors = _actor_names({e.actor for e in events if e.actor})
     record_access(request.user, Access.VIEW, "document", document_id, f"v{latest.version}")
     snapshot = school_snapshot(request)
     params = _render_params(latest.school, [document_id]).get(document_id)
@@ -235,7 +248,7 @@ def document(request: HttpRequest, document_id: str) -> HttpResponse:
             "latest": describe(latest, snapshot, params),
             "title": labels.kind_title(latest.kind),
             "verdict": verdict_of(verification),
-            "events": events,
+            "events": [(e, actors.get(e.actor, "")) for e in events],
             "snapshot": snapshot,
             "may_download": _may_download(request, latest),
         },
