@@ -203,3 +203,24 @@ def test_content_disposition_plain_ascii_name_has_no_star_parameter() -> None:
     assert content_disposition("report.pdf") == 'attachment; filename="report.pdf"'
     header = content_disposition('Акт "1".pdf', inline=True)
     assert _filename(header) == ("inline", "Akt__1_.pdf", 'Акт "1".pdf')
+
+
+def test_statement_errors_shown_on_the_class_page_in_russian(school: object) -> None:
+    """A class without paper families and an unknown period end on the class page, in Russian."""
+    from service.documents.kinds.parent_statement import paper_students
+
+    bare = next((c for c in school.classes if not paper_students(school, c.id)), None)
+    user = create_user("arch-dir2", school.school.id, [Role.DIRECTOR])
+    client = Client()
+    client.force_login(user)
+    some_class = bare or school.classes[0]
+    page = client.get(
+        f"/classes/{some_class.id}/statements-paper.pdf", {"period": "Q9"}, follow=True
+    ).content.decode()
+    assert f"Периода «Q9» нет в учебном году {school.year.id}." in page
+    if bare is not None:
+        page = client.get(
+            f"/classes/{bare.id}/statements-paper.pdf", {"period": "Q1"}, follow=True
+        ).content.decode()
+        assert f"В классе {bare.name} нет семей, выбравших выписки на бумаге." in page
+    assert "--period" not in page

@@ -50,9 +50,7 @@ def test_valid_signature_and_local_signing_time(signed: bytes, test_pki: SchoolP
     assert "UTC" not in _text(verdict)
 
 
-def test_changed_document_is_not_also_called_untrusted(
-    signed: bytes, test_pki: SchoolPki
-) -> None:
+def test_changed_document_is_not_also_called_untrusted(signed: bytes, test_pki: SchoolPki) -> None:
     """GIVEN one flipped byte in the signed range THEN «документ изменён», and no trust claim."""
     reader = PdfFileReader(io.BytesIO(signed))
     start, length = [int(x) for x in reader.embedded_signatures[0].sig_object["/ByteRange"]][:2]
