@@ -1,10 +1,10 @@
 """Every page each role can reach, on a 390 px phone: Russian words only, no sideways scrolling.
 
 The crawl starts at the home page and follows links within the site (PDF downloads, JSON and
-logout left out), at most ``MAX_PAGES`` pages per role and ``PER_SECTION`` of one section. On each page it fails on a Latin word in
-the visible text (ids, hashes and file names are shown in ``<code>`` and are data, not words;
-``ALLOWED`` lists the few technical names a person reads as they are), on an English error page,
-on a server error, and on a page wider than the phone's screen.
+logout left out), at most ``MAX_PAGES`` pages per role and ``PER_SECTION`` of one section. On
+each page it fails on a Latin word in the visible text (ids, hashes and file names are shown in
+``<code>`` and are data, not words; ``ALLOWED`` lists the few technical names a person reads as
+they are), on an English error page, on a server error, and on a page wider than the screen.
 """
 
 from __future__ import annotations
