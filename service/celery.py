@@ -23,6 +23,7 @@ app.conf.update(
     task_eager_propagates=True,
 )
 app.autodiscover_tasks()
+app.autodiscover_tasks(related_name="care_tasks")  # the scheduled care (service/jobs/care_tasks.py)
 from service.jobs.schedule import configure as _configure_schedule  # noqa: E402
 
 _configure_schedule(app)

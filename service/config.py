@@ -12,16 +12,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from service.errors import EXIT_BAD_CONFIG, UserError
+
 PREFIX = "VEDOMOST_"
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """A ``VEDOMOST_*`` variable has a value the application cannot use."""
+
+    exit_code = EXIT_BAD_CONFIG
+    heading = "Ошибка конфигурации"
 
     def __init__(self, variable: str, problem: str) -> None:
         self.variable = variable
         self.problem = problem
         super().__init__(f"{variable}: {problem}")
+
+    def user_message(self) -> str:
+        """The variable and what is wrong with it."""
+        return f"переменная {self.variable}: {self.problem}"
 
 
 def _raw(name: str, env: Mapping[str, str] | None) -> str | None:
@@ -82,6 +91,19 @@ def env_path(name: str, default: Path, env: Mapping[str, str] | None = None) -> 
     return path.resolve()
 
 
+# The embedded catalog is shared by the web server, the worker and spawned render processes.
+# WAL lets readers go on beside one writer; the timeout makes a writer wait for the lock instead
+# of failing. "database is locked" with WAL and a timeout comes from a *deferred* transaction that
+# read first and then tried to write while another process had written: SQLite cannot wait there
+# (the snapshot is stale) and fails at once. IMMEDIATE transactions take the write lock at BEGIN,
+# where the busy timeout applies.
+SQLITE_OPTIONS: dict[str, object] = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+
+
 @dataclass(frozen=True)
 class DatabaseConfig:
     """Django ``DATABASES['default']`` parts parsed from a URL."""
@@ -97,7 +119,7 @@ class DatabaseConfig:
         """Return the mapping Django expects in ``DATABASES``."""
         settings: dict[str, object] = {"ENGINE": self.engine, "NAME": self.name}
         if self.engine.endswith("sqlite3"):
-            settings["OPTIONS"] = {"timeout": 30}
+            settings["OPTIONS"] = SQLITE_OPTIONS
         else:
             settings.update(
                 USER=self.user,
@@ -209,3 +231,46 @@ def school_time_zone(env: Mapping[str, str] | None = None) -> str:
     except (ValueError, ZoneInfoNotFoundError):
         raise ConfigError(PREFIX + "TIME_ZONE", f"неизвестный часовой пояс {zone!r}") from None
     return zone
+
+
+# --- import limits ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """Bounds on one journal import; each is a ``VEDOMOST_IMPORT_*`` variable (docs/limits.md).
+
+    Attributes:
+        max_bytes: bytes of one import after unpacking (a file, a folder or a zip).
+        max_cell_chars: characters of one CSV or XLSX cell.
+        max_xlsx_cells: cells of one workbook, counted as written in its sheets.
+        max_sheet_rows: the last row a value may stand in.
+        max_sheet_columns: the last column a value may stand in.
+    """
+
+    max_bytes: int = 512 << 20
+    max_cell_chars: int = 10_000
+    max_xlsx_cells: int = 2_000_000
+    max_sheet_rows: int = 100_000
+    max_sheet_columns: int = 2_000
+
+
+def import_limits(env: Mapping[str, str] | None = None) -> ImportLimits:
+    """The import limits from ``VEDOMOST_IMPORT_MAX_MB``, ``…_CELL_CHARS``, ``…_XLSX_CELLS``…"""
+    d = ImportLimits()
+    return ImportLimits(
+        max_bytes=env_int("IMPORT_MAX_MB", d.max_bytes >> 20, env, minimum=1, maximum=4096) << 20,
+        # the csv module refuses fields over 131,072 characters by itself
+        max_cell_chars=env_int(
+            "IMPORT_MAX_CELL_CHARS", d.max_cell_chars, env, minimum=100, maximum=100_000
+        ),
+        max_xlsx_cells=env_int(
+            "IMPORT_MAX_XLSX_CELLS", d.max_xlsx_cells, env, minimum=1_000, maximum=50_000_000
+        ),
+        max_sheet_rows=env_int(
+            "IMPORT_MAX_SHEET_ROWS", d.max_sheet_rows, env, minimum=100, maximum=1_048_576
+        ),
+        max_sheet_columns=env_int(
+            "IMPORT_MAX_SHEET_COLUMNS", d.max_sheet_columns, env, minimum=10, maximum=16_384
+        ),
+    )

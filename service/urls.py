@@ -10,3 +10,5 @@ urlpatterns: list[object] = [
 ]
 
 handler403 = "service.web.views.errors.forbidden"
+handler404 = "service.web.views.errors.not_found"
+handler500 = "service.web.views.errors.server_error"

@@ -13,8 +13,9 @@ from .errors import SignerUnavailable, SigningError, UnreadablePdf
 from .gost.signer import GostSigner
 from .levels import Level, load_trust_roots, update_archival_timestamp_chain
 from .pades import SigningOptions, sign_pdf
+from .report import SignatureReport, ValidationReport
 from .signers import KeyReusingSigner, Signer, load_pkcs12, open_pkcs11
-from .validate import SignatureReport, ValidationReport, validate
+from .validate import validate
 
 __all__ = [
     "BatchItem",

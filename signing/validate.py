@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import replace
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.validation import (
     DocumentSecurityStore,
     EmbeddedPdfSignature,
@@ -24,165 +21,22 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import (
     DocumentTimestampStatus,
     PdfSignatureStatus,
-    SignatureCoverageLevel,
 )
 from pyhanko_certvalidator import ValidationContext
 
+from .damaged import FATAL_CHANGES, BrokenSignature, changes_after_signing, collect, explain_failure
 from .errors import UnreadablePdf
 from .pades import role_title
-from .stamp import certificate_owner, serial_hex
-
-COVERAGE_TEXT = {
-    SignatureCoverageLevel.ENTIRE_FILE: "весь файл",
-    SignatureCoverageLevel.ENTIRE_REVISION: "всю свою редакцию документа (далее — дополнения)",
-    SignatureCoverageLevel.CONTIGUOUS_BLOCK_FROM_START: "только начало файла",
-    SignatureCoverageLevel.UNCLEAR: "неясно какую часть файла",
-}
-MODIFICATION_TEXT = {
-    ModificationLevel.NONE: "изменений нет",
-    ModificationLevel.LTA_UPDATES: "только данные долговременной проверки и штампы времени",
-    ModificationLevel.FORM_FILLING: "заполнение полей и новые подписи",
-    ModificationLevel.ANNOTATIONS: "примечания (аннотации)",
-    ModificationLevel.OTHER: "недопустимые изменения содержимого",
-}
-PERMISSION_TEXT = {
-    MDPPerm.NO_CHANGES: "изменения запрещены (кроме архивных штампов времени)",
-    MDPPerm.FILL_FORMS: "разрешено заполнение полей и подписи",
-    MDPPerm.ANNOTATE: "разрешены подписи и примечания",
-}
-
-
-@dataclass(frozen=True)
-class SignatureReport:
-    """Validation result of one signature or document time-stamp, in document order."""
-
-    order: int
-    field_name: str
-    kind: str  # "signature" or "document-timestamp"
-    role: str | None
-    signer_name: str | None
-    signer_title: str | None
-    certificate_serial: str | None
-    certificate_valid_from: str | None
-    certificate_valid_to: str | None
-    signing_time: str | None
-    timestamp_time: str | None
-    intact: bool
-    cryptographically_valid: bool
-    trusted: bool
-    trust_problem: str | None
-    coverage: str | None
-    modification_level: str | None
-    modifications_allowed: bool | None
-    certification: bool
-    lock: str | None
-    pades_level: str
-    revocation_embedded: bool
-    ltv_ok: bool | None
-    ok: bool
-    problems: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    """Validation result of a whole PDF."""
-
-    document_sha256: str
-    signatures: tuple[SignatureReport, ...]
-
-    @property
-    def valid(self) -> bool:
-        """True when the PDF has at least one signature and everything in it checks out."""
-        return bool(self.signatures) and all(s.ok for s in self.signatures)
-
-    def to_json(self) -> str:
-        """Return the report as JSON (keys in English, texts in Russian)."""
-        data = {
-            "valid": self.valid,
-            "document_sha256": self.document_sha256,
-            "signatures": [asdict(s) for s in self.signatures],
-        }
-        return json.dumps(data, ensure_ascii=False, indent=2)
-
-    def to_text(self) -> str:
-        """Return a readable report in Russian."""
-        lines = [
-            "Документ: " + ("ПОДПИСИ ДЕЙСТВИТЕЛЬНЫ" if self.valid else "ПОДПИСИ НЕ ПОДТВЕРЖДЕНЫ"),
-            f"SHA-256 файла: {self.document_sha256}",
-        ]
-        if not self.signatures:
-            lines.append("В документе нет электронных подписей.")
-        for s in self.signatures:
-            lines.append("")
-            if s.kind == "document-timestamp":
-                lines.append(f"{s.order}. Архивный штамп времени (поле «{s.field_name}»)")
-                lines.append(f"   Время штампа: {_human(s.timestamp_time)}")
-                lines.append(f"   Служба штампов: {s.signer_name or '—'}")
-            else:
-                what = "удостоверяющая подпись" if s.certification else "подпись"
-                role = f", роль: {s.role}" if s.role else ""
-                lines.append(f"{s.order}. {what.capitalize()} (поле «{s.field_name}»{role})")
-                lines.append(
-                    f"   Подписант: {s.signer_name or '—'}"
-                    + (f", {s.signer_title}" if s.signer_title else "")
-                )
-                lines.append(
-                    f"   Сертификат: {s.certificate_serial}, действителен с "
-                    f"{_day(s.certificate_valid_from)} до {_day(s.certificate_valid_to)}"
-                )
-                lines.append(f"   Время подписания (со слов подписанта): {_human(s.signing_time)}")
-                lines.append(
-                    "   Штамп времени подписи: "
-                    + (_human(s.timestamp_time) if s.timestamp_time else "нет")
-                )
-                lines.append(f"   Уровень PAdES: {s.pades_level}")
-                if s.lock:
-                    lines.append(f"   Блокировка документа: {s.lock}")
-            lines.append(f"   Целостность: {'не нарушена' if s.intact else 'НАРУШЕНА'}")
-            lines.append(f"   Цепочка доверия: {'доверенная' if s.trusted else 'НЕ ДОВЕРЕННАЯ'}")
-            if s.coverage:
-                lines.append(f"   Подпись охватывает: {s.coverage}")
-            if s.modification_level:
-                allowed = "" if s.modifications_allowed in (None, True) else " — НЕДОПУСТИМО"
-                lines.append(f"   Изменения после подписи: {s.modification_level}{allowed}")
-            if s.kind == "signature":
-                ltv = {True: "да", False: "нет", None: "не проверялась"}[s.ltv_ok]
-                lines.append(
-                    "   Данные о статусе сертификатов в документе: "
-                    + ("есть" if s.revocation_embedded else "нет")
-                    + f"; долговременная проверка без сети: {ltv}"
-                )
-            lines.append(f"   Итог: {'действительна' if s.ok else 'НЕДЕЙСТВИТЕЛЬНА'}")
-            for problem in s.problems:
-                lines.append(f"   ! {problem}")
-        return "\n".join(lines) + "\n"
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat() if value is not None else None
-
-
-def _human(value: str | None) -> str:
-    if not value:
-        return "—"
-    return dt.datetime.fromisoformat(value).strftime("%d.%m.%Y %H:%M:%S UTC")
-
-
-def _day(value: str | None) -> str:
-    return dt.datetime.fromisoformat(value).strftime("%d.%m.%Y") if value else "—"
-
-
-def _cert_facts(cert: asn1_x509.Certificate | None) -> dict[str, str | None]:
-    if cert is None:
-        return {"name": None, "title": None, "serial": None, "from": None, "to": None}
-    validity = cert["tbs_certificate"]["validity"]
-    return {
-        "name": certificate_owner(cert),
-        "title": cert.subject.native.get("title"),
-        "serial": serial_hex(cert.serial_number),
-        "from": _iso(validity["not_before"].native),
-        "to": _iso(validity["not_after"].native),
-    }
+from .report import (
+    COVERAGE_TEXT,
+    MODIFICATION_TEXT,
+    PERMISSION_TEXT,
+    SignatureReport,
+    ValidationReport,
+    certificate_facts,
+    is_certification,
+    iso_time,
+)
 
 
 def _context(
@@ -219,7 +73,7 @@ def _signature_report(
     dss: DocumentSecurityStore | None,
     ltv_ok: bool | None,
 ) -> SignatureReport:
-    facts = _cert_facts(status.signing_cert)
+    facts = certificate_facts(status.signing_cert)
     problems: list[str] = []
     if not status.intact:
         problems.append("Содержимое документа изменено после подписания (хэш не совпадает)")
@@ -250,8 +104,8 @@ def _signature_report(
         certificate_serial=facts["serial"],
         certificate_valid_from=facts["from"],
         certificate_valid_to=facts["to"],
-        signing_time=_iso(status.signer_reported_dt),
-        timestamp_time=_iso(status.timestamp_validity.timestamp)
+        signing_time=iso_time(status.signer_reported_dt),
+        timestamp_time=iso_time(status.timestamp_validity.timestamp)
         if status.timestamp_validity is not None
         else None,
         intact=status.intact,
@@ -263,7 +117,7 @@ def _signature_report(
         if status.modification_level is not None
         else None,
         modifications_allowed=status.docmdp_ok,
-        certification=sig.sig_object_type == "/Sig" and _is_certification(sig),
+        certification=sig.sig_object_type == "/Sig" and is_certification(sig),
         lock=PERMISSION_TEXT.get(docmdp) if docmdp is not None else None,
         pades_level=level,
         revocation_embedded=_has_revocation(dss),
@@ -271,11 +125,6 @@ def _signature_report(
         ok=status.bottom_line,
         problems=tuple(problems),
     )
-
-
-def _is_certification(sig: EmbeddedPdfSignature) -> bool:
-    refs = sig.sig_object.get("/Reference", ())
-    return any(ref.get("/TransformMethod") == "/DocMDP" for ref in refs)
 
 
 def _trust_problem(status: PdfSignatureStatus | DocumentTimestampStatus) -> str:
@@ -294,7 +143,7 @@ def _trust_problem(status: PdfSignatureStatus | DocumentTimestampStatus) -> str:
 def _timestamp_report(
     order: int, sig: EmbeddedPdfSignature, status: DocumentTimestampStatus
 ) -> SignatureReport:
-    facts = _cert_facts(status.signing_cert)
+    facts = certificate_facts(status.signing_cert)
     problems: list[str] = []
     if not status.intact or not status.valid:
         problems.append("Архивный штамп времени повреждён")
@@ -314,7 +163,7 @@ def _timestamp_report(
         certificate_valid_from=facts["from"],
         certificate_valid_to=facts["to"],
         signing_time=None,
-        timestamp_time=_iso(status.timestamp),
+        timestamp_time=iso_time(status.timestamp),
         intact=status.intact,
         cryptographically_valid=status.valid,
         trusted=status.trusted,
@@ -370,6 +219,71 @@ def _is_gost(sig: EmbeddedPdfSignature) -> bool:
     return embedded_is_gost(sig)
 
 
+def _report_one(
+    order: int,
+    sig: EmbeddedPdfSignature,
+    signatures: Sequence[EmbeddedPdfSignature | BrokenSignature],
+    trust_roots: Sequence[asn1_x509.Certificate],
+    dss: DocumentSecurityStore | None,
+    vc: ValidationContext,
+    ts_vc: ValidationContext,
+    pdf: bytes,
+) -> SignatureReport:
+    later_ts = any(
+        getattr(other, "sig_object_type", None) == "/DocTimeStamp" for other in signatures[order:]
+    )
+    if _is_gost(sig):
+        from .gost.report import gost_pdf_report
+
+        return gost_pdf_report(order, sig, pdf, trust_roots)
+    if sig.sig_object_type == "/DocTimeStamp":
+        return _timestamp_report(order, sig, validate_pdf_timestamp(sig, vc))
+    status = validate_pdf_signature(sig, vc)
+    ltv_ok: bool | None = None
+    moment = _trusted_timestamp_time(status)
+    if moment is not None and _has_revocation(dss):
+        strict = _validate_at_timestamp(
+            sig, trust_roots, dss, moment, ts_vc, revocation_mode="hard-fail"
+        )
+        ltv_ok = strict is not None and strict.trusted
+        if not status.trusted and strict is not None and strict.trusted:
+            status = strict
+    return _signature_report(
+        order, sig, status, later_doc_timestamp=later_ts, dss=dss, ltv_ok=ltv_ok
+    )
+
+
+def _failed_report(order: int, field_name: str, problem: str) -> SignatureReport:
+    """The verdict on a signature that could not be validated at all."""
+    return SignatureReport(
+        order=order,
+        field_name=field_name,
+        kind="signature",
+        role=role_title(field_name),
+        signer_name=None,
+        signer_title=None,
+        certificate_serial=None,
+        certificate_valid_from=None,
+        certificate_valid_to=None,
+        signing_time=None,
+        timestamp_time=None,
+        intact=False,
+        cryptographically_valid=False,
+        trusted=False,
+        trust_problem=None,
+        coverage=None,
+        modification_level=None,
+        modifications_allowed=None,
+        certification=False,
+        lock=None,
+        pades_level="—",
+        revocation_embedded=False,
+        ltv_ok=None,
+        ok=False,
+        problems=(problem,),
+    )
+
+
 def validate(
     pdf: bytes,
     trust_roots: Sequence[asn1_x509.Certificate],
@@ -379,8 +293,8 @@ def validate(
     """Validate all signatures in ``pdf`` against ``trust_roots`` and return the report."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = list(reader.embedded_signatures)
-    except (PdfError, ValueError, KeyError, IndexError) as exc:
+        signatures = collect(reader)
+    except (PdfError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise UnreadablePdf("Файл не является читаемым PDF") from exc
     try:
         dss: DocumentSecurityStore | None = DocumentSecurityStore.read_dss(reader)
@@ -390,35 +304,22 @@ def validate(
     ts_vc = _context(trust_roots, dss, fetch=fetch, revocation_mode="soft-fail")
     reports: list[SignatureReport] = []
     for order, sig in enumerate(signatures, start=1):
-        later_ts = any(other.sig_object_type == "/DocTimeStamp" for other in signatures[order:])
-        if _is_gost(sig):
-            from .gost.report import gost_pdf_report
-
-            reports.append(gost_pdf_report(order, sig, pdf, trust_roots))
-        elif sig.sig_object_type == "/DocTimeStamp":
-            ts_status = validate_pdf_timestamp(sig, vc)
-            reports.append(_timestamp_report(order, sig, ts_status))
-        else:
-            status = validate_pdf_signature(sig, vc)
-            ltv_ok: bool | None = None
-            moment = _trusted_timestamp_time(status)
-            if moment is not None and _has_revocation(dss):
-                strict = _validate_at_timestamp(
-                    sig, trust_roots, dss, moment, ts_vc, revocation_mode="hard-fail"
-                )
-                ltv_ok = strict is not None and strict.trusted
-                if not status.trusted and strict is not None and strict.trusted:
-                    status = strict
-            reports.append(
-                _signature_report(
-                    order,
-                    sig,
-                    status,
-                    later_doc_timestamp=later_ts,
-                    dss=dss,
-                    ltv_ok=ltv_ok,
-                )
+        if isinstance(sig, BrokenSignature):
+            reports.append(_failed_report(order, sig.field_name, sig.reason))
+            continue
+        try:
+            report = _report_one(order, sig, signatures, trust_roots, dss, vc, ts_vc, pdf)
+        except Exception as exc:  # a hostile container: a verdict, never a traceback
+            reports.append(_failed_report(order, str(sig.field_name), explain_failure(exc)))
+            continue
+        changes = changes_after_signing(pdf, reader, sig)
+        if changes:
+            report = replace(
+                report,
+                problems=(*report.problems, *changes),
+                ok=report.ok and not FATAL_CHANGES.intersection(changes),
             )
+        reports.append(report)
     return ValidationReport(
         document_sha256=hashlib.sha256(pdf).hexdigest(), signatures=tuple(reports)
     )

@@ -32,6 +32,7 @@ from storage.errors import (
     StoreUnavailable,
 )
 from storage.retention import RetentionDecision, Schedule, case_closed_year, decide
+from storage.signature_scan import has_pdf_signature
 from storage.stores.base import ObjectLock, Store
 from storage.stores.keys import key_id, safe_id
 from storage.streams import Source, digest_chunks, open_source, read_chunks, spool
@@ -216,7 +217,10 @@ class Archive:
             closed = None
         else:
             closed = case_closed_year(meta.year, meta.case_closed or None, now.date())
-        decision = decide(rule, closed_year=closed, signed=bool(meta.signer), now=now)
+        # The bytes decide: a signed PDF archived without ``signer`` metadata is still a signed
+        # record. The metadata can only make the lock stricter.
+        signed = has_pdf_signature(stream) or bool(meta.signer)
+        decision = decide(rule, closed_year=closed, signed=signed, now=now)
         if lock_override is not None:
             decision = RetentionDecision(
                 lock_override.mode, lock_override.retain_until, lock_override.legal_hold, closed

@@ -34,13 +34,23 @@ class RotationResult:
 
 
 def backup_catalog(
-    archive: Archive, dump: Dumper, *, engine: str, actor: str = ""
+    archive: Archive,
+    dump: Dumper,
+    *,
+    engine: str,
+    actor: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ArchivedDocument:
-    """Dump the catalog with ``dump`` and archive the file in both stores, then rotate."""
+    """Dump the catalog with ``dump`` and archive the file in both stores, then rotate.
+
+    ``progress`` is called with (steps done, 3) after the dump, the archiving and the rotation.
+    """
+    step = progress or (lambda done, total: None)
     now = archive.now()
     with tempfile.TemporaryDirectory(prefix="vedomost-backup-") as tmp:
         path = Path(tmp) / "catalog.dump"
         dump(path)
+        step(1, 3)
         meta = DocumentMetadata(
             document_id=f"catalog-backup-{now:%Y%m%dT%H%M%S%f}",
             year=str(now.year),
@@ -50,6 +60,7 @@ def backup_catalog(
         entry = archive.archive(
             path, meta, KIND, actor=actor, lock=ObjectLock("GOVERNANCE", now + MIN_LOCK, False)
         )
+        step(2, 3)
     archive.catalog.append_events(
         [
             EventDraft(
@@ -58,6 +69,7 @@ def backup_catalog(
         ]
     )
     rotate_backups(archive, actor=actor)
+    step(3, 3)
     return entry
 
 

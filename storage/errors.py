@@ -26,6 +26,17 @@ class ObjectMissing(StorageError):
         )
 
 
+class DamagedMetadata(StorageError):
+    """The metadata kept beside an object version cannot be read."""
+
+    def __init__(self, store: str, key: str, version_id: str | None, detail: str) -> None:
+        self.store, self.key, self.version_id = store, key, version_id
+        super().__init__(
+            f"метаданные объекта {key} (версия {version_id}) в хранилище {store} "
+            f"повреждены: {detail}"
+        )
+
+
 class ObjectLocked(StorageError):
     """Deleting or shortening the lock of an object is refused (retention or legal hold)."""
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from storage.archive import Archive
 from storage.catalog import PENDING, ArchivedDocument, EntryFilter, EventDraft
@@ -29,9 +29,12 @@ MISSING = "missing"  # the catalog's version is gone
 DELETED = "deleted"  # the version is there but a delete marker hides it
 DAMAGED = "damaged"  # the bytes differ from the catalog hash
 SHADOWED = "shadowed"  # a newer, different version hides the catalog's one
+METADATA = "metadata"  # the bytes are right, the metadata kept with them is not the catalog's
 UNAVAILABLE = "unavailable"  # the store did not answer
 NOT_WRITTEN = "pending"  # the copy waits for replication
-BAD = {MISSING, DELETED, DAMAGED, SHADOWED}
+ORPHAN = "orphan"  # a document in the stores without a catalog row
+BAD = {MISSING, DELETED, DAMAGED, SHADOWED, METADATA}
+INTACT_BYTES = {OK, METADATA}  # a copy that can serve as the source of a repair
 CURSOR = "fixity_cursor"
 EVENT_BATCH = 200
 
@@ -125,7 +128,25 @@ def _check_copy(
         return CopyCheck(letter, DELETED, bytes_read=digest.size)
     if latest_id != version_id:
         return CopyCheck(letter, SHADOWED, bytes_read=digest.size, foreign_version=latest_id)
+    wrong = _metadata_mismatch(archive, entry, letter, version_id)
+    if wrong:
+        return CopyCheck(letter, METADATA, wrong, bytes_read=digest.size)
     return CopyCheck(letter, OK, bytes_read=digest.size)
+
+
+def _metadata_mismatch(
+    archive: Archive, entry: ArchivedDocument, letter: str, version_id: str
+) -> str:
+    """The fields whose stored metadata differs from the catalog (a damaged sidecar too)."""
+    try:
+        stored = archive.stores[letter].head(entry.key, version_id).metadata
+    except StoreUnavailable:
+        return ""  # reported by the byte check of the next audit, not guessed here
+    except StorageError as exc:
+        return str(exc)
+    expected = archive.object_meta(entry)
+    wrong = sorted(k for k, v in expected.items() if stored.get(k, "") != v)
+    return ", ".join(wrong)
 
 
 def _check_entry(
@@ -238,8 +259,12 @@ def audit(
     repair: bool = False,
     workers: int = 4,
     actor: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> FixityReport:
-    """Check every document (``sample=None``) or the next ``sample`` ones; optionally repair."""
+    """Check every document (``sample=None``) or the next ``sample`` ones; optionally repair.
+
+    ``progress`` is called with (documents checked, documents to check) after each document.
+    """
     started = archive.now()
     entries, full = _select(archive, sample)
     findings: list[Finding] = []
@@ -257,7 +282,10 @@ def audit(
         if full and letter not in listings:
             unavailable.add(letter)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for entry, checks in pool.map(lambda e: _check_entry(archive, e, latest_map), entries):
+        checked = pool.map(lambda e: _check_entry(archive, e, latest_map), entries)
+        for done, (entry, checks) in enumerate(checked, 1):
+            if progress is not None:
+                progress(done, len(entries))
             for c in checks:
                 bytes_read[c.letter] += c.bytes_read
                 if c.status == UNAVAILABLE:
@@ -272,16 +300,19 @@ def audit(
                 )
             )
             bad = [c for c in checks if c.status in BAD]
-            good = [c.letter for c in checks if c.status == OK]
+            good = [c.letter for c in checks if c.status in INTACT_BYTES]
             if bad and not good and not any(c.status in (UNAVAILABLE, NOT_WRITTEN) for c in checks):
                 both_bad.append(entry.id)
                 log.error("both copies of catalog entry %s are bad", entry.id)
             for c in bad:
                 finding = Finding(entry.id, entry.document_id, c.letter, c.status)
-                if repair and good:
+                # the other copy first; a copy whose bytes are right may rewrite its own metadata
+                sources = sorted(good, key=lambda letter: letter == c.letter)
+                if repair and sources:
                     flush()  # keep the chain in order: the check before its repair
                     try:
-                        finding = _repair(archive, entry, c, good[0], actor)
+                        entry = archive.catalog.get_entry(entry.id) or entry
+                        finding = _repair(archive, entry, c, sources[0], actor)
                     except StorageError as exc:
                         log.warning(
                             "repair of entry %s copy %s failed: %s", entry.id, c.letter, exc
@@ -292,6 +323,10 @@ def audit(
     unknown = (
         _unknown_objects(archive.catalog.list_entries(EntryFilter()), listings) if full else []
     )
+    if repair and unknown:
+        flush()
+        registered, unknown = _adopt_unknown(archive, unknown, actor)
+        findings.extend(registered)
     finished = archive.now()
     summary = {
         "full": full,
@@ -323,6 +358,125 @@ def audit(
     if both_bad:
         raise BothCopiesBadError(report)
     return report
+
+
+def _adopt_unknown(
+    archive: Archive, unknown: list[UnknownObject], actor: str
+) -> tuple[list[Finding], list[UnknownObject]]:
+    """Re-register orphaned documents from their metadata; record foreign versions as retired.
+
+    An orphan is a key no catalog row has: its copies are checked (the bytes must match the
+    ``sha256`` of their own metadata, and both copies must agree) before a row is added. A version
+    of a known key that the catalog does not list, and that hides nothing (else it is a shadowing
+    finding), is recorded in the row's ``retired`` list. What cannot be explained stays unknown.
+    """
+    by_key: dict[str, list[UnknownObject]] = {}
+    for u in unknown:
+        by_key.setdefault(u.key, []).append(u)
+    known_keys = {e.key: e for e in archive.catalog.list_entries(EntryFilter())}
+    findings: list[Finding] = []
+    left: list[UnknownObject] = []
+    for key, objects in by_key.items():
+        entry = known_keys.get(key)
+        if entry is not None:
+            retired = [*entry.retired, *(f"{u.letter}:{u.version_id}" for u in objects)]
+            archive.catalog.update_entry(
+                entry.id,
+                {"retired": retired},
+                EventDraft(
+                    "repair",
+                    entry.document_id,
+                    entry.id,
+                    actor,
+                    {"problem": "foreign-version", "versions": retired[len(entry.retired) :]},
+                ),
+            )
+            findings.extend(
+                Finding(entry.id, entry.document_id, u.letter, "foreign-version", True)
+                for u in objects
+            )
+            continue
+        adopted = _reregister(archive, key, objects, actor)
+        if adopted is None:
+            left.extend(objects)
+        else:
+            findings.extend(adopted)
+    return findings, left
+
+
+def _verified_version(archive: Archive, letter: str, key: str, version_id: str) -> ObjectVersion:
+    """The version's head, after checking its bytes against the ``sha256`` in its metadata."""
+    store = archive.stores[letter]
+    head = store.head(key, version_id)
+    digest = digest_chunks(store.iter_chunks(key, version_id))
+    if not head.metadata.get("sha256") or digest.sha256 != head.metadata["sha256"]:
+        raise StorageError(f"объект {key} в хранилище {letter} не совпадает со своим хешем")
+    return head
+
+
+def _reregister(
+    archive: Archive, key: str, objects: list[UnknownObject], actor: str
+) -> list[Finding] | None:
+    """Add the catalog row of an orphaned key from its copies' metadata; None if unsafe."""
+    from storage.catalog import ARCHIVED
+
+    heads: dict[str, ObjectVersion] = {}
+    for u in sorted(objects, key=lambda u: u.version_id):
+        try:
+            heads[u.letter] = _verified_version(archive, u.letter, key, u.version_id)
+        except (StorageError, ValueError) as exc:
+            log.warning("orphan %s in store %s not re-registered: %s", key, u.letter, exc)
+            return None
+    metas = [h.metadata for h in heads.values()]
+    if not metas or any(m.get("sha256") != metas[0].get("sha256") for m in metas):
+        return None
+    meta = metas[0]
+    try:
+        version = int(meta.get("version", "1"))
+        until = meta.get("retain-until", "")
+        retain_until = datetime.fromisoformat(until).replace(tzinfo=UTC) if until else None
+    except ValueError:
+        return None
+    lock = next(iter(heads.values())).lock
+    entry = ArchivedDocument(
+        id=0,
+        document_id=meta.get("document-id", ""),
+        version=version,
+        kind=meta.get("kind", ""),
+        key=key,
+        sha256=meta["sha256"],
+        size=next(iter(heads.values())).size,
+        state=ARCHIVED if len(heads) == 2 else PENDING,
+        version_a=heads["A"].version_id if "A" in heads else None,
+        version_b=heads["B"].version_id if "B" in heads else None,
+        school=meta.get("school", ""),
+        year=meta.get("year", ""),
+        class_id=meta.get("class", ""),
+        period=meta.get("period", ""),
+        snapshot_id=meta.get("snapshot-id", ""),
+        signer=meta.get("signer", ""),
+        retain_until=retain_until,
+        lock_mode=lock.mode,
+        legal_hold=meta.get("legal-hold") == "on",
+        created_at=archive.now(),
+        retired=tuple(
+            f"{u.letter}:{u.version_id}"
+            for u in objects
+            if heads[u.letter].version_id != u.version_id
+        ),
+    )
+    if not entry.document_id or not entry.kind:
+        return None
+    added = archive.catalog.add_entry(
+        entry,
+        EventDraft(
+            "reregister",
+            entry.document_id,
+            actor=actor,
+            detail={"key": key, "copies": sorted(heads), "sha256": entry.sha256},
+        ),
+    )
+    return [Finding(added.id, added.document_id, letter, ORPHAN, True) for letter in sorted(heads)]
 
 
 class BothCopiesBadError(BothCopiesBad):

@@ -56,7 +56,10 @@ def close_case(
         if rule.permanent or rule.counted_from != "event" or not entry.legal_hold:
             continue
         decision = decide(
-            rule, closed_year=closed_on.year, signed=bool(entry.signer), now=archive.now()
+            rule,
+            closed_year=closed_on.year,
+            signed=bool(entry.signer) or entry.lock_mode == "COMPLIANCE",
+            now=archive.now(),
         )
         for letter in "AB":
             vid = entry.copy_version(letter)
@@ -103,7 +106,12 @@ def reapply_schedule(
         closed = case_closed_year(
             entry.year, entry.extra.get("case_closed"), (entry.created_at or now).date()
         )
-        decision = decide(rule, closed_year=closed, signed=bool(entry.signer), now=now)
+        decision = decide(
+            rule,
+            closed_year=closed,
+            signed=bool(entry.signer) or entry.lock_mode == "COMPLIANCE",
+            now=now,
+        )
         if decision.legal_hold:
             for letter in "AB":
                 vid = entry.copy_version(letter)

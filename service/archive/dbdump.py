@@ -10,8 +10,10 @@ from typing import Any
 
 from django.db import connection
 
+from service.errors import ConflictError
 
-class RestoreRefused(Exception):
+
+class RestoreRefused(ConflictError):
     """The target database is not empty (restore only into an empty catalog)."""
 
 

@@ -13,7 +13,6 @@ import click
 
 EXIT_INVALID_INPUT = 2
 EXIT_PROBLEMS = 1
-EXIT_BAD_CONFIG = 3
 STATE_LABELS = {
     "archived": "в архиве",
     "pending_replication": "ожидает репликации",
@@ -23,13 +22,8 @@ STATE_LABELS = {
 
 def _archive():  # type: ignore[no-untyped-def]
     from service.archive.wiring import get_archive
-    from service.config import ConfigError
 
-    try:
-        return get_archive()
-    except ConfigError as exc:
-        click.echo(f"Ошибка конфигурации: переменная {exc.variable}: {exc.problem}", err=True)
-        sys.exit(EXIT_BAD_CONFIG)
+    return get_archive()
 
 
 def _fail(message: str, code: int = EXIT_INVALID_INPUT) -> NoReturn:
@@ -81,8 +75,6 @@ def put_command(
 ) -> None:
     """Поместить файл в архив (в оба хранилища)."""
     from storage.archive import DocumentMetadata
-    from storage.errors import StorageError
-    from storage.retention import ScheduleError
 
     values = _parse_meta(meta_pairs)
     values.setdefault("document_id", file.stem)
@@ -96,10 +88,8 @@ def put_command(
             )
         else:
             entry = archive.archive(file, metadata, kind, actor=author)
-    except (ValueError, ScheduleError) as exc:
+    except ValueError as exc:  # a --meta value DocumentMetadata cannot use
         _fail(str(exc))
-    except StorageError as exc:
-        _fail(str(exc), EXIT_PROBLEMS)
     if as_json:
         _emit(_entry_dict(entry))
         return
@@ -117,15 +107,8 @@ def put_command(
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def get_command(document_id: str, version: int | None, output: Path) -> None:
     """Получить документ из архива (проверенная копия)."""
-    from storage.errors import DocumentNotFound, StorageError
-
     archive = _archive()
-    try:
-        data = archive.read(document_id, version)
-    except DocumentNotFound as exc:
-        _fail(str(exc))
-    except StorageError as exc:
-        _fail(str(exc), EXIT_PROBLEMS)
+    data = archive.read(document_id, version)
     with open(output, "wb") as out:
         shutil.copyfileobj(data, out)
     data.close()
@@ -164,6 +147,17 @@ def ls_command(as_json: bool, **filters: str) -> None:
     click.echo(f"Всего: {len(entries)}")
 
 
+PROBLEM_LABELS = {
+    "missing": "копия утрачена",
+    "deleted": "копия скрыта маркером удаления",
+    "damaged": "содержимое повреждено",
+    "shadowed": "поверх копии записана чужая версия",
+    "metadata": "метаданные копии не совпадают с каталогом",
+    "orphan": "документ без записи в каталоге, запись восстановлена по метаданным",
+    "foreign-version": "чужая версия объекта, записана в каталог как выведенная",
+}
+
+
 @archive_group.command("audit")
 @click.option("--full", is_flag=True, help="Проверить весь архив.")
 @click.option(
@@ -173,6 +167,7 @@ def ls_command(as_json: bool, **filters: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -> None:
     """Проверка целостности: перечитать обе копии и сверить с каталогом."""
+    from service.cli.progress import progress
     from storage.fixity import BothCopiesBadError, FixityReport, audit
 
     if full and sample:
@@ -180,9 +175,13 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
     archive = _archive()
     code = 0
     try:
-        report: FixityReport = audit(
-            archive, sample=None if full or not sample else sample, repair=repair
-        )
+        with progress("Проверка документов", enabled=not as_json) as advance:
+            report: FixityReport = audit(
+                archive,
+                sample=None if full or not sample else sample,
+                repair=repair,
+                progress=advance,
+            )
     except BothCopiesBadError as exc:
         click.echo(f"ТРЕВОГА: {exc}", err=True)
         report, code = exc.report, EXIT_PROBLEMS
@@ -195,7 +194,8 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
         )
         for f in report.findings:
             state = "восстановлена" if f.repaired else "НЕ восстановлена"
-            click.echo(f"  {f.document_id}: копия {f.letter} — {f.problem}, {state}")
+            problem = PROBLEM_LABELS.get(f.problem, f.problem)
+            click.echo(f"  {f.document_id}: копия {f.letter} — {problem}, {state}")
         for u in report.unknown:
             click.echo(
                 f"  неизвестный объект в хранилище {u.letter}: {u.key} (версия {u.version_id})"
@@ -204,7 +204,7 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
             click.echo(f"  хранилище {letter} недоступно")
         if report.clean:
             click.echo("Нарушений не найдено.")
-    if code or any(not f.repaired for f in report.findings) or report.unavailable:
+    if code or any(not f.repaired for f in report.findings) or report.unavailable or report.unknown:
         sys.exit(code or EXIT_PROBLEMS)
 
 
@@ -212,11 +212,16 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
 @click.option("--json", "as_json", is_flag=True)
 def status_command(as_json: bool) -> None:
     """Состояние архива: документы по состояниям, ожидающие репликации, последняя проверка."""
+    from service.archive.wiring import store_placement_warning
+
     status = _archive().status()
     last = json.loads(status.last_audit) if status.last_audit else None
+    placement = store_placement_warning()
     if as_json:
-        _emit({"counts": dict(status.counts), "last_audit": last})
+        _emit({"counts": dict(status.counts), "last_audit": last, "placement_warning": placement})
         return
+    if placement:
+        click.echo(f"ВНИМАНИЕ: {placement}", err=True)
     for state, label in STATE_LABELS.items():
         click.echo(f"{label}: {status.counts.get(state, 0)}")
     if last:
@@ -241,13 +246,11 @@ def replicate_command() -> None:
 def backup_command() -> None:
     """Резервная копия каталога в оба хранилища (с ротацией)."""
     from service.archive.dbdump import dump_database, engine_name
+    from service.cli.progress import progress
     from storage.backup import backup_catalog
-    from storage.errors import StorageError
 
-    try:
-        entry = backup_catalog(_archive(), dump_database, engine=engine_name())
-    except StorageError as exc:
-        _fail(str(exc), EXIT_PROBLEMS)
+    with progress("Резервная копия") as advance:
+        entry = backup_catalog(_archive(), dump_database, engine=engine_name(), progress=advance)
     click.echo(f"Резервная копия {entry.document_id} ({entry.size} байт) сохранена")
 
 
@@ -255,12 +258,9 @@ def backup_command() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def restore_command(file: Path) -> None:
     """Восстановить каталог из резервной копии в пустую базу данных."""
-    from service.archive.dbdump import RestoreRefused, restore_database
+    from service.archive.dbdump import restore_database
 
-    try:
-        restore_database(file)
-    except RestoreRefused as exc:
-        _fail(str(exc))
+    restore_database(file)
     _archive().record("restore", file=file.name)
     click.echo("Каталог восстановлен")
 
@@ -308,11 +308,10 @@ def disposal_act_command(year: str, output: Path | None) -> None:
 def dispose_command(act_id: str, approved_by: str) -> None:
     """Уничтожить документы по утверждённому акту (кроме заблокированных)."""
     from storage.disposal import dispose
-    from storage.errors import StorageError
 
     try:
         result = dispose(_archive(), act_id, approved_by=approved_by)
-    except (StorageError, ValueError) as exc:
+    except ValueError as exc:  # no such act, or not approvable
         _fail(str(exc))
     click.echo(f"Уничтожено: {len(result.deleted)}; отказано: {len(result.refused)}")
     for line in result.refused:

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import click
 
-from service.config import ConfigError
-from service.documents.common import DocumentProblem
-from service.journal.errors import InvalidInput
+from service.cli.progress import progress
 from service.journal.snapshot import Snapshot
 
 EXIT_INVALID_INPUT = 2
@@ -107,36 +105,30 @@ def render_command(
     """Сформировать один документ KIND в PDF/A-3b."""
     from service.documents.kinds import get_kind, render_kind
 
-    try:
-        get_kind(kind)
-        snapshot = load_snapshot_for_cli(input_path, snapshot_id)
-        params = {
-            "class": class_id,
-            "subject": subject,
-            "group": group,
-            "period": period,
-            "student": student,
-            "from": date_from,
-            "to": date_to,
-            "month": month,
-            "report": report,
-            "payroll": str(payroll) if payroll else None,
-        }
-        if kind == "parent-statement" and not student and class_id:
-            result = _paper_batch(snapshot, class_id, period, date_from, date_to, output)
-            click.echo(
-                json.dumps(result, ensure_ascii=False)
-                if as_json
-                else f"Выписки для {result['students']} семей на бумаге: {output} "
-                f"({result['pages']} с.)"
-            )
-            return
-        rendered = render_kind(snapshot, kind, params, output)
-    except (DocumentProblem, InvalidInput) as exc:
-        _fail(str(exc))
-    except ConfigError as exc:
-        click.echo(f"Ошибка конфигурации: переменная {exc.variable}: {exc.problem}", err=True)
-        sys.exit(3)
+    get_kind(kind)
+    snapshot = load_snapshot_for_cli(input_path, snapshot_id)
+    params = {
+        "class": class_id,
+        "subject": subject,
+        "group": group,
+        "period": period,
+        "student": student,
+        "from": date_from,
+        "to": date_to,
+        "month": month,
+        "report": report,
+        "payroll": str(payroll) if payroll else None,
+    }
+    if kind == "parent-statement" and not student and class_id:
+        result = _paper_batch(snapshot, class_id, period, date_from, date_to, output)
+        click.echo(
+            json.dumps(result, ensure_ascii=False)
+            if as_json
+            else f"Выписки для {result['students']} семей на бумаге: {output} "
+            f"({result['pages']} с.)"
+        )
+        return
+    rendered = render_kind(snapshot, kind, params, output)
     if as_json:
         click.echo(
             json.dumps(
@@ -202,27 +194,12 @@ def render_period_command(
     as_json: bool,
 ) -> None:
     """Сформировать все документы конца периода по всем классам и пакет для печати."""
-    from service.documents.period_set import PRINT_PACK, period_jobs, render_period_set
+    from service.documents.period_set import PRINT_PACK, render_period_set
 
-    try:
-        snapshot = load_snapshot_for_cli(input_path, snapshot_id)
-        total = len(period_jobs(snapshot, period))
-        with click.progressbar(
-            length=total, label="Документы", file=sys.stderr, show_pos=True
-        ) as bar:
-            done = [0]
-
-            def advance(count: int, _total: int) -> None:
-                bar.update(count - done[0])
-                done[0] = count
-
-            result = render_period_set(snapshot, period, output, workers, advance)
-            documents = result.documents
-    except (DocumentProblem, InvalidInput) as exc:
-        _fail(str(exc))
-    except ConfigError as exc:
-        click.echo(f"Ошибка конфигурации: переменная {exc.variable}: {exc.problem}", err=True)
-        sys.exit(3)
+    snapshot = load_snapshot_for_cli(input_path, snapshot_id)
+    with progress("Документы", enabled=not as_json) as advance:
+        result = render_period_set(snapshot, period, output, workers, advance)
+    documents = result.documents
     if as_json:
         click.echo(
             json.dumps(

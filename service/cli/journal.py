@@ -10,10 +10,12 @@ from typing import Any
 
 import click
 
+from service.cli.progress import progress
 from service.journal.adapters import FORMAT_NAMES
 from service.journal.errors import InvalidInput
 
 EXIT_INVALID_INPUT = 2
+EXIT_CATALOG_BUSY = 75  # EX_TEMPFAIL: try again later
 
 
 def report_invalid(exc: InvalidInput, as_json: bool) -> None:
@@ -55,14 +57,26 @@ def _dump(data: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывод в JSON для программ.")
 def import_command(file: Path, fmt: str, as_json: bool) -> None:
     """Импортировать выгрузку журнала (JSON, таблицы или OneRoster) как снимок."""
+    from django.db import OperationalError
+
     from service.journal.import_report import format_import
     from service.journal.importer import import_file
 
     try:
-        result = import_file(file, fmt)
+        with progress("Импорт", enabled=not as_json) as advance:
+            result = import_file(file, fmt, advance)
     except InvalidInput as exc:
         report_invalid(exc, as_json)
         return
+    except OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        click.echo(
+            "Каталог занят другим процессом дольше 30 секунд; ничего не сохранено. "
+            "Повторите импорт позже.",
+            err=True,
+        )
+        sys.exit(EXIT_CATALOG_BUSY)
     if as_json:
         _dump(result.to_dict())
     else:
@@ -107,7 +121,8 @@ def demo_command(students: int, seed: int, year: str) -> None:
     from service.demo import run_demo
 
     try:
-        run_demo(students=students, seed=seed, year=year, echo=click.echo)
+        with progress("Выполнено") as advance:
+            run_demo(students=students, seed=seed, year=year, echo=click.echo, progress=advance)
     except InvalidInput as exc:
         report_invalid(exc, False)
 

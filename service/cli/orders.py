@@ -5,48 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> None:
     click.echo(f"Ошибка: {message}", err=True)
     sys.exit(code)
-
-
-def friendly(func: F) -> F:
-    """Turn the domain errors into Russian messages and exit codes, without stack traces."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from service.orders.consents import ConsentError
-        from service.orders.context import ParamError
-        from service.orders.convert import ConversionError
-        from service.orders.kinds import UnknownOrderKind
-        from service.orders.numbering import NumberingError
-        from service.orders.sandbox import TemplateRejected
-        from service.orders.scans import InvalidScan
-        from service.orders.source import NoSnapshot
-
-        try:
-            return func(*args, **kwargs)
-        except TemplateRejected as exc:
-            tag = f"\n  тег: {exc.tag}" if exc.tag else ""
-            _fail(f"шаблон отклонён: {exc.message}{tag}")
-        except (ParamError, ConsentError, InvalidScan, NoSnapshot, UnknownOrderKind) as exc:
-            _fail(str(exc))
-        except (ConversionError, NumberingError) as exc:
-            _fail(str(exc), EXIT_FAILED)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -93,7 +62,6 @@ demo_option = click.option("--demo", is_flag=True, help="Использоват�
 @click.option("--json", "as_json", is_flag=True, help="Вывести результат в JSON.")
 @snapshot_option
 @demo_option
-@friendly
 def order_command(
     kind: str,
     param: tuple[str, ...],
@@ -168,7 +136,6 @@ def _kind_of(file: str, kind: str | None) -> str:
 @templates_group.command("list")
 @click.option("--school", help="Идентификатор школы (по умолчанию — школа последнего среза).")
 @click.option("--json", "as_json", is_flag=True)
-@friendly
 def templates_list(school: str | None, as_json: bool) -> None:
     """Виды шаблонов, действующая версия и переменные, которые можно использовать."""
     from service.orders.kinds import KINDS
@@ -205,7 +172,6 @@ def templates_list(school: str | None, as_json: bool) -> None:
 @click.option(
     "-o", "--out", type=click.Path(dir_okay=False), help="Сохранить пробный документ (DOCX)."
 )
-@friendly
 def templates_check(file: str, kind: str | None, out: str | None) -> None:
     """Проверить шаблон: песочница, известные переменные, пробная подстановка учебной школы."""
     from service.orders.versions import check_upload
@@ -225,7 +191,6 @@ def templates_check(file: str, kind: str | None, out: str | None) -> None:
 @click.option("--comment", default="", help="Что изменено.")
 @snapshot_option
 @demo_option
-@friendly
 def templates_upload(
     file: str,
     kind: str | None,
@@ -263,7 +228,6 @@ def consents_group() -> None:
 @click.option("--docx", "docx_out", type=click.Path(dir_okay=False), help="Сохранить и DOCX.")
 @snapshot_option
 @demo_option
-@friendly
 def consents_print(
     class_name: str | None,
     guardian: str | None,
@@ -301,7 +265,6 @@ def consents_print(
 )
 @snapshot_option
 @demo_option
-@friendly
 def consents_register(
     class_name: str,
     out: str | None,
@@ -360,7 +323,6 @@ def consents_register(
 )
 @snapshot_option
 @demo_option
-@friendly
 def consents_set(
     student: str,
     guardian: str,
@@ -401,7 +363,6 @@ def consents_set(
 @click.option("--user", default="")
 @snapshot_option
 @demo_option
-@friendly
 def consents_scan(
     record_id: int, file: str, user: str, snapshot_path: str | None, demo: bool
 ) -> None:
@@ -425,7 +386,6 @@ def consents_scan(
 )
 @snapshot_option
 @demo_option
-@friendly
 def register_command(
     register: str,
     out: str | None,
@@ -458,7 +418,6 @@ def converter_group() -> None:
 
 
 @converter_group.command("start")
-@friendly
 def converter_start() -> None:
     """Запустить сервер и оставить его работать (последующие команды используют его)."""
     from service.orders.convert import Converter

@@ -7,6 +7,7 @@ an invalid signature, 2 invalid input or unreadable file.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sys
@@ -15,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+
+from service.cli.progress import progress
 
 EXIT_INVALID = 1
 EXIT_INPUT = 2
@@ -96,22 +99,18 @@ def _open_signer(spec: str, chain: tuple[Path, ...] = ()) -> Iterator[object]:
 def _options(
     level: str, stamp: bool, field: str, tsa: str | None, lock: bool, trust: tuple[Path, ...]
 ) -> object:
-    from signing import Level, SigningError, SigningOptions
+    from signing import Level, SigningOptions
 
     level_value = Level(level)
     roots = _trust_roots(trust) if level_value.embeds_revocation else ()
-    try:
-        return SigningOptions(
-            level=level_value,
-            field_name=field,
-            stamp=stamp,
-            tsa_url=tsa,
-            lock=lock,
-            trust_roots=roots,  # type: ignore[arg-type]
-        )
-    except SigningError as exc:
-        _fail(str(exc))
-        raise AssertionError from exc
+    return SigningOptions(
+        level=level_value,
+        field_name=field,
+        stamp=stamp,
+        tsa_url=tsa,
+        lock=lock,
+        trust_roots=roots,  # type: ignore[arg-type]
+    )
 
 
 def _signing_options(func):
@@ -183,7 +182,7 @@ def sign_command(
     chain: tuple[Path, ...],
 ) -> None:
     """Подписать PDF (PAdES) в поле подписи документа или отсоединённой подписью."""
-    from signing import SigningError, sign_pdf
+    from signing import sign_pdf
 
     if detached:
         _sign_detached(source, output, signer_spec, chain, tsa)
@@ -194,11 +193,7 @@ def sign_command(
         _prepare_deferred(pdf, signer_spec, options, output)
         return
     with _open_signer(signer_spec, chain) as signer:
-        try:
-            signed = sign_pdf(pdf, signer, options)  # type: ignore[arg-type]
-        except SigningError as exc:
-            _fail(str(exc))
-            return
+        signed = sign_pdf(pdf, signer, options)  # type: ignore[arg-type]
     output.write_bytes(signed)
     click.echo(f"Подписано: {output}")
 
@@ -365,9 +360,15 @@ def sign_batch_command(
         _fail("пакетная подпись не поддерживает отложенного подписанта")
     options = _options(level, stamp, field, tsa, lock, trust)
     total = sum(1 for p in source.iterdir() if p.suffix.lower() == ".pdf")
-    with _open_signer(signer_spec, chain) as signer:
-        with click.progressbar(length=total, label="Подпись документов", file=sys.stderr) as bar:
-            summary = sign_directory(source, output, signer, options, progress=bar.update)  # type: ignore[arg-type]
+    done = itertools.count(1)
+    with _open_signer(signer_spec, chain) as signer, progress("Подпись документов") as advance:
+        summary = sign_directory(
+            source,
+            output,
+            signer,  # type: ignore[arg-type]
+            options,  # type: ignore[arg-type]
+            progress=lambda _step: advance(next(done), total),
+        )
     click.echo(f"Подписано документов: {summary.signed}")
     for name, error in summary.failed:
         click.echo(f"Не подписан {name}: {error}", err=True)
@@ -396,7 +397,7 @@ def verify_command(
     source: Path, trust: tuple[Path, ...], as_json: bool, online: bool, detached: Path | None
 ) -> None:
     """Проверить подписи PDF; код выхода 0 — действительны, 1 — нет, 2 — файл не прочитан."""
-    from signing import SigningError, validate
+    from signing import validate
 
     try:
         pdf = source.read_bytes()
@@ -405,17 +406,13 @@ def verify_command(
         _fail(f"не удалось прочитать файл {exc.filename}")
         return
     roots = _trust_roots(trust)
-    try:
-        if signature is not None:
-            from signing.gost.report import verify_detached
+    if signature is not None:
+        from signing.gost.report import verify_detached
 
-            name = detached.name if detached is not None else "подпись"
-            report = verify_detached(pdf, signature, roots, name=name)
-        else:
-            report = validate(pdf, roots, fetch=online)  # type: ignore[arg-type]
-    except SigningError as exc:
-        _fail(str(exc))
-        return
+        name = detached.name if detached is not None else "подпись"
+        report = verify_detached(pdf, signature, roots, name=name)
+    else:
+        report = validate(pdf, roots, fetch=online)  # type: ignore[arg-type]
     click.echo(report.to_json() if as_json else report.to_text(), nl=False)
     if as_json:
         click.echo()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 
 import click
 
@@ -31,8 +32,13 @@ def _school_and_snapshot() -> tuple[str, object]:
 @click.option(
     "--processes", default=0, type=int, help="Процессов сервера (по умолчанию — по числу ядер)."
 )
-def serve(host: str, port: int, no_demo_users: bool, processes: int) -> None:
-    """Запустить веб-интерфейс."""
+@click.option(
+    "--no-scheduler",
+    is_flag=True,
+    help="Не выполнять плановое обслуживание архива в этом процессе.",
+)
+def serve(host: str, port: int, no_demo_users: bool, processes: int, no_scheduler: bool) -> None:
+    """Запустить веб-интерфейс (и плановое обслуживание архива, если нет Celery)."""
     from django.conf import settings
     from django.core.servers.basehttp import run
     from django.core.wsgi import get_wsgi_application
@@ -49,12 +55,40 @@ def serve(host: str, port: int, no_demo_users: bool, processes: int) -> None:
             click.echo(f"  {u.username:<13} {u.password:<14} {roles}")
         if snapshot is None:
             click.echo("Журнал ещё не загружен: выполните «vedomost demo» или загрузите выгрузку.")
+    embedded = not no_scheduler and _announce_care()
     click.echo(f"Ведомость: http://{host}:{port}/  (остановить: Ctrl+C)")
     processes = processes or os.cpu_count() or 1
     if processes <= 1:
+        if embedded:
+            _start_scheduler()
         run(host, port, get_wsgi_application(), threading=True)
     else:
-        serve_forked(host, port, processes)
+        serve_forked(host, port, processes, scheduler=embedded)
+
+
+def _announce_care() -> bool:
+    """Say who runs the archive's scheduled care and warn about stores in one place."""
+    from django.conf import settings
+
+    from service.archive.wiring import store_placement_warning
+
+    warning = store_placement_warning()
+    if warning:
+        click.echo(f"ВНИМАНИЕ: {warning}", err=True)
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        click.echo("Плановое обслуживание архива выполняет Celery beat.")
+        return False
+    click.echo(
+        "Плановое обслуживание архива (резервные копии, проверка сохранности, ежемесячные "
+        "обязанности) выполняется этим процессом; пропущенное наверстывается при запуске."
+    )
+    return True
+
+
+def _start_scheduler() -> None:
+    from service.jobs.scheduler import start
+
+    start()
 
 
 def _warm_up() -> None:
@@ -77,8 +111,12 @@ def _warm_up() -> None:
                 getattr(snapshot, name)
 
 
-def serve_forked(host: str, port: int, processes: int) -> None:
-    """Threaded WSGI servers in ``processes`` forked processes accepting on one socket."""
+def serve_forked(host: str, port: int, processes: int, *, scheduler: bool = False) -> None:
+    """Threaded WSGI servers in ``processes`` forked processes accepting on one socket.
+
+    The embedded scheduler (``scheduler``) runs in the parent, started after the fork so that no
+    child inherits its thread.
+    """
     import socketserver
 
     from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
@@ -113,9 +151,45 @@ def serve_forked(host: str, port: int, processes: int) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if scheduler:
+        _start_scheduler()
     for child in children:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(child, 0)
 
 
-commands = [serve]
+@click.command("worker")
+@click.option(
+    "--once", is_flag=True, help="Выполнить наступившие задачи один раз и выйти (для cron)."
+)
+def worker(once: bool) -> None:
+    """Плановое обслуживание архива без веб-интерфейса: резервные копии, проверка сохранности,
+    продление штампов времени, ежемесячные обязанности."""
+    import threading
+
+    from service.archive.wiring import store_placement_warning
+    from service.jobs.models import ScheduledRun
+    from service.jobs.schedule import DUTY_BY_TASK
+    from service.jobs.scheduler import run_forever, tick
+
+    warning = store_placement_warning()
+    if warning:
+        click.echo(f"ВНИМАНИЕ: {warning}", err=True)
+    if not once:
+        click.echo("Плановое обслуживание архива запущено (остановить: Ctrl+C).")
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda _s, _f: stop.set())
+        run_forever(stop)
+        return
+    runs = tick()
+    if not runs:
+        click.echo("Наступивших задач нет.")
+    for run in runs:
+        title = DUTY_BY_TASK[run.task].title
+        click.echo(f"{title}: {run.get_outcome_display()} — {run.summary}")
+    if any(r.outcome == ScheduledRun.Outcome.FAILED for r in runs):
+        sys.exit(1)
+
+
+commands = [serve, worker]

@@ -43,11 +43,12 @@ def run_demo(
     echo: Callable[[str], object] = print,
     period: str | None = "Q1",
     workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
     """Sample school (generated once) → import → close ``period`` (render, sign with the demo key,
     archive into stores A and B) → full fixity audit → summary.
 
-    ``period=None`` stops after the import.
+    ``period=None`` stops after the import. ``progress`` gets (done, total) of each long step.
     """
     import time
 
@@ -62,12 +63,14 @@ def run_demo(
         write_school(partial, students=students, year=year, seed=seed)
         partial.replace(path)
     echo(f"Импортирую {path.name}…")
-    result = import_file(path, "json")
+    result = import_file(path, "json", progress)
     echo(format_import(result))
     if period is None:
         return DemoResult(path, result)
     from service.demo.close import close_period_demo, format_summary
 
-    summary = close_period_demo(result.snapshot_id, period, workers=workers, echo=echo)
+    summary = close_period_demo(
+        result.snapshot_id, period, workers=workers, echo=echo, progress=progress
+    )
     echo(format_summary(summary, time.perf_counter() - started))
     return DemoResult(path, result, summary)

@@ -40,8 +40,12 @@ def close_period_demo(
     period_id: str = "Q1",
     workers: int | None = None,
     echo: Callable[[str], object] = print,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CloseSummary:
-    """Close one period of an imported snapshot end to end with the demo key."""
+    """Close one period of an imported snapshot end to end with the demo key.
+
+    ``progress`` gets (done, total) while documents are rendered and while the archive is audited.
+    """
     from pypdf import PdfReader
 
     from service.archive.wiring import get_archive
@@ -63,7 +67,7 @@ def close_period_demo(
     planned = plan_close(snapshot, period_id)
     close = start_close(None, snapshot, period_id, planned, start=False)
     echo(f"Формирую документы за «{period.name}»: {len(planned)} шт., процессов: {workers}…")
-    rendered = run_inline(close.render_job, workers=workers)
+    rendered = run_inline(close.render_job, workers=workers, on_item=progress)
     seconds["render"] = time.perf_counter() - clock
     close = advance(PeriodClose.objects.get(pk=close.pk))
     echo(f"  сформировано {rendered.done}, ошибок {rendered.failed} за {seconds['render']:.1f} с")
@@ -94,7 +98,7 @@ def close_period_demo(
     clock = time.perf_counter()
     echo("Проверяю сохранность архива (обе копии каждого документа)…")
     archive = get_archive()
-    report = audit(archive, sample=None, repair=True, actor="demo")
+    report = audit(archive, sample=None, repair=True, actor="demo", progress=progress)
     seconds["audit"] = time.perf_counter() - clock
 
     signed_dir = work_dir(close.id) / "signed"

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.documents.meta import DocumentMeta
+from service.errors import UserError
 from service.journal.snapshot import (
     AttendanceCode,
     Period,
@@ -52,7 +53,7 @@ MONTHS_NOMINATIVE = (
 )
 
 
-class DocumentProblem(Exception):
+class DocumentProblem(UserError):
     """The requested document cannot be built (unknown class, period…); the message is Russian."""
 
 

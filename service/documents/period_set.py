@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from service import library_warnings
 from service.documents.common import DocumentProblem, get_period, safe_file_name
 from service.documents.kind import PERIOD_END
 from service.documents.kinds import KINDS, render_kind
@@ -83,6 +84,7 @@ def _run(job: Job, out_dir: str) -> RenderedDocument | str:
 def _init_worker(snapshot_pickle: bytes, policy: SchoolPolicy) -> None:
     """Worker start: take the snapshot and the policy once and load stylesheets and fonts."""
     global _SNAPSHOT, _POLICY
+    library_warnings.quiet()
     _SNAPSHOT = pickle.loads(snapshot_pickle)  # noqa: S301 (our own parent process's bytes)
     _POLICY = policy
     resources()

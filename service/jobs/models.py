@@ -102,3 +102,31 @@ class PeriodClose(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled duty (backup, fixity audit, …) at one due time.
+
+    The unique (task, due) pair is the claim: a second process or Celery worker reaching the same
+    due time fails to insert and leaves the run to the first.
+    """
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", "выполняется"
+        OK = "ok", "выполнено"
+        WARNING = "warning", "выполнено, есть замечания"
+        FAILED = "failed", "ошибка"
+
+    task = models.CharField(max_length=64)
+    due = models.DateTimeField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    summary = models.TextField(blank=True, default="")
+    details = models.JSONField(default=dict, blank=True)
+    missed = models.PositiveIntegerField(default=0)
+    worker = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("task", "due"), name="scheduled_run_due"),)
+        ordering = ("-due",)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
+from service.errors import UserError
 from service.jobs import progress
 from service.jobs.models import ItemState, JobItem, PeriodClose
 from service.jobs.period_close import advance, work_dir, write_atomically
@@ -24,7 +25,7 @@ from service.jobs.period_close import advance, work_dir, write_atomically
 log = logging.getLogger(__name__)
 
 
-class WrongKeyPassword(Exception):
+class WrongKeyPassword(UserError):
     """The signing key could not be unlocked with the given password or PIN."""
 
 

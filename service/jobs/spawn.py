@@ -10,6 +10,10 @@ def init_child(database: dict[str, object], data_dir: str) -> None:
     import django
     from django.conf import settings
 
+    from service import library_warnings
+
+    library_warnings.quiet()
+
     # Before the first connection is opened, so the child uses exactly the parent's database
     # (under tests, the test database rather than the configured name).
     settings.DATABASES["default"].update(database)

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from service.errors import UserError
 from service.jobs.models import Job, JobItem
 
 Step = Callable[[Job, JobItem], dict[str, Any]]
 Finisher = Callable[[Job], dict[str, Any]]
 
 
-class StepError(Exception):
+class StepError(UserError):
     """An expected failure of one item, shown to users as is (Russian, no personal data)."""
 
 

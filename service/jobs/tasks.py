@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from celery import chord, shared_task
@@ -108,8 +109,12 @@ def _run_one(job_id: str, school_id: str, key: str) -> str:
     return run_item(job_id, key, school_id=school_id)
 
 
-def run_inline(job: Job, workers: int = 1) -> progress.JobStatus:
+def run_inline(
+    job: Job, workers: int = 1, on_item: Callable[[int, int], None] | None = None
+) -> progress.JobStatus:
     """Run a job's pending items in this process, or in ``workers`` spawned processes; then finish.
+
+    ``on_item`` is called with (items done, items to run) after each item.
 
     Used by the one-command demo and the CLI on the embedded default (no broker). Workers are
     spawned, not forked: a fork copies the caller's open sockets, and kombu's after-fork clean-up
@@ -126,9 +131,11 @@ def run_inline(job: Job, workers: int = 1) -> progress.JobStatus:
     keys = list(job.items.exclude(state=ItemState.DONE).values_list("key", flat=True))
     progress.mark_started(str(job.id))
     run = functools.partial(_run_one, str(job.id), job.school_id)
+    report = on_item or (lambda done, total: None)
     if workers <= 1 or len(keys) < 2:
-        for key in keys:
+        for done, key in enumerate(keys, 1):
             run(key)
+            report(done, len(keys))
     else:
         database = {
             k: v
@@ -143,7 +150,8 @@ def run_inline(job: Job, workers: int = 1) -> progress.JobStatus:
             initializer=init_child,
             initargs=(database, str(settings.DATA_DIR)),
         ) as pool:
-            list(pool.map(run, keys, chunksize=4))
+            for done, _ in enumerate(pool.map(run, keys, chunksize=4), 1):
+                report(done, len(keys))
     finish_job(None, str(job.id), school_id=job.school_id)
     return progress.status(str(job.id))
 

@@ -22,6 +22,7 @@ import typing
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from service.errors import UserError
 from service.journal import canonical_fastpath
 from service.journal import snapshot as m
 from service.journal.snapshot import FORMAT_NAME, FORMAT_VERSION, Snapshot
@@ -31,7 +32,7 @@ Decoder = Callable[[Any, str], Any]
 _MISSING = dataclasses.MISSING
 
 
-class SnapshotFormatError(ValueError):
+class SnapshotFormatError(UserError, ValueError):
     """Not a valid format-v1 document; ``pointer`` is the JSON pointer to the problem."""
 
     def __init__(self, pointer: str, message: str) -> None:

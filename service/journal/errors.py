@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from service.errors import UserError
+
 MAX_PROBLEMS = 200
 
 
@@ -31,13 +33,13 @@ class InputProblem:
         if self.field:
             parts.append(
                 f"поле «{self.field}»"
-                if not self.field.startswith(("столбец", "поле"))
+                if not self.field.startswith(("столбец", "поле", "ячейка"))
                 else self.field
             )
         return ", ".join(parts) + f": {self.message}"
 
 
-class InvalidInput(Exception):
+class InvalidInput(UserError):
     """The input cannot be imported; ``problems`` lists why (at most ``MAX_PROBLEMS``)."""
 
     def __init__(self, problems: Iterable[InputProblem], truncated: bool = False) -> None:

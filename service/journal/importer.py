@@ -7,6 +7,7 @@ bytes and reported as unchanged without parsing it again (the snapshot it produc
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,8 +32,13 @@ def source_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def import_file(path: Path | str, fmt: str = "auto") -> ImportResult:
-    """Import one export (file or folder); raises InvalidInput with every problem found."""
+def import_file(
+    path: Path | str, fmt: str = "auto", progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
+    """Import one export (file or folder); raises InvalidInput with every problem found.
+
+    ``progress`` is called with (steps done, 2) after reading and checking, and after saving.
+    """
     path = Path(path)
     if not path.exists():
         raise InvalidInput([InputProblem(path.name, "", "", "файл не найден")])
@@ -43,8 +49,12 @@ def import_file(path: Path | str, fmt: str = "auto") -> ImportResult:
     if known is not None:
         return known
     report = read_with_report(path, fmt)
+    if progress is not None:
+        progress(1, 2)
     result = save_snapshot(
         report.snapshot, source_format=fmt, source_file=path.name, source_sha256=raw_digest
     )
+    if progress is not None:
+        progress(2, 2)
     warnings = tuple(f"Предупреждение: {w}" for w in report.warnings)
     return replace(result, messages=(*result.messages, *warnings)) if warnings else result

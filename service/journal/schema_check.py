@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Callable, Iterator
 from importlib import resources
 from itertools import islice
@@ -188,6 +189,8 @@ def _explain(error: jsonschema.ValidationError, path: list[Any]) -> tuple[str, s
     if kind == "type":
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else expected
+        if hint := _readable_as(value, names):
+            return last, hint
         wanted = " или ".join(_TYPE_NAMES.get(n, n) for n in names if n != "null")
         return last, f"ожидалось: {wanted}; получено: {_TYPE_NAMES.get(_json_type(value))}"
     if kind == "enum":
@@ -197,6 +200,8 @@ def _explain(error: jsonschema.ValidationError, path: list[Any]) -> tuple[str, s
             return "format", f"это не файл журнала Ведомости: ожидалось «{m.FORMAT_NAME}»"
         if path == ["version"]:
             supported = m.FORMAT_VERSION
+            if _same_text(value, supported):
+                return "version", _wrong_type("версия формата должна быть", value, supported)
             return "version", (
                 f"версия формата {_short(value)} не поддерживается; поддерживается {supported}"
             )
@@ -214,10 +219,59 @@ def _explain(error: jsonschema.ValidationError, path: list[Any]) -> tuple[str, s
     return last, f"недопустимое значение: {_short(value)}"
 
 
+def _same_text(value: Any, wanted: Any) -> bool:
+    """True when ``value`` is ``wanted`` written as the other JSON type (5 for "5", "1" for 1)."""
+    if isinstance(value, bool) or isinstance(wanted, bool) or type(value) is type(wanted):
+        return False
+    if not isinstance(value, str | int | float) or not isinstance(wanted, str | int | float):
+        return False
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() == str(wanted)
+
+
+def _as_json(value: Any) -> str:
+    """«строкой "5"» or «числом 5»: the instrumental case, as after «должна быть»."""
+    kind = "строкой" if isinstance(value, str) else "числом"
+    return f"{kind} {json.dumps(value, ensure_ascii=False)}"
+
+
+def _wrong_type(what: str, value: Any, wanted: Any) -> str:
+    """«отметка должна быть строкой "5", а не числом 5» (``what`` brings its own verb form)."""
+    return f"{what} {_as_json(wanted)}, а не {_as_json(value)}"
+
+
+def _readable_as(value: Any, names: list[str]) -> str:
+    """A message for a value of the wrong JSON type that reads as a right one, else ''."""
+    if isinstance(value, bool):
+        return ""
+    if "string" in names and isinstance(value, int | float):
+        text = str(int(value)) if float(value).is_integer() else str(value)
+        return _wrong_type("значение должно быть", value, text)
+    if isinstance(value, str) and ({"integer", "number"} & set(names)):
+        try:
+            number = float(value.strip().replace(",", "."))
+        except ValueError:
+            return ""
+        if math.isfinite(number):
+            wanted: int | float = int(number) if number.is_integer() else number
+            if "integer" in names and not isinstance(wanted, int):
+                return ""
+            return _wrong_type("значение должно быть", value, wanted)
+    return ""
+
+
 def _explain_enum(path: list[Any], value: Any, allowed: list[Any]) -> str:
     shown = _short(value)
     owner = str(path[0]) if path else ""
     last = str(path[-1]) if path else ""
+    readable = next((a for a in allowed if _same_text(value, a)), None)
+    if readable is not None:
+        what = {
+            "marks": "отметка должна быть",
+            "period_marks": "отметка за период должна быть",
+        }.get(owner, "значение должно быть")
+        return _wrong_type(what, value, readable)
     if owner == "marks" and last == "value":
         return f"отметка «{shown}» вне шкалы 1–5"
     if owner == "period_marks" and last == "value":

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from service.errors import NotFoundError
 from service.journal import models as db
 from service.journal import snapshot as m
 from service.journal.canonical import canonical_bytes, iter_entity_lists, snapshot_from_bytes
@@ -30,7 +31,7 @@ Status = Literal["created", "unchanged"]
 COMPRESS_LEVEL = 3  # canonical JSON compresses ~10×; higher levels cost seconds for little
 
 
-class SnapshotNotFound(LookupError):
+class SnapshotNotFound(NotFoundError, LookupError):
     """No stored snapshot matches the id (or id prefix)."""
 
     def __init__(self, snapshot_id: str, ambiguous: bool = False) -> None:

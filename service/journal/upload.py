@@ -19,6 +19,7 @@ from typing import Protocol
 
 from django.db import transaction
 
+from service.errors import UserError
 from service.journal.errors import InvalidInput
 from service.journal.store import ImportResult
 
@@ -36,7 +37,7 @@ class Upload(Protocol):
         ...
 
 
-class UploadRefused(Exception):
+class UploadRefused(UserError):
     """The upload is not read at all: too large or of a type no adapter reads (Russian text)."""
 
 

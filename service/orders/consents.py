@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from service.documents.meta import DocumentMeta
+from service.errors import UserError
 from service.journal import snapshot as m
 from service.orders.convert import Converter
 from service.orders.kind import OrderKind
@@ -31,7 +32,7 @@ Status = ConsentRecord.Status
 STATUS_LABELS = {s.value: s.label for s in Status}
 
 
-class ConsentError(ValueError):
+class ConsentError(UserError, ValueError):
     """A consent operation cannot be done; the message is in Russian."""
 
 

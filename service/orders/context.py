@@ -16,12 +16,13 @@ from typing import Any
 from service.documents.common import ru_date as fmt_date
 from service.documents.common import ru_long_date
 from service.documents.meta import DocumentMeta
+from service.errors import UserError
 from service.journal import snapshot as m
 from service.orders.kind import OrderKind
 from service.russian import agree, decline_phrase, sex_of
 
 
-class ParamError(ValueError):
+class ParamError(UserError, ValueError):
     """A ``--param`` value cannot be used; the message is in Russian."""
 
 

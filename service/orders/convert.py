@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service.config import env_int, env_path, env_str
+from service.errors import EXIT_INTERNAL, UserError
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,10 @@ PDFA_OPTIONS = (
 )
 
 
-class ConversionError(Exception):
+class ConversionError(UserError):
     """A document could not be converted; the message is in Russian and names no personal data."""
+
+    exit_code = EXIT_INTERNAL  # the converter failed, not the input
 
 
 def _default_executable() -> str:

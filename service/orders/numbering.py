@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Max
 
+from service.errors import EXIT_INTERNAL, UserError
 from service.orders.kind import Register
 from service.orders.models import IssuedDocument, NumberFormat, RegisterCounter, RegisterEntry
 
@@ -24,8 +25,10 @@ DEFAULT_NUMBER_FORMATS: dict[str, str] = {Register.MAIN: "{seq}", Register.STUDE
 """Number formats of a school that set none; placeholders as in :data:`PLACEHOLDERS`."""
 
 
-class NumberingError(Exception):
+class NumberingError(UserError):
     """A number could not be issued or a format is invalid; the message is in Russian."""
+
+    exit_code = EXIT_INTERNAL  # the register, not the command line, is at fault
 
 
 @dataclass(frozen=True)

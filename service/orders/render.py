@@ -20,7 +20,13 @@ from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 
 from service.orders.kind import OrderKind
-from service.orders.sandbox import TemplateRejected, find_tag, make_env, static_check
+from service.orders.sandbox import (
+    TemplateRejected,
+    find_tag,
+    limit_child_resources,
+    make_env,
+    static_check,
+)
 from service.orders.schema import Schema
 
 HEADER_URI = DocxTemplate.HEADER_URI
@@ -120,10 +126,13 @@ CHECK_TIME_LIMIT = 20.0  # seconds for the trial render of an uploaded template
 
 
 def _render_child(conn: Any, template: bytes, context: dict[str, Any]) -> None:
+    limit_child_resources()
     try:
         conn.send(("ok", render_docx(template, context)))
     except TemplateRejected as exc:
         conn.send(("rejected", (exc.message, exc.tag)))
+    except MemoryError:
+        conn.send(("rejected", ("шаблону нужно больше 1 ГБ памяти (слишком большие значения)", "")))
     except Exception as exc:  # reported to the parent, which refuses the template
         conn.send(("error", type(exc).__name__))
     finally:
@@ -151,7 +160,9 @@ def render_with_time_limit(
             )
         status, payload = parent.recv()
     except EOFError:
-        raise TemplateRejected("проверка шаблона прервалась") from None
+        raise TemplateRejected(
+            "обработка шаблона прервана: превышен лимит процессорного времени или памяти"
+        ) from None
     finally:
         if proc.is_alive():
             proc.kill()

@@ -9,6 +9,7 @@ refused before rendering with a Russian message naming the tag.
 
 from __future__ import annotations
 
+import operator
 import re
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from jinja2 import StrictUndefined, Template, nodes
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from service.errors import UserError
 from service.russian.filters import install_filters
 
 FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
@@ -30,7 +32,7 @@ FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
 }
 
 
-class TemplateRejected(Exception):
+class TemplateRejected(UserError):
     """A template is refused; ``message`` is Russian and ``tag`` quotes the offending tag."""
 
     def __init__(self, message: str, tag: str = "") -> None:
@@ -38,8 +40,82 @@ class TemplateRejected(Exception):
         self.tag = tag
         super().__init__(f"{message}: {tag}" if tag else message)
 
+    def user_message(self) -> str:
+        """The reason, then the offending tag on a line of its own."""
+        return f"шаблон отклонён: {self.message}" + (f"\n  тег: {self.tag}" if self.tag else "")
 
-class CachingSandbox(ImmutableSandboxedEnvironment):
+
+# What one expression may build. Jinja folds constant expressions while compiling, so without
+# these bounds ``{{ 9**9**9 }}`` hangs the compiler and ``{{ 'x' * 10**9 }}`` takes gigabytes
+# before any render limit is looked at.
+MAX_EXPONENT = 1_000
+MAX_POWER_DIGITS = 1_000
+MAX_BUILT_LENGTH = 1_000_000  # characters or items made by one ``*``, ``+`` or ``~``
+
+# The child process a trial or real render runs in (see :func:`limit_child_resources`).
+CHILD_CPU_SECONDS = 30
+CHILD_MEMORY_BYTES = 1 << 30
+
+_BINOPS = {"**": operator.pow, "*": operator.mul, "+": operator.add}
+_BOUND_MESSAGES = frozenset({"степень слишком велика", "строка или список слишком длинные"})
+
+
+def _size(value: object) -> int:
+    return len(value) if isinstance(value, str | bytes | list | tuple) else 0
+
+
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox with ``**``, ``*``, ``+`` and ``~`` bounded by what they would build.
+
+    Intercepted operators are also never constant-folded at compile time (Jinja checks
+    ``intercepted_binops`` before folding), so a power tower cannot hang the compiler.
+    """
+
+    intercepted_binops = frozenset(_BINOPS)
+    intercepted_unops = frozenset()
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if (
+            operator_name == "**"
+            and isinstance(left, int | float)
+            and isinstance(right, int | float)
+        ):
+            base = abs(left)
+            if base > 1 and (
+                abs(right) > MAX_EXPONENT or _power_digits(base, right) > MAX_POWER_DIGITS
+            ):
+                raise SecurityError("степень слишком велика")
+        if operator_name == "*":
+            count = right if isinstance(left, str | list | tuple) else left
+            item = left if isinstance(left, str | list | tuple) else right
+            if isinstance(count, int) and _size(item) * max(count, 0) > MAX_BUILT_LENGTH:
+                raise SecurityError("строка или список слишком длинные")
+        if operator_name == "+" and _size(left) + _size(right) > MAX_BUILT_LENGTH:
+            raise SecurityError("строка или список слишком длинные")
+        return _BINOPS[operator_name](left, right)
+
+
+def _power_digits(base: float, exponent: float) -> float:
+    import math
+
+    return exponent * math.log10(base) if exponent > 0 else 0.0
+
+
+def limit_child_resources(
+    cpu_seconds: int = CHILD_CPU_SECONDS, memory_bytes: int = CHILD_MEMORY_BYTES
+) -> None:
+    """Cap the CPU time and address space of the current process; call it in the render child.
+
+    A template that builds a huge value then fails with MemoryError, and one that loops for ever
+    is killed by the kernel, whatever the parent's wall-clock limit does.
+    """
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+
+class CachingSandbox(BoundedSandbox):
     """The sandbox, remembering compiled XML parts: docxtpl compiles every part on every render."""
 
     MAX_CACHED = 256
@@ -65,7 +141,7 @@ class CachingSandbox(ImmutableSandboxedEnvironment):
         return compiled
 
 
-def make_env(cached: bool = False) -> ImmutableSandboxedEnvironment:
+def make_env(cached: bool = False) -> BoundedSandbox:
     """A sandbox: no loader, autoescaped XML, strict undefined, minimal globals.
 
     With ``cached`` the process-wide instance that keeps compiled templates is returned; it is
@@ -73,7 +149,7 @@ def make_env(cached: bool = False) -> ImmutableSandboxedEnvironment:
     """
     if cached:
         return _shared_env()
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=None)
+    env = BoundedSandbox(autoescape=True, undefined=StrictUndefined, loader=None)
     for name in ("lipsum", "cycler", "joiner"):
         env.globals.pop(name, None)
     return install_filters(env)
@@ -171,6 +247,9 @@ def _line_tag(source: str, lineno: int | None) -> str:
 
 def explain_security(exc: SecurityError, source: str) -> TemplateRejected:
     """A sandbox violation at render time, as a Russian refusal naming the tag when possible."""
+    if str(exc) in _BOUND_MESSAGES:
+        operator_tag = find_tag(source, "**") or find_tag(source, "*") or find_tag(source, "+")
+        return TemplateRejected(f"шаблон отклонён: {exc}", operator_tag)
     attr = re.search(r"attribute '([^']+)'", str(exc))
     tag = find_tag(source, attr.group(1)) if attr else ""
     return TemplateRejected(

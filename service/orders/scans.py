@@ -18,12 +18,14 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 from weasyprint import HTML, Attachment
 
+from service.errors import UserError
+
 MAX_SCAN_BYTES = 30 * 1024 * 1024
 MAX_PAGES = 20
 RASTER_DPI = 150
 
 
-class InvalidScan(ValueError):
+class InvalidScan(UserError, ValueError):
     """The uploaded file is not a usable PDF, JPEG or PNG; the message is in Russian."""
 
 

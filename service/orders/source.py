@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from service.errors import NotFoundError
 from service.journal.snapshot import Snapshot
 
 
-class NoSnapshot(Exception):
+class NoSnapshot(NotFoundError):
     """No snapshot could be loaded; the message is in Russian."""
 
 

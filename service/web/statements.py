@@ -8,8 +8,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from service.errors import UserError
 
-class StatementProblem(Exception):
+
+class StatementProblem(UserError):
     """The statement cannot be made (the message is Russian and shown to the user)."""
 
 

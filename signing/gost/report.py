@@ -6,7 +6,6 @@ hash with Streebog; pyHanko still judges the PDF side (coverage and changes afte
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Sequence
 
@@ -17,13 +16,15 @@ from pyhanko.sign.validation import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from ..pades import role_title
-from ..stamp import certificate_owner, serial_hex
-from ..validate import (
+from ..report import (
     COVERAGE_TEXT,
     MODIFICATION_TEXT,
     PERMISSION_TEXT,
     SignatureReport,
     ValidationReport,
+    certificate_facts,
+    is_certification,
+    iso_time,
 )
 from . import backend
 from .verify import GostVerdict, is_gost, verify_signed_data
@@ -31,28 +32,6 @@ from .verify import GostVerdict, is_gost, verify_signed_data
 __all__ = ["embedded_is_gost", "gost_pdf_report", "verify_detached"]
 
 MSG_CHANGED = "После подписания в документ внесены недопустимые изменения"
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat() if value is not None else None
-
-
-def _cert_facts(cert: asn1_x509.Certificate | None) -> dict[str, str | None]:
-    if cert is None:
-        return {"name": None, "title": None, "serial": None, "from": None, "to": None}
-    validity = cert["tbs_certificate"]["validity"]
-    return {
-        "name": certificate_owner(cert),
-        "title": cert.subject.native.get("title"),
-        "serial": serial_hex(cert.serial_number),
-        "from": _iso(validity["not_before"].native),
-        "to": _iso(validity["not_after"].native),
-    }
-
-
-def _is_certification(sig: EmbeddedPdfSignature) -> bool:
-    refs = sig.sig_object.get("/Reference", ())
-    return any(ref.get("/TransformMethod") == "/DocMDP" for ref in refs)
 
 
 def embedded_is_gost(sig: EmbeddedPdfSignature) -> bool:
@@ -80,7 +59,7 @@ def _report(
     pades_level: str,
     extra_problems: Sequence[str] = (),
 ) -> SignatureReport:
-    facts = _cert_facts(verdict.signer)
+    facts = certificate_facts(verdict.signer)
     problems = (*verdict.problems, *extra_problems)
     return SignatureReport(
         order=order,
@@ -92,8 +71,8 @@ def _report(
         certificate_serial=facts["serial"],
         certificate_valid_from=facts["from"],
         certificate_valid_to=facts["to"],
-        signing_time=_iso(verdict.signing_time),
-        timestamp_time=_iso(verdict.timestamp_time),
+        signing_time=iso_time(verdict.signing_time),
+        timestamp_time=iso_time(verdict.timestamp_time),
         intact=verdict.intact,
         cryptographically_valid=verdict.valid,
         trusted=verdict.trusted,
@@ -149,7 +128,7 @@ def gost_pdf_report(
         coverage=COVERAGE_TEXT.get(coverage),
         modification_level=MODIFICATION_TEXT.get(level),
         modifications_allowed=allowed,
-        certification=_is_certification(sig),
+        certification=is_certification(sig),
         lock=PERMISSION_TEXT.get(docmdp) if docmdp is not None else None,
         pades_level=f"{'B-T' if verdict.timestamp_time else 'B-B'} (ГОСТ Р 34.10-2012, {bits} бит)",
         extra_problems=extra,

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from storage.errors import ObjectLocked, ObjectMissing, StoreUnavailable
+from storage.errors import DamagedMetadata, ObjectLocked, ObjectMissing, StoreUnavailable
 from storage.stores.base import CHUNK, LockMode, ObjectLock, ObjectVersion
 from storage.stores.keys import check_key
 
@@ -72,9 +72,13 @@ class FileStore:
     def _read_meta(self, key: str, version_id: str) -> dict[str, Any]:
         path = self._dir(key) / (version_id + META_SUFFIX)
         try:
-            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ObjectMissing(self.name, key, version_id) from None
+        except (ValueError, OSError) as exc:  # garbage, invalid UTF-8, unreadable
+            raise DamagedMetadata(self.name, key, version_id, type(exc).__name__) from None
+        if not isinstance(data, dict) or not isinstance(data.get("metadata", {}), dict):
+            raise DamagedMetadata(self.name, key, version_id, "не объект JSON")
         return data
 
     def put(
@@ -84,6 +88,11 @@ class FileStore:
         self.ensure_ready()
         directory = self._dir(key)
         version_id = f"{time.time_ns():020d}{secrets.token_hex(4)}"
+        existing = self._version_ids(directory)
+        if existing and existing[-1] >= version_id:
+            # A version planted with an id from the future must not stay the latest: the new
+            # one is named to sort after it (a prefix sorts before its extensions).
+            version_id = existing[-1][:180] + "~" + version_id
         try:
             directory.mkdir(parents=True, exist_ok=True)
             tmp = self._tmp / f"{version_id}.part"

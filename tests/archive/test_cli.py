@@ -87,7 +87,8 @@ def test_invalid_input_exits_2_with_a_russian_message(run, tmp_path: Path) -> No
     result = run("put", str(source), "--kind", "no-such-kind")
     assert result.exit_code == 2 and "нет вида документа" in result.output
     assert run("put", str(source), "--kind", "control-report", "--meta", "oops").exit_code == 2
-    assert run("get", "missing-doc", "-o", str(tmp_path / "o")).exit_code == 2
+    missing = run("get", "missing-doc", "-o", str(tmp_path / "o"))
+    assert missing.exit_code == 4 and "missing-doc" in missing.output  # not found
 
 
 def test_same_store_twice_is_refused_naming_the_variables(run, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -124,7 +125,7 @@ def test_backup_then_restore_into_an_emptied_catalog_finds_the_document(
     dump = tmp_path / "catalog.dump"
     fetch_backup(get_archive(), backup_id, dump)
     refused = run("restore", str(dump))
-    assert refused.exit_code == 2 and "не пуст" in refused.output
+    assert refused.exit_code == 4 and "не пуст" in refused.output  # conflict
     for model in (models.AuditEvent, models.ChainHead, models.StateValue, models.Entry):
         model.objects.all().delete()
     assert json.loads(run("ls", "--json").output) == []

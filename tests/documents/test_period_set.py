@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from service.cli.documents import commands
+from service.cli.main import cli
 from service.documents.period_set import render_period_set
 from tests.documents.factories import tiny_school
 
@@ -60,8 +61,7 @@ def test_kinds_command_lists_every_kind():
 
 
 def test_render_unknown_kind_exits_2_in_russian(tmp_path: Path):
-    render = next(c for c in commands if c.name == "render")
-    result = CliRunner().invoke(render, ["no-such-kind", "-o", str(tmp_path / "x.pdf")])
+    result = CliRunner().invoke(cli, ["render", "no-such-kind", "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2
     assert "неизвестный вид документа «no-such-kind»" in result.output
     assert "Traceback" not in result.output

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from service.cli.documents import commands
+from service.cli.main import cli
 from service.documents.kinds import build, render_data
 from service.journal.canonical import snapshot_from_dict
 from tests.documents.pdfcheck import qpdf_check, text, words
@@ -118,8 +119,9 @@ def test_cli_renders_from_a_canonical_file(sample_school_dict, busiest, tmp_path
     assert f"<vedomost:classId>{busiest}</vedomost:classId>" in xmp
     assert "<vedomost:snapshotId></vedomost:snapshotId>" not in xmp  # hashed from the file
     missing = CliRunner().invoke(
-        render,
+        cli,
         [
+            "render",
             "period-summary",
             "--class",
             "99Я",

@@ -78,21 +78,28 @@ def test_killed_worker_process_task_is_redone(celery_worker: object) -> None:
 
 
 def test_beat_schedule_and_audit_runs_on_the_audit_queue(celery_worker: object) -> None:
-    """The beat schedule has the nightly sample, monthly full audit and weekly backup; an audit
-    sent by name is routed to the audit queue, runs on the worker and records its summary."""
+    """The beat schedule is the scheduled care (daily audit slice, weekly backup, …); a duty sent
+    by name is routed to the audit queue, runs on the worker and records its run; a plain audit
+    sent by name records its summary."""
     from celery.schedules import crontab
 
     from service.archive.catalog import DjangoCatalog
     from service.celery import app
-    from service.jobs.schedule import BEAT_SCHEDULE
+    from service.jobs.models import ScheduledRun
+    from service.jobs.schedule import BEAT_SCHEDULE, DUTIES
 
     tasks = {name: entry["task"] for name, entry in BEAT_SCHEDULE.items()}
-    assert tasks["nightly-sampled-fixity-audit"] == "archive.fixity_audit"
-    assert BEAT_SCHEDULE["monthly-full-fixity-audit"]["kwargs"]["sample"] is None
-    weekly = BEAT_SCHEDULE["weekly-catalog-backup"]["schedule"]
+    assert {d.task for d in DUTIES} <= set(tasks.values())
+    weekly = BEAT_SCHEDULE["care.backup_catalog"]["schedule"]
     assert isinstance(weekly, crontab) and weekly.day_of_week == {0}
     assert app.conf.beat_schedule == BEAT_SCHEDULE
+    assert app.amqp.router.route({}, "care.fixity_slice")["queue"].name == "audit"
     assert app.amqp.router.route({}, "archive.fixity_audit")["queue"].name == "audit"
+
+    assert app.send_task("care.fixity_slice").get(timeout=60) == "ok"
+    run = ScheduledRun.objects.get(task="care.fixity_slice")
+    assert run.summary == "в архиве нет документов: проверять нечего"
+    assert app.send_task("care.fixity_slice").get(timeout=60) == "skipped"  # same due time
 
     result = app.send_task("archive.fixity_audit", kwargs={"sample": 10, "repair": True})
     assert result.get(timeout=60)["checked"] == 0

@@ -142,6 +142,11 @@ Mutation = Callable[[dict[str, Any]], object]
         ),
         (
             lambda d: d["lessons"][0].update(number="1"),
+            "school.json, /lessons/0, поле «number»: "
+            'значение должно быть числом 1, а не строкой "1"',
+        ),
+        (
+            lambda d: d["lessons"][0].update(number="один"),
             "school.json, /lessons/0, поле «number»: ожидалось: целое число; получено: строка",
         ),
         (

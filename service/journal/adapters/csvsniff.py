@@ -12,14 +12,36 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from service.config import import_limits
+from service.errors import UserError
 from service.journal.adapters.inputfiles import OLE_MAGIC, ZIP_MAGIC
 
 DELIMITERS = (";", ",", "\t")
 _SAMPLE_LINES = 60
 
 
-class NotCsv(Exception):
-    """The bytes are not a text CSV file; the message (Russian) says what they look like."""
+class NotCsv(UserError):
+    """The bytes are not a readable CSV file; the message (Russian) says why.
+
+    Attributes:
+        line: the line of the file where the problem starts (0 when it is the whole file).
+        column: the column (1-based) of the cell at fault, 0 when not one cell.
+    """
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+    @property
+    def location(self) -> str:
+        """«строка 12» or empty."""
+        return f"строка {self.line}" if self.line else ""
+
+    @property
+    def field(self) -> str:
+        """«столбец 3» or empty."""
+        return f"столбец {self.column}" if self.column else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +62,12 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith(OLE_MAGIC):
         raise NotCsv("это не CSV, а книга Excel 97–2003 (XLS) — сохраните её как XLSX или CSV")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise NotCsv(
+                f"файл с меткой UTF-16 содержит неверные символы (байт {exc.start})"
+            ) from None
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data.decode("utf-8-sig"), "utf-8-sig"
@@ -64,10 +91,14 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter that gives the widest consistent table in the first lines (``;`` on a tie)."""
-    sample = "\n".join(text.splitlines()[:_SAMPLE_LINES])
+    # lines cut short: a huge cell must not hide its delimiters (the reader reports the cell)
+    sample = "\n".join(line[:4096] for line in text.splitlines()[:_SAMPLE_LINES])
     best, best_score = DELIMITERS[0], -1
     for delimiter in DELIMITERS:
-        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        try:
+            rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        except csv.Error:
+            continue
         widths = [len(r) for r in rows if len(r) > 1]
         if not widths:
             continue
@@ -80,28 +111,79 @@ def sniff_delimiter(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CsvStream:
-    """Decoded CSV read lazily: rows are parsed as they are iterated (large files)."""
+    """Decoded CSV read lazily: (line, cells) pairs parsed as they are iterated.
 
-    rows: Iterator[list[str]]
+    ``line`` is the physical line the row starts on. Iterating raises :class:`NotCsv` (with the
+    line) for an unbalanced quote or an oversized cell.
+    """
+
+    rows: Iterator[tuple[int, list[str]]]
     encoding: str
     delimiter: str
 
 
-def iter_csv(data: bytes) -> CsvStream:
-    """Like :func:`read_csv` without holding all rows; ``csv.Error`` may come while iterating."""
-    text, encoding = decode(data)
-    delimiter = sniff_delimiter(text)
-    return CsvStream(
-        csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), encoding, delimiter
-    )
+_CSV_ERRORS = {
+    "unexpected end of data": "кавычка в ячейке не закрыта до конца файла",
+    "new-line character seen in unquoted field": "перевод строки внутри ячейки без кавычек",
+}
 
 
-def read_csv(data: bytes) -> CsvText:
-    """Decode and parse CSV bytes. Raises :class:`NotCsv` when they are not a text CSV."""
+def _explain(exc: csv.Error, delimiter: str) -> str:
+    text = str(exc)
+    if text.startswith("field larger than field limit"):
+        return "ячейка слишком длинная"
+    if text.endswith("expected after '\"'"):
+        return (
+            f"после закрывающей кавычки ожидался разделитель «{delimiter}» — "
+            "кавычки в строке не сбалансированы"
+        )
+    return _CSV_ERRORS.get(text, f"CSV не разбирается ({text})")
+
+
+def bounded_rows(text: str, delimiter: str, max_cell: int) -> Iterator[tuple[int, list[str]]]:
+    """Parse CSV text strictly, yielding (first line, cells); :class:`NotCsv` on the first fault.
+
+    Strict quoting refuses what a lenient reader would silently accept with shifted rows: a quote
+    that never closes, text after a closing quote. A quoted cell that spans lines and holds the
+    delimiter is refused too: in a journal it is an opened quote that swallowed whole rows.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise NotCsv(_explain(exc, delimiter), start) from None
+        for column, cell in enumerate(row, start=1):
+            if len(cell) > max_cell:
+                raise NotCsv(
+                    f"ячейка длиннее {max_cell} символов ({len(cell)}) — файл отклонён",
+                    start,
+                    column,
+                )
+            if delimiter in cell and ("\n" in cell or "\r" in cell):
+                raise NotCsv(
+                    f"кавычка в ячейке не закрыта: ячейка захватила строки до {reader.line_num}",
+                    start,
+                    column,
+                )
+        yield start, row
+        start = reader.line_num + 1
+
+
+def iter_csv(data: bytes, max_cell: int | None = None) -> CsvStream:
+    """Decode CSV bytes and parse them lazily with :func:`bounded_rows`."""
     text, encoding = decode(data)
     delimiter = sniff_delimiter(text)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise NotCsv(f"CSV не разбирается: {exc}") from exc
-    return CsvText(rows, encoding, delimiter)
+    if max_cell is None:
+        max_cell = import_limits().max_cell_chars
+    return CsvStream(bounded_rows(text, delimiter, max_cell), encoding, delimiter)
+
+
+def read_csv(data: bytes, max_cell: int | None = None) -> CsvText:
+    """Decode and parse CSV bytes. Raises :class:`NotCsv` when they are not a readable CSV."""
+    stream = iter_csv(data, max_cell)
+    rows = [cells for _, cells in stream.rows]
+    return CsvText(rows, stream.encoding, stream.delimiter)

@@ -7,8 +7,6 @@ layout is in ``docs/grid-format.md``.
 
 from __future__ import annotations
 
-import io
-import warnings as pywarnings
 from pathlib import Path
 
 from service.journal.adapters.csvsniff import NotCsv, read_csv
@@ -40,30 +38,9 @@ def _xlsx_tables(
     if archive is None:
         return []
     archive.close()
-    import openpyxl  # imported here: slow to import, only needed for workbooks
+    from service.journal.adapters import xlsxread  # openpyxl is slow to import: workbooks only
 
-    # openpyxl on a hostile or broken file can fail in many ways (XML parse errors, an entity
-    # amplification refused by libxml2, missing parts): every one is a bad input, not a crash.
-    tables: list[tuple[str, list[list[RawCell]]]] = []
-    book = None
-    try:
-        with pywarnings.catch_warnings():
-            pywarnings.simplefilter("ignore")  # openpyxl warns about unknown extensions/styles
-            book = openpyxl.load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
-            for sheet in book.worksheets:
-                if getattr(sheet, "sheet_state", "visible") != "visible":
-                    continue
-                sheet.reset_dimensions()
-                tables.append((sheet.title, [list(r) for r in sheet.iter_rows(values_only=True)]))
-    except Exception as exc:
-        problems.add(
-            file.name, "", "", f"книга Excel повреждена или не XLSX ({type(exc).__name__})"
-        )
-        return []
-    finally:
-        if book is not None:
-            book.close()
-    return tables
+    return xlsxread.read_tables(file, problems, limits)
 
 
 def read_with_report(path: Path, limits: Limits | None = None) -> AdapterResult:
@@ -94,9 +71,9 @@ def read_with_report(path: Path, limits: Limits | None = None) -> AdapterResult:
                 problems.add(file.name, "", "", "в книге нет ни одного листа журнала")
             continue
         try:
-            text = read_csv(file.data)
+            text = read_csv(file.data, limits.cell_chars)
         except NotCsv as exc:
-            problems.add(file.name, "", "", str(exc))
+            problems.add(file.name, exc.location, exc.field, str(exc))
             continue
         # a .txt beside the tables may be a note, not Excel «Unicode text»: skipped if not a journal
         strict = file.suffix != ".txt" or len(usable) == 1

@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from service.errors import UserError
 from service.journal.snapshot import (
     EXAM,
     FAIL,
@@ -33,8 +34,12 @@ from service.journal.snapshot import (
 RawCell = str | int | float | dt.date | dt.datetime | None
 
 
-class CellError(ValueError):
+class CellError(UserError, ValueError):
     """A cell's value cannot be read; the message is in Russian."""
+
+
+class ImpossibleDate(CellError):
+    """A cell written as a date (ДД.ММ.ГГГГ) names a day that does not exist, e.g. 30.02.2025."""
 
 
 def clean(value: RawCell) -> str:
@@ -322,6 +327,8 @@ def parse_date(value: RawCell, start_year: int, header: bool = False) -> dt.date
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            raise ImpossibleDate(f"дата «{text}» не существует") from exc
         raise CellError(f"дата «{text}» не существует") from exc
 
 

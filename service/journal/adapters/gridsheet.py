@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from service.journal.adapters.gridcells import (
     CellError,
+    ImpossibleDate,
     LessonCell,
     RawCell,
     check_in_year,
@@ -243,6 +244,9 @@ def _read_marks(
             continue
         try:
             day = parse_date(value, header.start_year, header=True)
+        except ImpossibleDate as exc:  # a date column with a typo: its marks must not vanish
+            ctx.problem(head_row, label, str(exc))
+            continue
         except CellError:
             ctx.warnings.add(
                 ctx.where.file,

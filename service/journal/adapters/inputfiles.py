@@ -11,12 +11,12 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from service.config import import_limits
 from service.journal.errors import ProblemCollector
 
-MAX_TOTAL_BYTES = 500 * 1024 * 1024  # uncompressed bytes of one import
 MAX_FILES = 2000  # entries of one archive or folder
 MAX_RATIO = 200  # uncompressed / compressed, for entries bigger than RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
@@ -45,11 +45,25 @@ class InputFile:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Size limits of one import (overridable in tests)."""
+    """Size limits of one import: the configured ones (``VEDOMOST_IMPORT_*``) unless given.
 
-    total_bytes: int = MAX_TOTAL_BYTES
+    Attributes:
+        total_bytes: uncompressed bytes of one import.
+        files: entries of one archive or folder.
+        ratio: uncompressed / compressed size of one zip entry bigger than ``RATIO_FLOOR``.
+        cell_chars: characters of one CSV or XLSX cell.
+        xlsx_cells: cells written in the sheets of one workbook.
+        sheet_rows: the last sheet row a value may stand in.
+        sheet_columns: the last sheet column a value may stand in.
+    """
+
+    total_bytes: int = field(default_factory=lambda: import_limits().max_bytes)
     files: int = MAX_FILES
     ratio: int = MAX_RATIO
+    cell_chars: int = field(default_factory=lambda: import_limits().max_cell_chars)
+    xlsx_cells: int = field(default_factory=lambda: import_limits().max_xlsx_cells)
+    sheet_rows: int = field(default_factory=lambda: import_limits().max_sheet_rows)
+    sheet_columns: int = field(default_factory=lambda: import_limits().max_sheet_columns)
 
 
 def _mb(size: int) -> str:

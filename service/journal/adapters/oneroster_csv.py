@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import re
@@ -143,10 +142,10 @@ def _table(
     try:
         text = iter_csv(file.data)
     except NotCsv as exc:
-        problems.add(file.name, "", "", str(exc))
+        problems.add(file.name, exc.location, exc.field, str(exc))
         return None
     try:
-        lines = ((n, r) for n, r in enumerate(text.rows, start=1) if "".join(r).strip())
+        lines = ((n, r) for n, r in text.rows if "".join(r).strip())
         first = next(lines, None)
         if first is None:
             problems.add(file.name, "", "", "файл пуст: нет даже строки заголовков")
@@ -186,8 +185,8 @@ def _table(
                     continue
                 seen[ident] = line
             out.append(row)
-    except csv.Error as exc:
-        problems.add(file.name, "", "", f"CSV не разбирается: {exc}")
+    except NotCsv as exc:
+        problems.add(file.name, exc.location, exc.field, str(exc))
         return None
     return out
 

@@ -6,6 +6,7 @@ and the checks of uploaded templates read it.
 
 from __future__ import annotations
 
+from service.errors import UserError
 from service.orders.kind import OrderKind
 from service.orders.kinds import (
     application_edelivery,
@@ -35,7 +36,7 @@ KINDS: dict[str, OrderKind] = {
 }
 
 
-class UnknownOrderKind(LookupError):
+class UnknownOrderKind(UserError, LookupError):
     """No order kind has this name; the message is in Russian and lists the known kinds."""
 
     def __init__(self, name: str) -> None:

@@ -13,6 +13,7 @@ from service.accounts.permissions import Action, can, school_of
 from service.jobs import progress
 from service.jobs.models import Job
 from service.web.access import require
+from service.web.redirects import safe_next
 
 
 def _job_of_user(request: HttpRequest, job_id: str) -> Job:
@@ -42,4 +43,4 @@ def job_retry(request: HttpRequest, job_id: str) -> HttpResponse:
     if not can(request.user, Action.PREPARE_PERIOD):
         raise PermissionDenied("Недостаточно прав")
     retry_failed(job)
-    return redirect(request.POST.get("next") or "web:dashboard")
+    return redirect(safe_next(request, "web:dashboard"))
