@@ -63,8 +63,24 @@ class Verdict:
         return self.code == VALID
 
 
+def _broken(sig: dict[str, Any]) -> bool:
+    """The signature could not be validated at all (its container or certificate is broken)."""
+    from signing.damaged import BROKEN, FAILED, WRONG_CERTIFICATE
+
+    problems = sig.get("problems", ())
+    return any(str(p).startswith((BROKEN, FAILED, WRONG_CERTIFICATE)) for p in problems)
+
+
+def _changed_pages(sig: dict[str, Any]) -> bool:
+    from signing.damaged import FATAL_CHANGES
+
+    return bool(FATAL_CHANGES.intersection(sig.get("problems", ())))
+
+
 def _finding(sig: dict[str, Any]) -> str:
-    if not sig.get("intact", True):
+    if _broken(sig):
+        return DAMAGED
+    if not sig.get("intact", True) or _changed_pages(sig):
         return MODIFIED
     if not sig.get("cryptographically_valid", True):
         return DAMAGED
@@ -89,10 +105,18 @@ def _facts(code: str, sig: dict[str, Any]) -> list[str]:
             "контрольная сумма подписанных данных не совпадает с файлом.",
             "Файл изменили после подписания; сверьте его с экземпляром из архива.",
         ]
+    if code == MODIFIED and _changed_pages(sig):
+        changes = "; ".join(str(p) for p in sig.get("problems", ()) if "После подписания" in p)
+        return [f"Подпись «{field_name}» ({_who(sig)}, {signed}) цела, но {changes.lower()}."]
     if code == MODIFIED:
         return [
             f"После подписи «{field_name}» ({_who(sig)}, {signed}) в документ внесены изменения, "
             f"которые подпись не разрешает: {sig.get('modification_level') or 'не указаны'}.",
+        ]
+    if code == DAMAGED and _broken(sig):
+        return [
+            f"Подпись «{field_name}» проверить невозможно: {_lower_first(str(p))}."
+            for p in sig.get("problems", ())
         ]
     if code == DAMAGED:
         return [
@@ -108,6 +132,10 @@ def _facts(code: str, sig: dict[str, Any]) -> list[str]:
             f"{sig.get('trust_problem') or 'не связан с доверенным корневым сертификатом'}.",
         ]
     return [str(p) for p in sig.get("problems", ())]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _day(value: str | None) -> str:
@@ -149,6 +177,10 @@ def _signature_view(sig: dict[str, Any]) -> SignatureView:
         ]
         if sig.get("lock"):
             rows.append(("Блокировка документа", sig["lock"]))
+    if code == DAMAGED and _broken(sig):
+        rows = [("Подпись", "не читается; подписант, сертификат и время неизвестны")]
+        problems = [str(p) for p in sig.get("problems", ())]
+        return SignatureView(title, HEADLINES[code].lower(), False, rows, problems)
     rows.append(("Целостность", "не нарушена" if sig.get("intact") else "НАРУШЕНА"))
     if code == MODIFIED and not sig.get("intact", True):
         rows.append(("Цепочка доверия", "не проверялась: содержимое изменено"))

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from urllib.parse import urldefrag, urlparse
 
 import pytest
 
 from tests.fixtures.web import screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
+# Transactional: with IMMEDIATE SQLite transactions a test wrapped in one would hold the write
+# lock for its whole run and the server process could not log anyone in.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 PASSWORD = "пароль-обхода-страниц"
 MAX_PAGES = 18
 PER_SECTION = 4  # pages of one section (/classes/…): a few of each kind, not all 11 classes
@@ -54,8 +55,8 @@ VISIBLE_TEXT = """() => {
 PAGE_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
-@pytest.fixture(scope="module")
-def crawl_users(imported_school: object, django_db_blocker: object) -> Iterator[dict[str, str]]:
+@pytest.fixture
+def crawl_users(imported_school: object) -> dict[str, str]:
     """One committed user per role, an archived statement and a finished job to show."""
     from service.accounts.roles import Role
     from service.accounts.users import create_user
@@ -72,43 +73,42 @@ def crawl_users(imported_school: object, django_db_blocker: object) -> Iterator[
     staff = {"classteacher": school_class.teacher_id, "teacher": teacher_id}
     staff["director"] = snapshot.school.director_id
     tag = uuid.uuid4().hex[:6]
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        users = {}
-        for short, role in ROLES.items():
-            name = f"crawl-{short}-{tag}"
-            create_user(
-                name,
-                school,
-                [Role(role)],
-                password=PASSWORD,
-                staff_id=staff.get(short, ""),
-                full_name="Проверяющий",
-            )
-            users[short] = name
-        student = next(s for s in snapshot.students_of_class[school_class.id] if not s.left_on)
-        get_archive().archive(
-            student_statement(snapshot, student.id, "Q1"),
-            DocumentMetadata(
-                f"VD-CRWL-{tag[:4].upper()}-0001",
-                school=school,
-                year=snapshot.year.id,
-                class_id=school_class.id,
-                period="Q1",
-                extra={"student": student.id},
-            ),
-            "parent-statement",
+    users = {}
+    for short, role in ROLES.items():
+        name = f"crawl-{short}-{tag}"
+        create_user(
+            name,
+            school,
+            [Role(role)],
+            password=PASSWORD,
+            staff_id=staff.get(short, ""),
+            full_name="Проверяющий",
         )
-        create_job(school, "period-render", [PlannedItem("crawl-item", "", {})])
-        try:
-            yield users
-        finally:
-            from django.core.management import call_command
+        users[short] = name
+    student = next(s for s in snapshot.students_of_class[school_class.id] if not s.left_on)
+    get_archive().archive(
+        student_statement(snapshot, student.id, "Q1"),
+        DocumentMetadata(
+            f"VD-CRWL-{tag[:4].upper()}-0001",
+            school=school,
+            year=snapshot.year.id,
+            class_id=school_class.id,
+            period="Q1",
+            extra={"student": student.id},
+        ),
+        "parent-statement",
+    )
+    create_job(school, "period-render", [PlannedItem("crawl-item", "", {})])
+    return users
 
-            call_command("flush", interactive=False, verbosity=0)
+
+# Data, not words: file paths and configuration variable names quoted in a message.
+DATA_TOKENS = re.compile(r"\S*/\S*|\bVEDOMOST_[A-Z0-9_]+")
 
 
 def _latin_words(text: str) -> list[str]:
-    return sorted({w for w in LATIN_WORD.findall(text) if w not in ALLOWED})
+    words = LATIN_WORD.findall(DATA_TOKENS.sub(" ", text))
+    return sorted({w for w in words if w not in ALLOWED})
 
 
 def _crawl(browser: object, live_url: str, username: str) -> list[str]:
@@ -163,11 +163,14 @@ def _crawl(browser: object, live_url: str, username: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("role", list(ROLES))
 def test_every_reachable_page_is_russian_and_fits_a_phone(
-    role: str, live_url: str, browser: object, crawl_users: dict[str, str]
+    live_url: str, browser: object, crawl_users: dict[str, str]
 ) -> None:
-    """GIVEN a user of ``role`` WHEN every page reachable from home is opened at 390 px
+    """GIVEN a user of each role WHEN every page reachable from home is opened at 390 px
     THEN no Latin words, no English error pages and no horizontal page scroll."""
-    problems = _crawl(browser, live_url, crawl_users[role])
+    problems = [
+        f"{role}: {problem}"
+        for role, username in crawl_users.items()
+        for problem in _crawl(browser, live_url, username)
+    ]
     assert not problems, "\n".join(problems)
