@@ -148,6 +148,8 @@ def _crawl(browser: object, live_url: str, username: str) -> list[str]:
                 problems.append(
                     f"{path}: латиница в тексте: {', '.join(words[:10])} («{context_text}»)"
                 )
+            if "director" in username and len(seen) <= 8:  # a phone-sized picture of each page
+                screenshot(page, f"phone-{len(seen):02d}-{section or 'home'}")
             width, screen = page.evaluate(PAGE_WIDTH)
             if width > screen + 1:
                 problems.append(f"{path}: ширина {width} px при экране {screen} px")
