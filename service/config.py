@@ -10,9 +10,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from service.errors import EXIT_BAD_CONFIG, UserError
+
+if TYPE_CHECKING:
+    from storage.config import StoreConfig
 
 PREFIX = "VEDOMOST_"
 
@@ -274,3 +278,74 @@ def import_limits(env: Mapping[str, str] | None = None) -> ImportLimits:
             "IMPORT_MAX_SHEET_COLUMNS", d.max_sheet_columns, env, minimum=10, maximum=16_384
         ),
     )
+
+
+def store_configs(
+    data_dir: Path, env: Mapping[str, str] | None = None
+) -> tuple[StoreConfig, StoreConfig]:
+    """Stores A and B: ``VEDOMOST_STORE_A`` / ``_B`` (with ``_ACCESS_KEY`` / ``_SECRET_KEY``).
+
+    Defaults are two directories under the data directory. Raises :class:`ConfigError` naming the
+    variable when a URL is wrong or both stores are the same place.
+    """
+    from storage.config import StoreConfigError, default_store_url, parse_store_url, separate
+
+    configs = []
+    for letter in ("A", "B"):
+        name = f"STORE_{letter}"
+        url = env_str(name, env=env) or default_store_url(data_dir, letter)
+        try:
+            configs.append(
+                parse_store_url(
+                    url,
+                    PREFIX + name,
+                    access_key=env_str(f"{name}_ACCESS_KEY", "", env=env) or "",
+                    secret_key=env_str(f"{name}_SECRET_KEY", "", env=env) or "",
+                )
+            )
+        except StoreConfigError as exc:
+            raise ConfigError(exc.variable, exc.problem) from None
+    try:
+        return separate(configs[0], configs[1])
+    except StoreConfigError as exc:
+        raise ConfigError(exc.variable, exc.problem) from None
+
+
+def retention_schedule_file(env: Mapping[str, str] | None = None) -> Path | None:
+    """``VEDOMOST_RETENTION_SCHEDULE``: another retention schedule (YAML), or ``None``."""
+    value = env_str("RETENTION_SCHEDULE", env=env)
+    return None if value is None else Path(value).expanduser()
+
+
+def signer_p12(env: Mapping[str, str] | None = None) -> Path | None:
+    """``VEDOMOST_SIGNER_P12``: the director's PKCS#12 for period-end signing, or ``None``."""
+    value = env_str("SIGNER_P12", env=env)
+    return None if value is None else Path(value).expanduser()
+
+
+def signer_secret(name: str, env: Mapping[str, str] | None = None) -> str | None:
+    """``VEDOMOST_<name>`` (``SIGNER_PASSWORD``, ``SIGNER_PIN``) exactly as set, or ``None``.
+
+    Not stripped, and an empty value counts as set: a key file may have an empty password.
+    """
+    source = os.environ if env is None else env
+    return source.get(PREFIX + name)
+
+
+def statement_cache(env: Mapping[str, str] | None = None) -> bool:
+    """``VEDOMOST_STATEMENT_CACHE``: keep rendered parent statements on disk (default on)."""
+    return env_bool("STATEMENT_CACHE", True, env=env)
+
+
+def stamp_font(env: Mapping[str, str] | None = None) -> Path | None:
+    """``VEDOMOST_STAMP_FONT``: the font file of the visible signature stamp, or ``None``.
+
+    ``None`` lets ``signing`` find PT Serif itself. A path that is not a file is refused.
+    """
+    value = env_str("STAMP_FONT", env=env)
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ConfigError(PREFIX + "STAMP_FONT", f"нет такого файла шрифта: {path}")
+    return path

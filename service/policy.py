@@ -68,6 +68,16 @@ class Accumulation:
 
 
 @dataclass(frozen=True, slots=True)
+class GradingRules:
+    """Where marks are not given, before the journal's period marks show it."""
+
+    unmarked_grades: tuple[int, ...] = (1,)
+    """Grades that learn without marks (безотметочное обучение)."""
+    pass_fail_subjects: tuple[str, ...] = ()
+    """Subjects (ids or names) graded «зачёт/незачёт» in every class that has them."""
+
+
+@dataclass(frozen=True, slots=True)
 class MedalLevel:
     """One medal level: the mark required and how many subjects may fall below it."""
 
@@ -86,6 +96,10 @@ class MedalCriteria:
     basis: str
     always_acceptable: tuple[str, ...]
     levels: tuple[MedalLevel, ...]
+    grades: tuple[int, ...] = ()
+    """Grades whose candidates are assessed by these criteria; empty: every grade."""
+    candidates_title: str = ""
+    """How the sheet names the candidates («претендентов на медаль»)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +111,17 @@ class SchoolPolicy:
     medal: MedalCriteria
     time_zone: str = "Europe/Moscow"
     """The school's time zone: entry times are compared with deadlines in it."""
+    grading: GradingRules = GradingRules()
+    """Grades without marks and pass/fail subjects, left out of mark-based checks."""
+    basic_honours: MedalCriteria | None = None
+    """The аттестат об основном общем образовании с отличием (9th grade) criteria."""
+
+    def award_for(self, grade: int) -> MedalCriteria:
+        """The distinction candidates of ``grade`` are assessed for: honours or the medal."""
+        honours = self.basic_honours
+        if honours is not None and grade in honours.grades:
+            return honours
+        return self.medal
 
     @property
     def zone(self) -> ZoneInfo:
@@ -169,12 +194,42 @@ def parse_medal_criteria(raw: Any, source: str = "", prefix: str = "medal") -> M
     acceptable = raw.get("always_acceptable", ())
     if not isinstance(acceptable, list | tuple):
         raise PolicyError(f"{dot}always_acceptable", "ожидается список отметок", source)
+    grades = raw.get("grades", ())
+    if not isinstance(grades, list | tuple) or not all(
+        isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 11 for g in grades
+    ):
+        raise PolicyError(
+            f"{dot}grades", "ожидается список классов (параллелей) от 1 до 11", source
+        )
     return MedalCriteria(
         str(raw["name"]),
         str(raw.get("basis", "")),
         tuple(str(v) for v in acceptable),
         tuple(levels),
+        tuple(grades),
+        str(raw.get("candidates_title", "")),
     )
+
+
+def parse_grading(raw: Any, source: str = "") -> GradingRules:
+    """The optional ``grading`` section; the defaults when it is absent."""
+    if raw is None:
+        return GradingRules()
+    if not isinstance(raw, Mapping):
+        raise PolicyError("grading", "раздел должен быть словарём", source)
+    grades = raw.get("unmarked_grades", [1])
+    if not isinstance(grades, list) or not all(
+        isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 11 for g in grades
+    ):
+        raise PolicyError(
+            "grading.unmarked_grades", "ожидается список параллелей от 1 до 11", source
+        )
+    subjects = raw.get("pass_fail_subjects", [])
+    if not isinstance(subjects, list) or not all(isinstance(x, str) and x for x in subjects):
+        raise PolicyError(
+            "grading.pass_fail_subjects", "ожидается список предметов (id или названий)", source
+        )
+    return GradingRules(tuple(grades), tuple(subjects))
 
 
 def parse_policy(raw: Any, source: str = "") -> SchoolPolicy:
@@ -199,6 +254,12 @@ def parse_policy(raw: Any, source: str = "") -> SchoolPolicy:
             ),
         ),
         medal=parse_medal_criteria(raw.get("medal"), source),
+        grading=parse_grading(raw.get("grading"), source),
+        basic_honours=(
+            parse_medal_criteria(raw["basic_honours"], source, prefix="basic_honours")
+            if raw.get("basic_honours") is not None
+            else None
+        ),
     )
 
 

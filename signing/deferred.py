@@ -128,7 +128,7 @@ def prepare_deferred(
         signer=signer,
         options=options,
         timestamper=None,
-        stamp_style=gost_stamp_style() if options.stamp else None,
+        stamp_style=gost_stamp_style(options.stamp_font) if options.stamp else None,
         bytes_reserved=estimate_reserve(signer, options),
     )
     writer: IncrementalPdfFileWriter = open_writer(pdf)

@@ -8,6 +8,7 @@ import logging
 import threading
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from asn1crypto import x509 as asn1_x509
@@ -25,6 +26,7 @@ from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from .errors import SigningError, UnreadablePdf
 from .levels import KeepAliveTimeStamper, Level, timestamper_for, validation_context
+from .signed_attributes import use_pades_signed_attributes
 from .stamp import DEFAULT_STAMP_BOX, gost_stamp_style, stamp_fields
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,8 @@ class SigningOptions:
     reason: str | None = None
     location: str | None = None
     stamp_box: tuple[int, int, int, int] = DEFAULT_STAMP_BOX
+    #: Font file of the visible stamp; ``None`` finds PT Serif on this machine.
+    stamp_font: Path | None = None
     extra_certs: tuple[asn1_x509.Certificate, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -108,7 +112,7 @@ def prepare(signer: Signer, options: SigningOptions) -> PreparedSigner:
         signer=signer,
         options=options,
         timestamper=timestamper_for(options.tsa_url, options.level),
-        stamp_style=gost_stamp_style() if options.stamp else None,
+        stamp_style=gost_stamp_style(options.stamp_font) if options.stamp else None,
         bytes_reserved=estimate_reserve(signer, options),
     )
 
@@ -200,6 +204,7 @@ def build_pdf_signer(
         signer_key_usage={"non_repudiation"},
     )
     style: BaseStampStyle | None = prepared.stamp_style if options.stamp else NoOpStampStyle()
+    use_pades_signed_attributes(prepared.signer)
     pdf_signer = PdfSigner(
         meta,
         signer=prepared.signer,

@@ -23,11 +23,8 @@ from pyhanko.sign.signers.pdf_cms import Signer, SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
 
-from . import speedups
 from .errors import SignerUnavailable
 from .gost.signer import GostSigner, load_gost_pkcs12
-
-speedups.install()
 
 __all__ = [
     "KeyReusingSigner",

@@ -19,8 +19,8 @@ from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 
+from . import pyhanko_compat
 from .errors import SigningError
-from .stamp_font import CachingGlyphAccumulatorFactory
 
 STAMP_TEMPLATE = (
     "ДОКУМЕНТ ПОДПИСАН\n"
@@ -93,9 +93,6 @@ def stamp_fields(cert: asn1_x509.Certificate) -> StampFields:
 @functools.cache
 def find_stamp_font() -> Path:
     """Locate PT Serif Regular (Debian ``fonts-paratype``) on this machine."""
-    override = os.environ.get("VEDOMOST_STAMP_FONT")
-    if override and Path(override).is_file():
-        return Path(override)
     for directory in _FONT_DIRS:
         base = Path(directory)
         if not base.is_dir():
@@ -122,15 +119,16 @@ def find_stamp_font() -> Path:
             return candidate
     raise SigningError(
         "Не найден шрифт PT Serif для штампа подписи: установите пакет fonts-paratype "
-        "или укажите файл шрифта в VEDOMOST_STAMP_FONT"
+        "или укажите файл шрифта в настройках"
     )
 
 
 def gost_stamp_style(font_path: Path | None = None, font_size: int = 8) -> TextStampStyle:
     """Return the stamp style: a framed blue block in embedded PT Serif."""
+    pyhanko_compat.install()
     path = font_path or find_stamp_font()
     # The glyph accumulator's size must equal the text box's, or line positions drift.
-    font = CachingGlyphAccumulatorFactory(str(path), font_size=font_size)
+    font = pyhanko_compat.CachingGlyphAccumulatorFactory(str(path), font_size=font_size)
     return TextStampStyle(
         stamp_text=STAMP_TEMPLATE,
         text_box_style=TextBoxStyle(

@@ -104,7 +104,7 @@ def export_bag(
                     entry.kind,
                     rule.title,
                     entry.class_id,
-                    entry.period,
+                    entry.extra.get("period_name") or entry.period,
                     entry.year,
                     rule.period_label,
                     rule.basis,

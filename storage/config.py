@@ -1,13 +1,12 @@
-"""Store configuration from ``VEDOMOST_STORE_A`` / ``VEDOMOST_STORE_B`` (a mapping, no Django).
+"""Store configuration parsed from store URLs (no environment access, no Django).
 
-``file:///path`` or ``s3://ACCESS:SECRET@host:port/bucket?secure=false&region=…``; credentials may
-instead come from ``VEDOMOST_STORE_X_ACCESS_KEY`` / ``VEDOMOST_STORE_X_SECRET_KEY``. Defaults:
-``file://$VEDOMOST_DATA_DIR/archive-a`` and ``…/archive-b``.
+``file:///path`` or ``s3://ACCESS:SECRET@host:port/bucket?secure=false&region=…``; credentials not
+in the URL are passed in by the caller. ``variable`` names the setting the URL came from, so
+errors can say which one is wrong; the application reads the settings and calls these functions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -75,8 +74,10 @@ def _bool(value: str, variable: str) -> bool:
     raise StoreConfigError(variable, f"secure: ожидается true или false, получено {value!r}")
 
 
-def parse_store_url(url: str, variable: str, env: Mapping[str, str]) -> StoreConfig:
-    """Parse one store URL; credentials fall back to ``<variable>_ACCESS_KEY`` / ``_SECRET_KEY``."""
+def parse_store_url(
+    url: str, variable: str, *, access_key: str = "", secret_key: str = ""
+) -> StoreConfig:
+    """Parse one store URL; credentials in the URL win over ``access_key`` / ``secret_key``."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "file":
@@ -101,8 +102,8 @@ def parse_store_url(url: str, variable: str, env: Mapping[str, str]) -> StoreCon
     if not bucket or "/" in bucket:
         raise StoreConfigError(variable, "укажите одну корзину: s3://…@host:port/bucket")
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    access = unquote(parts.username or "") or env.get(variable + "_ACCESS_KEY", "").strip()
-    secret = unquote(parts.password or "") or env.get(variable + "_SECRET_KEY", "").strip()
+    access = unquote(parts.username or "") or access_key.strip()
+    secret = unquote(parts.password or "") or secret_key.strip()
     if not access or not secret:
         raise StoreConfigError(
             variable,
@@ -121,20 +122,16 @@ def parse_store_url(url: str, variable: str, env: Mapping[str, str]) -> StoreCon
     )
 
 
-def stores_config(env: Mapping[str, str], data_dir: Path) -> tuple[StoreConfig, StoreConfig]:
-    """Read both stores; refuse the same store twice, naming both variables."""
-    configs = []
-    for letter in ("A", "B"):
-        variable = f"VEDOMOST_STORE_{letter}"
-        url = (
-            env.get(variable, "").strip()
-            or f"file://{(data_dir / f'archive-{letter.lower()}').resolve()}"
-        )
-        configs.append(parse_store_url(url, variable, env))
-    a, b = configs
+def default_store_url(data_dir: Path, letter: str) -> str:
+    """The embedded default: a directory ``archive-a`` / ``archive-b`` under ``data_dir``."""
+    return f"file://{(data_dir / f'archive-{letter.lower()}').resolve()}"
+
+
+def separate(a: StoreConfig, b: StoreConfig) -> tuple[StoreConfig, StoreConfig]:
+    """Return ``(a, b)``; refuse the same store twice or nested directories, naming both."""
     if a.identity() == b.identity():
         raise StoreConfigError(
-            "VEDOMOST_STORE_A, VEDOMOST_STORE_B",
+            f"{a.variable}, {b.variable}",
             f"оба хранилища указывают на одно место ({a.identity()}); "
             "копии должны храниться раздельно",
         )
@@ -142,7 +139,7 @@ def stores_config(env: Mapping[str, str], data_dir: Path) -> tuple[StoreConfig, 
         pa, pb = a.path.resolve(), b.path.resolve()
         if pa.is_relative_to(pb) or pb.is_relative_to(pa):
             raise StoreConfigError(
-                "VEDOMOST_STORE_A, VEDOMOST_STORE_B",
+                f"{a.variable}, {b.variable}",
                 "каталог одного хранилища вложен в каталог другого",
             )
     return a, b

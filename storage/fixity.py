@@ -35,6 +35,19 @@ NOT_WRITTEN = "pending"  # the copy waits for replication
 ORPHAN = "orphan"  # a document in the stores without a catalog row
 BAD = {MISSING, DELETED, DAMAGED, SHADOWED, METADATA}
 INTACT_BYTES = {OK, METADATA}  # a copy that can serve as the source of a repair
+STATUS_LABELS = {
+    OK: "в порядке",
+    MISSING: "утрачена",
+    DELETED: "скрыта маркером удаления",
+    DAMAGED: "повреждена",
+    SHADOWED: "заслонена чужой версией",
+    METADATA: "метаданные не совпадают с каталогом",
+    ORPHAN: "документ без записи в каталоге, запись восстановлена по метаданным",
+    "foreign-version": "чужая версия объекта, записана в каталог как выведенная",
+    UNAVAILABLE: "хранилище не ответило",
+    NOT_WRITTEN: "ожидает репликации",
+}
+"""Russian words for a copy's status, for people; the codes stay in logs and events."""
 CURSOR = "fixity_cursor"
 EVENT_BATCH = 200
 

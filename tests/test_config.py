@@ -11,6 +11,13 @@ from service.config import (
     env_bool,
     env_int,
     parse_database_url,
+    retention_schedule_file,
+    signer_p12,
+    signer_secret,
+    stamp_font,
+    statement_cache,
+    store_configs,
+    trust_roots,
 )
 
 
@@ -23,7 +30,12 @@ def test_database_defaults_to_sqlite_under_data_dir(tmp_path: Path) -> None:
 def test_postgres_url_is_parsed() -> None:
     cfg = parse_database_url("postgresql://postgres:s%40cret@127.0.0.1:5432/vedomost")
     assert (cfg.engine, cfg.user, cfg.password, cfg.host, cfg.port, cfg.name) == (
-        "django.db.backends.postgresql", "postgres", "s@cret", "127.0.0.1", "5432", "vedomost",
+        "django.db.backends.postgresql",
+        "postgres",
+        "s@cret",
+        "127.0.0.1",
+        "5432",
+        "vedomost",
     )
 
 
@@ -51,3 +63,81 @@ def test_broker_url_absent_means_in_process_and_bad_scheme_is_refused() -> None:
     assert broker_url(env={"VEDOMOST_BROKER_URL": "redis://127.0.0.1:6379/0"}).startswith("redis")
     with pytest.raises(ConfigError, match="VEDOMOST_BROKER_URL"):
         broker_url(env={"VEDOMOST_BROKER_URL": "http://example"})
+
+
+def test_stores_default_to_two_directories_and_take_credentials_from_variables(
+    tmp_path: Path,
+) -> None:
+    a, b = store_configs(tmp_path, env={})
+    assert (a.kind, a.path, b.path) == ("file", tmp_path / "archive-a", tmp_path / "archive-b")
+    a, _ = store_configs(
+        tmp_path,
+        env={
+            "VEDOMOST_STORE_A": "s3://h:9000/archive-a?secure=false",
+            "VEDOMOST_STORE_A_ACCESS_KEY": "ak",
+            "VEDOMOST_STORE_A_SECRET_KEY": "s/k",
+        },
+    )
+    assert (a.endpoint, a.bucket, a.access_key, a.secret_key, a.secure) == (
+        "h:9000",
+        "archive-a",
+        "ak",
+        "s/k",
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"VEDOMOST_STORE_B": "s3://h:9000/b"}, "VEDOMOST_STORE_B"),
+        ({"VEDOMOST_STORE_A": "ftp://h/b"}, "VEDOMOST_STORE_A"),
+        (
+            {"VEDOMOST_STORE_A": "s3://k:s@h:9000/b", "VEDOMOST_STORE_B": "s3://x:y@H:9000/b"},
+            "VEDOMOST_STORE_A, VEDOMOST_STORE_B",
+        ),
+    ],
+)
+def test_bad_store_configuration_is_a_config_error_naming_the_variable(
+    env: dict[str, str], variable: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        store_configs(tmp_path, env=env)
+    assert info.value.variable == variable
+
+
+def test_path_settings_are_none_when_unset() -> None:
+    assert retention_schedule_file(env={}) is None
+    assert signer_p12(env={}) is None
+    assert stamp_font(env={}) is None
+    assert trust_roots(env={}) == ()
+    assert signer_p12(env={"VEDOMOST_SIGNER_P12": " /keys/d.p12 "}) == Path("/keys/d.p12")
+    assert retention_schedule_file(env={"VEDOMOST_RETENTION_SCHEDULE": "/s.yaml"}) == Path(
+        "/s.yaml"
+    )
+
+
+def test_trust_roots_are_a_comma_separated_list_of_paths() -> None:
+    env = {"VEDOMOST_TRUST_ROOTS": "/a/root.pem, /b/root.pem,,"}
+    assert trust_roots(env=env) == (Path("/a/root.pem"), Path("/b/root.pem"))
+
+
+def test_stamp_font_must_be_an_existing_file(tmp_path: Path) -> None:
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"")
+    assert stamp_font(env={"VEDOMOST_STAMP_FONT": str(font)}) == font
+    with pytest.raises(ConfigError, match="VEDOMOST_STAMP_FONT"):
+        stamp_font(env={"VEDOMOST_STAMP_FONT": str(tmp_path / "missing.ttf")})
+
+
+def test_statement_cache_is_on_unless_turned_off() -> None:
+    assert statement_cache(env={}) is True
+    assert statement_cache(env={"VEDOMOST_STATEMENT_CACHE": "0"}) is False
+    with pytest.raises(ConfigError, match="VEDOMOST_STATEMENT_CACHE"):
+        statement_cache(env={"VEDOMOST_STATEMENT_CACHE": "maybe"})
+
+
+def test_signer_secret_is_kept_exactly_and_empty_counts_as_set() -> None:
+    assert signer_secret("SIGNER_PASSWORD", env={}) is None
+    assert signer_secret("SIGNER_PASSWORD", env={"VEDOMOST_SIGNER_PASSWORD": ""}) == ""
+    assert signer_secret("SIGNER_PIN", env={"VEDOMOST_SIGNER_PIN": " 1234 "}) == " 1234 "

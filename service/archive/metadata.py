@@ -20,5 +20,6 @@ def archive_metadata(
         period=meta.period_id,
         snapshot_id=meta.snapshot_id,
         signer=signer,
-        extra=dict(extra or {}),
+        # The period's Russian name («2 четверть») for the inventory; the id stays the key.
+        extra={**({"period_name": meta.period_name} if meta.period_name else {}), **(extra or {})},
     )

@@ -147,17 +147,6 @@ def ls_command(as_json: bool, **filters: str) -> None:
     click.echo(f"Всего: {len(entries)}")
 
 
-PROBLEM_LABELS = {
-    "missing": "копия утрачена",
-    "deleted": "копия скрыта маркером удаления",
-    "damaged": "содержимое повреждено",
-    "shadowed": "поверх копии записана чужая версия",
-    "metadata": "метаданные копии не совпадают с каталогом",
-    "orphan": "документ без записи в каталоге, запись восстановлена по метаданным",
-    "foreign-version": "чужая версия объекта, записана в каталог как выведенная",
-}
-
-
 @archive_group.command("audit")
 @click.option("--full", is_flag=True, help="Проверить весь архив.")
 @click.option(
@@ -168,7 +157,7 @@ PROBLEM_LABELS = {
 def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -> None:
     """Проверка целостности: перечитать обе копии и сверить с каталогом."""
     from service.cli.progress import progress
-    from storage.fixity import BothCopiesBadError, FixityReport, audit
+    from storage.fixity import STATUS_LABELS, BothCopiesBadError, FixityReport, audit
 
     if full and sample:
         _fail("укажите либо --full, либо --sample N")
@@ -194,7 +183,7 @@ def audit_command(full: bool, sample: int | None, repair: bool, as_json: bool) -
         )
         for f in report.findings:
             state = "восстановлена" if f.repaired else "НЕ восстановлена"
-            problem = PROBLEM_LABELS.get(f.problem, f.problem)
+            problem = STATUS_LABELS.get(f.problem, f.problem)
             click.echo(f"  {f.document_id}: копия {f.letter} — {problem}, {state}")
         for u in report.unknown:
             click.echo(

@@ -60,7 +60,7 @@ def load_snapshot_for_cli(input_path: Path | None, snapshot_id: str | None) -> S
 @click.option("--month", help="Месяц, ГГГГ-ММ (журнал замещений, посещаемость).")
 @click.option(
     "--report",
-    type=click.Choice(["accumulation", "timeliness", "attendance", "movement"]),
+    type=click.Choice(["accumulation", "timeliness", "attendance", "movement", "quality"]),
     help="Вид справки контроля.",
 )
 @click.option(

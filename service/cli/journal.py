@@ -77,10 +77,57 @@ def import_command(file: Path, fmt: str, as_json: bool) -> None:
             err=True,
         )
         sys.exit(EXIT_CATALOG_BUSY)
+    findings = _quality(result.snapshot_id)
     if as_json:
-        _dump(result.to_dict())
+        data = result.to_dict()
+        data["quality"] = [
+            {
+                "problem": str(f.problem),
+                "label": f.label,
+                "class_id": f.class_id,
+                "subject_id": f.subject_id,
+                "count": f.count,
+                "examples": list(f.examples),
+            }
+            for f in findings
+        ]
+        _dump(data)
     else:
         click.echo(format_import(result))
+        click.echo(format_quality(findings))
+
+
+QUALITY_LINES = 40  # findings printed; the control report «quality» lists them all
+
+
+def _quality(snapshot_id: str) -> tuple[Any, ...]:
+    """The data-quality findings of the imported snapshot, by the school policy's grading."""
+    from service.journal.quality import check_quality
+    from service.journal.store import load_snapshot
+    from service.policy import school_policy
+
+    rules = school_policy().grading
+    return check_quality(
+        load_snapshot(snapshot_id), rules.unmarked_grades, rules.pass_fail_subjects
+    )
+
+
+def format_quality(findings: tuple[Any, ...]) -> str:
+    """The data-quality warnings in Russian: totals by problem, then the findings."""
+    if not findings:
+        return "Качество данных: замечаний нет."
+    totals: dict[str, int] = {}
+    for f in findings:
+        totals[f.label] = totals.get(f.label, 0) + f.count
+    lines = ["Качество данных (предупреждения, снимок сохранён):"]
+    lines += [f"  {label}: {count}" for label, count in totals.items()]
+    lines += [f"  - {f.message}" for f in findings[:QUALITY_LINES]]
+    if len(findings) > QUALITY_LINES:
+        lines.append(
+            f"  … и ещё {len(findings) - QUALITY_LINES}; полный список: "
+            "vedomost render control-report --report quality"
+        )
+    return "\n".join(lines)
 
 
 @click.command("snapshots")

@@ -58,6 +58,10 @@ COMMANDS: dict[str, Entry] = {
         "service.cli.documents:render_period_command",
         "Сформировать все документы конца периода и пакет для печати.",
     ),
+    "close": Entry(
+        "service.cli.close:close_command",
+        "Закрыть период, учебный год или месяц: сформировать, подписать, сдать в архив.",
+    ),
     "kinds": Entry(
         "service.cli.documents:kinds_command", "Виды документов и их параметры.", needs="nothing"
     ),

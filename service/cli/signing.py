@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +43,9 @@ def _data_dir() -> Path:
 
 
 def _secret(variable: str, prompt: str) -> str:
-    value = os.environ.get(variable)
+    from service.config import PREFIX, signer_secret
+
+    value = signer_secret(variable.removeprefix(PREFIX))
     if value is not None:
         return value
     if not sys.stdin.isatty():
@@ -99,6 +100,7 @@ def _open_signer(spec: str, chain: tuple[Path, ...] = ()) -> Iterator[object]:
 def _options(
     level: str, stamp: bool, field: str, tsa: str | None, lock: bool, trust: tuple[Path, ...]
 ) -> object:
+    from service.config import stamp_font
     from signing import Level, SigningOptions
 
     level_value = Level(level)
@@ -107,6 +109,7 @@ def _options(
         level=level_value,
         field_name=field,
         stamp=stamp,
+        stamp_font=stamp_font() if stamp else None,
         tsa_url=tsa,
         lock=lock,
         trust_roots=roots,  # type: ignore[arg-type]

@@ -49,51 +49,60 @@ def close_period_demo(
     from pypdf import PdfReader
 
     from service.archive.wiring import get_archive
-    from service.documents.kinds import label as kind_label
+    from service.jobs.close_engine import open_close, run_close
+    from service.jobs.close_plan import resolve_target
     from service.jobs.models import ItemState, JobItem, PeriodClose
-    from service.jobs.period_close import advance, start_close, work_dir
-    from service.jobs.period_sign import signer_key_path, start_signing, unlock_signer
-    from service.jobs.period_steps import plan_close, snapshot_by_id
-    from service.jobs.tasks import run_inline
+    from service.jobs.period_close import kind_title, work_dir
+    from service.jobs.period_sign import signer_key_path, unlock_signer
+    from service.jobs.period_steps import snapshot_by_id
     from signing.demo_pki import ensure_demo_pki
     from storage.fixity import audit
 
     workers = workers or os.cpu_count() or 1
     seconds: dict[str, float] = {}
     snapshot = snapshot_by_id(snapshot_id)
-    period = snapshot.period_by_id[period_id]
+    target = resolve_target(snapshot, period_id)
 
     clock = time.perf_counter()
-    planned = plan_close(snapshot, period_id)
-    close = start_close(None, snapshot, period_id, planned, start=False)
-    echo(f"Формирую документы за «{period.name}»: {len(planned)} шт., процессов: {workers}…")
-    rendered = run_inline(close.render_job, workers=workers, on_item=progress)
-    seconds["render"] = time.perf_counter() - clock
-    close = advance(PeriodClose.objects.get(pk=close.pk))
-    echo(f"  сформировано {rendered.done}, ошибок {rendered.failed} за {seconds['render']:.1f} с")
-    failed = [f"{e.label}: {e.error}" for e in rendered.errors]
-    if close.state != PeriodClose.State.RENDERED:
-        raise RuntimeError("не все документы сформированы:\n" + "\n".join(failed))
-
-    clock = time.perf_counter()
+    close, _resumed = open_close(None, snapshot, target)
+    total = close.render_job.total if close.render_job else 0
+    echo(f"Формирую документы за «{target.name}»: {total} шт., процессов: {workers}…")
     pki = ensure_demo_pki(Path(settings.DATA_DIR) / "keys")
     signer = unlock_signer(pki.director_password().decode())
-    echo(f"Подписываю ключом директора ({signer_key_path().name}), ключ открывается один раз…")
-    start_signing(close, signer, None, inline=True)  # signs, then archives (inline)
-    close = advance(PeriodClose.objects.get(pk=close.pk))
-    seconds["sign+archive"] = time.perf_counter() - clock
+    marks: dict[str, float] = {}
+
+    def stage_done(stage: str, done: int, all_items: int) -> None:
+        marks[stage] = time.perf_counter()
+        if progress is not None and stage == "rendering":
+            progress(done, all_items)
+        if stage == "signing" and "signing" not in seconds:
+            seconds["render"] = marks.get("rendering", clock) - clock
+            seconds["signing"] = 0.0
+            echo(
+                f"Подписываю ключом директора ({signer_key_path().name}), "
+                "ключ открывается один раз…"
+            )
+
+    run_close(close, signer, None, workers=workers, on_progress=stage_done)
+    close = PeriodClose.objects.get(pk=close.pk)
+    seconds.pop("signing", None)
+    seconds.setdefault("render", marks.get("rendering", clock) - clock)
+    seconds["sign+archive"] = time.perf_counter() - clock - seconds["render"]
+    rendered_items = list(JobItem.objects.filter(job=close.render_job, state=ItemState.DONE))
     signed_items = list(JobItem.objects.filter(job=close.sign_job, state=ItemState.DONE))
     archived_items = list(JobItem.objects.filter(job=close.archive_job, state=ItemState.DONE))
-    failed += [
+    failed = [
         f"{i.label}: {i.error}"
-        for job in (close.sign_job, close.archive_job)
+        for job in (close.render_job, close.sign_job, close.archive_job)
         if job
         for i in JobItem.objects.filter(job=job, state=ItemState.FAILED)
     ]
     echo(
-        f"  подписано {len(signed_items)}, в архиве {len(archived_items)} "
-        f"за {seconds['sign+archive']:.1f} с"
+        f"  сформировано {len(rendered_items)}, подписано {len(signed_items)}, "
+        f"в архиве {len(archived_items)} за {seconds['render'] + seconds['sign+archive']:.1f} с"
     )
+    if close.state != PeriodClose.State.ARCHIVED:
+        raise RuntimeError(close.error + "\n" + "\n".join(failed))
 
     clock = time.perf_counter()
     echo("Проверяю сохранность архива (обе копии каждого документа)…")
@@ -108,10 +117,7 @@ def close_period_demo(
         signatures += sum(
             1 for f in (reader.get_fields() or {}).values() if f.get("/V") is not None
         )
-    per_kind = Counter(
-        kind_label(i.result["kind"])
-        for i in JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
-    )
+    per_kind = Counter(kind_title(i.result["kind"]) for i in rendered_items)
     pages = sum(int(i.result.get("pages", 0)) for i in JobItem.objects.filter(job=close.render_job))
     archived_ids = {i.key for i in archived_items}
     verified = sum(
@@ -122,8 +128,8 @@ def close_period_demo(
     stores = _store_paths()
     return CloseSummary(
         close_id=str(close.id),
-        period_name=period.name,
-        documents=len(planned),
+        period_name=target.name,
+        documents=total,
         per_kind=dict(per_kind),
         pages=pages,
         signatures=signatures,
@@ -147,12 +153,10 @@ def _filter(school_id: str) -> Any:
 
 
 def _store_paths() -> dict[str, Path]:
-    from storage.config import stores_config
+    from service.config import store_configs
 
     paths: dict[str, Path] = {}
-    for letter, config in zip(
-        "AB", stores_config(os.environ, Path(settings.DATA_DIR)), strict=True
-    ):
+    for letter, config in zip("AB", store_configs(Path(settings.DATA_DIR)), strict=True):
         where = config.path if config.kind == "file" else f"{config.endpoint}/{config.bucket}"
         paths[f"хранилище {letter}"] = Path(str(where))
     return paths

@@ -8,18 +8,24 @@ import enum
 import hashlib
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.documents.meta import DocumentMeta
 from service.errors import UserError
+from service.journal.grading import Grading, grading_of
+from service.journal.ordering import class_sort_key, subject_sort_key
 from service.journal.snapshot import (
     AttendanceCode,
     Period,
     SchoolClass,
     Snapshot,
+    StaffMember,
     Student,
     Subject,
 )
+
+if TYPE_CHECKING:
+    from service.policy import SchoolPolicy
 
 ABSENCE_CODES = (AttendanceCode.ABSENT, AttendanceCode.ILL, AttendanceCode.EXCUSED)
 
@@ -74,9 +80,19 @@ def make_meta(
     period: Period | None = None,
     period_name: str = "",
     signatures: tuple[str, ...] = (),
+    dated: dt.date | None = None,
 ) -> DocumentMeta:
-    """Build the header of a document of ``kind`` with ``params`` from ``snapshot``."""
+    """Build the header of a document of ``kind`` with ``params`` from ``snapshot``.
+
+    The document is dated ``dated`` (the end of its period or month), or by the end of
+    ``period``; never later than the journal data (``snapshot.as_of``), which the footer and the
+    heading print separately.
+    """
     director = snapshot.director
+    if dated is None and period is not None:
+        dated = period.end
+    issued_on = min(dated, snapshot.as_of) if dated else snapshot.as_of
+    deputy = academic_deputy(snapshot)
     teacher_name = ""
     if class_id:
         school_class = snapshot.class_by_id[class_id]
@@ -90,7 +106,7 @@ def make_meta(
         school_name=snapshot.school.full_name,
         school_short_name=snapshot.school.short_name,
         place=snapshot.school.place,
-        issued_on=snapshot.as_of,
+        issued_on=issued_on,
         year_id=snapshot.year.id,
         snapshot_id=snapshot.snapshot_id,
         class_id=class_id,
@@ -99,7 +115,39 @@ def make_meta(
         director=director.initials_first if director else "",
         class_teacher=teacher_name,
         signatures=signatures,
+        data_on=snapshot.as_of,
+        deputy=deputy.initials_first if deputy else "",
     )
+
+
+def academic_deputy(snapshot: Snapshot) -> StaffMember | None:
+    """The deputy director for teaching (заместитель директора по УВР), if the journal has one."""
+    deputies = [m for m in snapshot.staff if m.position.lower().startswith("заместитель директора")]
+    for member in deputies:
+        position = member.position.lower()
+        if "по увр" in position or "учебно-воспитательн" in position or "учебной" in position:
+            return member
+    return deputies[0] if len(deputies) == 1 else None
+
+
+def grading(snapshot: Snapshot, policy: SchoolPolicy | None) -> Grading:
+    """Which classes and subjects get marks, from the journal and the school policy."""
+    if policy is None:
+        from service.policy import default_policy
+
+        policy = default_policy()
+    rules = policy.grading
+    return grading_of(snapshot, rules.unmarked_grades, rules.pass_fail_subjects)
+
+
+def ordered_classes(snapshot: Snapshot) -> tuple[SchoolClass, ...]:
+    """The classes in natural order: 1А, 2Б, …, 10А, 11А."""
+    return tuple(sorted(snapshot.classes, key=class_sort_key))
+
+
+def ordered_subjects(snapshot: Snapshot) -> tuple[Subject, ...]:
+    """Every subject in the curriculum order (the journal's ``order``, else the federal one)."""
+    return tuple(sorted(snapshot.subjects, key=subject_sort_key))
 
 
 def get_class(snapshot: Snapshot, class_id: str | None) -> SchoolClass:
@@ -108,7 +156,7 @@ def get_class(snapshot: Snapshot, class_id: str | None) -> SchoolClass:
         raise DocumentProblem("не указан класс (--class)")
     school_class = snapshot.class_by_id.get(class_id)
     if school_class is None:
-        known = ", ".join(c.id for c in snapshot.classes[:20])
+        known = ", ".join(c.id for c in ordered_classes(snapshot)[:20])
         raise DocumentProblem(f"класса «{class_id}» нет в снимке журнала (есть: {known})")
     return school_class
 
@@ -125,9 +173,9 @@ def get_period(snapshot: Snapshot, period_id: str | None) -> Period:
 
 
 def class_subjects(snapshot: Snapshot, class_id: str) -> tuple[Subject, ...]:
-    """Subjects taught in a class, in the order of the snapshot's subject list."""
+    """Subjects taught in a class, in the curriculum order."""
     taught = {a.subject_id for a in snapshot.assignments if a.class_id == class_id}
-    return tuple(s for s in snapshot.subjects if s.id in taught)
+    return tuple(s for s in ordered_subjects(snapshot) if s.id in taught)
 
 
 def parse_month(month: str | None) -> tuple[int, int]:

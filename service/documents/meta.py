@@ -20,7 +20,7 @@ class DocumentMeta:
     school_name: str
     school_short_name: str
     place: str
-    issued_on: dt.date
+    issued_on: dt.date  # the document's date: its period's or month's end, or the issue date
     year_id: str
     snapshot_id: str
     class_id: str = ""
@@ -31,3 +31,7 @@ class DocumentMeta:
     signatures: tuple[str, ...] = ()  # signature field names reserved: director, class_teacher
     number: str = ""  # the register number of an order («12-у»); empty when not numbered
     template_version: str = ""  # the DOCX template version that made an order
+    data_on: dt.date | None = (
+        None  # the journal data's date, when it differs in meaning from issued_on
+    )
+    deputy: str = ""  # «И. О. Фамилия» of the deputy director (по УВР), empty: a line to write on

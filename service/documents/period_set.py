@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service import library_warnings
-from service.documents.common import DocumentProblem, get_period, safe_file_name
+from service.documents.common import DocumentProblem, get_period, ordered_classes, safe_file_name
 from service.documents.kind import PERIOD_END
 from service.documents.kinds import KINDS, render_kind
 from service.documents.printpack import PrintPack, merge_for_duplex
@@ -54,7 +54,7 @@ def period_jobs(snapshot: Snapshot, period_id: str, set_name: str = PERIOD_END) 
     period = get_period(snapshot, period_id)
     kinds = [k for k in KINDS.values() if set_name in k.sets and k.plan is not None]
     jobs: list[Job] = []
-    for school_class in snapshot.classes:
+    for school_class in ordered_classes(snapshot):
         if not snapshot.students_of_class.get(school_class.id):
             continue
         folder = safe_file_name(school_class.id)

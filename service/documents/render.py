@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import io
 import json
 import logging
@@ -21,18 +20,15 @@ from typing import Any
 from xml.etree.ElementTree import Element, SubElement, register_namespace
 
 import jinja2
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
-from weasyprint import CSS, HTML, Attachment
-from weasyprint.draw import text as weasy_draw_text
+from weasyprint import CSS, Attachment
 from weasyprint.pdf.metadata import NS, DocumentMetadata
-from weasyprint.text import line_break
-from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 
+from service.documents import weasyprint_compat
 from service.documents.common import MONTHS_GENITIVE, to_jsonable
 from service.russian.filters import install_filters
+from signing import pyhanko_compat
 
 # Package data beside this module, so an installed wheel renders without the checkout.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -136,64 +132,11 @@ def _tabrun(cells: Any) -> str:
     return "".join("\t" + cell for cell in cells)
 
 
-def _set_tabs(self: Any) -> None:
-    """Centred tab stops for length ``tab-size`` (marks grid rows), WeasyPrint's own otherwise."""
-    size = self.style["tab_size"]
-    if isinstance(size, int):
-        _weasy_set_tabs(self)
-        return
-    width = size.value * TO_UNITS  # Pango units: «pixels» stops drift by ~2 % a column
-    array = ffi.gc(
-        pango.pango_tab_array_new_with_positions(
-            2,
-            False,
-            _PANGO_TAB_CENTER,
-            round(width / 2),
-            ffi.cast("int", _PANGO_TAB_CENTER),
-            ffi.cast("int", round(width * 1.5)),
-        ),
-        pango.pango_tab_array_free,
-    )
-    pango.pango_layout_set_tabs(self.layout, array)
-
-
-_PANGO_TAB_CENTER = 2  # PangoTabAlign (Pango ≥ 1.50)
-_weasy_set_tabs = line_break.Layout.set_tabs
-line_break.Layout.set_tabs = _set_tabs
-
-
-def _fix_empty_glyph_advance() -> None:
-    """Draw Pango's empty glyphs (tabs) at their true width.
-
-    WeasyPrint 70 writes an empty glyph's advance as Pango units / font size, i.e. 1024/1000 too
-    wide (other glyphs are scaled right): every tab in a row would push the marks 2.4 % further.
-    """
-    source = inspect.getsource(weasy_draw_text.draw_first_line)
-    buggy = "f'>{-width / font_size}<'"
-    if buggy not in source:  # fixed upstream
-        return
-    namespace = vars(weasy_draw_text)
-    code = compile(
-        source.replace(buggy, "f'>{-width * 1000 * FROM_UNITS / font_size}<'"),
-        weasy_draw_text.__file__,
-        "exec",
-    )
-    exec(code, namespace)  # noqa: S102 - WeasyPrint's own function, one expression changed
-
-
-_fix_empty_glyph_advance()
-
-
-class _HTML(HTML):
-    """WeasyPrint's HTML with the minimal user-agent stylesheet (the full one costs ~15 % CPU)."""
-
-    def _ua_stylesheets(self, forms=False):
-        return [resources().ua_stylesheet]
-
-
 @cache
 def resources() -> _Resources:
-    """The process's rendering resources, built on first use."""
+    """The process's rendering resources, built on first use (library patches installed first)."""
+    weasyprint_compat.install()
+    pyhanko_compat.install()
     return _Resources()
 
 
@@ -281,7 +224,11 @@ def render_pdf_bytes(
     """Render ``data`` with ``template`` to PDF/A-3b; returns (pdf, pages, signature fields)."""
     res = resources()
     meta = data.meta
-    html = _HTML(string=render_html(data, template, extra), base_url=str(TEMPLATES) + "/")
+    html = weasyprint_compat.MinimalUserAgentHTML(
+        string=render_html(data, template, extra),
+        base_url=str(TEMPLATES) + "/",
+        ua_stylesheet=res.ua_stylesheet,
+    )
     document = html.render(stylesheets=[res.stylesheet], font_config=res.font_config)
     metadata = _Metadata()
     metadata.__dict__.update(document.metadata.__dict__)
@@ -339,18 +286,9 @@ def add_signature_fields(
     pdf: bytes, boxes: list[tuple[str, int, tuple[float, float, float, float]]]
 ) -> bytes:
     """Add empty, printable signature fields with an appearance stream (an incremental update)."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    # Keep WeasyPrint's XMP and Info untouched (pyHanko would re-serialise them and stamp "now"):
-    # the document stays reproducible and its custom XMP keeps its declared prefix.
-    writer._update_meta = lambda: None  # type: ignore[method-assign]
-    # The update's file id is derived from the content (pyHanko draws a random one): the same
-    # snapshot renders to the same bytes, so its SHA-256 is reproducible.
-    writer._document_id = generic.ArrayObject(
-        [
-            writer._document_id[0],
-            generic.ByteStringObject(hashlib.md5(pdf, usedforsecurity=False).digest()),
-        ]
-    )
+    # WeasyPrint's XMP and Info stay as they are and the file id comes from the content: the same
+    # snapshot renders to the same bytes, and the custom XMP keeps its declared prefix.
+    writer = pyhanko_compat.ReproducibleIncrementalWriter(pdf)
     for name, page, box in boxes:
         append_signature_field(
             writer,

@@ -13,12 +13,20 @@ class JobState(models.TextChoices):
     RUNNING = "running", "выполняется"
     DONE = "done", "готово"
     FAILED = "failed", "с ошибками"
+    CANCELLED = "cancelled", "отменено"
 
 
 class ItemState(models.TextChoices):
     PENDING = "pending", "ожидает"
     DONE = "done", "готово"
     FAILED = "failed", "ошибка"
+
+
+JOB_KIND_LABELS = {
+    "period-render": "Формирование документов",
+    "period-sign": "Подпись документов",
+    "period-archive": "Сдача документов в архив",
+}
 
 
 class Job(models.Model):
@@ -40,6 +48,11 @@ class Job(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
+
+    @property
+    def kind_label(self) -> str:
+        """The job's name as people read it."""
+        return JOB_KIND_LABELS.get(self.kind, self.kind)
 
 
 class JobItem(models.Model):
@@ -73,30 +86,43 @@ class TaskTiming(models.Model):
 
 
 class PeriodClose(models.Model):
-    """One run of the period-close wizard: render → sign → archive, with the jobs of each stage."""
+    """One close (a period, the year…): a state machine planned → rendering → signing → archiving
+    → archived (done), or failed / cancelled, with the job of each stage and who runs it."""
 
     class State(models.TextChoices):
+        PLANNED = "planned", "состав определён"
         RENDERING = "rendering", "документы формируются"
         RENDERED = "rendered", "ждут подписи директора"
         SIGNING = "signing", "подписываются"
         SIGNED = "signed", "подписаны, ждут сдачи в архив"
         ARCHIVING = "archiving", "сдаются в архив"
         ARCHIVED = "archived", "сданы в архив"
+        FAILED = "failed", "остановлено с ошибкой"
+        CANCELLED = "cancelled", "отменено"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     school_id = models.CharField(max_length=64, db_index=True)
     snapshot_id = models.CharField(max_length=64)
     period_id = models.CharField(max_length=20)
     period_name = models.CharField(max_length=100)
+    close_kind = models.CharField(max_length=20, default="period")
+    classes = models.JSONField(null=True, default=None)  # chosen class ids; None: every class
+    reason = models.TextField(blank=True, default="")  # why changed documents get a new version
     state = models.CharField(max_length=12, choices=State.choices, default=State.RENDERING)
+    stage = models.CharField(max_length=12, blank=True, default="")  # the stage a stop happened in
+    error = models.TextField(blank=True, default="")  # why it stopped, in Russian, with what to do
+    runner = models.CharField(max_length=120, blank=True, default="")  # "host:pid" running it
+    heartbeat_at = models.DateTimeField(null=True)
     render_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
     sign_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
     archive_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                  related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     signed_at = models.DateTimeField(null=True)
     archived_at = models.DateTimeField(null=True)
 

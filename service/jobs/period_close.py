@@ -42,6 +42,11 @@ class PlannedDocument:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+def kind_title(kind_id: str) -> str:
+    """The Russian name of a document kind, as the close shows it."""
+    return kind_label(kind_id)
+
+
 def work_dir(close_id: object) -> Path:
     """Where a close's rendered and signed PDFs live (shared by the web process and workers)."""
     return Path(settings.DATA_DIR) / "closes" / str(close_id)
@@ -95,6 +100,8 @@ class ClosingReport:
     signed: int
     archived: int
     pending_replication: int
+    unchanged: int
+    new_versions: int
     failed: list[tuple[str, str]]
     by_kind: dict[str, int]
     pages: int
@@ -121,17 +128,21 @@ def closing_report(close: PeriodClose) -> ClosingReport:
     ]
     by_kind: dict[str, int] = {}
     for item in rendered:
-        label = kind_label(item.params.get("kind", ""))
+        label = kind_title(item.params.get("kind", ""))
         by_kind[label] = by_kind.get(label, 0) + 1
     return ClosingReport(
         period_name=close.period_name,
         state=close.get_state_display(),
         documents=close.render_job.total if close.render_job else 0,
-        rendered=len(rendered),
+        rendered=sum(1 for i in rendered if not i.result.get("unchanged")),
         signed=len(items(close.sign_job, ItemState.DONE)),
         archived=len(archived),
         pending_replication=sum(
             1 for i in archived if i.result.get("state") == "pending_replication"
+        ),
+        unchanged=sum(1 for i in rendered if i.result.get("unchanged")),
+        new_versions=sum(
+            1 for i in archived if i.result.get("version", 1) > 1 and not i.result.get("reused")
         ),
         failed=failed,
         by_kind=by_kind,
@@ -144,14 +155,26 @@ def closing_report(close: PeriodClose) -> ClosingReport:
 
 @transaction.atomic
 def start_close(
-    user: Any, snapshot: Any, period_id: str, planned: list[PlannedDocument], *, start: bool = True
+    user: Any,
+    snapshot: Any,
+    period_id: str,
+    planned: list[PlannedDocument],
+    *,
+    start: bool = True,
+    classes: list[str] | None = None,
+    reason: str = "",
+    close_kind: str = "period",
+    period_name: str = "",
 ) -> PeriodClose:
     """Create the close and its render job; the job is queued when the transaction commits
     (unless ``start`` is false: the caller runs it, e.g. with ``tasks.run_inline``)."""
     from service.jobs.progress import PlannedItem, create_job
     from service.jobs.tasks import start_job
 
-    period = snapshot.period_by_id[period_id]
+    if not planned:
+        raise ValueError("пустой состав документов")
+    if not period_name:
+        period_name = snapshot.period_by_id[period_id].name
     job = create_job(
         snapshot.school.id,
         "period-render",
@@ -174,7 +197,11 @@ def start_close(
         school_id=snapshot.school.id,
         snapshot_id=snapshot.snapshot_id,
         period_id=period_id,
-        period_name=period.name,
+        period_name=period_name,
+        close_kind=close_kind,
+        classes=sorted(classes) if classes is not None else None,
+        reason=reason,
+        state=PeriodClose.State.RENDERING,
         render_job=job,
         created_by=user if getattr(user, "pk", None) else None,
     )
@@ -185,25 +212,58 @@ def start_close(
     return close
 
 
+STAGE_FAILURES = {
+    "rendering": "Не все документы сформированы (ошибок: {n}). Исправьте причину, указанную "
+    "у документа, и нажмите «Повторить».",
+    "signing": "Не все документы подписаны (ошибок: {n}). Нажмите «Повторить».",
+    "archiving": "Не все документы сданы в архив (ошибок: {n}). Проверьте хранилища и нажмите "
+    "«Повторить».",
+}
+
+
 def advance(close: PeriodClose) -> PeriodClose:
-    """Move the close's state forward when the job of its current stage has finished."""
+    """Move the close's state on when the job of its current stage has finished: forward when
+    every item is done, to «failed» (with what to do) when some are not."""
     from service.jobs.models import JobState
 
-    def finished_ok(job: Any) -> bool:
-        return job is not None and job.state == JobState.DONE
+    stage_jobs = {
+        PeriodClose.State.RENDERING: (close.render_job, PeriodClose.State.RENDERED),
+        PeriodClose.State.SIGNING: (close.sign_job, PeriodClose.State.SIGNED),
+        PeriodClose.State.ARCHIVING: (close.archive_job, PeriodClose.State.ARCHIVED),
+    }
+    if close.state not in stage_jobs:
+        if close.state == PeriodClose.State.RENDERED and not _anything_to_sign(close):
+            return _move(close, PeriodClose.State.ARCHIVED)  # every document already archived
+        return close
+    job, next_state = stage_jobs[PeriodClose.State(close.state)]
+    if job is None:
+        return close
+    job.refresh_from_db()
+    if job.state == JobState.DONE:
+        close = _move(close, next_state)
+        return advance(close) if next_state == PeriodClose.State.RENDERED else close
+    if job.state == JobState.FAILED:
+        failed = JobItem.objects.filter(job=job, state=ItemState.FAILED).count()
+        error = STAGE_FAILURES[close.state].format(n=failed)
+        if job.error:
+            error = f"{job.error} {error}"
+        return _move(close, PeriodClose.State.FAILED, stage=close.state, error=error)
+    return close
 
-    state = close.state
-    if state == PeriodClose.State.RENDERING and finished_ok(close.render_job):
-        state = PeriodClose.State.RENDERED
-    elif state == PeriodClose.State.SIGNING and finished_ok(close.sign_job):
-        state = PeriodClose.State.SIGNED
-    elif state == PeriodClose.State.ARCHIVING and finished_ok(close.archive_job):
-        state = PeriodClose.State.ARCHIVED
-    if state != close.state:
-        PeriodClose.objects.filter(pk=close.pk).update(
-            state=state, archived_at=timezone.now() if state == PeriodClose.State.ARCHIVED else None
-        )
-        close.refresh_from_db()
+
+def _anything_to_sign(close: PeriodClose) -> bool:
+    done = JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
+    return any(not i.result.get("unchanged") for i in done)
+
+
+def _move(close: PeriodClose, state: str, *, stage: str = "", error: str = "") -> PeriodClose:
+    update: dict[str, Any] = {"state": state, "error": error}
+    if stage:
+        update["stage"] = stage
+    if state == PeriodClose.State.ARCHIVED:
+        update["archived_at"] = timezone.now()
+    PeriodClose.objects.filter(pk=close.pk).update(**update)
+    close.refresh_from_db()
     return close
 
 

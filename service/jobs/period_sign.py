@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
+from service.config import signer_p12, stamp_font
 from service.errors import UserError
 from service.jobs import progress
 from service.jobs.models import ItemState, JobItem, PeriodClose
@@ -31,9 +34,9 @@ class WrongKeyPassword(UserError):
 
 def signer_key_path() -> Path:
     """The director's PKCS#12: ``VEDOMOST_SIGNER_P12`` or the demo key in the data directory."""
-    explicit = os.environ.get("VEDOMOST_SIGNER_P12", "").strip()
-    if explicit:
-        return Path(explicit)
+    explicit = signer_p12()
+    if explicit is not None:
+        return explicit
     from signing.demo_pki import ensure_demo_pki
 
     return ensure_demo_pki(Path(settings.DATA_DIR) / "keys").director_p12
@@ -49,62 +52,135 @@ def unlock_signer(password: str) -> Any:
         raise WrongKeyPassword("Ключ подписи не открылся: неверный пароль или PIN") from exc
 
 
-def sign_documents(prepared: Any, job_id: str, close_id: str) -> None:
+def sign_documents(
+    prepared: Any, job_id: str, close_id: str, on_item: Callable[..., object] | None = None
+) -> None:
     """Sign every pending item of the sign job (rendered → signed), recording each outcome."""
     from signing.pades import sign_with
 
     folder = work_dir(close_id)
     for item in JobItem.objects.filter(job_id=job_id).exclude(state=ItemState.DONE):
+        if progress.is_cancelled(job_id):
+            return
         started = time.perf_counter()
         try:
             pdf = (folder / "rendered" / f"{item.key}.pdf").read_bytes()
+        except OSError:
+            progress.item_failed(
+                item, "Нет сформированного файла: сформируйте документ снова («Повторить»)."
+            )
+            continue
+        try:
             signed = sign_with(prepared, pdf)
             write_atomically(folder / "signed" / f"{item.key}.pdf", signed)
-        except Exception as exc:
+        except Exception:
             log.exception("signing %s failed", item.key)
-            progress.item_failed(item, f"Не удалось подписать: {type(exc).__name__}")
+            progress.item_failed(
+                item,
+                "Документ не подписался: проверьте, что ключ не истёк "
+                "и токен подключён, и нажмите «Повторить».",
+            )
             continue
         progress.item_done(
             item, {**item.params, "signed_bytes": len(signed)}, time.perf_counter() - started
         )
+        if on_item is not None:
+            on_item()
 
 
-def start_signing(close: PeriodClose, signer: Any, user: Any, *, inline: bool = False) -> None:
-    """Sign a rendered close with an unlocked signer (in a thread unless ``inline``)."""
+def items_to_sign(close: PeriodClose) -> list[JobItem]:
+    """Rendered documents whose content is not already in the archive."""
+    done = JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
+    return [i for i in done if not i.result.get("unchanged")]
+
+
+SIGNABLE = (
+    PeriodClose.State.RENDERED,
+    PeriodClose.State.SIGNING,
+    PeriodClose.State.FAILED,
+    PeriodClose.State.CANCELLED,
+)
+
+
+def prepare_sign_job(close: PeriodClose, user: Any) -> PeriodClose:
+    """Create the sign job, or resume it: items signed before stay signed, failed ones retry."""
     from service.jobs.progress import PlannedItem, create_job
-    from signing.pades import SigningOptions, prepare
 
     with transaction.atomic():
         close = PeriodClose.objects.select_for_update().get(pk=close.pk)
-        if close.state != PeriodClose.State.RENDERED:
+        if close.state not in SIGNABLE or close.render_job is None:
             raise ValueError("документы не готовы к подписи")
-        done = JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
-        job = create_job(
-            close.school_id,
-            "period-sign",
-            [PlannedItem(i.result["document_id"], i.label, i.result) for i in done],
-            params={"close_id": str(close.id)},
-            user=user,
-        )
-        close.sign_job, close.state = job, PeriodClose.State.SIGNING
-        close.signed_by = user if getattr(user, "pk", None) else None
-        close.save(update_fields=["sign_job", "state", "signed_by"])
+        planned = [
+            PlannedItem(i.result["document_id"], i.label, i.result) for i in items_to_sign(close)
+        ]
+        if close.sign_job is None:
+            job = create_job(
+                close.school_id,
+                "period-sign",
+                planned,
+                params={"close_id": str(close.id)},
+                user=user,
+            )
+        else:
+            job = close.sign_job
+            have = set(JobItem.objects.filter(job=job).values_list("key", flat=True))
+            JobItem.objects.bulk_create(
+                [
+                    JobItem(job=job, key=p.key, label=p.label, params=p.params)
+                    for p in planned
+                    if p.key not in have
+                ]
+            )
+            progress.reset_failed(str(job.id))
+            job.total = JobItem.objects.filter(job=job).count()
+            job.save(update_fields=["total"])
+        close.sign_job, close.state, close.stage, close.error = job, "signing", "signing", ""
+        close.signed_by = user if getattr(user, "pk", None) else close.signed_by
+        close.runner = runner_id()
+        close.save(update_fields=["sign_job", "state", "stage", "error", "signed_by", "runner"])
+    return close
+
+
+def runner_id() -> str:
+    """``host:pid`` of this process: who runs a close's current stage in-process."""
+    return f"{socket.gethostname()[:100]}:{os.getpid()}"
+
+
+def start_signing(
+    close: PeriodClose,
+    signer: Any,
+    user: Any,
+    *,
+    inline: bool = False,
+    on_item: Callable[..., object] | None = None,
+    on_archive_item: Callable[..., object] | None = None,
+) -> None:
+    """Sign a rendered close with an unlocked signer (in a thread unless ``inline``), then
+    archive it; ``on_item`` / ``on_archive_item`` are called after each item of each stage."""
+    from signing.pades import SigningOptions, prepare
+
+    close = prepare_sign_job(close, user)
+    job = close.sign_job
+    assert job is not None
     prepared = prepare(
         signer,
         SigningOptions(
-            field_name="director", stamp=True, reason="Правильность переноса данных заверяю"
+            field_name="director",
+            stamp=True,
+            stamp_font=stamp_font(),
+            reason="Правильность переноса данных заверяю",
         ),
     )
     progress.mark_started(str(job.id), stage="sign")
 
     def run() -> None:
         try:
-            sign_documents(prepared, str(job.id), str(close.id))
+            sign_documents(prepared, str(job.id), str(close.id), on_item)
             progress.finish(str(job.id))
             PeriodClose.objects.filter(pk=close.pk).update(signed_at=timezone.now())
             signed = advance(PeriodClose.objects.get(pk=close.pk))
             if signed.state == PeriodClose.State.SIGNED:
-                start_archiving(signed, user, inline=inline)
+                start_archiving(signed, user, inline=inline, on_item=on_archive_item)
         finally:
             if not inline:  # a thread closes its own connections when it ends
                 connections.close_all()
@@ -115,29 +191,60 @@ def start_signing(close: PeriodClose, signer: Any, user: Any, *, inline: bool = 
         threading.Thread(target=run, name=f"sign-{close.id}", daemon=True).start()
 
 
-def start_archiving(close: PeriodClose, user: Any, *, inline: bool = False) -> None:
-    """Queue the archiving of every signed document of a close."""
+ARCHIVABLE = (
+    PeriodClose.State.SIGNED,
+    PeriodClose.State.ARCHIVING,
+    PeriodClose.State.FAILED,
+    PeriodClose.State.CANCELLED,
+)
+
+
+def prepare_archive_job(close: PeriodClose, user: Any, *, inprocess: bool = True) -> PeriodClose:
+    """Create the archive job, or resume it (failed items retry; archived ones stay);
+    ``inprocess``: this process runs it (so a restart shows it as interrupted)."""
     from service.jobs.progress import PlannedItem, create_job
-    from service.jobs.tasks import start_job
 
     with transaction.atomic():
         close = PeriodClose.objects.select_for_update().get(pk=close.pk)
-        if close.state != PeriodClose.State.SIGNED:
+        if close.state not in ARCHIVABLE or close.sign_job is None:
             raise ValueError("документы не подписаны")
-        signed = JobItem.objects.filter(job=close.sign_job, state=ItemState.DONE)
-        year = close.render_job.params.get("year", "") if close.render_job else ""
-        job = create_job(
-            close.school_id,
-            "period-archive",
-            [PlannedItem(i.key, i.label, i.params) for i in signed],
-            params={
-                "close_id": str(close.id),
-                "year": year,
-                "actor": getattr(user, "username", ""),
-                "signer": getattr(close.signed_by, "username", ""),
-            },
-            user=user,
-        )
-        close.archive_job, close.state = job, PeriodClose.State.ARCHIVING
-        close.save(update_fields=["archive_job", "state"])
-    start_job(job, inline=inline)
+        if close.archive_job is None:
+            signed = JobItem.objects.filter(job=close.sign_job, state=ItemState.DONE)
+            year = close.render_job.params.get("year", "") if close.render_job else ""
+            close.archive_job = create_job(
+                close.school_id,
+                "period-archive",
+                [PlannedItem(i.key, i.label, i.params) for i in signed],
+                params={
+                    "close_id": str(close.id),
+                    "year": year,
+                    "actor": getattr(user, "username", ""),
+                    "signer": getattr(close.signed_by, "username", ""),
+                },
+                user=user,
+            )
+        else:
+            progress.reset_failed(str(close.archive_job_id))
+        close.state, close.stage, close.error = "archiving", "archiving", ""
+        close.runner = runner_id() if inprocess else ""
+        close.save(update_fields=["archive_job", "state", "stage", "error", "runner"])
+    return close
+
+
+def start_archiving(
+    close: PeriodClose,
+    user: Any,
+    *,
+    inline: bool = False,
+    on_item: Callable[..., object] | None = None,
+) -> None:
+    """Archive every signed document of a close (workers, a thread, or ``inline``)."""
+    from service.jobs.tasks import in_process, run_inline, start_job
+
+    close = prepare_archive_job(close, user, inprocess=inline or in_process())
+    assert close.archive_job is not None
+    if inline:
+        run_inline(close.archive_job, on_item=on_item)
+        advance(PeriodClose.objects.get(pk=close.pk))
+    else:
+        start_job(close.archive_job)

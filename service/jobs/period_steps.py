@@ -52,61 +52,150 @@ def plan_close(
     return planned
 
 
+def content_key(data: Any) -> str:
+    """What a document says, independent of when and from which import it was made: the hash of
+    the builder data (without the snapshot id and issue date) and of the template it fills."""
+    import hashlib
+    import json
+
+    from service.documents.common import to_jsonable
+    from service.documents.kinds import get_kind
+    from service.documents.render import TEMPLATES
+
+    value = to_jsonable(data)
+    if isinstance(value, dict) and isinstance(value.get("meta"), dict):
+        value["meta"] = {
+            k: v for k, v in value["meta"].items() if k not in {"snapshot_id", "issued_on"}
+        }
+    digest = hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode())
+    template = TEMPLATES / get_kind(data.meta.kind).template
+    if template.is_file():
+        digest.update(template.read_bytes())
+    return digest.hexdigest()
+
+
+def archived_latest(document_id: str) -> Any:
+    """The latest archived version of a document, or None."""
+    from service.archive.wiring import get_archive
+
+    return get_archive().catalog.find_document(document_id)
+
+
+def _close_of(job: Job) -> PeriodClose:
+    return PeriodClose.objects.get(pk=job.params["close_id"])
+
+
 @register("period-render", queue="render")
 def render_step(job: Job, item: JobItem) -> dict[str, Any]:
-    """Render one document of the set into the close's work directory."""
+    """Build one document; if the archive holds the same content, reuse it, else render it into
+    the close's work directory (written atomically: a half-written file never has the final name).
+    """
     from service.documents.common import DocumentProblem
-    from service.documents.kinds import render_kind
+    from service.documents.kinds import build, render_data
 
     snapshot = snapshot_by_id(job.params["snapshot_id"])
-    tmp = work_dir(job.params["close_id"]) / "tmp" / f"{abs(hash(item.key))}-{item.attempts}.pdf"
     try:
-        doc = render_kind(snapshot, item.params["kind"], item.params["params"], tmp)
+        data = build(snapshot, item.params["kind"], item.params["params"])
     except DocumentProblem as exc:
-        raise StepError(str(exc)) from exc
-    final = work_dir(job.params["close_id"]) / "rendered" / f"{doc.document_id}.pdf"
+        raise StepError(
+            f"Документ не собирается из данных журнала: {exc}. "
+            "Исправьте данные в журнале, загрузите его снова и повторите."
+        ) from exc
+    key = content_key(data)
+    meta = data.meta
+    described = {
+        "document_id": meta.document_id,
+        "kind": meta.kind,
+        "title": meta.title,
+        "class_id": meta.class_id,
+        "period_id": meta.period_id,
+        "content_key": key,
+    }
+    latest = archived_latest(meta.document_id)
+    if latest is not None and latest.extra.get("content_key") == key:
+        return {**described, "unchanged": True, "version": latest.version, "pages": 0, "fields": []}
+    folder = work_dir(job.params["close_id"])
+    tmp = folder / "tmp" / f"{meta.document_id}-{item.attempts}.pdf"
+    try:
+        doc = render_data(data, tmp)
+    except DocumentProblem as exc:
+        raise StepError(f"Документ не оформляется: {exc}. Исправьте данные и повторите.") from exc
+    final = folder / "rendered" / f"{doc.document_id}.pdf"
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp.replace(final)  # atomic: a half-written file never has the final name
+    tmp.replace(final)
     return {
-        "document_id": doc.document_id,
-        "kind": doc.kind,
-        "title": doc.title,
-        "class_id": doc.class_id,
-        "period_id": doc.period_id,
+        **described,
         "pages": doc.pages,
         "sha256": doc.sha256,
         "fields": list(doc.signature_fields),
+        "archived_version": latest.version if latest is not None else 0,
     }
+
+
+def correction_reason(close: PeriodClose) -> str:
+    """Why a changed document becomes a new version: the user's words or the journal snapshot."""
+    return close.reason.strip() or f"исправление данных журнала: снимок {close.snapshot_id[:12]}"
 
 
 @register("period-archive", queue="archive")
 def archive_step(job: Job, item: JobItem) -> dict[str, Any]:
-    """Archive one signed document into stores A and B (idempotent by document id)."""
+    """Archive one signed document into stores A and B.
+
+    Idempotent by content: when the latest archived version already has this document's content
+    key (a repeated run, or a run killed after the archive wrote it), that version is reused.
+    A document archived before with other content becomes a new version linked to it, with the
+    close's reason.
+    """
     from service.archive.wiring import get_archive
     from storage.archive import DocumentMetadata
+    from storage.errors import BothStoresDown
 
-    close = PeriodClose.objects.get(pk=job.params["close_id"])
+    close = _close_of(job)
     meta = item.params
     signed = work_dir(close.id) / "signed" / f"{meta['document_id']}.pdf"
     if not signed.exists():
-        raise StepError(f"Документ {meta['document_id']}: нет подписанного файла")
-    snapshot_year = job.params.get("year", "")
-    entry = get_archive().archive(
-        signed.read_bytes(),
-        DocumentMetadata(
-            document_id=meta["document_id"],
-            school=close.school_id,
-            year=snapshot_year,
-            class_id=meta.get("class_id", ""),
-            period=close.period_id,
-            snapshot_id=close.snapshot_id,
-            signer=job.params.get("signer", ""),
-        ),
-        meta["kind"],
-        actor=job.params.get("actor", ""),
+        raise StepError(
+            "Нет подписанного файла документа: подпишите документы ещё раз («Повторить»)."
+        )
+    archive = get_archive()
+    latest = archive.catalog.find_document(meta["document_id"])
+    if latest is not None and latest.extra.get("content_key") == meta.get("content_key"):
+        return {
+            "entry_id": latest.id,
+            "version": latest.version,
+            "state": str(latest.state),
+            "reused": True,
+        }
+    actor = job.params.get("actor", "") or "vedomost"
+    metadata = DocumentMetadata(
+        document_id=meta["document_id"],
+        school=close.school_id,
+        year=job.params.get("year", ""),
+        class_id=meta.get("class_id", ""),
+        period=close.period_id,
+        snapshot_id=close.snapshot_id,
+        signer=job.params.get("signer", "") or actor,
+        extra={"content_key": meta.get("content_key", ""), "close_id": str(close.id)},
     )
+    try:
+        if latest is None:
+            entry = archive.archive(signed.read_bytes(), metadata, meta["kind"], actor=actor)
+        else:
+            entry = archive.correct(
+                meta["document_id"],
+                signed.read_bytes(),
+                reason=correction_reason(close),
+                author=actor,
+                metadata=metadata,
+            )
+    except BothStoresDown as exc:
+        raise StepError(
+            "Оба хранилища архива недоступны: проверьте диски или серверы "
+            f"хранилищ A и B и нажмите «Повторить» ({exc})."
+        ) from exc
     return {
-        "entry_id": getattr(entry, "id", None),
-        "version": getattr(entry, "version", 1),
-        "state": str(getattr(entry, "state", "")),
+        "entry_id": entry.id,
+        "version": entry.version,
+        "state": str(entry.state),
+        "reason": entry.reason,
     }

@@ -33,6 +33,8 @@ def run_item(self: SchoolTask, job_id: str, key: str, *, school_id: str) -> str:
     item = JobItem.objects.select_related("job").get(job_id=job_id, key=key)
     if item.state == ItemState.DONE:
         return item.state
+    if progress.is_cancelled(job_id):
+        return ItemState.PENDING
     job = item.job
     JobItem.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
     started = time.perf_counter()
@@ -45,7 +47,7 @@ def run_item(self: SchoolTask, job_id: str, key: str, *, school_id: str) -> str:
         raise
     except Exception as exc:  # one document's bug must not stop the batch; the error is shown
         log.exception("job %s item failed", job_id)
-        progress.item_failed(item, f"Внутренняя ошибка: {type(exc).__name__}")
+        progress.item_failed(item, unexpected_error(exc))
         return ItemState.FAILED
     progress.item_done(item, result, time.perf_counter() - started)
     return ItemState.DONE
@@ -64,6 +66,21 @@ def finish_job(_results: Any, job_id: str, *, school_id: str) -> str:
     return progress.finish(job_id, result=result).state
 
 
+def unexpected_error(exc: BaseException) -> str:
+    """A Russian message for an error no step foresaw, with what to do (details in the log)."""
+    if isinstance(exc, PermissionError):
+        return "Нет прав на запись файла в каталог данных: проверьте права и нажмите «Повторить»."
+    if isinstance(exc, OSError):
+        return (
+            f"Ошибка чтения или записи файла ({exc.strerror or exc}): проверьте место "
+            "на диске и нажмите «Повторить»."
+        )
+    return (
+        "Непредвиденная ошибка программы. Нажмите «Повторить»; если она повторится, "
+        "передайте администратору журнал сервера (время ошибки указано в нём)."
+    )
+
+
 def _dispatch(job: Job, keys: list[str]) -> None:
     queue = QUEUES.get(job.kind, "celery")
     school = job.school_id
@@ -73,6 +90,13 @@ def _dispatch(job: Job, keys: list[str]) -> None:
         chord(header)(callback)
     else:
         callback.delay(None)
+
+
+def in_process() -> bool:
+    """Whether jobs run in this process (no broker: the embedded default)."""
+    from service.celery import app
+
+    return bool(app.conf.task_always_eager)
 
 
 def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) -> None:
@@ -91,6 +115,8 @@ def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) 
 
             try:
                 for key in keys:
+                    if progress.is_cancelled(str(job.id)):
+                        break
                     run_item(str(job.id), key, school_id=job.school_id)
                 finish_job(None, str(job.id), school_id=job.school_id)
             finally:
@@ -134,6 +160,8 @@ def run_inline(
     report = on_item or (lambda done, total: None)
     if workers <= 1 or len(keys) < 2:
         for done, key in enumerate(keys, 1):
+            if progress.is_cancelled(str(job.id)):
+                break
             run(key)
             report(done, len(keys))
     else:
@@ -144,14 +172,19 @@ def run_inline(
         }
         connections.close_all()  # children open their own connections
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             workers,
             mp_context=context,
             initializer=init_child,
             initargs=(database, str(settings.DATA_DIR)),
-        ) as pool:
-            for done, _ in enumerate(pool.map(run, keys, chunksize=4), 1):
+        )
+        try:
+            for done, _ in enumerate(pool.map(run, keys, chunksize=2), 1):
                 report(done, len(keys))
+        except BaseException:  # Ctrl-C: do not wait here; the caller cancels the job
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     finish_job(None, str(job.id), school_id=job.school_id)
     return progress.status(str(job.id))
 

@@ -1,10 +1,10 @@
 """Validation of a parsed format-v1 document against ``schema/journal-v1.schema.json``.
 
-Two validators, each for what it is good at. ``jsonschema_rs`` (Rust; about 30× faster than
-fastjsonschema on a full-year export) answers "valid or not" and, when not, where the errors are.
-Only the failing parts — one mark, the school object — are then re-validated by the pure-Python
-``jsonschema``, whose structured errors we explain in Russian with the JSON pointer and field.
-Without ``jsonschema_rs`` the compiled fastjsonschema validator is the fast path.
+One validator, ``jsonschema_rs`` (Rust; about 30× faster than the pure-Python ``jsonschema`` on a
+full-year export), answers "valid or not" and, when not, lists the errors with the failing keyword
+and its place in the schema; each is explained in Russian with the JSON pointer and field.
+Formats (``date``, ``date-time``) are annotations here, as the draft says: the schema's patterns
+check the shape, and the content checks name an impossible date (31.02) in their own words.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from importlib import resources
-from itertools import islice
 from typing import Any
 
-import jsonschema
+import jsonschema_rs
 
 from service.journal import snapshot as m
 from service.journal.checks import json_pointer
@@ -36,97 +36,58 @@ def load_schema() -> dict[str, Any]:
 
 
 @functools.cache
-def _rust_validator() -> Any:
-    try:
-        import jsonschema_rs
-    except ImportError:  # pragma: no cover - jsonschema-rs is a declared dependency
-        return None
+def _validator() -> Any:
     return jsonschema_rs.Draft202012Validator(load_schema())
 
 
-@functools.cache
-def fast_validator() -> Callable[[Any], bool]:
-    """A function telling whether a document is valid, compiled once per process."""
-    rust = _rust_validator()
-    if rust is not None:
-        return rust.is_valid  # type: ignore[no-any-return, unused-ignore]
-    import fastjsonschema
-
-    compiled = fastjsonschema.compile(load_schema())
-
-    def is_valid(data: Any) -> bool:
-        try:
-            compiled(data)
-        except fastjsonschema.JsonSchemaException:
-            return False
-        return True
-
-    return is_valid
-
-
-@functools.cache
-def _detailed_validator() -> jsonschema.Draft202012Validator:
-    cls = jsonschema.Draft202012Validator
-    return cls(load_schema(), format_checker=cls.FORMAT_CHECKER)
-
-
 def is_valid(data: Any) -> bool:
-    """True when ``data`` satisfies the schema (fast path)."""
-    return fast_validator()(data)
+    """True when ``data`` satisfies the schema."""
+    return bool(_validator().is_valid(data))
 
 
-def _failing_parts(data: Any, limit: int) -> list[Path]:
-    """Where the errors are: ``()`` for the root, ``("school",)``, ``("marks", 17)``…"""
-    rust = _rust_validator()
-    if rust is None:
-        return [()]
-    parts: dict[Path, None] = {}
-    for error in islice(rust.iter_errors(data), limit):
-        path = tuple(error.instance_path)
-        if len(path) >= 2 and isinstance(path[1], int) and path[0] != "year":
-            parts[path[:2]] = None
-        else:
-            parts[path[:1]] = None
-    return list(parts)
+@dataclass(frozen=True)
+class SchemaError:
+    """One schema error: the failing keyword, its value and sub-schema, the instance, its path."""
+
+    keyword: str
+    value: Any
+    schema: Mapping[str, Any]
+    instance: Any
+    path: Path
+    #: For ``anyOf``: the errors of each branch, in the schema's order.
+    branches: tuple[tuple[SchemaError, ...], ...] = ()
 
 
-def _sub_schema(part: Path) -> dict[str, Any]:
-    root = load_schema()
-    defs = {"$defs": root["$defs"]}
-    if not part:
-        if _rust_validator() is None:
-            return root
-        # The root alone: its own keywords, every property accepted as it is.
-        shallow = {k: v for k, v in root.items() if k != "properties"}
-        return {**shallow, "properties": {k: {} for k in root["properties"]}}
-    prop = root["properties"][part[0]]
-    if len(part) == 1:
-        return {**defs, **prop}
-    return {**defs, **prop["items"]}
+def _schema_error(error: Any) -> SchemaError:
+    """Our view of a ``jsonschema_rs`` error (its schema path is already past any ``$ref``)."""
+    *where, keyword = list(error.schema_path)
+    schema: Any = load_schema()
+    for key in where:
+        schema = schema[key]
+    context = getattr(error.kind, "context", None) if keyword == "anyOf" else None
+    return SchemaError(
+        keyword=str(keyword),
+        value=schema.get(keyword) if isinstance(schema, Mapping) else None,
+        schema=schema if isinstance(schema, Mapping) else {},
+        instance=error.instance,
+        path=tuple(error.instance_path),
+        branches=tuple(tuple(_schema_error(e) for e in branch) for branch in context or ()),
+    )
 
 
-def _instance(data: Any, part: Path) -> Any:
-    for key in part:
-        data = data[key]
-    return data
-
-
-def _errors(data: Any, limit: int) -> Iterator[tuple[Path, jsonschema.ValidationError]]:
-    validator = _detailed_validator()
-    for part in _failing_parts(data, limit):
-        sub = validator.evolve(schema=_sub_schema(part))
-        for error in sub.iter_errors(_instance(data, part)):
-            error = _innermost(error)
-            yield (*part, *error.absolute_path), error
+def _errors(data: Any) -> Iterator[SchemaError]:
+    for error in _validator().iter_errors(data):
+        yield _innermost(_schema_error(error))
 
 
 def schema_problems(data: Any, file: str, problems: ProblemCollector) -> None:
     """Add every schema error of ``data`` to ``problems``: JSON pointer, field, Russian text."""
     seen: set[tuple[str, str, str]] = set()
-    for path, error in _errors(data, problems.limit + 1):
+    for error in _errors(data):
         if problems.full:
             problems.truncated = True
             break
+        path = error.path
         field, message = _explain(error, list(path))
         if field and path and path[-1] == field:
             path = path[:-1]  # «/marks/17, поле «value»», not «/marks/17/value, поле «value»»
@@ -136,14 +97,18 @@ def schema_problems(data: Any, file: str, problems: ProblemCollector) -> None:
             problems.add(file, *key)
 
 
-def _innermost(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+def _innermost(error: SchemaError) -> SchemaError:
     """For «X or null» (anyOf), the error of the X branch: it says what is really wrong."""
-    while error.validator == "anyOf" and error.context:
-        branches = error.validator_value
-        real = [e for e in error.context if branches[e.relative_schema_path[0]] != {"type": "null"}]
+    while error.keyword == "anyOf" and error.branches:
+        real = [
+            e
+            for index, branch in enumerate(error.branches)
+            if error.value[index] != {"type": "null"}
+            for e in branch
+        ]
         if not real:
             break
-        error = max(real, key=lambda e: len(e.absolute_path))
+        error = max(real, key=lambda e: len(e.path))
     return error
 
 
@@ -173,13 +138,13 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _explain(error: jsonschema.ValidationError, path: list[Any]) -> tuple[str, str]:
+def _explain(error: SchemaError, path: list[Any]) -> tuple[str, str]:
     """(field, message) for one schema error at ``path`` in the document."""
-    kind = error.validator
+    kind = error.keyword
     value = error.instance
     last = str(path[-1]) if path and isinstance(path[-1], str) else ""
     if kind == "required":
-        missing = [k for k in error.validator_value if k not in value]
+        missing = [k for k in error.value if k not in value]
         name = missing[0] if missing else ""
         return name, "обязательное поле отсутствует"
     if kind == "additionalProperties":
@@ -187,14 +152,14 @@ def _explain(error: jsonschema.ValidationError, path: list[Any]) -> tuple[str, s
         extra = sorted(k for k in value if k not in allowed)
         return (extra[0] if extra else ""), "неизвестное поле «" + "», «".join(extra) + "»"
     if kind == "type":
-        expected = error.validator_value
+        expected = error.value
         names = [expected] if isinstance(expected, str) else expected
         if hint := _readable_as(value, names):
             return last, hint
         wanted = " или ".join(_TYPE_NAMES.get(n, n) for n in names if n != "null")
         return last, f"ожидалось: {wanted}; получено: {_TYPE_NAMES.get(_json_type(value))}"
     if kind == "enum":
-        return last, _explain_enum(path, value, error.validator_value)
+        return last, _explain_enum(path, value, error.value)
     if kind == "const":
         if path == ["format"]:
             return "format", f"это не файл журнала Ведомости: ожидалось «{m.FORMAT_NAME}»"
@@ -205,7 +170,7 @@ def _explain(error: jsonschema.ValidationError, path: list[Any]) -> tuple[str, s
             return "version", (
                 f"версия формата {_short(value)} не поддерживается; поддерживается {supported}"
             )
-        return last, f"ожидалось значение {_short(error.validator_value)}"
+        return last, f"ожидалось значение {_short(error.value)}"
     if kind in ("pattern", "format"):
         return last, _explain_pattern(error, value)
     if kind in ("minimum", "maximum"):
@@ -215,7 +180,7 @@ def _explain(error: jsonschema.ValidationError, path: list[Any]) -> tuple[str, s
     if kind == "minLength":
         return last, "значение не может быть пустым"
     if kind == "maxLength":
-        return last, f"значение длиннее {error.validator_value} символов"
+        return last, f"значение длиннее {error.value} символов"
     return last, f"недопустимое значение: {_short(value)}"
 
 
@@ -284,7 +249,7 @@ def _explain_enum(path: list[Any], value: Any, allowed: list[Any]) -> str:
     return f"недопустимое значение «{shown}»; допустимы: {choices}"
 
 
-def _explain_pattern(error: jsonschema.ValidationError, value: Any) -> str:
+def _explain_pattern(error: SchemaError, value: Any) -> str:
     schema = error.schema
     shown = _short(value)
     fmt = schema.get("format")

@@ -266,6 +266,7 @@ class Subject:
     id: str
     name: str
     short_name: str = ""
+    order: int | None = None  # place in the school's учебный план; federal order by name if None
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +330,8 @@ class YearDecision:
     order_number: str = ""
     order_date: dt.date | None = None
     note: str = ""  # e.g. subjects with academic debt for a conditional promotion
+    council_protocol: str = ""  # number of the педагогический совет protocol
+    council_date: dt.date | None = None  # date of that meeting
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from service.orders.kinds import (
     family_form_kinds,
     refusal_letter,
 )
-from service.orders.models import ConsentRecord, ConsentScan
+from service.orders.models import ConsentChange, ConsentRecord, ConsentScan
 from service.orders.produce import MadeDocument, OrderRequest, make_document
 from service.orders.scans import scan_to_pdfa
 
@@ -160,8 +160,13 @@ def set_status(
     kind: str = m.ConsentKind.PERSONAL_DATA,
     convert: bool = True,
     converter: Converter | None = None,
+    comment: str = "",
 ) -> StatusChange:
-    """Record given / refused / withdrawn / pending; a refusal drafts the authority letter."""
+    """Record given / refused / withdrawn / pending; a refusal drafts the authority letter.
+
+    Every call adds a line to the record's history (:class:`ConsentChange`). Marking «дано» a
+    consent that is already given keeps the date it was given on: the paper does not change.
+    """
     if status not in STATUS_LABELS:
         raise ConsentError(f"неизвестный статус «{status}»; допустимы: {', '.join(STATUS_LABELS)}")
     day = on or dt.date.today()
@@ -170,14 +175,25 @@ def set_status(
         record = _record(snapshot, student_id, guardian_id, kind)
         if record.status == Status.REFUSED and status == Status.WITHDRAWN:
             raise ConsentError("нельзя отозвать согласие, которое не было дано")
+        previous = record.status
         record.status, record.updated_by = status, user
         if status == Status.GIVEN:
-            record.given_on, record.refused_on, record.withdrawn_on = day, None, None
+            if previous != Status.GIVEN or record.given_on is None:
+                record.given_on = day
+            record.refused_on, record.withdrawn_on = None, None
         elif status == Status.REFUSED:
             record.refused_on = day
         elif status == Status.WITHDRAWN:
             record.withdrawn_on = day
         record.save()
+        ConsentChange.objects.create(
+            consent=record,
+            changed_by=user,
+            from_status=previous,
+            to_status=status,
+            on=record.given_on if status == Status.GIVEN else day,
+            comment=comment[:500],
+        )
     if status == Status.REFUSED and kind == m.ConsentKind.PERSONAL_DATA:
         letter = make_document(
             snapshot,
@@ -194,6 +210,11 @@ def set_status(
             refusal_letter_id=_issued_pk(letter.document_id)
         )
     return StatusChange(record.pk, status, letter)
+
+
+def history(record_id: int) -> list[ConsentChange]:
+    """A record's status changes, oldest first."""
+    return list(ConsentChange.objects.filter(consent_id=record_id).order_by("changed_at", "pk"))
 
 
 def _issued_pk(document_id: str) -> int:

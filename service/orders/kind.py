@@ -41,6 +41,73 @@ ContextBuilder = Callable[["ContextRequest"], dict[str, Any]]
 SampleParams = Callable[["Snapshot"], Mapping[str, str]]
 
 
+class ParamType(StrEnum):
+    """What a parameter holds; the web form offers a matching field (a date, a list of staff…)."""
+
+    TEXT = "text"
+    DATE = "date"
+    STAFF = "staff"  # a staff id of the snapshot
+    CLASS = "class"  # a class name of the snapshot
+    CLASSES = "classes"  # class names, comma-separated
+    GUARDIAN = "guardian"  # a guardian id of the snapshot
+    STUDENT = "student"  # a student id of the snapshot
+    FLAG = "flag"  # «1» when set
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A parameter a kind's ``build`` reads from ``ContextRequest.params``.
+
+    Attributes:
+        name: The key, as in ``--param name=value``.
+        label: What the form calls it, in Russian.
+        type: What it holds (:class:`ParamType`).
+        required: Whether the document cannot be made without it.
+        help: A Russian hint under the field: what happens when it is left empty.
+    """
+
+    name: str
+    label: str
+    type: ParamType = ParamType.TEXT
+    required: bool = False
+    help: str = ""
+
+
+RESPONSIBLE_PARAMS = (
+    Param(
+        "administrator",
+        "Администратор электронного журнала",
+        ParamType.STAFF,
+        help="Если не выбран — сотрудник, в должности которого есть «администратор».",
+    ),
+    Param(
+        "deputy",
+        "Заместитель директора",
+        ParamType.STAFF,
+        help="Если не выбран — первый заместитель директора по списку сотрудников.",
+    ),
+    Param(
+        "effective_date",
+        "Дата введения",
+        ParamType.DATE,
+        help="Если не указана — начало учебного года.",
+    ),
+)
+"""Parameters of the kinds that name who keeps the journal (``context.responsibles``)."""
+
+APPROVAL_PARAMS = (
+    Param("approved_by", "Номер приказа об утверждении", help="Если не указан — «____»."),
+    Param("approved_on", "Дата приказа об утверждении", ParamType.DATE),
+)
+"""Parameters of the regulations approved by an order (``context.approval``)."""
+
+FAMILY_FORM_PARAMS = (
+    Param("class", "Класс", ParamType.CLASS, required=True, help="Бланк для каждой семьи класса."),
+    Param("fill_date", "Проставить дату документа в бланках", ParamType.FLAG),
+)
+"""Parameters of the per-family forms (``context.family_forms``)."""
+
+
 def no_sample_params(snapshot: Snapshot) -> Mapping[str, str]:
     """No parameters: the kind renders every part of its template from the snapshot alone."""
     return {}
@@ -62,6 +129,7 @@ class OrderKind:
         signers: Names of the empty signature fields the PDF carries (``director``…).
         per_family: One form per guardian (a ``forms`` list), printable for a whole class.
         sample_params: Parameters that make the sample school fill every part of the template.
+        params: The parameters ``build`` reads; the web form is generated from them.
     """
 
     id: str
@@ -74,6 +142,7 @@ class OrderKind:
     signers: tuple[str, ...] = ("director",)
     per_family: bool = False
     sample_params: SampleParams = no_sample_params
+    params: tuple[Param, ...] = ()
 
     @property
     def template(self) -> str:

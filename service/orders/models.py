@@ -169,3 +169,18 @@ class ConsentScan(models.Model):
     uploaded_by = models.CharField(max_length=150, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     archive_ref = models.CharField(max_length=200, blank=True)  # set when the archive took it
+
+
+class ConsentChange(models.Model):
+    """One change of a consent's status: who, when, from → to, the date on the paper, a comment."""
+
+    consent = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="changes")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.CharField(max_length=150, blank=True)
+    from_status = models.CharField(max_length=12)
+    to_status = models.CharField(max_length=12)
+    on = models.DateField(null=True, blank=True)  # the date given / refused / withdrawn
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["consent", "changed_at", "pk"]  # noqa: RUF012 — Django Meta

@@ -98,6 +98,21 @@ def new_document_id(kind: OrderKind, snapshot: Snapshot) -> str:
     return f"{kind.retention}-{snapshot.year.start.year}-{uuid.uuid4().hex[:12]}"
 
 
+def preview_docx(snapshot: Snapshot, request: OrderRequest) -> bytes:
+    """The DOCX as it would be made, without a number: nothing is written, no number is taken.
+
+    Raises:
+        ParamError: a parameter cannot be used (the message is in Russian).
+    """
+    kind = get_kind(request.kind)
+    template = active_template(snapshot.school.id, kind)
+    day = request.date or dt.date.today()
+    meta = order_meta(snapshot, kind, "предпросмотр", day, template_version=template.label)
+    return render_docx(
+        template.content, build_context(ContextRequest(kind, snapshot, meta, request.params))
+    )
+
+
 def make_document(
     snapshot: Snapshot, request: OrderRequest, converter: Converter | None = None
 ) -> MadeDocument:

@@ -9,18 +9,12 @@ A worker process keeps its converter warm between tasks (``default_converter``).
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from celery import shared_task
-from django.conf import settings
 
 from service.jobs.base import SchoolTask
-
-
-def output_dir(document_id: str) -> Path:
-    """Where a task leaves a made document's files: ``DATA_DIR/orders/<document_id>/``."""
-    return Path(settings.DATA_DIR) / "orders" / document_id
+from service.orders.files import output_dir
 
 
 @shared_task(base=SchoolTask, name="orders.make_document")

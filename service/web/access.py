@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from service.accounts.permissions import Action, Target, can, school_of
 from service.accounts.snapshots import current_snapshot
@@ -44,3 +45,15 @@ def school_snapshot(request: HttpRequest) -> Any:
     """The current journal snapshot of the user's school, or ``None`` before the first import."""
     school = school_of(request.user)
     return current_snapshot(school) if school else None
+
+
+def denied(
+    request: HttpRequest, reason: str, hint: str = "", links: list[tuple[str, str]] | None = None
+) -> HttpResponse:
+    """A Russian 403 page that says why and what to do next (``links``: (url, text) pairs)."""
+    return render(
+        request,
+        "web/denied.html",
+        {"reason": reason, "hint": hint, "links": links or []},
+        status=403,
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -35,7 +34,9 @@ def _cache_file(snapshot: Any, student_id: str, period_id: str | None) -> Path |
     """Where a rendered statement is kept: it is a pure function of the immutable snapshot."""
     from django.conf import settings
 
-    if os.environ.get("VEDOMOST_STATEMENT_CACHE", "1") == "0" or not snapshot.snapshot_id:
+    from service.config import statement_cache
+
+    if not statement_cache() or not snapshot.snapshot_id:
         return None
     if not re.fullmatch(r"[\w-]{1,80}", f"{student_id}{period_id or ''}"):
         return None

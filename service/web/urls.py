@@ -7,7 +7,18 @@ from pathlib import Path
 from django.urls import path
 from django.views.static import serve
 
-from service.web.views import archive, auth, classes, dashboard, imports, jobs, period, verify
+from service.web.views import (
+    archive,
+    auth,
+    classes,
+    consents,
+    dashboard,
+    imports,
+    jobs,
+    orders,
+    period,
+    verify,
+)
 
 app_name = "web"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "web"
@@ -23,6 +34,8 @@ urlpatterns = [
     path("period/<uuid:close_id>/", period.close_page, name="period_close"),
     path("period/<uuid:close_id>.json", period.close_status, name="period_close_status"),
     path("period/<uuid:close_id>/sign", period.sign, name="period_sign"),
+    path("period/<uuid:close_id>/cancel", period.cancel, name="period_cancel"),
+    path("period/<uuid:close_id>/retry", period.retry, name="period_retry"),
     path("period/<uuid:close_id>/doc/<str:document_id>.pdf", period.preview, name="period_preview"),
     path("import/", imports.import_page, name="import"),
     path("classes/", classes.class_list, name="class_teacher"),
@@ -33,11 +46,30 @@ urlpatterns = [
         classes.statement,
         name="class_statement",
     ),
+    path("classes/<str:class_id>/consents/<int:record_id>", consents.record, name="class_consent"),
     path(
-        "classes/<str:class_id>/consents/<int:record_id>",
-        classes.change_consent,
-        name="class_consent",
+        "classes/<str:class_id>/consents/<int:record_id>/scan",
+        consents.upload_scan,
+        name="consent_scan_upload",
     ),
+    path(
+        "classes/<str:class_id>/consents/<int:record_id>/scan/<int:scan_id>.pdf",
+        consents.scan_file,
+        name="consent_scan",
+    ),
+    path(
+        "classes/<str:class_id>/consents/<int:record_id>/letter.<str:fmt>",
+        consents.letter,
+        name="consent_letter",
+    ),
+    path("consents/", consents.register, name="consents"),
+    path("summary/", dashboard.summary, name="summary"),
+    path("orders/", orders.index, name="orders"),
+    path("orders/new/<str:kind_name>/", orders.new, name="order_new"),
+    path("orders/templates/", orders.templates, name="order_templates"),
+    path("orders/register/<str:register>.pdf", orders.register_pdf, name="order_register"),
+    path("orders/<str:document_id>/", orders.document, name="order_document"),
+    path("orders/<str:document_id>.<str:fmt>", orders.download, name="order_file"),
     path("archive/", archive.search, name="archive"),
     path("archive/<str:document_id>/", archive.document, name="archive_document"),
     path("archive/<str:document_id>/v<int:version>.pdf", archive.download, name="archive_download"),

@@ -99,7 +99,9 @@ def prepare_pdf(
     _check_level(options)
     signer = _CertificateOnly(certificate, chain)
     style = (
-        stamp_style if stamp_style is not None else (gost_stamp_style() if options.stamp else None)
+        stamp_style
+        if stamp_style is not None
+        else (gost_stamp_style(options.stamp_font) if options.stamp else None)
     )
     prepared = PreparedSigner(
         signer=signer,

@@ -16,8 +16,10 @@ from pypdf import PdfReader
 
 from tests.fixtures.web import screenshot
 
-# django_db: so that the test database exists even when only these tests are selected.
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
+# No django_db mark: a test transaction would hold SQLite's write lock (transactions begin
+# IMMEDIATE) while the live server logs in; the fixtures reach the committed database through
+# django_db_blocker, and live_url depends on django_db_setup so the test database exists.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "пароль-для-браузера"
 
 
@@ -61,7 +63,7 @@ def _login(page: object, url: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_selector("#period")
+    page.wait_for_selector("#period, #students")  # the dashboard, or a class teacher's class
 
 
 def test_director_closes_a_period_and_downloads_a_valid_signed_document(
@@ -125,6 +127,79 @@ def test_director_closes_a_period_and_downloads_a_valid_signed_document(
         result = pool.submit(validate, data, load_certificates([pki.root_cert])).result()
     assert result.valid and len(result.signatures) >= 1
     assert "director" in (PdfReader(io.BytesIO(data)).get_fields() or {})
+
+
+def _open_plan(page: object, live_url: str, period: str) -> None:
+    page.goto(live_url + "/period/")
+    page.select_option("#period", period)
+    page.click("text=Далее: состав документов")
+    page.wait_for_selector("#plan")
+
+
+def test_a_second_close_of_the_same_period_reuses_the_archive(
+    live_url: str, page: object, people: dict[str, object]
+) -> None:
+    """GIVEN Q1 of a class closed and archived WHEN the director closes it again THEN the class
+    step says it is archived and asks for a reason, and the close ends with every document
+    taken unchanged from the archive: no error, no duplicate."""
+    close_class = people["close_class"].id
+    _login(page, live_url, "br-director")
+    _open_plan(page, live_url, "Q1")
+    assert close_class in page.inner_text("#overlap-classes")
+    page.click("#select-none")
+    page.check(f"input[name=classes][value='{close_class}']")
+    page.fill("#reason", "повторное закрытие для проверки")
+    screenshot(page, "09-second-close-plan")
+    page.click("#generate")
+    page.wait_for_selector("#report", timeout=120_000)
+    screenshot(page, "10-second-close-report")
+    assert page.inner_text("#new-versions") == "0"
+    assert int(page.inner_text("#unchanged")) > 3
+    assert page.query_selector("#errors") is None
+
+
+def test_an_empty_selection_cannot_be_started(
+    live_url: str, page: object, people: dict[str, object]
+) -> None:
+    """Unticking every class disables the button and shows the count 0; by grade picks one grade."""
+    _login(page, live_url, "br-director")
+    _open_plan(page, live_url, "Q2")
+    every = int(page.inner_text("#total"))
+    page.click("#select-none")
+    assert page.inner_text("#total") == "0"
+    assert page.is_disabled("#generate")
+    assert page.is_visible("#empty-note")
+    grade = page.get_attribute("button.grade >> nth=0", "data-grade")
+    page.click("button.grade >> nth=0")
+    chosen = int(page.inner_text("#total"))
+    assert 0 < chosen < every and page.is_enabled("#generate")
+    page.click("#select-all")
+    assert int(page.inner_text("#total")) == every
+    boxes = page.query_selector_all(f"input[name=classes][data-grade='{grade}']")
+    assert boxes
+
+
+def test_a_close_can_be_cancelled_and_continued(
+    live_url: str, page: object, people: dict[str, object]
+) -> None:
+    """GIVEN a close started WHEN the director cancels it THEN it says «отменено» with a way to
+    continue; continuing brings it to the signature step."""
+    close_class = people["close_class"].id
+    _login(page, live_url, "br-director")
+    _open_plan(page, live_url, "Q2")
+    page.click("#select-none")
+    page.check(f"input[name=classes][value='{close_class}']")
+    page.click("#generate")
+    page.wait_for_selector("#cancel")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#cancel")
+    page.wait_for_selector("#retry")
+    screenshot(page, "11-cancelled")
+    assert page.inner_text("#state") == "отменено"
+    assert "можно продолжить" in page.inner_text("#close-error")
+    page.click("#retry")
+    page.wait_for_selector("#sign-button", timeout=120_000)
+    assert page.query_selector("#errors") is None
 
 
 def test_class_teacher_prints_paper_statements(live_url: str, page: object,

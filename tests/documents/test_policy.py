@@ -46,6 +46,19 @@ def test_packaged_policy_has_the_regulation_defaults():
     assert policy.accumulation.required_marks(1) == 3
     assert policy.accumulation.required_marks(2.5) == 5
     assert [level.id for level in policy.medal.levels] == ["I", "II"]
+    assert policy.grading.unmarked_grades == (1,) and policy.grading.pass_fail_subjects == ()
+    assert policy.award_for(9) == policy.basic_honours and policy.award_for(11) == policy.medal
+    assert policy.award_for(10) == policy.medal
+
+
+def test_a_policy_without_the_new_sections_keeps_the_defaults(tmp_path):
+    def drop(raw):
+        raw.pop("grading")
+        raw.pop("basic_honours")
+
+    policy = load_policy(_write(tmp_path, drop))
+    assert policy.grading.unmarked_grades == (1,) and policy.basic_honours is None
+    assert policy.award_for(9) == policy.medal
 
 
 @pytest.mark.parametrize(
@@ -65,6 +78,12 @@ def test_packaged_policy_has_the_regulation_defaults():
             "от 1 до 5",
         ),
         (lambda r: r["medal"].update(levels=[]), "medal.levels", "ни один уровень"),
+        (
+            lambda r: r["grading"].update(unmarked_grades="первый"),
+            "grading.unmarked_grades",
+            "список параллелей",
+        ),
+        (lambda r: r["basic_honours"].update(grades=[9, 12]), "basic_honours.grades", "от 1 до 11"),
     ],
 )
 def test_a_bad_policy_file_names_the_field_in_russian(tmp_path, change, field, words):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from dataclasses import fields
 from pathlib import Path
 
 import bagit
 import pytest
 from pypdf import PdfReader
 
-from storage.archive import Archive
+from storage.archive import Archive, DocumentMetadata
 from storage.backup import backup_catalog, rotate_backups
 from storage.bagit_export import export_bag, validate_bag
 from storage.catalog import DISPOSED, EntryFilter
@@ -36,8 +37,14 @@ def test_backup_rotation_keeps_weekly_and_monthly(archive: Archive) -> None:
     assert rotate_backups(archive).deleted == ()
 
 
+def vars_of(value: DocumentMetadata) -> dict:
+    return {f.name: getattr(value, f.name) for f in fields(value)}
+
+
 def test_bagit_export_with_inventory_csv_and_pdf(archive: Archive, tmp_path: Path) -> None:
-    archive.archive(doc_bytes(1), meta("ex-1", period="q1"), "journal-printout")
+    first = meta("ex-1", period="q1")
+    first = DocumentMetadata(**{**vars_of(first), "extra": {"period_name": "1 четверть"}})
+    archive.archive(doc_bytes(1), first, "journal-printout")
     archive.archive(doc_bytes(2), meta("ex-2", period="q2"), "period-summary")
     archive.correct("ex-2", doc_bytes(3), reason="опечатка", author="staff-3")
     archive.archive(doc_bytes(4), meta("ex-3", year="2024/2025"), "period-summary")
@@ -55,6 +62,7 @@ def test_bagit_export_with_inventory_csv_and_pdf(archive: Archive, tmp_path: Pat
     assert lines[0][1] == "document_id" and len(lines) == 4
     text = "".join(p.extract_text() for p in PdfReader(bag_dir / "data" / "inventory.pdf").pages)
     assert "ОПИСЬ" in text and "ex-2" in text and "МБОУ СОШ № 1" in text
+    assert "четверть" in text and lines[1][6] == "1 четверть"  # the name, not «q1»
     copied = bag_dir / "data" / result.rows[0].path.removeprefix("data/")
     assert hashlib.sha256(copied.read_bytes()).hexdigest() == result.rows[0].sha256
     assert result.inventory is not None and result.inventory.kind == "archive-inventory"

@@ -1,4 +1,4 @@
-"""Store configuration from VEDOMOST_STORE_A / _B."""
+"""Store configuration parsed from store URLs."""
 
 from __future__ import annotations
 
@@ -6,18 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from storage.config import StoreConfigError, parse_store_url, stores_config
+from storage.config import StoreConfigError, default_store_url, parse_store_url, separate
 
 
 def test_defaults_are_two_directories_under_the_data_dir(tmp_path: Path) -> None:
-    a, b = stores_config({}, tmp_path)
+    a, b = separate(
+        parse_store_url(default_store_url(tmp_path, "A"), "A"),
+        parse_store_url(default_store_url(tmp_path, "B"), "B"),
+    )
     assert (a.kind, a.path, b.path) == ("file", tmp_path / "archive-a", tmp_path / "archive-b")
 
 
 def test_s3_url_with_credentials_in_variables() -> None:
-    env = {"VEDOMOST_STORE_A_ACCESS_KEY": "ak", "VEDOMOST_STORE_A_SECRET_KEY": "s/k"}
     cfg = parse_store_url(
-        "s3://minio.school.local:9000/archive-a?secure=false", "VEDOMOST_STORE_A", env
+        "s3://minio.school.local:9000/archive-a?secure=false",
+        "VEDOMOST_STORE_A",
+        access_key="ak",
+        secret_key="s/k",
     )
     assert (cfg.endpoint, cfg.bucket, cfg.secure, cfg.access_key, cfg.secret_key) == (
         "minio.school.local:9000",
@@ -30,7 +35,7 @@ def test_s3_url_with_credentials_in_variables() -> None:
 
 
 def test_s3_url_with_credentials_inline_and_region() -> None:
-    cfg = parse_store_url("s3://ak:se%40cret@h:9000/b?region=ru-1", "VEDOMOST_STORE_B", {})
+    cfg = parse_store_url("s3://ak:se%40cret@h:9000/b?region=ru-1", "VEDOMOST_STORE_B")
     assert (cfg.access_key, cfg.secret_key, cfg.region, cfg.secure) == (
         "ak",
         "se@cret",
@@ -65,5 +70,15 @@ def test_bad_configuration_names_the_variable(
     env: dict[str, str], variable: str, tmp_path: Path
 ) -> None:
     with pytest.raises(StoreConfigError) as caught:
-        stores_config(env, tmp_path)
+        separate(
+            *(
+                parse_store_url(
+                    env.get(name) or default_store_url(tmp_path, name[-1]),
+                    name,
+                    access_key=env.get(name + "_ACCESS_KEY", ""),
+                    secret_key=env.get(name + "_SECRET_KEY", ""),
+                )
+                for name in ("VEDOMOST_STORE_A", "VEDOMOST_STORE_B")
+            )
+        )
     assert caught.value.variable == variable

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.config import parse_store_url, stores_config
+from storage.config import default_store_url, parse_store_url, separate
 from storage.placement import RULE, placement_warning
 
-KEYS = {"VEDOMOST_STORE_A_ACCESS_KEY": "k", "VEDOMOST_STORE_A_SECRET_KEY": "s"}
-KEYS |= {"VEDOMOST_STORE_B_ACCESS_KEY": "k", "VEDOMOST_STORE_B_SECRET_KEY": "s"}
+KEYS = {"access_key": "k", "secret_key": "s"}
 
 
 def _s3_pair(url_a: str, url_b: str):  # type: ignore[no-untyped-def]
     return (
-        parse_store_url(url_a, "VEDOMOST_STORE_A", KEYS),
-        parse_store_url(url_b, "VEDOMOST_STORE_B", KEYS),
+        parse_store_url(url_a, "VEDOMOST_STORE_A", **KEYS),
+        parse_store_url(url_b, "VEDOMOST_STORE_B", **KEYS),
     )
 
 
 def test_two_directories_on_one_device_warn(tmp_path: Path) -> None:
     """GIVEN the embedded default (both stores under the data directory) THEN a warning quoting
     the Положение; a store directory not created yet is judged by its parent."""
-    a, b = stores_config({}, tmp_path)
+    a, b = separate(
+        parse_store_url(default_store_url(tmp_path, "A"), "VEDOMOST_STORE_A"),
+        parse_store_url(default_store_url(tmp_path, "B"), "VEDOMOST_STORE_B"),
+    )
     assert not a.path.exists()  # type: ignore[union-attr]
     warning = placement_warning(a, b)
     assert warning is not None
@@ -45,8 +47,8 @@ def test_s3_on_one_host_with_two_ports_warns() -> None:
 
 def test_a_file_store_and_an_s3_store_do_not_warn(tmp_path: Path) -> None:
     """A local directory beside a remote S3 bucket is two places."""
-    a = parse_store_url(f"file://{tmp_path}/a", "VEDOMOST_STORE_A", KEYS)
-    b = parse_store_url("s3://s3.edu-city.ru/archive-b", "VEDOMOST_STORE_B", KEYS)
+    a = parse_store_url(f"file://{tmp_path}/a", "VEDOMOST_STORE_A", **KEYS)
+    b = parse_store_url("s3://s3.edu-city.ru/archive-b", "VEDOMOST_STORE_B", **KEYS)
     assert placement_warning(a, b) is None
 
 
@@ -61,6 +63,6 @@ def test_directories_on_two_devices_do_not_warn(tmp_path: Path) -> None:
 
         pytest.skip("на этой машине нет второго устройства для каталога")
     with tempfile.TemporaryDirectory(dir=shm) as other:
-        a = parse_store_url(f"file://{tmp_path}/a", "VEDOMOST_STORE_A", KEYS)
-        b = parse_store_url(f"file://{other}/b", "VEDOMOST_STORE_B", KEYS)
+        a = parse_store_url(f"file://{tmp_path}/a", "VEDOMOST_STORE_A", **KEYS)
+        b = parse_store_url(f"file://{other}/b", "VEDOMOST_STORE_B", **KEYS)
         assert placement_warning(a, b) is None

@@ -145,15 +145,16 @@ def test_consents_changed_only_by_pd_officer_or_director(school: object) -> None
     school_class, teacher = _class_with_paper_family(school)
     ct = _client(create_user("ct4", school.school.id, [Role.CLASS_TEACHER], staff_id=teacher.id))
     page = ct.get(f"/classes/{school_class.id}/").content.decode()
-    assert "Реестр согласий" in page and "Сохранить" not in page
+    assert "Реестр согласий" in page and ">изменить<" not in page
     record = ConsentRecord.objects.filter(
         school_id=school.school.id, class_id=school_class.id
     ).first()
     url = f"/classes/{school_class.id}/consents/{record.pk}"
-    assert ct.post(url, {"status": "withdrawn"}).status_code == 403
+    change = {"status": "given", "on": "2025-09-02", "confirm": "1"}
+    assert ct.post(url, change).status_code == 403
     officer = _client(create_user("pd", school.school.id, [Role.PD_OFFICER]))
-    assert "Сохранить" in officer.get(f"/classes/{school_class.id}/").content.decode()
-    response = officer.post(url, {"status": "given"})
+    assert ">изменить<" in officer.get(f"/classes/{school_class.id}/").content.decode()
+    response = officer.post(url, change)
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.status == "given" and record.updated_by == "pd"

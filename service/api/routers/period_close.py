@@ -34,20 +34,20 @@ def _close_out(close: PeriodClose) -> dict[str, Any]:
 def start_period_close(request: HttpRequest, body: CloseIn) -> Status[Any]:
     """Plan and start generating a period's documents (poll the render job)."""
     from service.accounts.snapshots import current_snapshot
-    from service.jobs.period_close import start_close
-    from service.jobs.period_steps import plan_close
+    from service.jobs.close_engine import open_close
+    from service.jobs.close_plan import CloseProblem, resolve_target
 
     if not can(request.user, Action.PREPARE_PERIOD):
         return Status(403, DENIED)
     snapshot = current_snapshot(school_of(request.user) or "")
     if snapshot is None:
         return Status(400, {"detail": "Журнал ещё не загружен"})
-    if body.period_id not in snapshot.period_by_id:
-        return Status(400, {"detail": "Нет такого периода"})
-    planned = plan_close(snapshot, body.period_id, set(body.classes) if body.classes else None)
-    if not planned:
-        return Status(400, {"detail": "Нет документов для выбранных классов"})
-    close = start_close(request.user, snapshot, body.period_id, planned)
+    classes = set(body.classes) if body.classes is not None else None
+    try:  # an empty list is refused: no selection means nothing, not everything
+        target = resolve_target(snapshot, body.period_id)
+        close, _resumed = open_close(request.user, snapshot, target, classes, start=True)
+    except CloseProblem as exc:
+        return Status(400, {"detail": str(exc)})
     return Status(202, _close_out(close))
 
 
@@ -56,7 +56,7 @@ def start_period_close(request: HttpRequest, body: CloseIn) -> Status[Any]:
 )
 def get_period_close(request: HttpRequest, close_id: str) -> Status[Any]:
     """A period close and the ids of its jobs."""
-    from service.jobs.period_close import advance
+    from service.jobs.close_engine import check_stale
 
     if not can(request.user, Action.PREPARE_PERIOD):
         return Status(403, DENIED)
@@ -67,4 +67,4 @@ def get_period_close(request: HttpRequest, close_id: str) -> Status[Any]:
     close = PeriodClose.objects.filter(pk=close_id, school_id=school_of(request.user)).first()
     if close is None:
         return Status(404, NOT_FOUND)
-    return Status(200, _close_out(advance(close)))
+    return Status(200, _close_out(check_stale(close)))

@@ -1,4 +1,5 @@
-"""Control reports (внутришкольный контроль): accumulation, timeliness, attendance, movement."""
+"""Control reports (внутришкольный контроль): accumulation, timeliness, attendance, movement,
+data quality."""
 
 from __future__ import annotations
 
@@ -11,17 +12,23 @@ from service.documents.common import (
     MONTHS_NOMINATIVE,
     DocumentProblem,
     class_students,
+    class_subjects,
     enrolled_on,
     get_class,
     get_period,
+    grading,
     make_meta,
     month_bounds,
+    ordered_classes,
+    ordered_subjects,
     parse_month,
     percent,
     ru_date,
 )
 from service.documents.kind import PERIOD_END, Kind, Params, PlannedFile
 from service.documents.meta import DocumentMeta
+from service.journal.grading import Grading
+from service.journal.quality import check_quality
 from service.journal.snapshot import (
     AttendanceCode,
     MovementKind,
@@ -31,12 +38,14 @@ from service.journal.snapshot import (
     WorkType,
 )
 from service.policy import SchoolPolicy
+from service.russian import by_sex, ru_number, ru_percent
 
 REPORTS = {
     "accumulation": "Справка о накопляемости отметок",
     "timeliness": "Справка о своевременности заполнения электронного журнала",
     "attendance": "Справка о посещаемости за месяц",
     "movement": "Справка о движении обучающихся",
+    "quality": "Справка о качестве данных журнала",
 }
 MOVEMENT_LABELS = {
     MovementKind.ARRIVAL: "прибыл",
@@ -113,6 +122,15 @@ class MovementRow:
 
 
 @dataclass(frozen=True, slots=True)
+class QualityRow:
+    problem: str  # Russian
+    class_name: str
+    subject: str
+    count: int
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ClassCount:
     class_name: str
     at_start: int
@@ -126,7 +144,7 @@ class ControlData:
     meta: DocumentMeta
     report: str  # accumulation | timeliness | attendance | movement
     report_title: str
-    scope: str  # Russian: «5А, 1 четверть», «октябрь 2024 г.»
+    scope: str  # Russian: «5А класс, за 1 четверть», «все классы, за октябрь 2024 г.»
     start: dt.date
     end: dt.date
     accumulation: tuple[AccumulationRow, ...] = ()
@@ -137,6 +155,8 @@ class ControlData:
     class_counts: tuple[ClassCount, ...] = ()
     findings: tuple[str, ...] = ()  # Russian conclusions, one a line
     settings: tuple[tuple[str, str], ...] = ()  # the rules applied, printed with the report
+    not_checked: tuple[str, ...] = ()  # Russian: classes and subjects left out, and why
+    quality: tuple[QualityRow, ...] = ()
 
 
 def _subject_name(snapshot: Snapshot, subject_id: str) -> str:
@@ -158,11 +178,9 @@ def build_control_report(
     Deadlines and accumulation thresholds are the ``policy``'s; the report prints them.
     """
     if report not in REPORTS:
-        raise DocumentProblem(
-            "укажите вид справки: --report accumulation|timeliness|attendance|movement"
-        )
+        raise DocumentProblem("укажите вид справки: --report " + "|".join(REPORTS))
     school_class = get_class(snapshot, class_id) if class_id else None
-    class_ids = [school_class.id] if school_class else [c.id for c in snapshot.classes]
+    class_ids = [school_class.id] if school_class else [c.id for c in ordered_classes(snapshot)]
     period = None
     if report == "attendance":
         if not month:
@@ -172,7 +190,7 @@ def build_control_report(
     elif period_id:
         period = get_period(snapshot, period_id)
         start, end, period_name = period.start, period.end, period.name
-    elif report == "movement":
+    elif report in ("movement", "quality"):
         start, end, period_name = (
             snapshot.year.start,
             snapshot.year.end,
@@ -181,7 +199,7 @@ def build_control_report(
     else:
         raise DocumentProblem("не указан период (--period)")
     end_seen = min(end, snapshot.as_of)
-    scope = f"{school_class.name if school_class else 'все классы'}, {period_name}"
+    scope = f"{f'{school_class.name} класс' if school_class else 'все классы'}, за {period_name}"
     params = {
         "report": report,
         "class": class_id,
@@ -197,6 +215,7 @@ def build_control_report(
         period=period,
         period_name=period_name,
         signatures=KIND.signers,
+        dated=end,
     )
     head = ControlData(
         meta=meta,
@@ -207,7 +226,9 @@ def build_control_report(
         end=end,
     )
     if report == "accumulation":
+        rules = grading(snapshot, policy)
         rows = accumulation(snapshot, class_ids, start, end_seen, policy)
+        not_checked = _not_checked(snapshot, class_ids, rules)
         findings = [
             f"Всего предметов (групп): {len(rows)}; с недостаточной накопляемостью: "
             f"{sum(1 for r in rows if r.below)}.",
@@ -217,7 +238,13 @@ def build_control_report(
             ("Минимум отметок при 1 ч в неделю", str(policy.accumulation.min_marks_one_hour)),
             ("Минимум отметок при 2 ч и более", str(policy.accumulation.min_marks_more_hours)),
         )
-        return replace(head, accumulation=tuple(rows), findings=tuple(findings), settings=settings)
+        return replace(
+            head,
+            accumulation=tuple(rows),
+            findings=tuple(findings),
+            settings=settings,
+            not_checked=not_checked,
+        )
     if report == "timeliness":
         rows_t, cases = timeliness(snapshot, class_ids, start, end_seen, policy)
         late = sum(r.late_marks + r.late_written + r.late_tests + r.late_homework for r in rows_t)
@@ -232,7 +259,7 @@ def build_control_report(
             ("Контрольные работы", f"не позднее {deadlines.test_days} дн."),
             (
                 "Домашнее задание",
-                f"не позднее {deadlines.homework_hours:g} ч после окончания уроков "
+                f"не позднее {ru_number(deadlines.homework_hours)} ч после окончания уроков "
                 f"({deadlines.lessons_end:%H:%M})",
             ),
         )
@@ -248,11 +275,13 @@ def build_control_report(
         missed = sum(r.missed for r in rows_a)
         lessons = sum(r.lessons for r in rows_a)
         findings = [
-            f"Пропущено уроков: {missed} из {lessons} ({percent(missed, lessons)} %), "
+            f"Пропущено уроков: {missed} из {lessons} ({ru_percent(percent(missed, lessons))}), "
             f"из них по болезни: {sum(r.ill for r in rows_a)}; "
             f"опозданий: {sum(r.late for r in rows_a)}."
         ]
         return replace(head, attendance=tuple(rows_a), findings=tuple(findings))
+    if report == "quality":
+        return _quality(snapshot, head, class_ids, policy)
     rows_m, counts = movement(snapshot, class_ids, start, end_seen)
     findings = [
         f"Прибыло: {sum(c.arrived for c in counts)}, выбыло: {sum(c.left for c in counts)}."
@@ -265,11 +294,20 @@ def build_control_report(
 def accumulation(
     snapshot: Snapshot, class_ids: list[str], start: dt.date, end: dt.date, policy: SchoolPolicy
 ) -> list[AccumulationRow]:
-    """Marks per student per class-subject(-group) against the required number."""
+    """Marks per student per class-subject(-group) against the required number.
+
+    Classes learning without marks and subjects graded «зачёт/незачёт» are left out.
+    """
+    rules = grading(snapshot, policy)
+    rank = {s.id: i for i, s in enumerate(ordered_subjects(snapshot))}
     rows = []
     for assignment in sorted(
-        (a for a in snapshot.assignments if a.class_id in class_ids),
-        key=lambda a: (class_ids.index(a.class_id), a.subject_id, a.group_id or ""),
+        (
+            a
+            for a in snapshot.assignments
+            if a.class_id in class_ids and rules.is_marked(a.class_id, a.subject_id)
+        ),
+        key=lambda a: (class_ids.index(a.class_id), rank.get(a.subject_id, 0), a.group_id or ""),
     ):
         school_class = snapshot.class_by_id[assignment.class_id]
         group = next((g for g in school_class.groups if g.id == assignment.group_id), None)
@@ -465,7 +503,7 @@ def movement(
                 date=m.date,
                 student_id=m.student_id,
                 name=student.short_name if student else m.student_id,
-                kind=MOVEMENT_LABELS.get(m.kind, str(m.kind)),
+                kind=by_sex(MOVEMENT_LABELS.get(m.kind, str(m.kind)), student),
                 from_class=snapshot.class_by_id[m.from_class_id].name
                 if m.from_class_id in snapshot.class_by_id
                 else "",
@@ -520,7 +558,7 @@ def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> ControlData:
 KIND = Kind(
     id="control-report",
     title="Справка внутришкольного контроля",
-    label="Справка ВШК",
+    label="Справка внутришкольного контроля",
     required=("report",),
     optional=("class", "period", "month"),
     signers=("director",),
@@ -530,3 +568,41 @@ KIND = Kind(
     plan=_plan,
     choices=(("report", tuple(REPORTS)),),
 )
+
+
+def _not_checked(snapshot: Snapshot, class_ids: list[str], rules: Grading) -> tuple[str, ...]:
+    """Classes and subjects the accumulation check leaves out, and why (Russian)."""
+    lines = []
+    for class_id in class_ids:
+        school_class = snapshot.class_by_id[class_id]
+        if rules.is_unmarked(class_id):
+            lines.append(f"{school_class.name} — безотметочное обучение")
+            continue
+        pass_fail = [
+            s.name for s in class_subjects(snapshot, class_id) if rules.is_pass_fail(class_id, s.id)
+        ]
+        if pass_fail:
+            lines.append(f"{school_class.name}: {', '.join(pass_fail)} — «зачёт/незачёт»")
+    return tuple(lines)
+
+
+def _quality(
+    snapshot: Snapshot, head: ControlData, class_ids: list[str], policy: SchoolPolicy
+) -> ControlData:
+    """The data-quality findings of the journal, for the classes asked."""
+    wanted = set(class_ids)
+    findings = [
+        f
+        for f in check_quality(
+            snapshot, policy.grading.unmarked_grades, policy.grading.pass_fail_subjects
+        )
+        if f.class_id in wanted
+    ]
+    rows = tuple(QualityRow(f.label, f.class_id, f.subject, f.count, f.examples) for f in findings)
+    totals: Counter[str] = Counter()
+    for f in findings:
+        totals[f.label] += f.count
+    summary = [f"{label}: {count}." for label, count in totals.items()] or [
+        "Замечаний к данным журнала нет."
+    ]
+    return replace(head, quality=rows, findings=tuple(summary))

@@ -17,6 +17,7 @@ from service.documents.common import (
     get_class,
     get_period,
     make_meta,
+    ordered_subjects,
     ru_date,
     safe_file_name,
 )
@@ -24,6 +25,7 @@ from service.documents.kind import PERIOD_END, Kind, Params, PlannedFile
 from service.documents.meta import DocumentMeta
 from service.journal.snapshot import WORK_TYPE_LABELS, Period, SchoolClass, Snapshot
 from service.policy import SchoolPolicy
+from service.russian import by_sex
 
 # The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
 
@@ -135,9 +137,9 @@ def build_printout(
         cells = tuple("/".join(marks.get((lesson.id, student.id), ())) for lesson in lessons)
         note = ""
         if student.left_on and student.left_on <= period.end:
-            note = f"выбыл(а) {ru_date(student.left_on)}"
+            note = f"{by_sex('выбыл', student)} {ru_date(student.left_on)}"
         elif student.enrolled_on and student.enrolled_on > period.start:
-            note = f"прибыл(а) {ru_date(student.enrolled_on)}"
+            note = f"{by_sex('прибыл', student)} {ru_date(student.enrolled_on)}"
         rows.append(
             PrintoutRow(
                 number=number,
@@ -264,7 +266,7 @@ def _plan(
     """One printout per subject (and group) taught in the class, in subject order."""
     if school_class is None:
         return []
-    subject_order = {s.id: i for i, s in enumerate(snapshot.subjects)}
+    subject_order = {s.id: i for i, s in enumerate(ordered_subjects(snapshot))}
     assignments = sorted(
         (a for a in snapshot.assignments if a.class_id == school_class.id),
         key=lambda a: (subject_order.get(a.subject_id, 0), a.group_id or ""),
@@ -278,7 +280,8 @@ def _plan(
         if a.group_id:
             params["group"] = a.group_id
             name += f"-{safe_file_name(a.group_id)}"
-            title += f" ({a.group_id})"
+            school_group = next((g for g in school_class.groups if g.id == a.group_id), None)
+            title += f" ({school_group.name if school_group else a.group_id})"
         files.append(PlannedFile(tuple(params.items()), f"{name}.pdf", title))
     return files
 
@@ -291,7 +294,7 @@ def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> PrintoutData:
 
 KIND = Kind(
     id="journal-printout",
-    title="Выгрузка электронного журнала за период",
+    title="Выгрузка электронного журнала",
     label="Выгрузка журнала за период",
     required=("class", "subject", "period"),
     optional=("group",),

@@ -69,8 +69,8 @@ def assess(
             + (
                 f"отметки ниже «{level.allowed_min}» — {', '.join(fatal)}"
                 if fatal
-                else f"ниже «{level.required}» по {len(below)} предметам "
-                f"(допускается {level.allowed_below})"
+                else f"предметов с отметкой ниже «{level.required}»: {len(below)} "
+                f"(допускается не более {level.allowed_below})"
             )
         ]
     return None, tuple(problems)
@@ -80,13 +80,19 @@ def build_medal_sheet(
     snapshot: Snapshot,
     class_id: str | None,
     period_id: str | None,
-    criteria: MedalCriteria,
+    criteria: MedalCriteria | SchoolPolicy,
 ) -> MedalData:
     """Every candidate's marks in all subjects for all periods up to ``period_id``, flagged.
 
-    ``criteria`` are the school policy's (``SchoolPolicy.medal``).
+    ``criteria`` are the school policy's for the class's level (``SchoolPolicy.award_for``: the
+    аттестат с отличием in the 9th grade, the medal in the 11th), or fixed criteria.
     """
     school_class = get_class(snapshot, class_id)
+    if isinstance(criteria, SchoolPolicy):
+        criteria = criteria.award_for(school_class.grade)
+    title = KIND.title
+    if criteria.candidates_title:
+        title = f"Ведомость успеваемости {criteria.candidates_title}"
     period = get_period(snapshot, period_id)
     periods = [p for p in snapshot.year.periods if p.start <= period.start]
     with_year = period == snapshot.year.periods[-1]
@@ -127,7 +133,7 @@ def build_medal_sheet(
         meta=make_meta(
             snapshot,
             KIND.id,
-            KIND.title,
+            title,
             {"class": school_class.id, "period": period.id},
             class_id=school_class.id,
             period=period,
@@ -153,13 +159,13 @@ def _plan(
 
 
 def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> MedalData:
-    return build_medal_sheet(snapshot, p.get("class"), p.get("period"), policy.medal)
+    return build_medal_sheet(snapshot, p.get("class"), p.get("period"), policy)
 
 
 KIND = Kind(
     id="medal-sheet",
-    title="Ведомость успеваемости претендентов на медаль",
-    label="Ведомость претендентов на медаль",
+    title="Ведомость успеваемости претендентов на медаль или аттестат с отличием",
+    label="Ведомость претендентов на медаль и аттестат с отличием",
     required=("class", "period"),
     optional=(),
     signers=("director",),

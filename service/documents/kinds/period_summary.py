@@ -11,13 +11,22 @@ from service.documents.common import (
     class_subjects,
     get_class,
     get_period,
+    grading,
     make_meta,
     percent,
 )
 from service.documents.kind import PERIOD_END, Kind, Params, PlannedFile
 from service.documents.meta import DocumentMeta
 from service.documents.stats import MarkStats, mark_stats
-from service.journal.snapshot import NOT_ATTESTED, AttendanceCode, Period, SchoolClass, Snapshot
+from service.journal.snapshot import (
+    FAIL,
+    NOT_ATTESTED,
+    PASS,
+    AttendanceCode,
+    Period,
+    SchoolClass,
+    Snapshot,
+)
 from service.policy import SchoolPolicy
 
 # The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
@@ -47,13 +56,29 @@ class SummaryData:
     failing: int  # at least one «2», «1» or «н/а»
     class_progress: float
     class_quality: float
+    unmarked: bool = False  # the class learns without marks: no mark statistics
+    pass_fail: tuple[bool, ...] = ()  # per subject: graded «зачёт/незачёт», not by marks
+    passed: tuple[int, ...] = ()  # per subject: «зач»
+    failed: tuple[int, ...] = ()  # per subject: «незач»
 
 
-def build_summary(snapshot: Snapshot, class_id: str | None, period_id: str | None) -> SummaryData:
-    """Students × subjects period marks, absences and per-subject statistics."""
+def build_summary(
+    snapshot: Snapshot,
+    class_id: str | None,
+    period_id: str | None,
+    policy: SchoolPolicy | None = None,
+) -> SummaryData:
+    """Students × subjects period marks, absences and per-subject statistics.
+
+    Mark statistics leave out a class learning without marks and pass/fail subjects (those
+    show the number of «зач» and «незач» instead).
+    """
     school_class = get_class(snapshot, class_id)
     period = get_period(snapshot, period_id)
     subjects = class_subjects(snapshot, school_class.id)
+    rules = grading(snapshot, policy)
+    unmarked = rules.is_unmarked(school_class.id)
+    pass_fail = tuple(rules.is_pass_fail(school_class.id, s.id) for s in subjects)
     students = class_students(snapshot, school_class.id, period.start, period.end)
     index = snapshot.period_mark_index
     rows = []
@@ -74,15 +99,26 @@ def build_summary(snapshot: Snapshot, class_id: str | None, period_id: str | Non
                 absences_ill=codes[AttendanceCode.ILL],
             )
         )
-    stats = tuple(mark_stats(row.marks[i] for row in rows) for i in range(len(subjects)))
+    stats = tuple(
+        mark_stats(() if unmarked or pass_fail[i] else (row.marks[i] for row in rows))
+        for i in range(len(subjects))
+    )
     excellent = good = one_three = failing = 0
     graded = 0
     for row in rows:
-        values = [m for m in row.marks if m in ("5", "4", "3", "2", "1", NOT_ATTESTED)]
+        if unmarked:
+            break
+        values = [
+            m
+            for i, m in enumerate(row.marks)
+            if m in ("5", "4", "3", "2", "1", NOT_ATTESTED) and not pass_fail[i]
+        ]
+        if any(m == FAIL for m in row.marks):
+            values.append(FAIL)
         if not values:
             continue
         graded += 1
-        if any(m in ("2", "1", NOT_ATTESTED) for m in values):
+        if any(m in ("2", "1", NOT_ATTESTED, FAIL) for m in values):
             failing += 1
         elif all(m == "5" for m in values):
             excellent += 1
@@ -112,6 +148,10 @@ def build_summary(snapshot: Snapshot, class_id: str | None, period_id: str | Non
         failing=failing,
         class_progress=percent(graded - failing, graded),
         class_quality=percent(excellent + good, graded),
+        unmarked=unmarked,
+        pass_fail=pass_fail,
+        passed=tuple(sum(1 for r in rows if r.marks[i] == PASS) for i in range(len(subjects))),
+        failed=tuple(sum(1 for r in rows if r.marks[i] == FAIL) for i in range(len(subjects))),
     )
 
 
@@ -125,12 +165,12 @@ def _plan(
 
 
 def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> SummaryData:
-    return build_summary(snapshot, p.get("class"), p.get("period"))
+    return build_summary(snapshot, p.get("class"), p.get("period"), policy)
 
 
 KIND = Kind(
     id="period-summary",
-    title="Сводная ведомость успеваемости за период",
+    title="Сводная ведомость успеваемости",
     label="Сводная ведомость за период",
     required=("class", "period"),
     optional=(),

@@ -7,12 +7,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.documents.common import MONTHS_NOMINATIVE, make_meta, month_bounds, parse_month
+from service.documents.common import (
+    MONTHS_NOMINATIVE,
+    make_meta,
+    month_bounds,
+    parse_month,
+)
 from service.documents.kind import Kind, Params
 from service.documents.meta import DocumentMeta
 from service.documents.payroll import PayrollLine, read_payroll
 from service.journal.snapshot import Snapshot
 from service.policy import SchoolPolicy
+from service.russian import ru_number
 
 TOLERANCE = 0.01
 
@@ -130,6 +136,7 @@ def build_substitution_log(
             params,
             period_name=f"{MONTHS_NOMINATIVE[month_number - 1]} {year} г.",
             signatures=KIND.signers,
+            dated=end,
         ),
         month=key,
         month_name=f"{MONTHS_NOMINATIVE[month_number - 1]} {year} г.",
@@ -179,7 +186,8 @@ def reconcile(
             problem = (
                 "в журнале нет оплачиваемых замещений"
                 if log_hours == 0
-                else f"расхождение {pay - log_hours:+g} ч"
+                else f"расхождение {'+' if pay > log_hours else '−'}"
+                f"{ru_number(round(abs(pay - log_hours), 2))} ч"
             )
             differences.append(PayrollDifference(staff_id, who, log_hours, pay, problem))
     for line in unknown:

@@ -4,11 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.documents.common import class_students, class_subjects, get_class, make_meta, ru_date
+from service.documents.common import (
+    class_students,
+    class_subjects,
+    get_class,
+    make_meta,
+    ru_date,
+)
 from service.documents.kind import Kind, Params
 from service.documents.meta import DocumentMeta
-from service.journal.snapshot import DECISION_LABELS, EXAM, FINAL, YEAR, Snapshot
+from service.journal.snapshot import (
+    DECISION_LABELS,
+    EXAM,
+    FAIL,
+    FINAL,
+    NOT_ATTESTED,
+    YEAR,
+    Decision,
+    Snapshot,
+    Student,
+    YearDecision,
+)
 from service.policy import SchoolPolicy
+from service.russian import by_sex
 
 # The JSON form of these classes is embedded in every PDF: add fields, do not rename them.
 
@@ -30,6 +48,8 @@ class YearRow:
     decision: str  # Russian label
     order: str  # «№ 45-у от 28.05.2025»
     note: str
+    council: str = ""  # «протокол педагогического совета № 5 от 28.05.2025»
+    warning: str = ""  # Russian: the decision contradicts the final marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +59,46 @@ class YearData:
     subjects: tuple[str, ...]
     rows: tuple[YearRow, ...]
     show_exam: bool
+    warnings: tuple[str, ...] = ()  # «Иванов И.: …», one per contradicting decision
+
+
+# Final marks a student cannot be promoted or graduate with (academic debt).
+FAILING = ("2", "1", NOT_ATTESTED, FAIL)
+
+
+def decision_label(decision: Decision, student: Student) -> str:
+    """The decision agreeing with the student's sex: «переведён» / «переведена»."""
+    label = DECISION_LABELS.get(decision, "")
+    return by_sex(label, student) if label else ""
+
+
+def check_decision(decision: YearDecision | None, student: Student, debts: list[str]) -> str:
+    """Why the decision contradicts the final marks, or "" when it does not.
+
+    A student with a failing final mark («2», «1», «н/а», «незачёт») is not promoted or graduated
+    as usual: the council decides a conditional promotion or a repeat year.
+    """
+    if decision is None or not debts:
+        return ""
+    if decision.decision not in (Decision.PROMOTED, Decision.GRADUATED):
+        return ""
+    said = decision_label(decision.decision, student)
+    options = (
+        f"«{by_sex('условно переведён', student)}» или "
+        f"«{by_sex('оставлен на повторное обучение', student)}»"
+    )
+    return (
+        f"неудовлетворительные итоговые отметки ({', '.join(debts)}), а решение — «{said}»; "
+        f"проверьте решение: {options}"
+    )
 
 
 def build_year_statement(snapshot: Snapshot, class_id: str | None) -> YearData:
-    """Every period, year, exam and final mark per student and subject, with the decision."""
+    """Every period, year, exam and final mark per student and subject, with the decision.
+
+    Each decision is checked against the final (or year) marks and cites the council's
+    protocol and the order when the journal has them.
+    """
     school_class = get_class(snapshot, class_id)
     subjects = class_subjects(snapshot, school_class.id)
     periods = snapshot.year.periods
@@ -60,6 +116,17 @@ def build_year_statement(snapshot: Snapshot, class_id: str | None) -> YearData:
             for s in subjects
         )
         decision = snapshot.decision_of_student.get(student.id)
+        debts = []
+        for subject, cell in zip(subjects, cells, strict=True):
+            final = cell.final or cell.year
+            if final in FAILING:
+                debts.append(f"{subject.name}: {final}")
+        warning = check_decision(decision, student, debts)
+        council = ""
+        if decision and decision.council_protocol:
+            council = f"протокол педагогического совета № {decision.council_protocol}"
+            if decision.council_date:
+                council += f" от {ru_date(decision.council_date)}"
         order = ""
         if decision and decision.order_number:
             order = f"№ {decision.order_number}"
@@ -71,9 +138,11 @@ def build_year_statement(snapshot: Snapshot, class_id: str | None) -> YearData:
                 student_id=student.id,
                 name=student.short_name,
                 cells=cells,
-                decision=DECISION_LABELS.get(decision.decision, "") if decision else "",
+                decision=decision_label(decision.decision, student) if decision else "",
                 order=order,
                 note=decision.note if decision else "",
+                council=council,
+                warning=warning,
             )
         )
     show_exam = any(c.exam for r in rows for c in r.cells)
@@ -86,11 +155,13 @@ def build_year_statement(snapshot: Snapshot, class_id: str | None) -> YearData:
             class_id=school_class.id,
             period_name=f"{snapshot.year.id} учебный год",
             signatures=KIND.signers,
+            dated=snapshot.year.end,
         ),
         periods=tuple(_short_period(p.name) for p in periods),
         subjects=tuple(s.short_name or s.name for s in subjects),
         rows=tuple(rows),
         show_exam=show_exam,
+        warnings=tuple(f"{r.name}: {r.warning}" for r in rows if r.warning),
     )
 
 
@@ -145,7 +216,7 @@ def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> YearData:
 
 KIND = Kind(
     id="year-statement",
-    title="Сводная ведомость итоговых отметок за учебный год",
+    title="Сводная ведомость итоговых отметок",
     label="Сводная ведомость итоговых отметок",
     required=("class",),
     optional=(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.orders.context import ContextRequest, family_forms
-from service.orders.kind import OrderKind
+from service.orders.kind import FAMILY_FORM_PARAMS, OrderKind, Param
 from service.orders.kinds.consent_pd import sample_params
 from service.orders.schema import FORM
 
@@ -30,4 +30,12 @@ KIND = OrderKind(
     signers=(),
     per_family=True,
     sample_params=sample_params,
+    params=(
+        *FAMILY_FORM_PARAMS,
+        Param(
+            "service_name",
+            "Название сервиса",
+            help="Если не указано — «электронный дневник обучающегося».",
+        ),
+    ),
 )

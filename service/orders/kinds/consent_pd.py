@@ -6,7 +6,7 @@ from typing import Any
 
 from service.journal.snapshot import Snapshot
 from service.orders.context import ContextRequest, family_forms
-from service.orders.kind import OrderKind
+from service.orders.kind import FAMILY_FORM_PARAMS, OrderKind
 from service.orders.schema import FORM
 
 SCHEMA = {
@@ -76,4 +76,5 @@ KIND = OrderKind(
     signers=(),
     per_family=True,
     sample_params=sample_params,
+    params=FAMILY_FORM_PARAMS,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.orders.context import responsibles
-from service.orders.kind import OrderKind, Register
+from service.orders.kind import RESPONSIBLE_PARAMS, OrderKind, Register
 from service.orders.schema import RESPONSIBLES
 
 KIND = OrderKind(
@@ -14,4 +14,5 @@ KIND = OrderKind(
     schema=RESPONSIBLES,
     build=responsibles,
     register=Register.MAIN,
+    params=RESPONSIBLE_PARAMS,
 )

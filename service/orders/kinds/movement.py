@@ -6,7 +6,7 @@ from typing import Any
 
 from service.journal import snapshot as m
 from service.orders.context import ContextRequest, class_name, fmt_date, parse_date, student
-from service.orders.kind import OrderKind, Register
+from service.orders.kind import OrderKind, Param, ParamType, Register
 from service.orders.schema import STUDENT
 
 _MOVE = {
@@ -74,4 +74,8 @@ KIND = OrderKind(
     schema=SCHEMA,
     build=build,
     register=Register.STUDENTS,
+    params=(
+        Param("from", "С даты", ParamType.DATE, help="Если не указана — начало учебного года."),
+        Param("to", "По дату", ParamType.DATE, help="Если не указана — дата среза журнала."),
+    ),
 )

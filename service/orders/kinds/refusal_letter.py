@@ -14,7 +14,7 @@ from service.orders.context import (
     person,
     student,
 )
-from service.orders.kind import OrderKind
+from service.orders.kind import OrderKind, Param, ParamType
 from service.orders.schema import GUARDIAN, PERSON, STUDENT
 
 SCHEMA = {
@@ -78,4 +78,16 @@ KIND = OrderKind(
     schema=SCHEMA,
     build=build,
     sample_params=sample_params,
+    params=(
+        Param("guardian", "Законный представитель", ParamType.GUARDIAN, required=True),
+        Param(
+            "student",
+            "Обучающийся",
+            ParamType.STUDENT,
+            help="Если не выбран — первый ребёнок этого представителя.",
+        ),
+        Param("refusal_date", "Дата отказа", ParamType.DATE, help="Если не указана — дата письма."),
+        Param("authority", "Орган опеки", help="Если не указан — отдел опеки муниципалитета."),
+        Param("authority_address", "Адрес органа опеки"),
+    ),
 )

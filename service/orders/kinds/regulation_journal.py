@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.orders.context import ContextRequest, approval, responsibles
-from service.orders.kind import OrderKind
+from service.orders.kind import APPROVAL_PARAMS, RESPONSIBLE_PARAMS, OrderKind
 from service.orders.schema import APPROVAL, RESPONSIBLES
 
 SCHEMA = {**RESPONSIBLES, **APPROVAL, "backup_period": None, "printout_period": None}
@@ -28,4 +28,5 @@ KIND = OrderKind(
     retention="regulation",
     schema=SCHEMA,
     build=build,
+    params=RESPONSIBLE_PARAMS + APPROVAL_PARAMS,
 )

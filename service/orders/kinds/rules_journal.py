@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.orders.context import ContextRequest, approval, fmt_date, responsibles
-from service.orders.kind import OrderKind
+from service.orders.kind import APPROVAL_PARAMS, RESPONSIBLE_PARAMS, OrderKind
 from service.orders.schema import APPROVAL, RESPONSIBLES
 
 SCHEMA = {
@@ -41,4 +41,5 @@ KIND = OrderKind(
     retention="regulation",
     schema=SCHEMA,
     build=build,
+    params=RESPONSIBLE_PARAMS + APPROVAL_PARAMS,
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 from service.journal import snapshot as m
 from service.orders.context import ContextRequest, ParamError, fmt_date, parse_date, person, student
-from service.orders.kind import OrderKind, Register
+from service.orders.kind import OrderKind, Param, ParamType, Register
 from service.orders.schema import PERSON, STUDENT
 
 SCHEMA = {
@@ -89,4 +89,20 @@ KIND = OrderKind(
     schema=SCHEMA,
     build=build,
     register=Register.STUDENTS,
+    params=(
+        Param("classes", "Классы", ParamType.CLASSES, help="Если не выбраны — все классы."),
+        Param(
+            "council_date",
+            "Дата педагогического совета",
+            ParamType.DATE,
+            help="Если не указана — дата среза журнала.",
+        ),
+        Param("council_protocol", "Номер протокола педсовета", help="Если не указан — «____»."),
+        Param(
+            "debt_deadline",
+            "Срок ликвидации академической задолженности",
+            ParamType.DATE,
+            help="Если не указан — 15 октября.",
+        ),
+    ),
 )

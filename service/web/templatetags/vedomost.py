@@ -14,6 +14,8 @@ NAV: list[tuple[str, str, Action]] = [
     ("web:import", "Загрузка журнала", Action.IMPORT_JOURNAL),
     ("web:period", "Закрытие периода", Action.PREPARE_PERIOD),
     ("web:class_teacher", "Классы", Action.VIEW_DASHBOARD),
+    ("web:orders", "Приказы", Action.MANAGE_ORDERS),
+    ("web:consents", "Согласия", Action.VIEW_CONSENTS),
     ("web:archive", "Архив", Action.SEARCH_ARCHIVE),
     ("web:verify", "Проверка подписи", Action.VERIFY_DOCUMENT),
 ]

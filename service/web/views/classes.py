@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, Target, can, school_of
 from service.web import labels
-from service.web.access import check, require, school_snapshot
+from service.web.access import check, denied, require, school_snapshot
 from service.web.downloads import file_response
+from service.web.home import led_classes
 from service.web.statements import StatementProblem, paper_statements, student_statement
 
 
@@ -61,8 +62,30 @@ def class_list(request: HttpRequest) -> HttpResponse:
     ]
     if len(visible) == 1:
         return redirect("web:class_detail", class_id=visible[0].id)
-    visible.sort(key=lambda c: (c.grade, c.letter))
-    return render(request, "web/class_list.html", {"classes": visible})
+    mine = {c.id for c in led_classes(request.user, snapshot)}
+    visible.sort(key=lambda c: (c.id not in mine, c.grade, c.letter))
+    return render(request, "web/class_list.html", {"classes": visible, "mine": mine})
+
+
+def _refuse_class(request: HttpRequest, snapshot: Any, school_class: Any) -> HttpResponse:
+    """The 403 page for a class the user may not open: why, and the way to their own class."""
+    mine = led_classes(request.user, snapshot)
+    links = [(reverse("web:class_detail", args=[c.id]), f"Мой класс: {c.name}") for c in mine]
+    if mine:
+        names = ", ".join(c.name for c in mine)
+        reason = (
+            f"{school_class.name} класс — не ваш: вы классный руководитель {names} класса. "
+            "Данные и выписки другого класса видит его классный руководитель и администрация."
+        )
+    else:
+        reason = (
+            f"У вас нет прав на данные {school_class.name} класса: его видят классный "
+            "руководитель, учителя этого класса и администрация школы."
+        )
+    hint = (
+        "Если вам поручили этот класс, попросите администратора электронного журнала назначить вас."
+    )
+    return denied(request, reason, hint, links)
 
 
 def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
@@ -77,13 +100,14 @@ def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
     may_print = can(request.user, Action.PRINT_STATEMENTS, target)
     may_consents = can(request.user, Action.VIEW_CONSENTS, target)
     if not (may_view or may_print or may_consents):
-        check(request, Action.VIEW_CLASS, class_id)  # raises the 403
+        return _refuse_class(request, snapshot, school_class)
     from service.documents.kinds.parent_statement import paper_students
 
     students = [s for s in snapshot.students_of_class.get(class_id, ()) if not s.left_on]
     paper = {s.id for s in paper_students(snapshot, class_id)}
     teacher = snapshot.staff_by_id.get(school_class.teacher_id or "")
     consents = _consent_register(snapshot, class_id) if may_consents else []
+    may_documents = can(request.user, Action.DOWNLOAD_DOCUMENT, target)
     record_access(request.user, Access.VIEW, "class", class_id)
     return render(
         request,
@@ -100,8 +124,42 @@ def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
             "consents": consents,
             "may_change_consents": can(request.user, Action.CHANGE_CONSENTS, target),
             "consent_statuses": _consent_statuses(),
+            "mine": class_id in {c.id for c in led_classes(request.user, snapshot)},
+            "documents": _archived_documents(snapshot, school, class_id) if may_documents else None,
         },
     )
+
+
+def _archived_documents(snapshot: Any, school: str, class_id: str, limit: int = 200) -> list[Any]:
+    """The latest version of each archived document of the class, newest first."""
+    from service.archive.models import Entry
+    from service.documents.kinds import label as kind_label
+
+    rows = Entry.objects.filter(school=school, class_id=class_id).order_by("-created_at")
+    seen: dict[str, Any] = {}
+    for row in rows[: limit * 3]:
+        if row.document_id not in seen or row.version > seen[row.document_id].version:
+            seen[row.document_id] = row
+    latest = sorted(seen.values(), key=lambda e: e.created_at, reverse=True)[:limit]
+    periods = {p.id: p.name for p in snapshot.year.periods}
+    return [
+        {"e": e, "label": _entry_label(e, kind_label), "period": periods.get(e.period, e.period)}
+        for e in latest
+    ]
+
+
+def _entry_label(entry: Any, kind_label: Any) -> str:
+    """A document kind's Russian name; consent scans are filed under their form's order kind."""
+    from service.orders.kinds import KINDS
+
+    label = kind_label(entry.kind)
+    if label != entry.kind:
+        return label
+    form = next((k for k in KINDS.values() if entry.kind in (k.id, k.retention)), None)
+    if form is None:
+        return label
+    title = form.full_title[:1].upper() + form.full_title[1:]
+    return f"Скан: {title}" if "-scan-" in entry.document_id else title
 
 
 def _consent_register(snapshot: Any, class_id: str) -> list[Any]:
@@ -109,40 +167,6 @@ def _consent_register(snapshot: Any, class_id: str) -> list[Any]:
     from service.orders.consents import class_register
 
     return class_register(snapshot, class_id)
-
-
-@require_POST
-def change_consent(request: HttpRequest, class_id: str, record_id: int) -> HttpResponse:
-    """The personal-data officer or the director records a consent's new status."""
-    from service.orders.consents import STATUS_LABELS as CONSENT_STATUS
-    from service.orders.consents import ConsentError, set_status
-    from service.orders.models import ConsentRecord
-
-    if not request.user.is_authenticated:
-        return redirect("web:login")
-    check(request, Action.CHANGE_CONSENTS, class_id)
-    snapshot = _snapshot(request)
-    record = ConsentRecord.objects.filter(
-        pk=record_id, school_id=snapshot.school.id, class_id=class_id
-    ).first()
-    status = request.POST.get("status", "")
-    if record is None or status not in CONSENT_STATUS:
-        raise Http404("Запись не найдена")
-    try:
-        set_status(
-            snapshot,
-            record.student_id,
-            record.guardian_id,
-            status,
-            user=request.user.username,
-            convert=False,
-        )
-    except ConsentError as exc:
-        messages.error(request, str(exc))
-    else:
-        record_access(request.user, Access.CHANGE, "consent", f"record:{record.pk}", status)
-        messages.success(request, f"Состояние согласия изменено: {CONSENT_STATUS[status]}.")
-    return redirect("web:class_detail", class_id=class_id)
 
 
 def statement(request: HttpRequest, class_id: str, student_id: str) -> HttpResponse:

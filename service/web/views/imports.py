@@ -52,4 +52,17 @@ def import_page(request: HttpRequest) -> HttpResponse:
             context["result"] = result
             context["counts"] = [(ENTITY_LABELS.get(k, k), v) for k, v in result.counts.items()]
             context["summary"] = result.diff.summary() if result.diff else ""
+            context["quality"] = _quality(result.snapshot_id)
     return render(request, "web/import.html", context)
+
+
+def _quality(snapshot_id: str) -> list[object]:
+    """The imported journal's data-quality warnings (by the school policy's grading rules)."""
+    from service.journal.quality import check_quality
+    from service.journal.store import load_snapshot
+    from service.policy import school_policy
+
+    rules = school_policy().grading
+    return list(
+        check_quality(load_snapshot(snapshot_id), rules.unmarked_grades, rules.pass_fail_subjects)
+    )

@@ -9,20 +9,25 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, can, school_of
-from service.documents.kinds import label as kind_label
 from service.jobs import progress
-from service.jobs.models import ItemState, JobItem, PeriodClose
-from service.jobs.period_close import (
-    advance,
-    closing_report,
-    counts_per_class,
-    start_close,
-    work_dir,
+from service.jobs.close_engine import (
+    RUNNING,
+    cancel_close,
+    check_stale,
+    current_job,
+    items_of,
+    open_close,
+    overlap,
+    retry_close,
 )
+from service.jobs.close_plan import CloseProblem, plan_target, resolve_target
+from service.jobs.models import ItemState, JobItem, PeriodClose
+from service.jobs.period_close import closing_report, counts_per_class, kind_title, work_dir
 from service.web.access import require, school_snapshot
 from service.web.forms import SignForm
 
@@ -38,7 +43,7 @@ def _close_of_user(request: HttpRequest, close_id: str) -> PeriodClose:
     close = get_object_or_404(PeriodClose, pk=close_id)
     if close.school_id != school_of(request.user):
         raise PermissionDenied("Недостаточно прав")
-    return advance(close)
+    return check_stale(close)
 
 
 @require(Action.PREPARE_PERIOD)
@@ -47,31 +52,58 @@ def choose(request: HttpRequest) -> HttpResponse:
     snapshot = _snapshot_or_redirect(request)
     if snapshot is None:
         return redirect("web:dashboard")
-    closes = PeriodClose.objects.filter(school_id=snapshot.school.id)[:20]
+    closes = [
+        check_stale(c) if c.state in RUNNING else c
+        for c in PeriodClose.objects.filter(school_id=snapshot.school.id)[:20]
+    ]
     return render(request, "web/period_choose.html", {"snapshot": snapshot, "closes": closes})
+
+
+def _grade(class_id: str) -> str:
+    return "".join(ch for ch in class_id if ch.isdigit())
 
 
 @require(Action.PREPARE_PERIOD)
 def plan(request: HttpRequest) -> HttpResponse:
-    """Step 2: the documents to produce, per class, with counts; POST starts generation."""
-    from service.jobs.period_steps import plan_close
+    """Step 2: the documents to produce, per class, with counts; POST starts generation.
 
+    An empty selection starts nothing; part of the selection already archived by an earlier
+    close is shown, with the reason its changed documents will be archived under as new versions.
+    """
     snapshot = _snapshot_or_redirect(request)
     if snapshot is None:
         return redirect("web:dashboard")
     period_id = request.POST.get("period") or request.GET.get("period") or ""
-    if period_id not in snapshot.period_by_id:
+    try:
+        target = resolve_target(snapshot, period_id) if period_id else None
+    except CloseProblem:
+        target = None
+    if target is None:
         messages.error(request, "Выберите период.")
         return redirect("web:period")
-    chosen = set(request.POST.getlist("classes")) if request.method == "POST" else None
-    planned = plan_close(snapshot, period_id, chosen or None)
     if request.method == "POST":
-        close = start_close(request.user, snapshot, period_id, planned)
+        chosen = set(request.POST.getlist("classes"))
+        reason = request.POST.get("reason", "").strip()
+        try:
+            close, resumed = open_close(
+                request.user, snapshot, target, chosen, reason=reason, start=True
+            )
+        except CloseProblem as exc:
+            messages.error(request, str(exc))
+            return redirect(f"{reverse('web:period_plan')}?period={target.period_id}")
+        if resumed:
+            messages.info(request, "Продолжается начатое ранее закрытие этих классов.")
         return redirect("web:period_close", close_id=close.id)
+    planned = plan_target(snapshot, target, None)
     counts = counts_per_class(planned)
     kinds = sorted({k for c in counts for k in c.kinds})
     rows = [
-        {"class_id": c.class_id, "cells": [c.kinds.get(k, 0) for k in kinds], "total": c.total}
+        {
+            "class_id": c.class_id,
+            "grade": _grade(c.class_id) or "—",
+            "cells": [c.kinds.get(k, 0) for k in kinds],
+            "total": c.total,
+        }
         for c in counts
     ]
     return render(
@@ -79,31 +111,34 @@ def plan(request: HttpRequest) -> HttpResponse:
         "web/period_plan.html",
         {
             "snapshot": snapshot,
-            "period": snapshot.period_by_id[period_id],
+            "period": target,
             "rows": rows,
-            "kinds": [kind_label(k) for k in kinds],
+            "grades": sorted(
+                {r["grade"] for r in rows}, key=lambda g: (not g.isdigit(), g.zfill(3))
+            ),
+            "kinds": [kind_title(k) for k in kinds],
             "total": len(planned),
+            "overlap": overlap(snapshot, target, None),
         },
     )
 
 
 def _close_context(request: HttpRequest, close: PeriodClose) -> dict[str, Any]:
-    current = {
-        PeriodClose.State.RENDERING: close.render_job,
-        PeriodClose.State.SIGNING: close.sign_job,
-        PeriodClose.State.ARCHIVING: close.archive_job,
-    }.get(close.state)
+    current = current_job(close) if close.state in RUNNING else None
     docs = []
     if close.render_job is not None and close.state != PeriodClose.State.RENDERING:
         docs = list(JobItem.objects.filter(job=close.render_job, state=ItemState.DONE))
-    render_status = progress.status(str(close.render_job_id)) if close.render_job_id else None
+    stopped = close.state in (PeriodClose.State.FAILED, PeriodClose.State.CANCELLED)
     return {
         "close": close,
         "job": progress.status(str(current.id)) if current else None,
-        "render_status": render_status,
+        "errors": items_of(close),
         "documents": docs,
+        "to_sign": sum(1 for d in docs if not d.result.get("unchanged")),
         "sign_form": SignForm() if close.state == PeriodClose.State.RENDERED else None,
         "may_sign": can(request.user, Action.SIGN_PERIOD),
+        "may_cancel": close.state not in (PeriodClose.State.ARCHIVED, PeriodClose.State.CANCELLED),
+        "may_retry": stopped,
         "report": closing_report(close) if close.state == PeriodClose.State.ARCHIVED else None,
         "steps": _steps(close),
     }
@@ -112,9 +147,18 @@ def _close_context(request: HttpRequest, close: PeriodClose) -> dict[str, Any]:
 def _steps(close: PeriodClose) -> list[dict[str, str]]:
     order = ["rendering", "rendered", "signing", "archiving", "archived"]
     labels = ["Формирование", "Просмотр", "Подпись", "Архив", "Итоги"]
-    at = order.index(close.state) if close.state in order else 3 if close.state == "signed" else 0
+    state = close.stage if close.state in ("failed", "cancelled") else close.state
+    at = order.index(state) if state in order else 3 if state == "signed" else 0
+    stopped = close.state in ("failed", "cancelled")
     return [
-        {"label": label, "css": "done" if i < at else "current" if i == at else ""}
+        {
+            "label": label,
+            "css": "done"
+            if i < at
+            else ("current bad" if stopped else "current")
+            if i == at
+            else "",
+        }
         for i, label in enumerate(labels)
     ]
 
@@ -136,9 +180,32 @@ def close_status(request: HttpRequest, close_id: str) -> JsonResponse:
         {
             "state": close.state,
             "state_label": close.get_state_display(),
-            "job": {**asdict(job), "finished": job.finished} if job else None,
+            "error": close.error,
+            "job": {**asdict(job), "finished": job.finished, "eta_text": job.eta_text}
+            if job
+            else None,
         }
     )
+
+
+@require_POST
+@require(Action.PREPARE_PERIOD)
+def cancel(request: HttpRequest, close_id: str) -> HttpResponse:
+    """Cancel a close at any step; what is done stays done and it can be continued."""
+    close = cancel_close(_close_of_user(request, close_id))
+    record_access(request.user, Access.CHANGE, "period-close", str(close.id), "cancel")
+    messages.info(request, "Закрытие отменено. Готовые документы сохранены.")
+    return redirect("web:period_close", close_id=close.id)
+
+
+@require_POST
+@require(Action.PREPARE_PERIOD)
+def retry(request: HttpRequest, close_id: str) -> HttpResponse:
+    """Continue a failed or cancelled close: failed items are tried again."""
+    close = retry_close(_close_of_user(request, close_id), request.user)
+    if close.state == PeriodClose.State.RENDERED:
+        messages.info(request, "Документы готовы: подпишите их ещё раз, ключ нужно открыть снова.")
+    return redirect("web:period_close", close_id=close.id)
 
 
 @require(Action.PREPARE_PERIOD)

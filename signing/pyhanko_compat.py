@@ -1,16 +1,27 @@
-"""Stamp font engine that parses PT Serif once per process and embeds each glyph subset once.
+"""Everything that depends on pyHanko internals, in one place, for the versions it was written for.
 
-In a batch every stamp has the same glyphs (same signer), so fontTools' parsing, subsetting and
-saving — most of the per-document cost of a visible stamp with pyHanko's ``GlyphAccumulator`` —
-is done once; each document still gets its own font objects (fresh subset prefix, same program).
+- :class:`CachingGlyphAccumulatorFactory`: the stamp font engine parses PT Serif once per process
+  and embeds each glyph subset once. In a batch every stamp has the same glyphs (same signer), so
+  fontTools' parsing, subsetting and saving — most of the per-document cost of a visible stamp
+  with pyHanko's ``GlyphAccumulator`` — is done once; each document still gets its own font
+  objects (fresh subset prefix, same program). It sets up ``GlyphAccumulator``'s private state.
+- :class:`ReproducibleIncrementalWriter`: an incremental update that leaves the document's Info
+  and XMP as they are (pyHanko re-serialises them and stamps "now") and derives the update's file
+  id from the content instead of drawing a random one, so the same input gives the same bytes.
+
+Where pyHanko has a public extension point it is used instead (see
+:mod:`signing.signed_attributes`). :func:`install` checks that the installed pyHanko is one of
+:data:`SUPPORTED_VERSIONS` and that the internals used here exist; it fails loudly otherwise.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import threading
 from dataclasses import dataclass
+from importlib.metadata import version as installed_version
 from typing import Any
 
 import uharfbuzz as hb
@@ -24,9 +35,47 @@ from pyhanko.pdf_utils.font.opentype import (
     _read_ps_name,
 )
 from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+#: pyHanko minor versions (0.x) this module was written for and tested with.
+SUPPORTED_VERSIONS = ("0.38",)
 
 _MAX_SUBSETS = 256
 _lock = threading.Lock()
+_installed = False
+
+
+class UnsupportedPyHanko(RuntimeError):
+    """The installed pyHanko is not a version this module was written for."""
+
+
+def check_version(version: str | None = None) -> None:
+    """Raise :class:`UnsupportedPyHanko` unless ``version`` is in :data:`SUPPORTED_VERSIONS`."""
+    found = version or installed_version("pyHanko")
+    if ".".join(found.split(".")[:2]) not in SUPPORTED_VERSIONS:
+        raise UnsupportedPyHanko(
+            f"pyHanko {found} is not supported: {__name__} was written for pyHanko "
+            + ", ".join(v + ".x" for v in SUPPORTED_VERSIONS)
+        )
+
+
+def install() -> None:
+    """Check the pyHanko version and the internals used here (idempotent); raise if they changed."""
+    global _installed
+    if _installed:
+        return
+    check_version()
+    needed: tuple[tuple[type, str], ...] = (
+        (IncrementalPdfFileWriter, "_update_meta"),
+        (CIDFontType2, "set_font_file"),
+        (GlyphAccumulator, "prepare_write"),
+    )
+    for owner, attribute in needed:
+        if not callable(getattr(owner, attribute, None)):
+            raise UnsupportedPyHanko(
+                f"pyHanko: {owner.__name__}.{attribute} is gone; re-check {__name__}"
+            )
+    _installed = True
 
 
 @dataclass
@@ -155,3 +204,22 @@ class CachingGlyphAccumulatorFactory(GlyphAccumulatorFactory):
         if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
             obj_stream = writer.prepare_object_stream()
         return CachingGlyphAccumulator(writer, shared, self.font_size, obj_stream)
+
+
+class ReproducibleIncrementalWriter(IncrementalPdfFileWriter):
+    """Incremental writer over ``pdf``: Info and XMP kept, file id derived from ``pdf``."""
+
+    def __init__(self, pdf: bytes) -> None:
+        super().__init__(io.BytesIO(pdf), strict=False)
+        original = self._document_id
+        if not isinstance(original, generic.ArrayObject):
+            raise UnsupportedPyHanko(f"pyHanko: the writer's _document_id changed; see {__name__}")
+        self._document_id = generic.ArrayObject(
+            [
+                original[0],
+                generic.ByteStringObject(hashlib.md5(pdf, usedforsecurity=False).digest()),
+            ]
+        )
+
+    def _update_meta(self) -> None:
+        """Leave the document's Info dictionary and XMP metadata untouched."""
