@@ -15,14 +15,6 @@ from typing import Any
 
 from django.utils import timezone
 
-JOB_KINDS = {
-    "period-render": "Формирование документов периода",
-    "period-sign": "Подписание документов периода",
-    "period-archive": "Сдача документов периода в архив",
-    "fixity-audit": "Проверка сохранности архива",
-    "replication": "Копирование во второе хранилище",
-}
-
 AUDIT_EVENTS = {
     "ingest": "поступление в архив",
     "correction": "новая версия (исправление)",
@@ -53,8 +45,14 @@ WHOLE_YEAR = "весь год"
 
 
 def job_kind(code: str) -> str:
-    """«period-render» → «Формирование документов периода»; an unknown code as it is."""
-    return JOB_KINDS.get(code, code)
+    """«period-render» → «Формирование документов»; an unknown code as it is.
+
+    The table lives with the jobs (``service.jobs.models.JOB_KIND_LABELS``, also behind
+    ``Job.kind_label``) so that a new job kind is named where it is declared.
+    """
+    from service.jobs.models import JOB_KIND_LABELS
+
+    return JOB_KIND_LABELS.get(code, code)
 
 
 def audit_event(code: str) -> str:

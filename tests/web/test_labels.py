@@ -11,7 +11,7 @@ from service.web import labels
 
 def test_codes_become_russian_words() -> None:
     """Job kinds, audit events, document and order kinds and stores read as words."""
-    assert labels.job_kind("period-render") == "Формирование документов периода"
+    assert labels.job_kind("period-render") == "Формирование документов"
     assert labels.audit_event("ingest") == "поступление в архив"
     assert labels.audit_event("fixity-check") == "проверка целостности"
     assert labels.audit_event("access") == "просмотр"
