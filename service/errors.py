@@ -17,6 +17,7 @@ Exit codes of ``vedomost``:
 3     bad configuration: a ``VEDOMOST_*`` variable or a store setting
 4     not found or conflict: no such document or snapshot, it already exists,
       a target is not empty
+75    the catalog is busy (another process holds its write lock): try again
 ====  =====================================================================
 """
 
@@ -28,6 +29,7 @@ EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_BAD_CONFIG = 3
 EXIT_NOT_FOUND = 4
+EXIT_CATALOG_BUSY = 75  # EX_TEMPFAIL: nothing was changed, try again later
 
 
 class UserError(Exception):
@@ -58,3 +60,29 @@ class ConflictError(UserError):
 
     exit_code = EXIT_NOT_FOUND
     http_status = 409
+
+
+CATALOG_BUSY_MESSAGE = (
+    "Каталог занят, повторите через минуту: другой процесс (импорт, выпуск документов) "
+    "сейчас записывает в него. Ничего не изменено."
+)
+
+
+class CatalogBusy(UserError):
+    """The embedded catalog stayed locked by another writer longer than its busy timeout."""
+
+    exit_code = EXIT_CATALOG_BUSY
+    http_status = 503
+
+    def __init__(self, message: str = CATALOG_BUSY_MESSAGE) -> None:
+        super().__init__(message)
+
+
+def is_catalog_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's «database is locked» (or «busy»): a wait, not a bug."""
+    from django.db import OperationalError
+
+    text = str(error).lower()
+    return isinstance(error, OperationalError) and (
+        "database is locked" in text or "database table is locked" in text or "busy" in text
+    )

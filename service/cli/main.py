@@ -24,7 +24,15 @@ from typing import Any, NamedTuple
 import click
 
 from service import library_warnings
-from service.errors import EXIT_BAD_CONFIG, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NOT_FOUND, UserError
+from service.errors import (
+    EXIT_BAD_CONFIG,
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_NOT_FOUND,
+    CatalogBusy,
+    UserError,
+    is_catalog_busy,
+)
 
 
 class Entry(NamedTuple):
@@ -254,6 +262,10 @@ class LazyGroup(click.Group):
             click.echo(f"{exc.heading}: {exc.user_message()}", err=True)
             ctx.exit(exc.exit_code)
         except Exception as exc:
+            if is_catalog_busy(exc):  # another process writing: a wait, not a bug
+                busy = CatalogBusy()
+                click.echo(f"{busy.heading}: {busy.user_message()}", err=True)
+                ctx.exit(busy.exit_code)
             code = _library_exit_code(exc)
             if code is None:
                 raise

@@ -21,12 +21,16 @@ from xml.etree.ElementTree import Element, SubElement, register_namespace
 
 import jinja2
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
-from weasyprint import CSS, Attachment
-from weasyprint.pdf.metadata import NS, DocumentMetadata
-from weasyprint.text.fonts import FontConfiguration
 
 from service.documents import weasyprint_compat
 from service.documents.common import MONTHS_GENITIVE, to_jsonable
+from service.documents.weasyprint_compat import (
+    CSS,
+    NS,
+    Attachment,
+    DocumentMetadata,
+    FontConfiguration,
+)
 from service.russian.filters import install_filters
 from signing import pyhanko_compat
 

@@ -14,14 +14,43 @@ releases. Supporting a new version means re-checking each patch and its test, th
 
 from __future__ import annotations
 
+import ctypes.util
 import inspect
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-import weasyprint
-from weasyprint import CSS, HTML
-from weasyprint.draw import text as weasy_draw_text
-from weasyprint.text import line_break
-from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
+@contextmanager
+def _libraries_by_soname() -> Iterator[None]:
+    """Load WeasyPrint's native libraries without ``ctypes.util.find_library``.
+
+    WeasyPrint tries several names per library and cffi sends each one that is not a file name
+    to ``find_library``, which runs ``ldconfig`` and ``gcc`` in child processes: about 0.15 s of
+    CPU per process, more than a printout's whole layout. Every list of names also holds the
+    Linux soname (``libpango-1.0.so.0``), which the dynamic linker resolves itself, so during the
+    import a lookup answers «not found» and the soname is used. A missing library still fails
+    the import loudly (OSError from WeasyPrint).
+    """
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+with _libraries_by_soname():
+    import weasyprint
+    from weasyprint import CSS, HTML, Attachment
+    from weasyprint.draw import text as weasy_draw_text
+    from weasyprint.pdf.metadata import NS, DocumentMetadata
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import TO_UNITS, ffi, pango
+    from weasyprint.text.fonts import FontConfiguration
+
+# The renderer takes WeasyPrint's names from here, so this module is always imported first.
+__all__ = ["CSS", "HTML", "NS", "Attachment", "DocumentMetadata", "FontConfiguration", "install"]
 
 #: WeasyPrint major versions these patches were written for and tested with.
 SUPPORTED_VERSIONS = ("70",)

@@ -75,6 +75,24 @@ def format_number(pattern: str, seq: int, date: dt.date) -> str:
     )
 
 
+def next_number(school_id: str, year_id: str, register: Register | str, date: dt.date) -> str:
+    """The number :func:`issue_number` would give now, taking nothing (no lock, no write).
+
+    A document is rendered with it outside any transaction; :func:`issue_number` then says
+    whether another document took it meanwhile.
+    """
+    register = str(register)
+    last = (
+        RegisterCounter.objects.filter(school_id=school_id, year_id=year_id, register=register)
+        .values_list("last", flat=True)
+        .first()
+    )
+    used = RegisterEntry.objects.filter(
+        school_id=school_id, year_id=year_id, register=register
+    ).aggregate(m=Max("seq"))["m"]
+    return format_number(number_format(school_id, register), max(last or 0, used or 0) + 1, date)
+
+
 def issue_number(
     school_id: str,
     year_id: str,

@@ -2,9 +2,18 @@
 
 Contract: inputs are a snapshot, the kind, parameters and who asks; output is a
 :class:`MadeDocument` with the DOCX and (unless conversion is off) the finished PDF/A with its
-empty signature fields. The register line and the :class:`IssuedDocument` row are written in the
-same transaction as the DOCX rendering, so a template error consumes no number; conversion runs
-after the commit (it may take seconds) and its failure leaves the DOCX and the number in place.
+empty signature fields.
+
+The DOCX is rendered before anything is written and with no catalog transaction open: an
+uploaded template runs in a child process under CPU, memory and wall-time limits
+(:func:`service.orders.render.render_with_time_limit`), and a render may take seconds that no
+other writer of the catalog should wait for. It is rendered with the number the register would
+give next (:func:`~service.orders.numbering.next_number`); a short transaction then writes the
+:class:`IssuedDocument` row and takes the number. If another document took that number
+meanwhile, the transaction is rolled back and the document rendered again with the new one. So a
+template that fails or hits a limit consumes no number and leaves no row: a register never shows
+a numbered order that does not exist. Conversion runs after the commit (it may take seconds) and
+its failure leaves the DOCX and the number in place.
 """
 
 from __future__ import annotations
@@ -19,16 +28,29 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from service.documents.meta import DocumentMeta
+from service.errors import UserError
 from service.journal.snapshot import Snapshot
 from service.orders.context import ContextRequest, build_context, order_meta
 from service.orders.convert import Converter, default_converter
 from service.orders.kind import OrderKind
 from service.orders.kinds import get_kind
 from service.orders.models import IssuedDocument
-from service.orders.numbering import issue_number
+from service.orders.numbering import NumberingError, issue_number, next_number
 from service.orders.pdfa import finish_pdf
-from service.orders.render import render_docx
-from service.orders.versions import active_template
+from service.orders.render import RENDER_TIME_LIMIT, render_docx, render_with_time_limit
+from service.orders.sandbox import TemplateRejected
+from service.orders.versions import ActiveTemplate, active_template
+
+MAX_NUMBER_RACES = 5
+"""Renders with a number another document took first before giving up."""
+
+
+class TemplateRenderFailed(UserError):
+    """An uploaded template failed on real data; the Russian message names the template version."""
+
+
+class _NumberTaken(Exception):
+    """Another document took the number the DOCX was rendered with; roll back and render again."""
 
 
 @dataclass(frozen=True)
@@ -101,15 +123,18 @@ def new_document_id(kind: OrderKind, snapshot: Snapshot) -> str:
 def preview_docx(snapshot: Snapshot, request: OrderRequest) -> bytes:
     """The DOCX as it would be made, without a number: nothing is written, no number is taken.
 
+    An uploaded template is rendered in the bounded child, as for a real document.
+
     Raises:
         ParamError: a parameter cannot be used (the message is in Russian).
+        TemplateRenderFailed: an uploaded template failed or hit a limit.
     """
     kind = get_kind(request.kind)
     template = active_template(snapshot.school.id, kind)
     day = request.date or dt.date.today()
     meta = order_meta(snapshot, kind, "предпросмотр", day, template_version=template.label)
-    return render_docx(
-        template.content, build_context(ContextRequest(kind, snapshot, meta, request.params))
+    return render_template(
+        template, build_context(ContextRequest(kind, snapshot, meta, request.params))
     )
 
 
@@ -125,39 +150,24 @@ def make_document(
     # Build the context once without a number: parameter errors stop here, before a number is taken.
     draft = order_meta(snapshot, kind, document_id, day)
     build_context(ContextRequest(kind, snapshot, draft, request.params))
-    with transaction.atomic():
-        issued = IssuedDocument.objects.create(
-            document_id=document_id,
-            school_id=school_id,
-            year_id=snapshot.year.id,
-            kind=kind.id,
-            archive_kind=kind.retention,
-            title=kind.full_title[:300],
-            date=day,
-            template_version=template.version,
-            template_label=template.label,
-            params=dict(request.params),
-            issued_by=request.user,
-        )
+    for _ in range(MAX_NUMBER_RACES):
         number = request.params.get("number", "")
         if kind.register is not None:
-            number = issue_number(
-                school_id,
-                snapshot.year.id,
-                kind.register,
-                date=day,
-                title=kind.title,
-                kind=kind.id,
-                issued_by=request.user,
-                document=issued,
-            ).number
+            number = next_number(school_id, snapshot.year.id, kind.register, day)
         meta = dataclasses.replace(draft, number=number, template_version=template.label)
-        docx = render_docx(
-            template.content, build_context(ContextRequest(kind, snapshot, meta, request.params))
+        docx = render_template(
+            template, build_context(ContextRequest(kind, snapshot, meta, request.params))
         )
-        issued.number = number
-        issued.docx_sha256 = hashlib.sha256(docx).hexdigest()
-        issued.save(update_fields=["number", "docx_sha256"])
+        try:
+            issued = _record(snapshot, kind, request, template, meta, docx)
+        except _NumberTaken:
+            continue
+        break
+    else:
+        raise NumberingError(
+            f"номер приказа {MAX_NUMBER_RACES} раз подряд заняли другие документы, пока этот "
+            "готовился; повторите"
+        )
     pdf = None
     if request.convert:
         pdf = docx_to_pdf(docx, document_id, meta.title, kind.signers, converter)
@@ -165,6 +175,65 @@ def make_document(
             pdf_sha256=hashlib.sha256(pdf).hexdigest()
         )
     return MadeDocument(meta, kind.retention, docx, pdf)
+
+
+def render_template(template: ActiveTemplate, context: dict[str, object]) -> bytes:
+    """The DOCX of ``template``: a bundled one in this process, an uploaded one in a bounded child.
+
+    Raises:
+        TemplateRenderFailed: an uploaded template failed or hit a limit, named by its version.
+    """
+    if template.version is None:
+        return render_docx(template.content, context)
+    try:
+        return render_with_time_limit(template.content, context, RENDER_TIME_LIMIT)
+    except TemplateRejected as exc:
+        tag = f"\n  тег: {exc.tag}" if exc.tag else ""
+        raise TemplateRenderFailed(
+            f"шаблон «{template.kind.full_title}», версия {template.version.version}: "
+            f"{exc.message}{tag}"
+        ) from None
+
+
+def _record(
+    snapshot: Snapshot,
+    kind: OrderKind,
+    request: OrderRequest,
+    template: ActiveTemplate,
+    meta: DocumentMeta,
+    docx: bytes,
+) -> IssuedDocument:
+    """Write the document's row and take its register number in one short transaction."""
+    with transaction.atomic():
+        issued = IssuedDocument.objects.create(
+            document_id=meta.document_id,
+            school_id=snapshot.school.id,
+            year_id=snapshot.year.id,
+            kind=kind.id,
+            archive_kind=kind.retention,
+            title=kind.full_title[:300],
+            date=meta.issued_on,
+            template_version=template.version,
+            template_label=template.label,
+            params=dict(request.params),
+            issued_by=request.user,
+            number=meta.number,
+            docx_sha256=hashlib.sha256(docx).hexdigest(),
+        )
+        if kind.register is not None:
+            taken = issue_number(
+                snapshot.school.id,
+                snapshot.year.id,
+                kind.register,
+                date=meta.issued_on,
+                title=kind.title,
+                kind=kind.id,
+                issued_by=request.user,
+                document=issued,
+            ).number
+            if taken != meta.number:
+                raise _NumberTaken
+    return issued
 
 
 def docx_to_pdf(

@@ -123,6 +123,11 @@ def check_usage(kind: OrderKind, source: str) -> None:
 
 
 CHECK_TIME_LIMIT = 20.0  # seconds for the trial render of an uploaded template
+RENDER_TIME_LIMIT = 60.0  # seconds for a real render of an uploaded template
+
+TIME_EXCEEDED = "превышен предел времени: шаблон обрабатывается дольше {seconds:.0f} с"
+MEMORY_EXCEEDED = "превышен предел памяти: шаблону нужно больше 1 ГБ памяти"
+KILLED = "превышен предел процессорного времени или памяти: обработка шаблона прервана"
 
 
 def _render_child(conn: Any, template: bytes, context: dict[str, Any]) -> None:
@@ -132,7 +137,7 @@ def _render_child(conn: Any, template: bytes, context: dict[str, Any]) -> None:
     except TemplateRejected as exc:
         conn.send(("rejected", (exc.message, exc.tag)))
     except MemoryError:
-        conn.send(("rejected", ("шаблону нужно больше 1 ГБ памяти (слишком большие значения)", "")))
+        conn.send(("rejected", (f"{MEMORY_EXCEEDED} (слишком большие значения)", "")))
     except Exception as exc:  # reported to the parent, which refuses the template
         conn.send(("error", type(exc).__name__))
     finally:
@@ -142,10 +147,12 @@ def _render_child(conn: Any, template: bytes, context: dict[str, Any]) -> None:
 def render_with_time_limit(
     template: bytes, context: dict[str, Any], seconds: float = CHECK_TIME_LIMIT
 ) -> bytes:
-    """Render in a child process killed after ``seconds``: an uploaded loop bomb cannot hang us.
+    """Render in a child process under CPU, memory and wall-time limits; return the DOCX.
 
-    The child comes from a fork server, not a fork of this process: a fork copies the caller's
-    open sockets, and kombu's after-fork clean-up of an inherited broker connection blocks.
+    Any failure, a limit included, raises :class:`TemplateRejected` with a Russian reason; the
+    child is killed and nothing it made is kept. The child comes from a fork server, not a fork
+    of this process: a fork copies the caller's open sockets (the catalog's, a broker's), and
+    kombu's after-fork clean-up of an inherited broker connection blocks.
     """
     ctx = multiprocessing.get_context("forkserver")
     parent, child = ctx.Pipe(duplex=False)
@@ -155,14 +162,11 @@ def render_with_time_limit(
     try:
         if not parent.poll(seconds):
             raise TemplateRejected(
-                f"шаблон обрабатывается дольше {seconds:.0f} с (слишком большие "
-                "или вложенные циклы)"
+                TIME_EXCEEDED.format(seconds=seconds) + " (слишком большие или вложенные циклы)"
             )
         status, payload = parent.recv()
     except EOFError:
-        raise TemplateRejected(
-            "обработка шаблона прервана: превышен лимит процессорного времени или памяти"
-        ) from None
+        raise TemplateRejected(KILLED) from None
     finally:
         if proc.is_alive():
             proc.kill()
@@ -179,7 +183,7 @@ def check_template(kind: OrderKind, template: bytes, sample_context: dict[str, A
     """Check an uploaded template; return the sample rendering or raise TemplateRejected."""
     source = template_source(template)
     check_usage(kind, source)
-    rendered = render_with_time_limit(template, sample_context)
+    rendered = render_with_time_limit(template, sample_context, CHECK_TIME_LIMIT)
     text = docx_text(rendered)
     if "{{" in text or "{%" in text:
         raise TemplateRejected(

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import operator
 import re
+import string
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from service.errors import UserError
@@ -51,17 +54,92 @@ class TemplateRejected(UserError):
 MAX_EXPONENT = 1_000
 MAX_POWER_DIGITS = 1_000
 MAX_BUILT_LENGTH = 1_000_000  # characters or items made by one ``*``, ``+`` or ``~``
+# and the widest field one ``format``, ``%``, ``center``, ``ljust``… may pad to
 
 # The child process a trial or real render runs in (see :func:`limit_child_resources`).
 CHILD_CPU_SECONDS = 30
 CHILD_MEMORY_BYTES = 1 << 30
 
-_BINOPS = {"**": operator.pow, "*": operator.mul, "+": operator.add}
-_BOUND_MESSAGES = frozenset({"степень слишком велика", "строка или список слишком длинные"})
+_BINOPS = {"**": operator.pow, "*": operator.mul, "+": operator.add, "%": operator.mod}
+POWER_TOO_BIG = "степень слишком велика"
+TOO_LONG = "строка или список слишком длинные"
+_BOUND_MESSAGES = frozenset({POWER_TOO_BIG, TOO_LONG})
+# str methods and filters whose first argument after the value is a width to pad to
+_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+_WIDTH_FILTERS = ("center", "indent", "wordwrap", "truncate")
+# the numbers of a ``%`` conversion (``%-1500000000s``) and of a ``format`` spec (``>9999``)
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\d+|\*)?(?:\.(\d+|\*))?")
+_SPEC_NUMBERS = re.compile(r"\d+")
 
 
 def _size(value: object) -> int:
     return len(value) if isinstance(value, str | bytes | list | tuple) else 0
+
+
+def _refuse_wide(width: object) -> None:
+    if isinstance(width, int) and width > MAX_BUILT_LENGTH:
+        raise SecurityError(TOO_LONG)
+
+
+def _check_percent_format(fmt: str, args: object) -> None:
+    """Refuse a ``%`` format whose field widths (written or taken from ``*``) are too wide."""
+    stars = 0
+    for match in _PERCENT_FIELD.finditer(fmt):
+        for number in match.groups():
+            if number == "*":
+                stars += 1
+            elif number:
+                _refuse_wide(int(number))
+    if stars:
+        for value in args if isinstance(args, tuple) else (args,):
+            _refuse_wide(value)
+
+
+def _check_brace_format(fmt: str) -> None:
+    """Refuse a ``str.format`` pattern with a too wide field or a width taken from an argument."""
+    try:
+        fields = list(string.Formatter().parse(fmt))
+    except ValueError:
+        return  # str.format itself raises the same error, reported as a template error
+    for _text, _name, spec, _conversion in fields:
+        if not spec:
+            continue
+        if "{" in spec:
+            raise SecurityError(TOO_LONG)
+        for number in _SPEC_NUMBERS.findall(spec):
+            _refuse_wide(int(number))
+
+
+def _bounded_filter(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A width filter (``center``…) refusing a width over :data:`MAX_BUILT_LENGTH`."""
+
+    @wraps(func)
+    def bounded(value: Any, *args: Any, **kwargs: Any) -> Any:
+        for arg in (*args, *kwargs.values()):
+            _refuse_wide(arg)
+        return func(value, *args, **kwargs)
+
+    return bounded
+
+
+def _bounded_format_filter(func: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(func)
+    def bounded(value: Any, *args: Any, **kwargs: Any) -> Any:
+        _check_percent_format(str(value), args)
+        return func(value, *args, **kwargs)
+
+    return bounded
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Compiles ``a ~ b`` to a join the sandbox can bound, like intercepted binary operators."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.bounded_concat(context, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
 
 
 class BoundedSandbox(ImmutableSandboxedEnvironment):
@@ -73,6 +151,36 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset(_BINOPS)
     intercepted_unops = frozenset()
+    code_generator_class = _BoundedCodeGenerator
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        for name in _WIDTH_FILTERS:
+            self.filters[name] = _bounded_filter(self.filters[name])
+        self.filters["format"] = _bounded_format_filter(self.filters["format"])
+
+    def bounded_concat(self, context: Any, parts: tuple[Any, ...]) -> str:
+        """``a ~ b ~ …`` with the result bounded: a doubling loop stops at the first long step."""
+        joined = markup_join(parts) if context.eval_ctx.autoescape else str_join(parts)
+        if len(joined) > MAX_BUILT_LENGTH:
+            raise SecurityError(TOO_LONG)
+        return joined
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call from the template, refusing ``'x'.center(10**9)`` and the like before it runs."""
+        if isinstance(getattr(__obj, "__self__", None), str) and (
+            getattr(__obj, "__name__", "") in _WIDTH_METHODS
+        ):
+            for arg in (*args, *kwargs.values()):
+                _refuse_wide(arg)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format`` as the sandbox wraps it, refusing too wide fields first."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_brace_format(value.__self__)
+        return wrapped
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
         if (
@@ -84,14 +192,16 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             if base > 1 and (
                 abs(right) > MAX_EXPONENT or _power_digits(base, right) > MAX_POWER_DIGITS
             ):
-                raise SecurityError("степень слишком велика")
+                raise SecurityError(POWER_TOO_BIG)
+        if operator_name == "%" and isinstance(left, str):
+            _check_percent_format(left, right)
         if operator_name == "*":
             count = right if isinstance(left, str | list | tuple) else left
             item = left if isinstance(left, str | list | tuple) else right
             if isinstance(count, int) and _size(item) * max(count, 0) > MAX_BUILT_LENGTH:
-                raise SecurityError("строка или список слишком длинные")
+                raise SecurityError(TOO_LONG)
         if operator_name == "+" and _size(left) + _size(right) > MAX_BUILT_LENGTH:
-            raise SecurityError("строка или список слишком длинные")
+            raise SecurityError(TOO_LONG)
         return _BINOPS[operator_name](left, right)
 
 
@@ -245,10 +355,13 @@ def _line_tag(source: str, lineno: int | None) -> str:
     return ""
 
 
+_OPERATOR_NEEDLES = ("**", "*", "+", "~", "format", "%", *_WIDTH_METHODS, *_WIDTH_FILTERS)
+
+
 def explain_security(exc: SecurityError, source: str) -> TemplateRejected:
     """A sandbox violation at render time, as a Russian refusal naming the tag when possible."""
     if str(exc) in _BOUND_MESSAGES:
-        operator_tag = find_tag(source, "**") or find_tag(source, "*") or find_tag(source, "+")
+        operator_tag = next((tag for op in _OPERATOR_NEEDLES if (tag := find_tag(source, op))), "")
         return TemplateRejected(f"шаблон отклонён: {exc}", operator_tag)
     attr = re.search(r"attribute '([^']+)'", str(exc))
     tag = find_tag(source, attr.group(1)) if attr else ""

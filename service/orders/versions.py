@@ -1,7 +1,8 @@
 """Template versions: the bundled templates, uploads (checked, sandboxed) and the active version.
 
 An upload is stored as a new version only after :func:`service.orders.render.check_template`
-accepted it (all variables known for the kind, a trial render with the sample school); older
+accepted it (all variables known for the kind, a trial render with the 1,000-student sample school
+of :mod:`service.orders.trial_context` in a child under CPU, memory and wall-time limits); older
 versions stay in the catalog and documents keep a reference to the version that made them.
 """
 
@@ -14,12 +15,11 @@ from importlib import resources
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from service.orders.context import ContextRequest, build_context, order_meta
 from service.orders.kind import OrderKind
 from service.orders.kinds import get_kind
 from service.orders.models import TemplateVersion
 from service.orders.render import check_template
-from service.orders.sample_school import sample_snapshot
+from service.orders.trial_context import trial_context
 
 TEMPLATES = resources.files("service.orders.templates")
 """The bundled templates: package data, so an installed wheel finds them too."""
@@ -55,12 +55,8 @@ def active_template(school_id: str, kind: OrderKind) -> ActiveTemplate:
 
 
 def sample_context(kind: OrderKind) -> dict[str, object]:
-    """The context of the sample school for ``kind``, filling every part of its template."""
-    snap = sample_snapshot()
-    meta = order_meta(
-        snap, kind, "sample-0000", snap.as_of, number="1", template_version="проверка"
-    )
-    return build_context(ContextRequest(kind, snap, meta, kind.sample_params(snap)))
+    """The context of the big sample school for ``kind`` (built once, then cached)."""
+    return trial_context(kind)
 
 
 def check_upload(kind_name: str, content: bytes) -> bytes:

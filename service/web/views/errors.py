@@ -2,7 +2,8 @@
 
 ``handler403``/``handler404``/``handler500`` in ``service/urls.py`` point here, and
 :class:`UserErrorMiddleware` turns a :class:`service.errors.UserError` raised by a view into a
-page with its message instead of a 500.
+page with its message instead of a 500, and a busy SQLite catalog («database is locked») into
+:class:`service.errors.CatalogBusy`: 503 with «Каталог занят, повторите через минуту».
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
-from service.errors import UserError
+from service.errors import CatalogBusy, UserError, is_catalog_busy
 
 log = logging.getLogger(__name__)
 
@@ -56,4 +57,9 @@ class UserErrorMiddleware:
         if isinstance(exception, UserError):
             log.info("%s on %s: %s", type(exception).__name__, request.path, exception)
             return user_error(request, exception)
+        if is_catalog_busy(exception):
+            log.warning("catalog busy on %s: %s", request.path, exception)
+            response = user_error(request, CatalogBusy())
+            response["Retry-After"] = "60"
+            return response
         return None
