@@ -9,7 +9,15 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from service.config import ConfigError, broker_url, database_config, env_bool, env_path, env_str
+from service.config import (
+    ConfigError,
+    broker_url,
+    database_config,
+    env_bool,
+    env_path,
+    env_str,
+    school_time_zone,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("DATA_DIR", Path.cwd() / "var")
@@ -94,7 +102,7 @@ PASSWORD_HASHERS = [
 ]
 
 LANGUAGE_CODE = "ru"
-TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow") or "Europe/Moscow"
+TIME_ZONE = school_time_zone()  # every time on a page is the school's local time
 USE_I18N = True
 USE_TZ = True
 

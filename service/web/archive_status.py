@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from service.web.labels import store
+
 
 @dataclass(frozen=True)
 class ArchiveStatus:
@@ -41,5 +43,5 @@ def archive_status(school_id: str) -> ArchiveStatus:
         f"замечаний {last.get('findings', 0)}, исправлено {last.get('repaired', 0)}"
     )
     if last.get("unavailable"):
-        summary += ", недоступны хранилища " + ", ".join(last["unavailable"])
+        summary += ", недоступны: " + ", ".join(store(name) for name in last["unavailable"])
     return ArchiveStatus(True, documents, pending, finished, problems == 0, summary)

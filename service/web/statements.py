@@ -14,6 +14,22 @@ class StatementProblem(UserError):
     """The statement cannot be made (the message is Russian and shown to the user)."""
 
 
+def _sentence(text: str) -> str:
+    """A builder's message as a sentence on a page: capital first letter, full stop."""
+    text = text.strip()
+    if not text:
+        return "Выписку сформировать не удалось."
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def _year_range(snapshot: Any, period_id: str | None) -> tuple[str | None, str | None]:
+    """Dates for «весь год»: from the start of the school year to the date of the journal."""
+    if period_id:
+        return None, None
+    year = snapshot.year
+    return year.start.isoformat(), min(year.end, snapshot.as_of).isoformat()
+
+
 def _cache_file(snapshot: Any, student_id: str, period_id: str | None) -> Path | None:
     """Where a rendered statement is kept: it is a pure function of the immutable snapshot."""
     from django.conf import settings
@@ -40,11 +56,11 @@ def student_statement(snapshot: Any, student_id: str, period_id: str | None) -> 
     with tempfile.TemporaryDirectory(prefix="vedomost-st-") as tmp:
         out = Path(tmp) / "statement.pdf"
         try:
-            render_kind(
-                snapshot, "parent-statement", {"student": student_id, "period": period_id}, out
-            )
+            start, end = _year_range(snapshot, period_id)
+            params = {"student": student_id, "period": period_id, "from": start, "to": end}
+            render_kind(snapshot, "parent-statement", params, out)
         except DocumentProblem as exc:
-            raise StatementProblem(str(exc)) from exc
+            raise StatementProblem(_sentence(str(exc))) from exc
         data = out.read_bytes()
     if cached is not None:
         write_atomically(cached, data)

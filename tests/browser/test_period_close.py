@@ -112,7 +112,7 @@ def test_director_closes_a_period_and_downloads_a_valid_signed_document(
     assert re.search(rf"{n} / {n} / {n}", report), report
 
     page.click("text=Архив")
-    page.fill("#class", close_class)
+    page.select_option("#class", close_class)
     page.click("text=Найти")
     assert int(page.inner_text("#found")) == n
     page.click("#results a >> nth=0")

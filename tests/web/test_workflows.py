@@ -121,7 +121,7 @@ def test_import_of_another_schools_export_is_refused(school: object) -> None:
 
 
 def test_verify_page_reads_unsigned_and_garbage(school: object) -> None:
-    """An unsigned statement has no valid signature; garbage is reported as unreadable."""
+    """An unsigned statement is reported as unsigned; garbage as «Файл не PDF»."""
     school_class, teacher = _class_with_paper_family(school)
     user = create_user("ct3", school.school.id, [Role.CLASS_TEACHER], staff_id=teacher.id)
     client = _client(user)
@@ -130,11 +130,11 @@ def test_verify_page_reads_unsigned_and_garbage(school: object) -> None:
     upload = io.BytesIO(pdf)
     upload.name = "statement.pdf"
     html = client.post("/verify/", {"file": upload}).content.decode()
-    assert "Подписи не подтверждены" in html and "такого файла нет" in html
+    assert "В документе нет электронных подписей" in html and "такого файла нет" in html
     junk = io.BytesIO(b"not a pdf at all")
     junk.name = "junk.pdf"
     html = client.post("/verify/", {"file": junk}).content.decode()
-    assert "не читается как PDF" in html
+    assert 'data-verdict="not-pdf"' in html and "Файл не PDF" in html
 
 
 def test_consents_changed_only_by_pd_officer_or_director(school: object) -> None:

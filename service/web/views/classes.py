@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, Target, can, school_of
+from service.web import labels
 from service.web.access import check, denied, require, school_snapshot
+from service.web.downloads import file_response
 from service.web.home import led_classes
 from service.web.statements import StatementProblem, student_statement
 
@@ -43,12 +45,6 @@ def _consent_statuses() -> list[tuple[str, str]]:
     from service.orders.consents import STATUS_LABELS as CONSENT_STATUS
 
     return list(CONSENT_STATUS.items())
-
-
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 @require(Action.VIEW_DASHBOARD)
@@ -199,16 +195,20 @@ def statement(request: HttpRequest, class_id: str, student_id: str) -> HttpRespo
     student = snapshot.student_by_id.get(student_id)
     if student is None or student.class_id != class_id:
         raise Http404("Ученик не найден")
-    period_id = request.GET.get("period") or _current_period_id(snapshot)
-    if period_id not in snapshot.period_by_id:
-        raise Http404("Период не найден")
+    period_id = request.GET.get("period", _current_period_id(snapshot)) or None
+    if period_id is not None and period_id not in snapshot.period_by_id:
+        messages.error(request, f"Периода «{period_id}» нет в учебном году {snapshot.year.id}.")
+        return redirect("web:class_detail", class_id=class_id)
     try:
         data = student_statement(snapshot, student_id, period_id)
     except StatementProblem as exc:
         messages.error(request, str(exc))
         return redirect("web:class_detail", class_id=class_id)
     record_access(request.user, Access.PRINT, "statement", f"student:{student_id}", period_id or "")
-    return _pdf(data, f"statement-{student_id}.pdf")
+    name = labels.download_name(
+        "Выписка", student.last_name, class_id, labels.period(snapshot, period_id)
+    )
+    return file_response(data, name)
 
 
 def paper_batch(request: HttpRequest, class_id: str) -> HttpResponse:
@@ -223,7 +223,8 @@ def paper_batch(request: HttpRequest, class_id: str) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     period_id = params.get("period") or None
     if period_id is not None and period_id not in snapshot.period_by_id:
-        raise Http404("Период не найден")
+        messages.error(request, f"Периода «{period_id}» нет в учебном году {snapshot.year.id}.")
+        return redirect("web:class_detail", class_id=class_id)
     try:
         batch = issue_paper_batch(
             snapshot, class_id, user=request.user.username, period_id=period_id
@@ -238,7 +239,8 @@ def paper_batch(request: HttpRequest, class_id: str) -> HttpResponse:
         f"class:{class_id}",
         f"{batch.statements} учеников, {period_id or 'год'}",
     )
-    return _pdf(batch.path.read_bytes(), f"statements-{class_id}.pdf")
+    name = labels.download_name("Выписки", class_id, labels.period(snapshot, period_id))
+    return file_response(batch.path.read_bytes(), name)
 
 
 def paper_batch_file(request: HttpRequest, class_id: str, batch: str) -> HttpResponse:
@@ -253,7 +255,7 @@ def paper_batch_file(request: HttpRequest, class_id: str, batch: str) -> HttpRes
     if path is None:
         raise Http404("Пачка выписок не найдена")
     record_access(request.user, Access.PRINT, "statements-paper", f"class:{class_id}", batch)
-    return _pdf(path.read_bytes(), f"statements-{class_id}-{batch}.pdf")
+    return file_response(path.read_bytes(), labels.download_name("Выписки", class_id, batch))
 
 
 @require_POST

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, Target, can, school_of
 from service.web.access import check, require, school_snapshot
+from service.web.downloads import file_response
 from storage.errors import StorageError
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024
@@ -34,9 +34,7 @@ def _snapshot(request: HttpRequest) -> Any:
 
 
 def _file(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return file_response(data, filename, content_type)
 
 
 @require(Action.VIEW_CONSENTS)

@@ -9,7 +9,6 @@ writes the register line.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from django.utils import timezone
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, school_of
 from service.web.access import require, school_snapshot
+from service.web.downloads import file_response
 from service.web.order_forms import OrderForm, TemplateUploadForm
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,9 +41,7 @@ def _kind(name: str) -> Any:
 
 
 def _file(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return file_response(data, filename, content_type)
 
 
 def _register_rows(school: str, year_id: str) -> list[Any]:

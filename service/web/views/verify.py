@@ -10,6 +10,7 @@ from service.accounts.permissions import Action, school_of
 from service.archive.verification import verify_pdf
 from service.web.access import require
 from service.web.forms import VerifyForm
+from service.web.verdict import verdict_of
 
 MAX_UPLOAD = 50 * 1024 * 1024
 
@@ -17,14 +18,16 @@ MAX_UPLOAD = 50 * 1024 * 1024
 @require(Action.VERIFY_DOCUMENT)
 def verify(request: HttpRequest) -> HttpResponse:
     """Check an uploaded PDF's signatures."""
-    result = None
+    result = verdict = None
     form = VerifyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
             form.add_error("file", "Файл больше 50 МБ.")
         else:
-            result = verify_pdf(upload.read(), school_of(request.user) or "")
+            data = upload.read()
+            result = verify_pdf(data, school_of(request.user) or "")
+            verdict = verdict_of(result, data)
             if result.archived is not None:
                 record_access(
                     request.user,
@@ -33,4 +36,4 @@ def verify(request: HttpRequest) -> HttpResponse:
                     result.archived.document_id,
                     "проверка подписи",
                 )
-    return render(request, "web/verify.html", {"form": form, "result": result})
+    return render(request, "web/verify.html", {"form": form, "result": result, "verdict": verdict})
