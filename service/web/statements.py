@@ -14,7 +14,7 @@ class StatementProblem(UserError):
     """The statement cannot be made (the message is Russian and shown to the user)."""
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
     """A builder's message as a sentence on a page: capital first letter, full stop."""
     text = text.strip()
     if not text:
@@ -60,7 +60,7 @@ def student_statement(snapshot: Any, student_id: str, period_id: str | None) -> 
             params = {"student": student_id, "period": period_id, "from": start, "to": end}
             render_kind(snapshot, "parent-statement", params, out)
         except DocumentProblem as exc:
-            raise StatementProblem(_sentence(str(exc))) from exc
+            raise StatementProblem(sentence(str(exc))) from exc
         data = out.read_bytes()
     if cached is not None:
         write_atomically(cached, data)

@@ -207,9 +207,9 @@ def test_content_disposition_plain_ascii_name_has_no_star_parameter() -> None:
 
 def test_statement_errors_shown_on_the_class_page_in_russian(school: object) -> None:
     """A class without paper families and an unknown period end on the class page, in Russian."""
-    from service.documents.kinds.parent_statement import paper_students
+    from service.orders.paper import paper_families
 
-    bare = next((c for c in school.classes if not paper_students(school, c.id)), None)
+    bare = next((c for c in school.classes if not paper_families(school, c.id)), None)
     user = create_user("arch-dir2", school.school.id, [Role.DIRECTOR])
     client = Client()
     client.force_login(user)
@@ -222,5 +222,5 @@ def test_statement_errors_shown_on_the_class_page_in_russian(school: object) -> 
         page = client.get(
             f"/classes/{bare.id}/statements-paper.pdf", {"period": "Q1"}, follow=True
         ).content.decode()
-        assert f"В классе {bare.name} нет семей, выбравших выписки на бумаге." in page
+        assert f"В классе {bare.name} нет семей, получающих выписки на бумаге." in page
     assert "--period" not in page

@@ -16,7 +16,7 @@ from service.web import labels
 from service.web.access import check, denied, require, school_snapshot
 from service.web.downloads import file_response
 from service.web.home import led_classes
-from service.web.statements import StatementProblem, student_statement
+from service.web.statements import StatementProblem, sentence, student_statement
 
 
 def _snapshot(request: HttpRequest) -> Any:
@@ -230,7 +230,7 @@ def paper_batch(request: HttpRequest, class_id: str) -> HttpResponse:
             snapshot, class_id, user=request.user.username, period_id=period_id
         )
     except StatementError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, sentence(str(exc)))
         return redirect("web:class_detail", class_id=class_id)
     record_access(
         request.user,
@@ -289,7 +289,7 @@ def acknowledge_statement(request: HttpRequest, class_id: str, issue_id: int) ->
             user=request.user.username,
         )
     except StatementError as exc:
-        messages.error(request, str(exc)[:1].upper() + str(exc)[1:] + ".")
+        messages.error(request, sentence(str(exc)))
     else:
         record_access(request.user, Access.CHANGE, "statement", f"issue:{row.pk}", "ознакомлен")
         messages.success(
