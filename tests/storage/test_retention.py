@@ -29,6 +29,7 @@ KINDS = {
     "period-summary",
     "year-statement",
     "medal-sheet",
+    "honours-list",
     "substitution-log",
     "parent-statement",
     "control-report",
