@@ -43,9 +43,11 @@ def plan_period(snapshot: Any, period_id: str, classes: set[str] | None) -> list
 
 def plan_year(snapshot: Any, _period_id: str, classes: set[str] | None) -> list[PlannedDocument]:
     """The yearly summary statement of every class with students and, school-wide («—»), the
-    honours list of the graduates when the year has a 9th or 11th grade."""
+    honours list of the graduates when the year has a 9th or 11th grade and the transfer order
+    drafted from the council's decisions (numbered, left for the director to sign)."""
     from service.documents.kinds.honours_list import GRADUATING_GRADES
     from service.jobs.period_steps import item_key
+    from service.jobs.year_orders import TRANSFER, has_transfer_decisions
 
     planned = []
     for school_class in snapshot.classes:
@@ -67,7 +69,8 @@ def plan_year(snapshot: Any, _period_id: str, classes: set[str] | None) -> list[
         c.grade in GRADUATING_GRADES and snapshot.students_of_class.get(c.id)
         for c in snapshot.classes
     )
-    if graduating and (classes is None or "—" in classes):
+    school_wide = classes is None or "—" in classes
+    if graduating and school_wide:
         planned.append(
             PlannedDocument(
                 item_key("honours-list", {}),
@@ -75,6 +78,16 @@ def plan_year(snapshot: Any, _period_id: str, classes: set[str] | None) -> list[
                 kind_title("honours-list"),
                 "",
                 {"params": {}, "path": "school/honours-list.pdf"},
+            )
+        )
+    if school_wide and has_transfer_decisions(snapshot):
+        planned.append(
+            PlannedDocument(
+                item_key(TRANSFER, {}),
+                TRANSFER,
+                "Приказ о переводе обучающихся (проект)",
+                "",
+                {"params": {}, "order": True},
             )
         )
     return planned

@@ -89,9 +89,10 @@ def sign_documents(
 
 
 def items_to_sign(close: PeriodClose) -> list[JobItem]:
-    """Rendered documents whose content is not already in the archive."""
+    """Rendered documents whose content is not already in the archive (drafted orders wait for
+    the director on the orders page)."""
     done = JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
-    return [i for i in done if not i.result.get("unchanged")]
+    return [i for i in done if not i.result.get("unchanged") and not i.result.get("draft")]
 
 
 SIGNABLE = (
