@@ -110,10 +110,13 @@ class ClosingReport:
     archived_at: Any
     drafts: list[str] = field(default_factory=list)
     """Russian lines: orders drafted by the close that wait for the director («№ 12-у от …»)."""
+    inventory: str = ""
+    """Russian line: the year's inventory (опись) archived by a year close, "" when none."""
 
 
 def closing_report(close: PeriodClose) -> ClosingReport:
     """Summarise a close from its jobs' items."""
+    from service.jobs.year_inventory import inventory_line
 
     def items(job: Any, state: str | None = None) -> list[JobItem]:
         if job is None:
@@ -166,6 +169,7 @@ def closing_report(close: PeriodClose) -> ClosingReport:
         signed_at=close.signed_at,
         archived_at=close.archived_at,
         drafts=drafts,
+        inventory=inventory_line(close),
     )
 
 
@@ -269,7 +273,7 @@ def advance(close: PeriodClose) -> PeriodClose:
 
 def _anything_to_sign(close: PeriodClose) -> bool:
     done = JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
-    return any(not i.result.get("unchanged") for i in done)
+    return any(not i.result.get("unchanged") and not i.result.get("draft") for i in done)
 
 
 def _move(close: PeriodClose, state: str, *, stage: str = "", error: str = "") -> PeriodClose:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from service.accounts.snapshots import forget
+from storage.catalog import EntryFilter
 from tests.fixtures.web import _database_url, import_sample_school
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -164,6 +165,9 @@ def test_close_year_adds_the_honours_list_and_drafts_one_numbered_transfer_order
     page = "\n".join(p.extract_text() or "" for p in PdfReader(pdf).pages)
     assert "Пропущено уроков" in page and "по болезни" in page
 
+    assert "Опись электронных документов за 2024/2025 учебный год: версия 1" in report["inventory"]
+    _check_inventory(archive, tmp_path, {e.document_id for e in found})
+
     again = _close("year", "--classes", "9А,11А,—", "--workers", "1", "--json")
     assert again.returncode == 0, again.stderr
     report = json.loads(again.stdout)
@@ -172,9 +176,35 @@ def test_close_year_adds_the_honours_list_and_drafts_one_numbered_transfer_order
     assert IssuedDocument.objects.filter(kind="transfer").count() == 1
     assert RegisterEntry.objects.filter(kind="transfer").count() == 1
     assert all(len(archive.versions(e.document_id)) == 1 for e in found)
+    assert "версия 1" in report["inventory"]
+    (inventory,) = archive.catalog.list_entries(EntryFilter(kind="year-inventory"))
+    assert inventory.version == 1
 
 
-def _entries_of_year() -> object:
-    from storage.catalog import EntryFilter
+def _check_inventory(archive: object, tmp_path: Path, expected: set[str]) -> None:
+    """The archived inventory is signed and carries the CSV listing each archived document."""
+    import csv
+    import io
 
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pypdf import PdfReader
+
+    (entry,) = archive.catalog.list_entries(EntryFilter(kind="year-inventory"))
+    data = archive.read(entry.document_id).read()
+    assert [s.field_name for s in PdfFileReader(io.BytesIO(data)).embedded_signatures] == [
+        "director"
+    ]
+    path = tmp_path / "inventory.pdf"
+    path.write_bytes(data)
+    reader = PdfReader(path)
+    page = "\n".join(p.extract_text() or "" for p in reader.pages)
+    assert "ОПИСЬ" in page and "Сводная ведомость итоговых отметок" in page
+    (raw,) = reader.attachments["inventory.csv"]
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["№", "Идентификатор документа", "Вид документа"]
+    assert {r[1] for r in rows[1:]} == expected
+    assert all(r[7] for r in rows[1:])  # the retention of each
+
+
+def _entries_of_year() -> EntryFilter:
     return EntryFilter(year="2024/2025")

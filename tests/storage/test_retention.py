@@ -42,6 +42,7 @@ KINDS = {
     "order-register",
     "catalog-backup",
     "archive-inventory",
+    "year-inventory",
     "disposal-act",
 }
 
