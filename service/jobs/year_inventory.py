@@ -38,7 +38,7 @@ def wants_inventory(close: PeriodClose) -> bool:
 def archive_year_inventory(close: PeriodClose, prepared: Any, actor: str) -> InventoryOutcome:
     """Draw up, sign and archive the year's inventory (see the module docstring)."""
     from service.archive.wiring import get_archive
-    from service.jobs.period_steps import snapshot_by_id
+    from service.journal.store import load_snapshot
     from signing.pades import sign_with
     from storage.archive import DocumentMetadata
     from storage.year_inventory import (
@@ -49,7 +49,7 @@ def archive_year_inventory(close: PeriodClose, prepared: Any, actor: str) -> Inv
         render_inventory,
     )
 
-    snapshot = snapshot_by_id(close.snapshot_id)
+    snapshot = load_snapshot(close.snapshot_id)
     school, year = snapshot.school.id, snapshot.year.id
     archive = get_archive()
     rows = inventory_rows(archive, school=school, year=year)
@@ -94,13 +94,10 @@ def inventory_line(close: PeriodClose) -> str:
     if not wants_inventory(close):
         return ""
     from service.archive.wiring import get_archive
-    from service.jobs.period_steps import snapshot_by_id
     from storage.year_inventory import inventory_document_id
 
-    snapshot = snapshot_by_id(close.snapshot_id)
-    entry = get_archive().catalog.find_document(
-        inventory_document_id(snapshot.school.id, snapshot.year.id)
-    )
+    year = close.render_job.params.get("year", "") if close.render_job else ""
+    entry = get_archive().catalog.find_document(inventory_document_id(close.school_id, year))
     if entry is None:
         return ""
     return (

@@ -206,8 +206,10 @@ class SubjectChunk:
 
 
 # Landscape A4 with a 30 mm binding margin leaves 257 mm: № (6) + name (38) + decision (45) →
-# about 168 mm for marks; at 6.5 mm a column that is 25 columns.
+# about 168 mm for marks; at 6.5 mm a column that is 25 columns. The last sheet also prints the
+# two attendance columns (``ATTENDANCE_COLUMNS``).
 YEAR_MARK_COLUMNS_PER_PAGE = 25
+ATTENDANCE_COLUMNS = 2
 
 
 def split_subjects(
@@ -229,7 +231,12 @@ def split_subjects(
 def year_context(data: YearData) -> dict[str, object]:
     """Template context of a yearly statement: its subject chunks."""
     per_subject = len(data.periods) + 2 + (1 if data.show_exam else 0)
-    return {"chunks": split_subjects(len(data.subjects), per_subject)}
+    chunks = split_subjects(len(data.subjects), per_subject)
+    if len(chunks[-1].indexes) * per_subject + ATTENDANCE_COLUMNS > YEAR_MARK_COLUMNS_PER_PAGE:
+        chunks = split_subjects(
+            len(data.subjects), per_subject, YEAR_MARK_COLUMNS_PER_PAGE - ATTENDANCE_COLUMNS
+        )
+    return {"chunks": chunks}
 
 
 def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> YearData:
