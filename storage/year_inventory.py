@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -60,8 +61,15 @@ def inventory_document_id(school: str, year: str) -> str:
     return f"{YEAR_INVENTORY}-{safe_id(school)}-{safe_id(year)}"
 
 
-def inventory_rows(archive: Archive, *, school: str, year: str) -> list[YearInventoryRow]:
-    """Every archived version of the year's documents, by kind, class, period and version."""
+def inventory_rows(
+    archive: Archive, *, school: str, year: str, period_names: Mapping[str, str] | None = None
+) -> list[YearInventoryRow]:
+    """Every archived version of the year's documents, by kind, class, period and version.
+
+    A period is named by the name recorded with the document, else by ``period_names`` (period
+    id → Russian name, given by the application), else by its id.
+    """
+    names = period_names or {}
     entries = [
         e
         for e in archive.catalog.list_entries(EntryFilter(year=year, school=school))
@@ -78,7 +86,7 @@ def inventory_rows(archive: Archive, *, school: str, year: str) -> list[YearInve
                 kind=entry.kind,
                 title=rule.title,
                 class_id=entry.class_id,
-                period=entry.extra.get("period_name") or entry.period,
+                period=entry.extra.get("period_name") or names.get(entry.period, entry.period),
                 version=entry.version,
                 archived_on=entry.created_at.strftime("%d.%m.%Y") if entry.created_at else "",
                 retention=rule.period_label,

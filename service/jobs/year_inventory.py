@@ -52,7 +52,9 @@ def archive_year_inventory(close: PeriodClose, prepared: Any, actor: str) -> Inv
     snapshot = load_snapshot(close.snapshot_id)
     school, year = snapshot.school.id, snapshot.year.id
     archive = get_archive()
-    rows = inventory_rows(archive, school=school, year=year)
+    names = {p.id: p.name for p in snapshot.year.periods}
+    names[YEAR_CLOSE] = close.period_name
+    rows = inventory_rows(archive, school=school, year=year, period_names=names)
     key = content_key(rows)
     document_id = inventory_document_id(school, year)
     latest = archive.catalog.find_document(document_id)

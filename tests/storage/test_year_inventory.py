@@ -29,7 +29,10 @@ def test_inventory_lists_each_version_of_the_year_and_embeds_its_csv(archive: Ar
     archive.correct("yi-2", doc_bytes(3), reason="опечатка", author="staff-1")
     archive.archive(doc_bytes(4), meta("yi-3", year="2024/2025"), "year-statement")
     archive.archive(doc_bytes(5), meta("yi-4"), YEAR_INVENTORY)
-    rows = inventory_rows(archive, school="sch-1", year="2025/2026")
+    rows = inventory_rows(
+        archive, school="sch-1", year="2025/2026", period_names={"q1": "1 четверть"}
+    )
+    assert all(r.period == "1 четверть" for r in rows)
     assert [(r.document_id, r.version) for r in rows] == [("yi-2", 1), ("yi-2", 2), ("yi-1", 1)]
     statement = rows[-1]
     assert statement.title.startswith("Сводная ведомость итоговых отметок")
@@ -53,6 +56,7 @@ def test_inventory_lists_each_version_of_the_year_and_embeds_its_csv(archive: Ar
     assert [(x[1], x[5]) for x in lines[1:]] == [("yi-2", "1"), ("yi-2", "2"), ("yi-1", "1")]
     page = reader.pages[0].extract_text()
     assert "ОПИСЬ" in page and "2025/2026" in page and "25 лет" in page
-    assert content_key(rows) == content_key(
-        inventory_rows(archive, school="sch-1", year="2025/2026")
+    again = inventory_rows(
+        archive, school="sch-1", year="2025/2026", period_names={"q1": "1 четверть"}
     )
+    assert content_key(rows) == content_key(again)
