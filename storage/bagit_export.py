@@ -63,7 +63,7 @@ def _select(
     archive: Archive, year: str, kinds: Sequence[str], school: str
 ) -> list[ArchivedDocument]:
     entries = archive.catalog.list_entries(EntryFilter(year=year, school=school))
-    skip = {"catalog-backup", "archive-inventory", "disposal-act"}
+    skip = {"catalog-backup", "archive-inventory", "disposal-act", "year-inventory"}
     return [e for e in entries if (e.kind in kinds if kinds else e.kind not in skip)]
 
 

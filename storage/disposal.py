@@ -15,7 +15,7 @@ from storage.errors import StorageError
 from storage.pdf import render_pdf
 from storage.stores.keys import safe_id
 
-NOT_DISPOSABLE = {"catalog-backup", "archive-inventory", "disposal-act"}
+NOT_DISPOSABLE = {"catalog-backup", "archive-inventory", "disposal-act", "year-inventory"}
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,10 @@ def _print_report(report: Any, close: Any, resumed: bool) -> None:
     )
     for kind, n in sorted(report.by_kind.items()):
         click.echo(f"    {kind}: {n}")
+    for draft in report.drafts:
+        click.echo(f"  {draft}")
+    if report.inventory:
+        click.echo(f"  {report.inventory}")
     if report.pending_replication:
         click.echo(f"  ждут второй копии: {report.pending_replication}")
     if close.error:

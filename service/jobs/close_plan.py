@@ -2,8 +2,8 @@
 
 ``period`` closes a quarter, half or trimester with the period-end set of
 ``service.documents.period_set.period_jobs``; ``year`` produces the yearly summary statement of
-every class; ``month`` the month's substitution log. A new close kind is one more entry in
-``CLOSE_KINDS``.
+every class and the honours list; ``month`` the month's substitution log. A new close kind is one
+more entry in ``CLOSE_KINDS``.
 """
 
 from __future__ import annotations
@@ -42,8 +42,12 @@ def plan_period(snapshot: Any, period_id: str, classes: set[str] | None) -> list
 
 
 def plan_year(snapshot: Any, _period_id: str, classes: set[str] | None) -> list[PlannedDocument]:
-    """The yearly summary statement of every class with students."""
+    """The yearly summary statement of every class with students and, school-wide («—»), the
+    honours list of the graduates when the year has a 9th or 11th grade and the transfer order
+    drafted from the council's decisions (numbered, left for the director to sign)."""
+    from service.documents.kinds.honours_list import GRADUATING_GRADES
     from service.jobs.period_steps import item_key
+    from service.jobs.year_orders import TRANSFER, has_transfer_decisions
 
     planned = []
     for school_class in snapshot.classes:
@@ -59,6 +63,31 @@ def plan_year(snapshot: Any, _period_id: str, classes: set[str] | None) -> list[
                 kind_title("year-statement"),
                 school_class.id,
                 {"params": params, "path": f"{school_class.id}/year-statement.pdf"},
+            )
+        )
+    graduating = any(
+        c.grade in GRADUATING_GRADES and snapshot.students_of_class.get(c.id)
+        for c in snapshot.classes
+    )
+    school_wide = classes is None or "—" in classes
+    if graduating and school_wide:
+        planned.append(
+            PlannedDocument(
+                item_key("honours-list", {}),
+                "honours-list",
+                kind_title("honours-list"),
+                "",
+                {"params": {}, "path": "school/honours-list.pdf"},
+            )
+        )
+    if school_wide and has_transfer_decisions(snapshot):
+        planned.append(
+            PlannedDocument(
+                item_key(TRANSFER, {}),
+                TRANSFER,
+                "Приказ о переводе обучающихся (проект)",
+                "",
+                {"params": {}, "order": True},
             )
         )
     return planned

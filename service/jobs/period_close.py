@@ -108,10 +108,15 @@ class ClosingReport:
     started_at: Any
     signed_at: Any
     archived_at: Any
+    drafts: list[str] = field(default_factory=list)
+    """Russian lines: orders drafted by the close that wait for the director («№ 12-у от …»)."""
+    inventory: str = ""
+    """Russian line: the year's inventory (опись) archived by a year close, "" when none."""
 
 
 def closing_report(close: PeriodClose) -> ClosingReport:
     """Summarise a close from its jobs' items."""
+    from service.jobs.year_inventory import inventory_line
 
     def items(job: Any, state: str | None = None) -> list[JobItem]:
         if job is None:
@@ -127,14 +132,27 @@ def closing_report(close: PeriodClose) -> ClosingReport:
         for i in items(job, ItemState.FAILED)
     ]
     by_kind: dict[str, int] = {}
+    drafts = []
     for item in rendered:
-        label = kind_title(item.params.get("kind", ""))
+        if item.result.get("draft"):
+            title = str(item.result.get("title", ""))
+            label = f"Приказ {title[:1].lower()}{title[1:]}".strip()
+            number = item.result.get("number", "")
+            day = ".".join(reversed(str(item.result.get("date", "")).split("-")))
+            drafts.append(
+                f"{label} № {number or 'б/н'} от {day}: проект, ждёт подписи директора "
+                "(раздел «Приказы»)"
+            )
+        else:
+            label = kind_title(item.params.get("kind", ""))
         by_kind[label] = by_kind.get(label, 0) + 1
     return ClosingReport(
         period_name=close.period_name,
         state=close.get_state_display(),
         documents=close.render_job.total if close.render_job else 0,
-        rendered=sum(1 for i in rendered if not i.result.get("unchanged")),
+        rendered=sum(
+            1 for i in rendered if not i.result.get("unchanged") and not i.result.get("draft")
+        ),
         signed=len(items(close.sign_job, ItemState.DONE)),
         archived=len(archived),
         pending_replication=sum(
@@ -150,6 +168,8 @@ def closing_report(close: PeriodClose) -> ClosingReport:
         started_at=close.created_at,
         signed_at=close.signed_at,
         archived_at=close.archived_at,
+        drafts=drafts,
+        inventory=inventory_line(close),
     )
 
 
@@ -253,7 +273,7 @@ def advance(close: PeriodClose) -> PeriodClose:
 
 def _anything_to_sign(close: PeriodClose) -> bool:
     done = JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
-    return any(not i.result.get("unchanged") for i in done)
+    return any(not i.result.get("unchanged") and not i.result.get("draft") for i in done)
 
 
 def _move(close: PeriodClose, state: str, *, stage: str = "", error: str = "") -> PeriodClose:

@@ -89,9 +89,10 @@ def sign_documents(
 
 
 def items_to_sign(close: PeriodClose) -> list[JobItem]:
-    """Rendered documents whose content is not already in the archive."""
+    """Rendered documents whose content is not already in the archive (drafted orders wait for
+    the director on the orders page)."""
     done = JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
-    return [i for i in done if not i.result.get("unchanged")]
+    return [i for i in done if not i.result.get("unchanged") and not i.result.get("draft")]
 
 
 SIGNABLE = (
@@ -181,6 +182,7 @@ def start_signing(
             signed = advance(PeriodClose.objects.get(pk=close.pk))
             if signed.state == PeriodClose.State.SIGNED:
                 start_archiving(signed, user, inline=inline, on_item=on_archive_item)
+                finish_year(close.pk, prepared, user)
         finally:
             if not inline:  # a thread closes its own connections when it ends
                 connections.close_all()
@@ -189,6 +191,27 @@ def start_signing(
         run()
     else:
         threading.Thread(target=run, name=f"sign-{close.id}", daemon=True).start()
+
+
+def finish_year(close_pk: Any, prepared: Any, user: Any) -> None:
+    """After a school-wide year close is archived: the year's inventory, signed and archived.
+
+    Runs where the archive stage ran in this process (the command line, the embedded default);
+    a failure is recorded as the close's error, its documents stay archived.
+    """
+    from service.jobs.year_inventory import archive_year_inventory, wants_inventory
+
+    close = PeriodClose.objects.get(pk=close_pk)
+    if close.state != PeriodClose.State.ARCHIVED or not wants_inventory(close):
+        return
+    try:
+        archive_year_inventory(close, prepared, getattr(user, "username", "") or "vedomost")
+    except Exception:
+        log.exception("year inventory of close %s failed", close.pk)
+        PeriodClose.objects.filter(pk=close.pk).update(
+            error="Документы сданы в архив, но опись за учебный год не составлена: проверьте "
+            "хранилища архива и выполните закрытие года ещё раз."
+        )
 
 
 ARCHIVABLE = (

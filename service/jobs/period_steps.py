@@ -94,6 +94,8 @@ def render_step(job: Job, item: JobItem) -> dict[str, Any]:
     from service.documents.kinds import build, render_data
 
     snapshot = snapshot_by_id(job.params["snapshot_id"])
+    if item.params.get("order"):
+        return draft_order_step(job, snapshot)
     try:
         data = build(snapshot, item.params["kind"], item.params["params"])
     except DocumentProblem as exc:
@@ -129,6 +131,32 @@ def render_step(job: Job, item: JobItem) -> dict[str, Any]:
         "sha256": doc.sha256,
         "fields": list(doc.signature_fields),
         "archived_version": latest.version if latest is not None else 0,
+    }
+
+
+def draft_order_step(job: Job, snapshot: Any) -> dict[str, Any]:
+    """Draft the year's transfer order (or find the earlier draft): numbered, not signed here."""
+    from service.jobs.year_orders import draft_transfer_order
+    from service.orders.context import ParamError
+    from service.orders.numbering import NumberingError
+
+    user = getattr(job.created_by, "username", "") if job.created_by_id else ""
+    try:
+        draft = draft_transfer_order(snapshot, user or "закрытие учебного года")
+    except (ParamError, NumberingError) as exc:
+        raise StepError(f"Приказ о переводе не оформлен: {exc}.") from exc
+    return {
+        "document_id": draft.document_id,
+        "kind": "transfer",
+        "title": draft.title,
+        "class_id": "",
+        "period_id": "",
+        "draft": True,
+        "number": draft.number,
+        "date": draft.date.isoformat(),
+        "reused": draft.reused,
+        "pages": 0,
+        "fields": [],
     }
 
 

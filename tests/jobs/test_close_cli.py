@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from service.accounts.snapshots import forget
+from storage.catalog import EntryFilter
 from tests.fixtures.web import _database_url, import_sample_school
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -123,3 +124,87 @@ def test_close_month_archives_the_substitution_log(tmp_path: Path) -> None:
     assert (report["archived"], report["signed"]) == (1, 1)
     outside = _close("month", "2031-10")
     assert outside.returncode == 2 and "не входит в учебный год 2024/2025" in outside.stderr
+
+
+def test_close_year_adds_the_honours_list_and_drafts_one_numbered_transfer_order(
+    tmp_path: Path,
+) -> None:
+    """GIVEN the small school WHEN `vedomost close year` runs for the 9th and 11th grades and the
+    school-wide documents («—») THEN it archives their yearly statements (with attendance) and
+    the honours list and drafts the transfer order with a students' register number; running it
+    again archives nothing new and takes no second number."""
+    from pypdf import PdfReader
+
+    from service.archive.wiring import get_archive
+    from service.orders.models import IssuedDocument, RegisterEntry
+
+    forget()
+    import_sample_school(tmp_path)
+    first = _close("year", "--classes", "9А,11А,—", "--workers", "1", "--json")
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["state_code"] == "archived" and not report["failed"]
+    assert report["archived"] == report["signed"] == 3
+    assert report["by_kind"]["Сводная ведомость итоговых отметок"] == 2
+    assert report["by_kind"]["Список награждённых аттестатом с отличием и медалью"] == 1
+    (draft,) = report["drafts"]
+    order = IssuedDocument.objects.get(kind="transfer")
+    assert order.number and f"№ {order.number} от" in draft and "проект" in draft
+    assert RegisterEntry.objects.filter(document=order).count() == 1
+
+    archive = get_archive()
+    found = [
+        e
+        for e in archive.catalog.list_entries(_entries_of_year())
+        if e.kind in ("year-statement", "honours-list")
+    ]
+    assert sorted(e.kind for e in found) == ["honours-list", "year-statement", "year-statement"]
+    statement = next(e for e in found if e.kind == "year-statement")
+    pdf = tmp_path / "statement.pdf"
+    pdf.write_bytes(archive.read(statement.document_id).read())
+    page = "\n".join(p.extract_text() or "" for p in PdfReader(pdf).pages)
+    assert "Пропущено уроков" in page and "по болезни" in page
+
+    assert "Опись электронных документов за 2024/2025 учебный год: версия 1" in report["inventory"]
+    _check_inventory(archive, tmp_path, {e.document_id for e in found})
+
+    again = _close("year", "--classes", "9А,11А,—", "--workers", "1", "--json")
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert (report["unchanged"], report["archived"], report["signed"]) == (3, 0, 0)
+    assert report["drafts"] == [draft]
+    assert IssuedDocument.objects.filter(kind="transfer").count() == 1
+    assert RegisterEntry.objects.filter(kind="transfer").count() == 1
+    assert all(len(archive.versions(e.document_id)) == 1 for e in found)
+    assert "версия 1" in report["inventory"]
+    (inventory,) = archive.catalog.list_entries(EntryFilter(kind="year-inventory"))
+    assert inventory.version == 1
+
+
+def _check_inventory(archive: object, tmp_path: Path, expected: set[str]) -> None:
+    """The archived inventory is signed and carries the CSV listing each archived document."""
+    import csv
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pypdf import PdfReader
+
+    (entry,) = archive.catalog.list_entries(EntryFilter(kind="year-inventory"))
+    data = archive.read(entry.document_id).read()
+    assert [s.field_name for s in PdfFileReader(io.BytesIO(data)).embedded_signatures] == [
+        "director"
+    ]
+    path = tmp_path / "inventory.pdf"
+    path.write_bytes(data)
+    reader = PdfReader(path)
+    page = "\n".join(p.extract_text() or "" for p in reader.pages)
+    assert "ОПИСЬ" in page and "Сводная ведомость итоговых отметок" in page
+    (raw,) = reader.attachments["inventory.csv"]
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["№", "Идентификатор документа", "Вид документа"]
+    assert {r[1] for r in rows[1:]} == expected
+    assert all(r[7] for r in rows[1:])  # the retention of each
+
+
+def _entries_of_year() -> EntryFilter:
+    return EntryFilter(year="2024/2025")

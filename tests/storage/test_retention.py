@@ -29,6 +29,7 @@ KINDS = {
     "period-summary",
     "year-statement",
     "medal-sheet",
+    "honours-list",
     "substitution-log",
     "parent-statement",
     "control-report",
@@ -41,6 +42,7 @@ KINDS = {
     "order-register",
     "catalog-backup",
     "archive-inventory",
+    "year-inventory",
     "disposal-act",
 }
 

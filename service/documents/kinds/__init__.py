@@ -16,6 +16,7 @@ from service.documents.common import DocumentProblem
 from service.documents.kind import Kind, Params
 from service.documents.kinds import (
     control_report,
+    honours_list,
     journal_printout,
     medal_sheet,
     parent_statement,
@@ -34,6 +35,7 @@ MODULES = (
     period_summary,
     year_statement,
     medal_sheet,
+    honours_list,
     substitution_log,
     parent_statement,
     control_report,

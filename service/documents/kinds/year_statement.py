@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from service.documents.common import (
+    ABSENCE_CODES,
     class_students,
     class_subjects,
     get_class,
@@ -20,6 +22,7 @@ from service.journal.snapshot import (
     FINAL,
     NOT_ATTESTED,
     YEAR,
+    AttendanceCode,
     Decision,
     Snapshot,
     Student,
@@ -50,6 +53,8 @@ class YearRow:
     note: str
     council: str = ""  # «протокол педагогического совета № 5 от 28.05.2025»
     warning: str = ""  # Russian: the decision contradicts the final marks
+    absences: int = 0  # lessons missed in the year («Н», «Б», «У»)
+    absences_ill: int = 0  # of them for illness («Б»)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +127,7 @@ def build_year_statement(snapshot: Snapshot, class_id: str | None) -> YearData:
             if final in FAILING:
                 debts.append(f"{subject.name}: {final}")
         warning = check_decision(decision, student, debts)
+        absences, absences_ill = year_absences(snapshot, student.id)
         council = ""
         if decision and decision.council_protocol:
             council = f"протокол педагогического совета № {decision.council_protocol}"
@@ -143,6 +149,8 @@ def build_year_statement(snapshot: Snapshot, class_id: str | None) -> YearData:
                 note=decision.note if decision else "",
                 council=council,
                 warning=warning,
+                absences=absences,
+                absences_ill=absences_ill,
             )
         )
     show_exam = any(c.exam for r in rows for c in r.cells)
@@ -165,6 +173,20 @@ def build_year_statement(snapshot: Snapshot, class_id: str | None) -> YearData:
     )
 
 
+def year_absences(snapshot: Snapshot, student_id: str) -> tuple[int, int]:
+    """Lessons a student missed in the school year and, of them, for illness («Б»).
+
+    Lateness («О») is not a missed lesson; every lesson of the year counts, whatever class the
+    student was in at the time.
+    """
+    codes: Counter[str] = Counter()
+    for record in snapshot.attendance_of_student.get(student_id, ()):
+        lesson = snapshot.lesson_by_id.get(record.lesson_id)
+        if lesson and snapshot.year.start <= lesson.date <= snapshot.year.end:
+            codes[record.code] += 1
+    return sum(codes[c] for c in ABSENCE_CODES), codes[AttendanceCode.ILL]
+
+
 def _short_period(name: str) -> str:
     return (
         name.replace(" четверть", " ч.").replace(" полугодие", " п/г").replace(" триместр", " тр.")
@@ -184,8 +206,10 @@ class SubjectChunk:
 
 
 # Landscape A4 with a 30 mm binding margin leaves 257 mm: № (6) + name (38) + decision (45) →
-# about 168 mm for marks; at 6.5 mm a column that is 25 columns.
+# about 168 mm for marks; at 6.5 mm a column that is 25 columns. The last sheet also prints the
+# two attendance columns (``ATTENDANCE_COLUMNS``).
 YEAR_MARK_COLUMNS_PER_PAGE = 25
+ATTENDANCE_COLUMNS = 2
 
 
 def split_subjects(
@@ -207,7 +231,12 @@ def split_subjects(
 def year_context(data: YearData) -> dict[str, object]:
     """Template context of a yearly statement: its subject chunks."""
     per_subject = len(data.periods) + 2 + (1 if data.show_exam else 0)
-    return {"chunks": split_subjects(len(data.subjects), per_subject)}
+    chunks = split_subjects(len(data.subjects), per_subject)
+    if len(chunks[-1].indexes) * per_subject + ATTENDANCE_COLUMNS > YEAR_MARK_COLUMNS_PER_PAGE:
+        chunks = split_subjects(
+            len(data.subjects), per_subject, YEAR_MARK_COLUMNS_PER_PAGE - ATTENDANCE_COLUMNS
+        )
+    return {"chunks": chunks}
 
 
 def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> YearData:
