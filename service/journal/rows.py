@@ -8,7 +8,8 @@ with ``json_to_recordset`` was tried and measured slower than COPY for the marks
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import Any
 
 from service.journal import models as db
@@ -24,6 +25,15 @@ def _period_lookup(snapshot: m.Snapshot) -> dict[dt.date, str]:
             days.setdefault(day, period.id)
             day += dt.timedelta(days=1)
     return days
+
+
+def _in_key_order(rows: Iterable[tuple[Any, ...]], *key: int) -> list[tuple[Any, ...]]:
+    """The rows sorted by their primary-key columns (positions ``key``).
+
+    PostgreSQL then appends each index entry at the right end of the B-tree instead of splitting
+    pages all over it: about half the index pages, WAL and server time for the marks table.
+    """
+    return sorted(rows, key=itemgetter(*key))
 
 
 def write_rows(pk: int, s: m.Snapshot) -> None:
@@ -70,20 +80,23 @@ def write_rows(pk: int, s: m.Snapshot) -> None:
             "period_id",
             "work_type",
         ],
-        (
+        _in_key_order(
             (
-                pk,
-                x.id,
-                x.date,
-                x.number,
-                x.class_id,
-                x.subject_id,
-                x.group_id,
-                x.teacher_id,
-                period_of(x.date),
-                str(x.work_type),
-            )
-            for x in s.lessons
+                (
+                    pk,
+                    x.id,
+                    x.date,
+                    x.number,
+                    x.class_id,
+                    x.subject_id,
+                    x.group_id,
+                    x.teacher_id,
+                    period_of(x.date),
+                    str(x.work_type),
+                )
+                for x in s.lessons
+            ),
+            1,
         ),
     )
 
@@ -119,7 +132,7 @@ def write_rows(pk: int, s: m.Snapshot) -> None:
             "work_type",
             "entered_at",
         ],
-        marks(),
+        _in_key_order(marks(), 3, 5, 1),  # student, subject, mark
     )
 
     def attendance() -> Iterator[tuple[Any, ...]]:
@@ -148,10 +161,15 @@ def write_rows(pk: int, s: m.Snapshot) -> None:
             "date",
             "code",
         ],
-        attendance(),
+        _in_key_order(attendance(), 2, 1),  # student, lesson
     )
     insert_rows(
         db.SnapshotPeriodMark,
         ["snapshot", "student_id", "subject_id", "period_id", "value"],
-        ((pk, x.student_id, x.subject_id, x.period_id, x.value) for x in s.period_marks),
+        _in_key_order(
+            ((pk, x.student_id, x.subject_id, x.period_id, x.value) for x in s.period_marks),
+            1,
+            2,
+            3,
+        ),
     )
