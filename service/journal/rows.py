@@ -27,13 +27,17 @@ def _period_lookup(snapshot: m.Snapshot) -> dict[dt.date, str]:
     return days
 
 
-def _in_key_order(rows: Iterable[tuple[Any, ...]], *key: int) -> list[tuple[Any, ...]]:
-    """The rows sorted by their primary-key columns (positions ``key``).
+def _in_key_order(rows: Iterable[tuple[Any, ...]], *columns: int) -> list[tuple[Any, ...]]:
+    """The rows sorted by the primary-key columns at positions ``columns`` (most significant first).
 
-    PostgreSQL then appends each index entry at the right end of the B-tree instead of splitting
-    pages all over it: about half the index pages, WAL and server time for the marks table.
+    PostgreSQL then appends index entries at the growing end of the B-tree instead of splitting
+    pages all over it: a smaller index, less WAL and less server time for the marks table. One
+    stable sort per column (least significant first) is several times faster than a tuple key.
     """
-    return sorted(rows, key=itemgetter(*key))
+    out = list(rows)
+    for column in reversed(columns):
+        out.sort(key=itemgetter(column))
+    return out
 
 
 def write_rows(pk: int, s: m.Snapshot) -> None:
