@@ -118,7 +118,11 @@ def run_child(path: Path, env: dict[str, str]) -> dict:
 
 def migrate(env: dict[str, str]) -> None:
     subprocess.run(
-        [sys.executable, "-c", "from service.cli.main import setup_django; setup_django()"],
+        [
+            sys.executable,
+            "-c",
+            "from service.cli.main import migrate, setup_django; setup_django(); migrate()",
+        ],
         cwd=ROOT,
         env=env,
         check=True,

@@ -1,4 +1,8 @@
-"""The two-copy archive: write order hash → put A → put B → read both back → catalog row + event.
+"""The two-copy archive: write order hash → put A and B → read both back → catalog row + event.
+
+The two copies of one document are written at the same time (each put followed by its own
+read-back); the catalog row is added only after both have been read back.
+:meth:`Archive.archive_many` archives several documents at once, each in that order.
 
 One store down: the document is kept in the other and marked ``pending_replication``;
 :meth:`Archive.replicate_pending` completes it later. Both down: :class:`BothStoresDown`, nothing
@@ -7,9 +11,12 @@ recorded. A document is never overwritten: a correction is a new version linked 
 
 from __future__ import annotations
 
+import io
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import BinaryIO
@@ -87,6 +94,26 @@ class CopyResult:
 
 
 @dataclass(frozen=True)
+class BatchItem:
+    """One document of :meth:`Archive.archive_many`: the arguments of :meth:`Archive.archive`."""
+
+    data: Source
+    metadata: DocumentMetadata
+    kind: str
+    actor: str = ""
+    lock: ObjectLock | None = None
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What became of one :class:`BatchItem`: its catalog row, or the storage error."""
+
+    document_id: str
+    entry: ArchivedDocument | None
+    error: StorageError | None = None
+
+
+@dataclass(frozen=True)
 class ReplicationReport:
     """Outcome of :meth:`Archive.replicate_pending`."""
 
@@ -124,6 +151,9 @@ class Archive:
         # pending replication instead of each waiting for the connection to fail again.
         self.down_cooldown = down_cooldown
         self._down_until: dict[str, float] = {}
+        # Writes copy A on a helper thread while the caller's thread writes copy B.
+        self._copy_pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     def now(self) -> datetime:
         """The archive's clock (UTC)."""
@@ -158,6 +188,89 @@ class Archive:
             )
         finally:
             stream.close()
+
+    def archive_many(
+        self,
+        items: Iterable[BatchItem],
+        *,
+        workers: int = 4,
+        release: Callable[[], None] | None = None,
+    ) -> list[BatchOutcome]:
+        """Archive several documents at once, each exactly as :meth:`archive` does.
+
+        ``workers`` documents are in flight at a time; every one keeps the write order (both
+        copies read back before its catalog row). A document whose copies could not be written,
+        or that is already archived with other bytes, gets its :class:`StorageError` in its
+        outcome and the others go on. The same document id twice in ``items`` is archived once
+        (the second returns the row of the first, like :meth:`archive`). ``items`` is consumed
+        lazily. ``release`` runs in each worker thread when it finishes (e.g. to close that
+        thread's database connection).
+
+        Returns:
+            One outcome per item, in the order of ``items``.
+        """
+        if workers < 1:
+            raise ValueError("число потоков архивирования должно быть не меньше 1")
+        for store in self.stores.values():
+            # Once here rather than racing in every worker; a store that is down fails per copy.
+            try:
+                store.ensure_ready()
+            except StorageError:
+                pass
+        source = enumerate(items)
+        source_lock = threading.Lock()
+        id_locks: dict[str, threading.Lock] = {}
+        outcomes: dict[int, BatchOutcome] = {}
+        failures: list[BaseException] = []
+
+        def next_item() -> tuple[int, BatchItem, threading.Lock] | None:
+            with source_lock:
+                if failures:
+                    return None
+                try:
+                    index, item = next(source)
+                except StopIteration:
+                    return None
+                doc_lock = id_locks.setdefault(item.metadata.document_id, threading.Lock())
+                return index, item, doc_lock
+
+        def work() -> None:
+            try:
+                while (task := next_item()) is not None:
+                    index, item, doc_lock = task
+                    outcomes[index] = self._archive_item(item, doc_lock)
+            except BaseException as exc:  # a bug, not a storage failure: stop the batch
+                with source_lock:
+                    failures.append(exc)
+            finally:
+                if release is not None:
+                    try:
+                        release()
+                    except BaseException as exc:
+                        with source_lock:
+                            failures.append(exc)
+
+        threads = [
+            threading.Thread(target=work, name=f"archive-{n}", daemon=True) for n in range(workers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
+        return [outcomes[i] for i in sorted(outcomes)]
+
+    def _archive_item(self, item: BatchItem, doc_lock: threading.Lock) -> BatchOutcome:
+        doc_id = item.metadata.document_id
+        try:
+            with doc_lock:  # the same id twice in a batch: one after the other
+                entry = self.archive(
+                    item.data, item.metadata, item.kind, actor=item.actor, lock=item.lock
+                )
+        except StorageError as exc:
+            return BatchOutcome(doc_id, None, exc)
+        return BatchOutcome(doc_id, entry)
 
     def correct(
         self,
@@ -245,9 +358,7 @@ class Archive:
         }
         if previous is not None:
             object_meta["replaces-version"] = str(previous.version)
-        results = [
-            self._put_copy(letter, key, stream, size, sha256, object_meta, lock) for letter in "AB"
-        ]
+        results = self._put_both(key, stream, size, sha256, object_meta, lock)
         written = {r.letter: r.version_id for r in results if r.version_id}
         if not written:
             raise BothStoresDown("; ".join(r.error for r in results))
@@ -299,6 +410,38 @@ class Archive:
             detail=detail,
         )
         return self.catalog.add_entry(entry, event)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._copy_pool is None:
+                self._copy_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="copy-a")
+            return self._copy_pool
+
+    def _put_both(
+        self,
+        key: str,
+        stream: BinaryIO,
+        size: int,
+        sha256: str,
+        object_meta: Mapping[str, str],
+        lock: ObjectLock,
+    ) -> list[CopyResult]:
+        """Write and read back copies A and B; at the same time when the bytes are in memory.
+
+        A stream in memory gives each copy its own reader over the same bytes; any other stream
+        (a file) is read by one copy after the other.
+        """
+        if not isinstance(stream, io.BytesIO):
+            return [
+                self._put_copy(letter, key, stream, size, sha256, object_meta, lock)
+                for letter in "AB"
+            ]
+        data = stream.getvalue()  # the BytesIO's own buffer when it was made from bytes
+        future: Future[CopyResult] = self._pool().submit(
+            self._put_copy, "A", key, io.BytesIO(data), size, sha256, object_meta, lock
+        )
+        result_b = self._put_copy("B", key, io.BytesIO(data), size, sha256, object_meta, lock)
+        return [future.result(), result_b]
 
     def _put_copy(
         self,

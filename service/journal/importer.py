@@ -6,8 +6,10 @@ bytes and reported as unchanged without parsing it again (the snapshot it produc
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +34,23 @@ def source_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a snapshot is read and stored.
+
+    A full year is millions of small acyclic objects (marks, rows, dicts) that stay alive until
+    the end; the collector would walk all of them again and again for nothing (about an eighth of
+    the import's CPU). Reference counting still frees everything; cycles are collected afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_file(
     path: Path | str, fmt: str = "auto", progress: Callable[[int, int], None] | None = None
 ) -> ImportResult:
@@ -48,12 +67,13 @@ def import_file(
     known = find_by_source(raw_digest, fmt)
     if known is not None:
         return known
-    report = read_with_report(path, fmt)
-    if progress is not None:
-        progress(1, 2)
-    result = save_snapshot(
-        report.snapshot, source_format=fmt, source_file=path.name, source_sha256=raw_digest
-    )
+    with _without_cycle_collection():
+        report = read_with_report(path, fmt)
+        if progress is not None:
+            progress(1, 2)
+        result = save_snapshot(
+            report.snapshot, source_format=fmt, source_file=path.name, source_sha256=raw_digest
+        )
     if progress is not None:
         progress(2, 2)
     warnings = tuple(f"Предупреждение: {w}" for w in report.warnings)
