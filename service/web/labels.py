@@ -78,7 +78,9 @@ def kind(code: str) -> str:
         return KINDS[code].label
     from service.orders.kinds import KINDS as ORDER_KINDS
 
-    order = ORDER_KINDS.get(code)
+    order = ORDER_KINDS.get(code) or next(
+        (k for k in ORDER_KINDS.values() if k.retention == code), None
+    )  # consent scans are filed under their form's retention class
     if order is not None:
         return order.full_title
     rule = _retention_titles().get(code)

@@ -137,7 +137,6 @@ def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
 def _archived_documents(snapshot: Any, school: str, class_id: str, limit: int = 200) -> list[Any]:
     """The latest version of each archived document of the class, newest first."""
     from service.archive.models import Entry
-    from service.documents.kinds import label as kind_label
 
     rows = Entry.objects.filter(school=school, class_id=class_id).order_by("-created_at")
     seen: dict[str, Any] = {}
@@ -145,25 +144,17 @@ def _archived_documents(snapshot: Any, school: str, class_id: str, limit: int = 
         if row.document_id not in seen or row.version > seen[row.document_id].version:
             seen[row.document_id] = row
     latest = sorted(seen.values(), key=lambda e: e.created_at, reverse=True)[:limit]
-    periods = {p.id: p.name for p in snapshot.year.periods}
     return [
-        {"e": e, "label": _entry_label(e, kind_label), "period": periods.get(e.period, e.period)}
+        {"e": e, "label": _entry_label(e), "period": labels.period(snapshot, e.period)}
         for e in latest
     ]
 
 
-def _entry_label(entry: Any, kind_label: Any) -> str:
-    """A document kind's Russian name; consent scans are filed under their form's order kind."""
-    from service.orders.kinds import KINDS
-
-    label = kind_label(entry.kind)
-    if label != entry.kind:
-        return label
-    form = next((k for k in KINDS.values() if entry.kind in (k.id, k.retention)), None)
-    if form is None:
-        return label
-    title = form.full_title[:1].upper() + form.full_title[1:]
-    return f"Скан: {title}" if "-scan-" in entry.document_id else title
+def _entry_label(entry: Any) -> str:
+    """A document kind's Russian name; a consent scan says it is a scan of its form."""
+    label = labels.kind(entry.kind)
+    label = label[:1].upper() + label[1:]
+    return f"Скан: {label}" if "-scan-" in entry.document_id else label
 
 
 def _statement_register(snapshot: Any, class_id: str) -> list[Any]:
