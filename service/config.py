@@ -349,3 +349,12 @@ def stamp_font(env: Mapping[str, str] | None = None) -> Path | None:
     if not path.is_file():
         raise ConfigError(PREFIX + "STAMP_FONT", f"нет такого файла шрифта: {path}")
     return path
+
+
+def payroll_dir(data_dir: Path, env: Mapping[str, str] | None = None) -> Path:
+    """``VEDOMOST_PAYROLL_DIR``: where the payroll exports (``ГГГГ-ММ.csv``) are kept.
+
+    Defaults to ``payroll/`` in the data directory; ``vedomost close month --payroll`` copies the
+    accounting department's file there, and the monthly duty reads it from there.
+    """
+    return env_path("PAYROLL_DIR", data_dir / "payroll", env=env)
