@@ -172,3 +172,32 @@ def test_render_control_report_for_a_month(tmp_path: Path) -> None:
     text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
     assert "СВОЕВРЕМЕННОСТИ ЗАПОЛНЕНИЯ" in text and "за октябрь 2024 г." in text
     assert "Проверено уроков" in text
+
+
+def test_scheduled_duty_without_the_key_password_leaves_the_month_for_the_director(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a configured director's key whose password is not configured WHEN the monthly duty
+    runs THEN the month's documents are rendered and wait for the director's signature in the
+    wizard (nothing signed unattended), and the paper log is due (no payroll kept); a month
+    outside the school year is nothing to close."""
+    from django.conf import settings
+
+    from service.jobs.monthly import open_dues, run_monthly_duties
+    from signing.demo_pki import ensure_demo_pki
+
+    snapshot = _school(tmp_path)
+    key = ensure_demo_pki(Path(settings.DATA_DIR) / "keys").director_p12
+    monkeypatch.setenv("VEDOMOST_SIGNER_P12", str(key))
+    monkeypatch.delenv("VEDOMOST_SIGNER_PASSWORD", raising=False)
+    outcome = run_monthly_duties(MONTH)
+    assert outcome.outcome == "warning", outcome.summary
+    assert outcome.details["state"] == "rendered"
+    assert "ждут подписи директора" in outcome.summary
+    assert "табель за месяц не загружен" in outcome.summary
+    assert _archived(snapshot.school.id) == Counter()  # type: ignore[attr-defined]
+    (due,) = open_dues()
+    assert "сверка с табелем не проводилась" in due.reason
+
+    outside = run_monthly_duties("2031-10")
+    assert outside.outcome == "ok" and "не входит в учебный год" in outside.summary
