@@ -35,7 +35,7 @@ def test_director_uploads_payroll_sees_the_due_log_and_clears_it_with_a_scan(
     client.post("/login/", {"username": "director", "password": PASSWORD})
 
     page = client.get("/summary/").content.decode()
-    assert "Ежемесячные обязанности" in page and "Подписей на бумаге не требуется" in page
+    assert "Ежемесячные обязанности" in page and "Подписей на бумаге не требуется." in page
 
     bad = io.BytesIO("табельный номер;месяц;оплачено часов\nt-x;10.2024;2\n".encode("cp1251"))
     bad.name = "tabel.csv"
@@ -65,4 +65,4 @@ def test_director_uploads_payroll_sees_the_due_log_and_clears_it_with_a_scan(
     page = done.content.decode()
     assert "Скан подписанного журнала за 2024-10 сдан в архив" in page
     assert "Журнал замещённых уроков за 2024-10" not in page
-    assert "Подписей на бумаге не требуется" in page
+    assert "Подписей на бумаге не требуется." in page
