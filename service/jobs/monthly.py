@@ -109,7 +109,8 @@ def verdict(snapshot: Any, month: str) -> Any:
 def record_verdict(snapshot: Any, month: str, data: Any) -> MonthlyPaperDue | None:
     """Make the paper due when the log does not match the payroll; clear it when it does.
 
-    A due item already cleared by a scan stays cleared: the signed page is in the archive.
+    A due item cleared by a scan stays cleared while the differences are the ones signed on paper;
+    new differences make it due again.
     """
     school = snapshot.school.id
     with transaction.atomic():
@@ -141,13 +142,20 @@ def record_verdict(snapshot: Any, month: str, data: Any) -> MonthlyPaperDue | No
                 reason=reason,
                 differences=differences,
             )
-        if existing.cleared_at is None and (
-            existing.reason != reason or existing.differences != differences
-        ):
-            existing.reason = reason
-            existing.differences = differences
-            existing.document_id = data.meta.document_id
-            existing.save(update_fields=["reason", "differences", "document_id"])
+        signed_same = existing.scan_ref and existing.differences == differences
+        if existing.cleared_at is not None and signed_same:
+            return existing
+        if existing.cleared_at is None and existing.differences == differences:
+            return existing
+        # A new difference (or a mismatch after a match): the signed page no longer covers it.
+        existing.reason = reason
+        existing.differences = differences
+        existing.document_id = data.meta.document_id
+        existing.cleared_at = None
+        existing.resolution = ""
+        existing.save(
+            update_fields=["reason", "differences", "document_id", "cleared_at", "resolution"]
+        )
         return existing
 
 

@@ -111,9 +111,12 @@ def test_ctrl_c_cancels_and_the_same_command_continues(tmp_path: Path) -> None:
     assert PeriodClose.objects.count() == 1
 
 
-def test_close_month_archives_the_substitution_log(tmp_path: Path) -> None:
+def test_close_month_archives_the_substitution_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`vedomost close month 2024-10 --payroll FILE` archives the month's substitution log and
     control reports, signed; a payroll that does not match makes the paper log due."""
+    monkeypatch.setenv("VEDOMOST_PAYROLL_DIR", str(tmp_path / "kept"))
     forget()
     import_sample_school(tmp_path)
     payroll = tmp_path / "tabel.csv"

@@ -21,6 +21,12 @@ MONTH = "2024-10"
 PAPER = "Требуется подпись директора на бумаге: расхождения с табелем"
 
 
+@pytest.fixture(autouse=True)
+def _own_payroll_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test keeps its payrolls apart: the data directory is shared by the session."""
+    monkeypatch.setenv("VEDOMOST_PAYROLL_DIR", str(tmp_path / "payroll"))
+
+
 def _signer() -> object:
     from signing import demo_signer
 
@@ -141,6 +147,13 @@ def test_mismatching_payroll_owes_a_signed_paper_log_until_its_scan_is_archived(
     assert _archived(school) == archived
     assert open_dues(school) == []
     assert MonthlyPaperDue.objects.get().scan_ref == cleared.scan_ref
+
+    # A corrected payroll with another difference: the signed page no longer covers the log.
+    keep_payroll(MONTH, _payroll(snapshot, extra_hours=2.0), "tabel.csv")
+    close_month(snapshot, MONTH, _signer())
+    (reopened,) = open_dues(school)
+    assert reopened.differences[0]["problem"] == "расхождение +2 ч"
+    assert _archived(school)[due.document_id] == 2
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

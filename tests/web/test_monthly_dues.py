@@ -20,7 +20,7 @@ PASSWORD = "correct horse battery"
 
 
 def test_director_uploads_payroll_sees_the_due_log_and_clears_it_with_a_scan(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """GIVEN the small school WHEN the director uploads a payroll that pays an unknown teacher and
     the month closes THEN the dashboard shows the log as due with the difference; attaching the
@@ -28,6 +28,7 @@ def test_director_uploads_payroll_sees_the_due_log_and_clears_it_with_a_scan(
     from service.jobs.monthly import close_month, payroll_file
     from signing import demo_signer
 
+    monkeypatch.setenv("VEDOMOST_PAYROLL_DIR", str(tmp_path / "payroll"))
     forget()
     school = import_sample_school(tmp_path).school_id  # type: ignore[attr-defined]
     create_user("director", school, [Role.DIRECTOR], password=PASSWORD, full_name="Сидоров П. А.")
