@@ -397,3 +397,12 @@ def paper_statements_time(env: Mapping[str, str] | None = None) -> WeeklyTime:
     if not sep or not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise ConfigError(variable, f"время {time.strip()!r} не в виде ЧЧ:ММ; пример: «пт 14:00»")
     return WeeklyTime(weekday, hour, minute)
+
+
+def payroll_dir(data_dir: Path, env: Mapping[str, str] | None = None) -> Path:
+    """``VEDOMOST_PAYROLL_DIR``: where the payroll exports (``ГГГГ-ММ.csv``) are kept.
+
+    Defaults to ``payroll/`` in the data directory; ``vedomost close month --payroll`` copies the
+    accounting department's file there, and the monthly duty reads it from there.
+    """
+    return env_path("PAYROLL_DIR", data_dir / "payroll", env=env)

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import click
@@ -98,6 +99,16 @@ def _print_report(report: Any, close: Any, resumed: bool) -> None:
 @click.option(
     "--workers", type=int, default=0, help="Процессов формирования (по умолчанию — ядер)."
 )
+@click.option(
+    "--payroll",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Для month: табель оплаты замещений за месяц (CSV бухгалтерии); хранится для сверки.",
+)
+@click.option(
+    "--scan",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Для month: скан журнала, подписанного директором на бумаге (PDF, JPEG, PNG).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Итоги в JSON.")
 def close_command(
     period: tuple[str, ...],
@@ -105,19 +116,32 @@ def close_command(
     signer_spec: str,
     reason: str,
     workers: int,
+    payroll: Path | None,
+    scan: Path | None,
     as_json: bool,
 ) -> None:
     """Закрыть период: Q1…Q4, H1, H2, T1…T3, «1 четверть», year (учебный год) или month ГГГГ-ММ."""
+    from service.errors import UserError
     from service.jobs.close_engine import cancel_close, open_close, run_close
-    from service.jobs.close_plan import CloseProblem, resolve_target
+    from service.jobs.close_plan import MONTH, CloseProblem, resolve_target
     from service.jobs.models import PeriodClose
+    from service.jobs.monthly import keep_payroll_file
 
     snapshot = _current_snapshot()
     chosen = {c.strip() for c in classes.split(",") if c.strip()} if classes.strip() else None
     try:
         target = resolve_target(snapshot, " ".join(period))
+        if (payroll or scan) and target.kind != MONTH:
+            raise CloseProblem(
+                "--payroll и --scan относятся только к закрытию месяца (month ГГГГ-ММ)"
+            )
+        if scan is not None:
+            _attach_scan(snapshot, target.period_id, scan, as_json)
+            return
+        if payroll is not None:
+            keep_payroll_file(target.period_id, payroll)
         close, resumed = open_close(None, snapshot, target, chosen, reason=reason)
-    except CloseProblem as exc:
+    except UserError as exc:
         _fail(str(exc))
         return
     with _open_signer(signer_spec) as signer, ExitStack() as bars:
@@ -141,12 +165,51 @@ def close_command(
             )
             sys.exit(EXIT_INTERRUPTED)
     close = PeriodClose.objects.get(pk=close.pk)
+    paper = _month_verdict(snapshot, target.period_id) if target.kind == MONTH else None
     if as_json:
-        click.echo(json.dumps(_report_dict(report, close), ensure_ascii=False, indent=1))
+        data = _report_dict(report, close)
+        if paper is not None:
+            data["month"] = paper
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:
         _print_report(report, close, resumed)
+        if paper is not None:
+            click.echo(f"  {paper['verdict']}")
     if close.state != PeriodClose.State.ARCHIVED:
         sys.exit(EXIT_STOPPED)
+
+
+def _month_verdict(snapshot: Any, month: str) -> dict[str, Any]:
+    """Record whether the month's log owes paper; the verdict for the report."""
+    from service.jobs.monthly import record_verdict, verdict
+
+    data = verdict(snapshot, month)
+    due = record_verdict(snapshot, month, data)
+    owed = due is not None and due.cleared_at is None
+    if data.matches_payroll:
+        text = "Журнал замещений совпадает с табелем: хранится в электронном виде."
+    elif owed:
+        assert due is not None
+        text = f"{due.reason}. Распечатайте журнал, подпишите и приложите скан: --scan ФАЙЛ."
+    else:
+        text = "Журнал замещений не совпадает с табелем; скан подписанного журнала уже в архиве."
+    return {
+        "matches_payroll": data.matches_payroll,
+        "payroll_checked": data.payroll_checked,
+        "differences": [f"{d.teacher}: {d.problem}" for d in data.differences],
+        "paper_due": owed,
+        "verdict": text,
+    }
+
+
+def _attach_scan(snapshot: Any, month: str, scan: Path, as_json: bool) -> None:
+    from service.jobs.monthly import attach_scan
+
+    due = attach_scan(snapshot.school.id, month, scan.read_bytes(), user="vedomost")
+    if as_json:
+        click.echo(json.dumps({"month": month, "scan": due.scan_ref}, ensure_ascii=False))
+    else:
+        click.echo(f"Скан подписанного журнала за {month} сдан в архив: {due.scan_ref}")
 
 
 commands = [close_command]

@@ -2,8 +2,8 @@
 
 ``period`` closes a quarter, half or trimester with the period-end set of
 ``service.documents.period_set.period_jobs``; ``year`` produces the yearly summary statement of
-every class and the honours list; ``month`` the month's substitution log. A new close kind is one
-more entry in ``CLOSE_KINDS``.
+every class and the honours list; ``month`` the month's substitution log and control reports.
+A new close kind is one more entry in ``CLOSE_KINDS``.
 """
 
 from __future__ import annotations
@@ -93,22 +93,44 @@ def plan_year(snapshot: Any, _period_id: str, classes: set[str] | None) -> list[
     return planned
 
 
+MONTH_REPORTS = ("timeliness", "accumulation", "attendance")
+
+
 def plan_month(snapshot: Any, month: str, classes: set[str] | None) -> list[PlannedDocument]:
-    """The month's duties: the substitution log of the month (school-wide, «—»)."""
+    """The month's duties (school-wide, «—»): the substitution log reconciled with the month's
+    payroll file when one is kept, and the month's control reports (filling, accumulation,
+    attendance)."""
+    from service.documents.kinds.control_report import REPORTS
+    from service.jobs.monthly import payroll_file
     from service.jobs.period_steps import item_key
 
     if classes is not None and "—" not in classes:
         return []
     params = {"month": month}
-    return [
+    payroll = payroll_file(month)
+    if payroll is not None:
+        params["payroll"] = str(payroll)
+    planned = [
         PlannedDocument(
-            item_key("substitution-log", params),
+            item_key("substitution-log", {"month": month}),
             "substitution-log",
             kind_title("substitution-log"),
             "",
             {"params": params, "path": f"substitution-log-{month}.pdf"},
         )
     ]
+    for report in MONTH_REPORTS:
+        report_params = {"report": report, "month": month}
+        planned.append(
+            PlannedDocument(
+                item_key("control-report", report_params),
+                "control-report",
+                REPORTS[report],
+                "",
+                {"params": report_params, "path": f"control-{report}-{month}.pdf"},
+            )
+        )
+    return planned
 
 
 CLOSE_KINDS: dict[str, PlanFunction] = {

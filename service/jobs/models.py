@@ -156,3 +156,30 @@ class ScheduledRun(models.Model):
     class Meta:
         constraints = (models.UniqueConstraint(fields=("task", "due"), name="scheduled_run_due"),)
         ordering = ("-due",)
+
+
+class MonthlyPaperDue(models.Model):
+    """A month's substitution log that must be signed by the director on paper.
+
+    Created by the month close when the log does not match the payroll (or no payroll was
+    given); it stays due on the dashboard until the scan of the signed page is archived with it,
+    or a later close of the month finds the log matching the payroll.
+    """
+
+    school_id = models.CharField(max_length=64)
+    month = models.CharField(max_length=7)  # "2024-10"
+    document_id = models.CharField(max_length=200)  # the archived substitution log
+    reason = models.TextField()  # Russian, printed on the dashboard
+    differences = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.CharField(max_length=150, blank=True, default="")
+    resolution = models.TextField(blank=True, default="")  # how it was cleared, in Russian
+    scan_ref = models.CharField(max_length=200, blank=True, default="")  # "id vN (state)"
+    scan_sha256 = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("school_id", "month"), name="monthly_paper_due"),
+        )
+        ordering = ("month",)

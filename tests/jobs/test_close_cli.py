@@ -112,16 +112,27 @@ def test_ctrl_c_cancels_and_the_same_command_continues(tmp_path: Path) -> None:
     assert PeriodClose.objects.count() == 1
 
 
-def test_close_month_archives_the_substitution_log(tmp_path: Path) -> None:
-    """`vedomost close month 2024-10` archives the month's substitution log, signed."""
+def test_close_month_archives_the_substitution_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`vedomost close month 2024-10 --payroll FILE` archives the month's substitution log and
+    control reports, signed; a payroll that does not match makes the paper log due."""
+    monkeypatch.setenv("VEDOMOST_PAYROLL_DIR", str(tmp_path / "kept"))
     forget()
     import_sample_school(tmp_path)
-    result = _close("month", "2024-10", "--workers", "1", "--json")
+    payroll = tmp_path / "tabel.csv"
+    payroll.write_text("табельный номер;месяц;оплачено часов\nt-none;10.2024;3\n", "cp1251")
+    result = _close("month", "2024-10", "--payroll", str(payroll), "--workers", "1", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["period_name"] == "октябрь 2024"
-    assert report["by_kind"] == {"Журнал замещённых уроков": 1}
-    assert (report["archived"], report["signed"]) == (1, 1)
+    assert report["by_kind"] == {
+        "Журнал замещённых уроков": 1,
+        "Справка внутришкольного контроля": 3,
+    }
+    assert (report["archived"], report["signed"]) == (4, 4)
+    assert report["month"]["paper_due"] and not report["month"]["matches_payroll"]
+    assert "строка 2 табеля: учителя нет в журнале" in " ".join(report["month"]["differences"])
     outside = _close("month", "2031-10")
     assert outside.returncode == 2 and "не входит в учебный год 2024/2025" in outside.stderr
 

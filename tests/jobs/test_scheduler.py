@@ -123,7 +123,9 @@ def test_five_weeks_of_care_with_a_missed_week_caught_up(archive: Archive) -> No
         (dt.datetime(2026, 9, 1, 5, 0, tzinfo=MSK), "2026-08"),
         (dt.datetime(2026, 10, 1, 5, 0, tzinfo=MSK), "2026-09"),
     ]
-    assert monthly[1].summary == "ежемесячные обязанности за сентябрь 2026 г.: нет задач"
+    assert monthly[1].summary == (
+        "ежемесячные обязанности за сентябрь 2026 г.: журнал не загружен, закрывать нечего"
+    )
     assert _local(monthly[1].started_at) == GAP[1]
 
     renewals = _runs("care.renew_timestamps")

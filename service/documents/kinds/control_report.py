@@ -182,9 +182,10 @@ def build_control_report(
     school_class = get_class(snapshot, class_id) if class_id else None
     class_ids = [school_class.id] if school_class else [c.id for c in ordered_classes(snapshot)]
     period = None
-    if report == "attendance":
-        if not month:
-            month = snapshot.as_of.strftime("%Y-%m")
+    if report == "attendance" and not month:
+        month = snapshot.as_of.strftime("%Y-%m")
+    if month and (report == "attendance" or not period_id):
+        # Filling and accumulation are checked monthly as well as each period.
         start, end = month_bounds(*parse_month(month))
         period_name = f"{MONTHS_NOMINATIVE[start.month - 1]} {start.year} г."
     elif period_id:
@@ -197,14 +198,14 @@ def build_control_report(
             f"{snapshot.year.id} учебный год",
         )
     else:
-        raise DocumentProblem("не указан период (--period)")
+        raise DocumentProblem("не указан период (--period или --month ГГГГ-ММ)")
     end_seen = min(end, snapshot.as_of)
     scope = f"{f'{school_class.name} класс' if school_class else 'все классы'}, за {period_name}"
     params = {
         "report": report,
         "class": class_id,
         "period": period.id if period else None,
-        "month": month if report == "attendance" else None,
+        "month": month if period is None else None,
     }
     meta = make_meta(
         snapshot,

@@ -77,5 +77,13 @@ def _summary(request: HttpRequest, snapshot: Any) -> HttpResponse:
         "roles": [ROLE_LABELS[r] for r in sorted(roles_of(request.user))],
         "may": {a.value: can(request.user, a) for a in Action},
         "cards": dashboard_cards(request.user),
+        # Monthly duties: paper substitution logs still owed (None: not this user's concern).
+        "monthly_dues": _monthly_dues(request.user, school),
     }
     return render(request, "web/dashboard.html", context)
+
+
+def _monthly_dues(user: Any, school: str) -> list[Any] | None:
+    from service.jobs.monthly import open_dues
+
+    return open_dues(school) if can(user, Action.PREPARE_PERIOD) else None
