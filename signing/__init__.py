@@ -1,52 +1,21 @@
 """PAdES signing for Vedomost on pyHanko: signers, levels, the ГОСТ stamp, batches, validation.
 
-This package never imports ``service``; the application composes it. The names below load their
-module on first use, so a caller that needs one piece (the renderer needs only
-:mod:`signing.pyhanko_compat`) does not pay for pyHanko's whole signing stack.
+This package never imports ``service``; the application composes it.
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from .batch import BatchItem, BatchResult, sign_batch, sign_directory
-    from .deferred import DeferredSigning, finish_deferred, prepare_deferred
-    from .errors import SignerUnavailable, SigningError, UnreadablePdf
-    from .gost.signer import GostSigner
-    from .levels import Level, load_trust_roots, update_archival_timestamp_chain
-    from .pades import SigningOptions, sign_pdf
-    from .report import SignatureReport, ValidationReport
-    from .signers import KeyReusingSigner, Signer, load_pkcs12, open_pkcs11
-    from .validate import validate
-
-_EXPORTS = {
-    "BatchItem": "batch",
-    "BatchResult": "batch",
-    "sign_batch": "batch",
-    "sign_directory": "batch",
-    "DeferredSigning": "deferred",
-    "finish_deferred": "deferred",
-    "prepare_deferred": "deferred",
-    "SignerUnavailable": "errors",
-    "SigningError": "errors",
-    "UnreadablePdf": "errors",
-    "GostSigner": "gost.signer",
-    "Level": "levels",
-    "load_trust_roots": "levels",
-    "update_archival_timestamp_chain": "levels",
-    "SigningOptions": "pades",
-    "sign_pdf": "pades",
-    "SignatureReport": "report",
-    "ValidationReport": "report",
-    "KeyReusingSigner": "signers",
-    "Signer": "signers",
-    "load_pkcs12": "signers",
-    "open_pkcs11": "signers",
-    "validate": "validate",
-}
+from .batch import BatchItem, BatchResult, sign_batch, sign_directory
+from .deferred import DeferredSigning, finish_deferred, prepare_deferred
+from .errors import SignerUnavailable, SigningError, UnreadablePdf
+from .gost.signer import GostSigner
+from .levels import Level, load_trust_roots, update_archival_timestamp_chain
+from .pades import SigningOptions, sign_pdf
+from .report import SignatureReport, ValidationReport
+from .signers import KeyReusingSigner, Signer, load_pkcs12, open_pkcs11
+from .validate import validate
 
 __all__ = [
     "BatchItem",
@@ -77,19 +46,9 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
 def demo_signer(data_dir: Path) -> KeyReusingSigner | GostSigner:
     """Return the demo director's PKCS#12 signer, creating the demo PKI under ``data_dir/keys``."""
     from .demo_pki import ensure_demo_pki
-    from .signers import load_pkcs12
 
     pki = ensure_demo_pki(Path(data_dir) / "keys")
     return load_pkcs12(pki.director_p12, pki.director_password())

@@ -101,7 +101,7 @@ def plan_month(snapshot: Any, month: str, classes: set[str] | None) -> list[Plan
     payroll file when one is kept, and the month's control reports (filling, accumulation,
     attendance)."""
     from service.documents.kinds.control_report import REPORTS
-    from service.jobs.monthly import payroll_file
+    from service.jobs.payroll_files import payroll_file
     from service.jobs.period_steps import item_key
 
     if classes is not None and "—" not in classes:

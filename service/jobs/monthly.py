@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from service.errors import UserError
 from service.jobs.models import MonthlyPaperDue, PeriodClose
+from service.jobs.payroll_files import payroll_dir, payroll_file
 
 PAPER_NOTE = "Требуется подпись директора на бумаге: расхождения с табелем"
 ACTOR = "плановое обслуживание"
@@ -46,19 +47,6 @@ class MonthResult:
     differences: int
     due: MonthlyPaperDue | None
     signed: bool
-
-
-def payroll_dir() -> Path:
-    """Where the months' payroll files are kept."""
-    from service.config import payroll_dir as configured
-
-    return configured(Path(settings.DATA_DIR))
-
-
-def payroll_file(month: str) -> Path | None:
-    """The kept payroll file of ``month`` (``2024-10``), if there is one."""
-    path = payroll_dir() / f"{month}.csv"
-    return path if path.is_file() else None
 
 
 def keep_payroll(month: str, data: bytes, file_name: str) -> Path:
