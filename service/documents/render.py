@@ -20,10 +20,10 @@ from typing import Any
 from xml.etree.ElementTree import Element, SubElement, register_namespace
 
 import jinja2
-from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 from service.documents import weasyprint_compat
 from service.documents.common import MONTHS_GENITIVE, to_jsonable
+from service.documents.signature_fields import append_empty_signature_field
 from service.documents.weasyprint_compat import (
     CSS,
     NS,
@@ -294,15 +294,8 @@ def add_signature_fields(
     # snapshot renders to the same bytes, and the custom XMP keeps its declared prefix.
     writer = pyhanko_compat.ReproducibleIncrementalWriter(pdf)
     for name, page, box in boxes:
-        append_signature_field(
-            writer,
-            SigFieldSpec(
-                sig_field_name=name,
-                on_page=page,
-                box=tuple(round(v, 2) for v in box),
-                empty_field_appearance=True,
-            ),
-        )
+        x1, y1, x2, y2 = (round(v, 2) for v in box)
+        append_empty_signature_field(writer, name, page, (x1, y1, x2, y2))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
