@@ -134,3 +134,27 @@ def test_rendering_does_not_import_pyhanko():
         [sys.executable, "-c", code], env=os.environ, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_pyhanko_signs_into_the_rendered_fields(rendered, test_pki, tmp_path):
+    """GIVEN a rendered document WHEN each reserved field is signed with a visible stamp
+    THEN pyHanko's validation and poppler's pdfsig accept every signature."""
+    from signing.pades import SigningOptions, sign_pdf
+    from signing.validate import validate
+    from tests.signing.helpers import pdfsig
+
+    pdf, _, names = rendered
+    signed = pdf
+    for name in names:
+        signer = test_pki.signer("director" if name == "director" else "teacher")
+        signed = sign_pdf(signed, signer, SigningOptions(field_name=name, stamp=True))
+    report = validate(signed, [test_pki.root])
+    assert report.valid, report.to_text()
+    assert [s.field_name for s in report.signatures] == list(names)
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(signed)
+    assert pdfsig(path).count("Signature is Valid") == len(names)
+    reader = PdfFileReader(io.BytesIO(signed))
+    assert [value is not None for _, value, _ in enumerate_sig_fields(reader)] == [True] * len(
+        names
+    )
