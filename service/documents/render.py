@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import logging
 from dataclasses import dataclass
@@ -20,10 +19,10 @@ from typing import Any
 from xml.etree.ElementTree import Element, SubElement, register_namespace
 
 import jinja2
-from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 from service.documents import weasyprint_compat
 from service.documents.common import MONTHS_GENITIVE, to_jsonable
+from service.documents.signature_fields import signature_field_finisher
 from service.documents.weasyprint_compat import (
     CSS,
     NS,
@@ -32,7 +31,6 @@ from service.documents.weasyprint_compat import (
     FontConfiguration,
 )
 from service.russian.filters import install_filters
-from signing import pyhanko_compat
 
 # Package data beside this module, so an installed wheel renders without the checkout.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -140,7 +138,6 @@ def _tabrun(cells: Any) -> str:
 def resources() -> _Resources:
     """The process's rendering resources, built on first use (library patches installed first)."""
     weasyprint_compat.install()
-    pyhanko_compat.install()
     return _Resources()
 
 
@@ -253,9 +250,11 @@ def render_pdf_bytes(
         created=dt.datetime.combine(meta.issued_on, dt.time(12, 0)),
         modified=dt.datetime.combine(meta.issued_on, dt.time(12, 0)),
     )
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment])
-    if boxes:
-        pdf = add_signature_fields(pdf, boxes)
+    pdf = document.write_pdf(
+        pdf_variant=PDF_VARIANT,
+        attachments=[attachment],
+        finisher=signature_field_finisher(boxes) if boxes else None,
+    )
     return pdf, len(document.pages), tuple(name for name, _, _ in boxes)
 
 
@@ -275,37 +274,15 @@ def _signature_boxes(
                         name,
                         index,
                         (
-                            x1 * PX_TO_PT,
-                            (height - y2) * PX_TO_PT,
-                            x2 * PX_TO_PT,
-                            (height - y1) * PX_TO_PT,
+                            round(x1 * PX_TO_PT, 2),
+                            round((height - y2) * PX_TO_PT, 2),
+                            round(x2 * PX_TO_PT, 2),
+                            round((height - y1) * PX_TO_PT, 2),
                         ),
                     )
                 )
                 break
     return found
-
-
-def add_signature_fields(
-    pdf: bytes, boxes: list[tuple[str, int, tuple[float, float, float, float]]]
-) -> bytes:
-    """Add empty, printable signature fields with an appearance stream (an incremental update)."""
-    # WeasyPrint's XMP and Info stay as they are and the file id comes from the content: the same
-    # snapshot renders to the same bytes, and the custom XMP keeps its declared prefix.
-    writer = pyhanko_compat.ReproducibleIncrementalWriter(pdf)
-    for name, page, box in boxes:
-        append_signature_field(
-            writer,
-            SigFieldSpec(
-                sig_field_name=name,
-                on_page=page,
-                box=tuple(round(v, 2) for v in box),
-                empty_field_appearance=True,
-            ),
-        )
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def render_document(
