@@ -357,8 +357,20 @@ def sign_finish_command(
 )
 @click.option("--stamp", is_flag=True, help="Видимый штамп по ГОСТ Р 7.0.97.")
 @click.option("--field", default="director", show_default=True, help="Имя поля подписи.")
+@click.option(
+    "--confirm-signer",
+    "confirm_signer",
+    default=None,
+    metavar="ПРИЧИНА",
+    help="Подготовить, хотя владелец сертификата — не названный в документе подписант.",
+)
 def sign_prepare_command(
-    source: Path, output: Path, certs: tuple[Path, ...], stamp: bool, field: str
+    source: Path,
+    output: Path,
+    certs: tuple[Path, ...],
+    stamp: bool,
+    field: str,
+    confirm_signer: str | None,
 ) -> None:
     """Подготовить PDF к подписи внешней программой (CryptoPro, КриптоАРМ, OpenSSL)."""
     from service.config import school_time_zone
@@ -368,8 +380,14 @@ def sign_prepare_command(
 
     try:
         chain = load_certificates(certs)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+        return
+    pdf = source.read_bytes()
+    checks = _check_signers([pdf], field, chain[0], confirm_signer)
+    try:
         state, tbs = prepare_for_cms(
-            source.read_bytes(),
+            pdf,
             chain[0],
             chain[1:],
             SigningOptions(stamp=stamp, field_name=field, time_zone=school_time_zone()),
@@ -377,6 +395,7 @@ def sign_prepare_command(
     except (OSError, ValueError, SigningError) as exc:
         _fail(str(exc))
         return
+    _record_confirmations(checks)
     state_path = output.with_name(output.name + ".deferred.json")
     tbs_path = output.with_name(output.name + ".tbs")
     state_path.write_text(state.to_json(), encoding="utf-8")
