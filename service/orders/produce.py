@@ -135,7 +135,8 @@ def preview_docx(snapshot: Snapshot, request: OrderRequest) -> bytes:
     day = request.date or dt.date.today()
     meta = order_meta(snapshot, kind, "предпросмотр", day, template_version=template.label)
     return render_template(
-        template, build_context(ContextRequest(kind, snapshot, meta, request.params, school_policy()))
+        template,
+        build_context(ContextRequest(kind, snapshot, meta, request.params, school_policy())),
     )
 
 
@@ -157,7 +158,8 @@ def make_document(
             number = next_number(school_id, snapshot.year.id, kind.register, day)
         meta = dataclasses.replace(draft, number=number, template_version=template.label)
         docx = render_template(
-            template, build_context(ContextRequest(kind, snapshot, meta, request.params, school_policy()))
+            template,
+            build_context(ContextRequest(kind, snapshot, meta, request.params, school_policy())),
         )
         try:
             issued = _record(snapshot, kind, request, template, meta, docx)

@@ -12,9 +12,9 @@ import yaml
 from service.documents.kinds import build
 from service.documents.kinds.control_report import build_control_report
 from service.journal.snapshot import Lesson, Mark, Snapshot
+from service.orders.context import ContextRequest, build_context, order_meta
 from service.orders.kinds import get_kind
 from service.orders.render import docx_text, render_docx
-from service.orders.context import ContextRequest, build_context, order_meta
 from service.orders.sample_school import sample_snapshot
 from service.orders.versions import bundled
 from service.policy import DEFAULT_POLICY_FILE, default_policy, school_policy

@@ -10,9 +10,13 @@ from click.testing import CliRunner
 from service.cli import main as cli_main
 from service.documents.kinds.period_summary import KIND, build_summary
 from service.documents.render import render_document
-from service.documents.signers import SignerMismatch, check_signer, named_signer
+from service.documents.signers import (
+    DEMO_KEY_REASON,
+    SignerMismatch,
+    check_signer,
+    named_signer,
+)
 from service.journal.snapshot import Snapshot
-from signing.demo_pki import DIRECTOR_NAME
 from signing.signer_name import name_key, same_person
 
 
@@ -54,42 +58,94 @@ def test_document_names_its_signers(summary_pdf: Path, sample_snapshot: Snapshot
     assert named_signer(summary_pdf.read_bytes(), "class_teacher") is not None
 
 
-def test_other_persons_key_is_refused_naming_both(summary_pdf: Path) -> None:
-    """GIVEN the demo key (Иванова) WHEN it signs for the sample's director THEN refused."""
+def _own_key(directory: Path, name: str) -> tuple[Path, bytes]:
+    """A self-signed PKCS#12 issued to ``name`` at another organisation (not the demo key)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "МБОУ СОШ № 1"),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), True
+        )
+        .sign(key, hashes.SHA256())
+    )
+    password = b"secret"
+    path = directory / "own.p12"
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"own", key, cert, None, BestAvailableEncryption(password)
+        )
+    )
+    return path, password
+
+
+OTHER = "Иванова Мария Сергеевна"
+
+
+def test_other_persons_key_is_refused_naming_both(summary_pdf: Path, tmp_path: Path) -> None:
+    """GIVEN a key of Иванова WHEN it signs for the sample's director THEN refused, both named."""
+    from signing.signers import load_pkcs12
+
+    path, password = _own_key(tmp_path, OTHER)
+    cert = load_pkcs12(path, password).signing_cert
+    named = named_signer(summary_pdf.read_bytes(), "director")
+    assert named is not None and not same_person(named.name, OTHER)
+    with pytest.raises(SignerMismatch) as refused:
+        check_signer(summary_pdf.read_bytes(), "director", cert)
+    message = str(refused.value)
+    assert OTHER in message and f"директор {named.name}" in message
+    confirmed = check_signer(
+        summary_pdf.read_bytes(), "director", cert, confirm_reason="  приказ № 5 "
+    )
+    assert (confirmed.matches, confirmed.reason, confirmed.owner) == (False, "приказ № 5", OTHER)
+
+
+def test_the_demo_key_is_confirmed_as_such(summary_pdf: Path) -> None:
+    """The demo key made on first run is no one's: it signs, recorded as the demo key."""
     from signing.demo_pki import generate_demo_pki
     from signing.signers import load_pkcs12
 
     pki = generate_demo_pki(summary_pdf.parent / "keys")
     signer = load_pkcs12(pki.director_p12, pki.director_password())
-    named = named_signer(summary_pdf.read_bytes(), "director")
-    assert named is not None
-    with pytest.raises(SignerMismatch) as refused:
-        check_signer(summary_pdf.read_bytes(), "director", signer.signing_cert)
-    message = str(refused.value)
-    assert DIRECTOR_NAME in message and f"директор {named.name}" in message
-    confirmed = check_signer(
-        summary_pdf.read_bytes(), "director", signer.signing_cert, confirm_reason="  приказ № 5 "
-    )
-    assert (confirmed.matches, confirmed.reason, confirmed.owner) == (
-        False,
-        "приказ № 5",
-        DIRECTOR_NAME,
-    )
+    check = check_signer(summary_pdf.read_bytes(), "director", signer.signing_cert)
+    assert (check.matches, check.reason) == (False, DEMO_KEY_REASON)
 
 
 @pytest.mark.django_db
 def test_cli_refuses_then_signs_with_a_reason_in_the_audit_log(
-    summary_pdf: Path, tmp_path: Path
+    summary_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """GIVEN a mismatching key WHEN `sign` THEN exit 2 in Russian; with --confirm-signer signed."""
     from service.archive.catalog import DjangoCatalog
 
+    path, password = _own_key(tmp_path, OTHER)
+    monkeypatch.setenv("VEDOMOST_SIGNER_PASSWORD", password.decode())
     runner = CliRunner()
     out = tmp_path / "signed.pdf"
-    args = ["sign", str(summary_pdf), "-o", str(out), "--signer", "demo", "--stamp"]
+    args = ["sign", str(summary_pdf), "-o", str(out), "--signer", f"pkcs12:{path}", "--stamp"]
     refused = runner.invoke(cli_main.cli, args)
     assert refused.exit_code == 2, refused.output
-    assert "Иванова Мария Сергеевна" in refused.output and "директор" in refused.output
+    assert OTHER in refused.output and "директор" in refused.output
     assert not out.exists()
 
     reason = "исполняющая обязанности директора, приказ от 01.12.2026 № 45"
@@ -98,7 +154,7 @@ def test_cli_refuses_then_signs_with_a_reason_in_the_audit_log(
     assert out.read_bytes().startswith(b"%PDF")
     (event,) = [e for e in DjangoCatalog().iter_events() if e.kind == "signer-confirmed"]
     assert event.detail["reason"] == reason
-    assert event.detail["certificate_owner"] == DIRECTOR_NAME
+    assert event.detail["certificate_owner"] == OTHER
     assert event.document_id and event.detail["field"] == "director"
 
 
