@@ -40,17 +40,56 @@ class PolicyError(ConfigError):
 
 
 @dataclass(frozen=True, slots=True)
+class GradeBand:
+    """Homework hours for a band of grades (parallels), e.g. 2,5 h in grades 1–4."""
+
+    first: int
+    last: int
+    hours: float
+
+    @property
+    def label(self) -> str:
+        """«1–4», or «5» for a band of one grade."""
+        return str(self.first) if self.first == self.last else f"{self.first}–{self.last}"
+
+
+DEFAULT_MARKS_UNTIL = dt.time(16, 0)
+DEFAULT_HOMEWORK_BANDS = (GradeBand(1, 4, 2.5), GradeBand(5, 9, 1.5), GradeBand(10, 11, 1.0))
+DEFAULT_LESSON_ENDS = tuple(
+    dt.time.fromisoformat(t)
+    for t in ("09:15", "10:10", "11:15", "12:20", "13:25", "14:20", "15:15", "16:10")
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Deadlines:
     """When journal entries are due (the timeliness control report checks them)."""
 
-    lessons_end: dt.time = dt.time(15, 0)
-    """When the school day's lessons end; the homework deadline counts from it."""
-    homework_hours: float = 2.0
-    """Homework must be entered within this many hours after lessons end."""
+    marks_until: dt.time = DEFAULT_MARKS_UNTIL
+    """Marks of a lesson are entered on its day by this time (later only for a later lesson)."""
+    homework_bands: tuple[GradeBand, ...] = DEFAULT_HOMEWORK_BANDS
+    """Homework is entered within these hours after the class's last lesson of the day."""
+    lesson_ends: tuple[dt.time, ...] = DEFAULT_LESSON_ENDS
+    """The bell schedule: when lesson 1, 2, … ends."""
     written_work_days: int = 7
     """Written works must be marked within this many days after the lesson."""
     test_days: int = 3
     """Tests must be marked within this many days after the lesson."""
+
+    def homework_hours(self, grade: int) -> float:
+        """Hours allowed for homework in ``grade`` (the last band's when no band has it)."""
+        for band in self.homework_bands:
+            if band.first <= grade <= band.last:
+                return band.hours
+        return self.homework_bands[-1].hours
+
+    def lesson_end(self, number: int) -> dt.time:
+        """When lesson ``number`` ends; the last bell for a number past the schedule."""
+        return self.lesson_ends[min(max(number, 1), len(self.lesson_ends)) - 1]
+
+    def with_homework_hours(self, hours: float) -> Deadlines:
+        """The same deadlines with one homework allowance for every grade."""
+        return dataclasses.replace(self, homework_bands=(GradeBand(1, 11, hours),))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +192,63 @@ def _number(section: Mapping[str, Any], path: str, source: str, *, whole: bool) 
     return number
 
 
-def _time(section: Mapping[str, Any], path: str, source: str) -> dt.time:
-    value = section.get(path.rsplit(".", 1)[-1])
+def _time(section: Mapping[str, Any], path: str, source: str, key: str = "") -> dt.time:
+    value = section.get(key or path.rsplit(".", 1)[-1])
     try:
         return dt.time.fromisoformat(str(value))
     except ValueError:
         raise PolicyError(path, f"ожидается время ЧЧ:ММ, получено {value!r}", source) from None
+
+
+def _bands(section: Mapping[str, Any], source: str) -> tuple[GradeBand, ...]:
+    path = "deadlines.homework_hours"
+    raw = section.get("homework_hours")
+    if raw is None:
+        raise PolicyError(path, "поле обязательно", source)
+    if not isinstance(raw, list):
+        return (GradeBand(1, 11, _number(section, path, source, whole=False)),)
+    bands: list[GradeBand] = []
+    for i, row in enumerate(raw):
+        where = f"{path}[{i}]"
+        if not isinstance(row, Mapping):
+            raise PolicyError(where, 'ожидается {grades: "1-4", hours: 2.5}', source)
+        grades = str(row.get("grades", "")).replace("–", "-").replace(" ", "")
+        first, _, last = grades.partition("-")
+        try:
+            low, high = int(first), int(last or first)
+        except ValueError:
+            raise PolicyError(
+                f"{where}.grades", f"ожидается диапазон классов «1-4», получено {grades!r}", source
+            ) from None
+        if not 1 <= low <= high <= 11:
+            raise PolicyError(
+                f"{where}.grades", "классы от 1 до 11, первый не больше второго", source
+            )
+        bands.append(GradeBand(low, high, _number(row, f"{where}.hours", source, whole=False)))
+    if not bands:
+        raise PolicyError(path, "не задана ни одна группа классов", source)
+    covered = [g for b in bands for g in range(b.first, b.last + 1)]
+    if len(covered) != len(set(covered)):
+        raise PolicyError(path, "группы классов пересекаются", source)
+    missing = sorted(set(range(1, 12)) - set(covered))
+    if missing:
+        raise PolicyError(
+            path, "не задан срок для классов: " + ", ".join(map(str, missing)), source
+        )
+    return tuple(sorted(bands, key=lambda b: b.first))
+
+
+def _lesson_ends(section: Mapping[str, Any], source: str) -> tuple[dt.time, ...]:
+    path = "deadlines.lesson_ends"
+    raw = section.get("lesson_ends")
+    if raw is None:
+        return DEFAULT_LESSON_ENDS
+    if not isinstance(raw, list) or not raw:
+        raise PolicyError(path, "ожидается список времени окончания уроков «ЧЧ:ММ»", source)
+    ends = tuple(_time({"t": v}, f"{path}[{i}]", source, key="t") for i, v in enumerate(raw))
+    if list(ends) != sorted(set(ends)):
+        raise PolicyError(path, "время окончания уроков должно возрастать", source)
+    return ends
 
 
 def parse_medal_criteria(raw: Any, source: str = "", prefix: str = "medal") -> MedalCriteria:
@@ -240,8 +330,13 @@ def parse_policy(raw: Any, source: str = "") -> SchoolPolicy:
     accumulation = _section(raw, "accumulation", source)
     return SchoolPolicy(
         deadlines=Deadlines(
-            lessons_end=_time(deadlines, "deadlines.lessons_end", source),
-            homework_hours=_number(deadlines, "deadlines.homework_hours", source, whole=False),
+            marks_until=(
+                _time(deadlines, "deadlines.marks_until", source)
+                if "marks_until" in deadlines
+                else DEFAULT_MARKS_UNTIL
+            ),
+            homework_bands=_bands(deadlines, source),
+            lesson_ends=_lesson_ends(deadlines, source),
             written_work_days=_number(deadlines, "deadlines.written_work_days", source, whole=True),
             test_days=_number(deadlines, "deadlines.test_days", source, whole=True),
         ),
@@ -305,7 +400,8 @@ def school_policy() -> SchoolPolicy:
     """The configured policy: ``VEDOMOST_POLICY`` (or the packaged file) with overrides applied.
 
     ``VEDOMOST_MEDAL_CRITERIA`` replaces the medal section with a criteria file of its own,
-    ``VEDOMOST_HOMEWORK_HOURS`` the homework deadline, ``VEDOMOST_TIME_ZONE`` the time zone.
+    ``VEDOMOST_HOMEWORK_HOURS`` the homework hours of every grade, ``VEDOMOST_TIME_ZONE`` the
+    time zone.
     """
     policy_file = config.policy_file()
     policy = load_policy(policy_file) if policy_file else default_policy()
@@ -314,6 +410,5 @@ def school_policy() -> SchoolPolicy:
         policy = dataclasses.replace(policy, medal=load_medal_criteria(medal_file))
     hours = config.homework_hours()
     if hours is not None:
-        deadlines = dataclasses.replace(policy.deadlines, homework_hours=hours)
-        policy = dataclasses.replace(policy, deadlines=deadlines)
+        policy = dataclasses.replace(policy, deadlines=policy.deadlines.with_homework_hours(hours))
     return dataclasses.replace(policy, time_zone=config.school_time_zone())

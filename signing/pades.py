@@ -57,6 +57,8 @@ class SigningOptions:
     #: Font file of the visible stamp; ``None`` finds PT Serif on this machine.
     stamp_font: Path | None = None
     extra_certs: tuple[asn1_x509.Certificate, ...] = field(default=())
+    time_zone: str = "UTC"
+    """IANA time zone the stamp shows the signing date and time in (the school's)."""
 
     def __post_init__(self) -> None:
         if self.level.embeds_revocation and not self.trust_roots:
@@ -217,7 +219,7 @@ def build_pdf_signer(
         cert = prepared.signer.signing_cert
         if cert is None:
             raise SigningError("Сертификат подписанта недоступен")
-        params = stamp_fields(cert).as_params()
+        params = stamp_fields(cert, time_zone=options.time_zone).as_params()
     return pdf_signer, params
 
 

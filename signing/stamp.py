@@ -7,12 +7,14 @@ fonts with 2048-unit ems (Liberation, DejaVu) come out letter-spaced.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import layout
@@ -28,7 +30,8 @@ STAMP_TEMPLATE = (
     "\n"
     "Сертификат: %(serial)s\n"
     "Владелец: %(owner)s\n"
-    "Действителен: с %(valid_from)s до %(valid_to)s"
+    "Действителен: с %(valid_from)s по %(valid_to)s\n"
+    "Подписан: %(signed_at)s"
 )
 
 # Default stamp box (points) when a document reserves none: bottom right of the last A4 page.
@@ -53,6 +56,8 @@ class StampFields:
     owner: str
     valid_from: str
     valid_to: str
+    signed_at: str
+    """Signing date and time in the school's time zone: «07.12.2026 14:05 (МСК)»."""
 
     def as_params(self) -> dict[str, str]:
         """Return the interpolation parameters for :data:`STAMP_TEMPLATE`."""
@@ -61,6 +66,7 @@ class StampFields:
             "owner": self.owner,
             "valid_from": self.valid_from,
             "valid_to": self.valid_to,
+            "signed_at": self.signed_at,
         }
 
 
@@ -79,14 +85,89 @@ def serial_hex(serial: int) -> str:
     return text if len(text) % 2 == 0 else "0" + text
 
 
-def stamp_fields(cert: asn1_x509.Certificate) -> StampFields:
-    """Compute the stamp's values from the signer's certificate."""
+def school_zone(time_zone: str) -> ZoneInfo:
+    """The IANA time zone ``time_zone``; a :class:`SigningError` names a wrong one."""
+    try:
+        return ZoneInfo(time_zone)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise SigningError(f"Неизвестный часовой пояс штампа подписи: «{time_zone}»") from None
+
+
+def zone_label(moment: dt.datetime) -> str:
+    """How Russian documents name a time zone: «МСК», «МСК+2», else the UTC offset."""
+    offset = moment.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    if getattr(moment.tzinfo, "key", "") in _RUSSIAN_ZONES and minutes % 60 == 0:
+        # Russian zones are named from Moscow time (UTC+3): Екатеринбург is «МСК+2».
+        shift = minutes // 60 - 3
+        return "МСК" if shift == 0 else f"МСК{shift:+d}"
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+_RUSSIAN_ZONES = frozenset(
+    {
+        "Europe/Kaliningrad",
+        "Europe/Moscow",
+        "Europe/Simferopol",
+        "Europe/Volgograd",
+        "Europe/Kirov",
+        "Europe/Samara",
+        "Europe/Astrakhan",
+        "Europe/Saratov",
+        "Europe/Ulyanovsk",
+        "Asia/Yekaterinburg",
+        "Asia/Omsk",
+        "Asia/Novosibirsk",
+        "Asia/Barnaul",
+        "Asia/Tomsk",
+        "Asia/Novokuznetsk",
+        "Asia/Krasnoyarsk",
+        "Asia/Irkutsk",
+        "Asia/Chita",
+        "Asia/Yakutsk",
+        "Asia/Khandyga",
+        "Asia/Vladivostok",
+        "Asia/Ust-Nera",
+        "Asia/Magadan",
+        "Asia/Sakhalin",
+        "Asia/Srednekolymsk",
+        "Asia/Kamchatka",
+        "Asia/Anadyr",
+    }
+)
+
+
+def format_signing_time(moment: dt.datetime, time_zone: str) -> str:
+    """«07.12.2026 14:05 (МСК)»: the moment in the school's time zone, to the minute."""
+    if moment.tzinfo is None:
+        raise SigningError("Время подписания должно быть с часовым поясом")
+    local = moment.astimezone(school_zone(time_zone))
+    return f"{local:%d.%m.%Y %H:%M} ({zone_label(local)})"
+
+
+def stamp_fields(
+    cert: asn1_x509.Certificate,
+    signed_at: dt.datetime | None = None,
+    time_zone: str = "UTC",
+) -> StampFields:
+    """Compute the stamp's values from the signer's certificate and the signing moment.
+
+    Args:
+        cert: The signer's certificate.
+        signed_at: When the document is signed (aware); now when omitted.
+        time_zone: IANA zone the dates are shown in (the school's, e.g. ``Europe/Moscow``).
+    """
+    zone = school_zone(time_zone)
     validity = cert["tbs_certificate"]["validity"]
+    moment = signed_at or dt.datetime.now(dt.UTC)
     return StampFields(
         serial=serial_hex(cert.serial_number),
         owner=certificate_owner(cert),
-        valid_from=validity["not_before"].native.strftime("%d.%m.%Y"),
-        valid_to=validity["not_after"].native.strftime("%d.%m.%Y"),
+        valid_from=validity["not_before"].native.astimezone(zone).strftime("%d.%m.%Y"),
+        valid_to=validity["not_after"].native.astimezone(zone).strftime("%d.%m.%Y"),
+        signed_at=format_signing_time(moment, time_zone),
     )
 
 

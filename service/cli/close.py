@@ -97,6 +97,13 @@ def _print_report(report: Any, close: Any, resumed: bool) -> None:
 @click.option("--sign", "signer_spec", default="demo", show_default=True, help=SIGNER_HELP)
 @click.option("--reason", default="", help="Причина новой версии изменившихся документов.")
 @click.option(
+    "--confirm-signer",
+    "confirm_signer",
+    default="",
+    metavar="ПРИЧИНА",
+    help="Подписать ключом не того директора, что назван в документах; причина — в журнал аудита.",
+)
+@click.option(
     "--workers", type=int, default=0, help="Процессов формирования (по умолчанию — ядер)."
 )
 @click.option(
@@ -115,12 +122,14 @@ def close_command(
     classes: str,
     signer_spec: str,
     reason: str,
+    confirm_signer: str,
     workers: int,
     payroll: Path | None,
     scan: Path | None,
     as_json: bool,
 ) -> None:
     """Закрыть период: Q1…Q4, H1, H2, T1…T3, «1 четверть», year (учебный год) или month ГГГГ-ММ."""
+    from service.documents.signers import SignerMismatch
     from service.errors import UserError
     from service.jobs.close_engine import cancel_close, open_close, run_close
     from service.jobs.close_plan import MONTH, CloseProblem, resolve_target
@@ -152,7 +161,11 @@ def close_command(
                 None,
                 workers=workers or os.cpu_count() or 1,
                 on_progress=stage_bars(as_json, bars),
+                confirm_signer=confirm_signer,
             )
+        except SignerMismatch as exc:
+            _fail(str(exc))
+            return
         except CloseProblem as exc:
             _fail(str(exc), EXIT_STOPPED)
             return

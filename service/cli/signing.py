@@ -100,7 +100,7 @@ def _open_signer(spec: str, chain: tuple[Path, ...] = ()) -> Iterator[object]:
 def _options(
     level: str, stamp: bool, field: str, tsa: str | None, lock: bool, trust: tuple[Path, ...]
 ) -> object:
-    from service.config import stamp_font
+    from service.config import school_time_zone, stamp_font
     from signing import Level, SigningOptions
 
     level_value = Level(level)
@@ -113,6 +113,7 @@ def _options(
         tsa_url=tsa,
         lock=lock,
         trust_roots=roots,  # type: ignore[arg-type]
+        time_zone=school_time_zone(),
     )
 
 
@@ -151,6 +152,16 @@ def _signing_options(func):
             help="Доверенный корневой сертификат (для B-LT/B-LTA).",
         ),
         click.option(
+            "--confirm-signer",
+            "confirm_signer",
+            default=None,
+            metavar="ПРИЧИНА",
+            help=(
+                "Подписать, хотя владелец сертификата — не тот, кто назван подписантом "
+                "в документе; причина записывается в журнал аудита."
+            ),
+        ),
+        click.option(
             "--chain",
             multiple=True,
             type=click.Path(path_type=Path, exists=True),
@@ -182,6 +193,7 @@ def sign_command(
     tsa: str | None,
     lock: bool,
     trust: tuple[Path, ...],
+    confirm_signer: str | None,
     chain: tuple[Path, ...],
 ) -> None:
     """Подписать PDF (PAdES) в поле подписи документа или отсоединённой подписью."""
@@ -193,12 +205,38 @@ def sign_command(
     options = _options(level, stamp, field, tsa, lock, trust)
     pdf = source.read_bytes()
     if signer_spec.startswith("deferred:"):
-        _prepare_deferred(pdf, signer_spec, options, output)
+        _prepare_deferred(pdf, signer_spec, options, output, confirm_signer)
         return
     with _open_signer(signer_spec, chain) as signer:
+        checks = _check_signers([pdf], field, signer.signing_cert, confirm_signer)  # type: ignore[attr-defined]
         signed = sign_pdf(pdf, signer, options)  # type: ignore[arg-type]
     output.write_bytes(signed)
+    _record_confirmations(checks)
     click.echo(f"Подписано: {output}")
+
+
+def _check_signers(
+    pdfs: list[bytes], field: str, certificate: object, reason: str | None
+) -> list[object]:
+    """Refuse (exit 2) a key whose owner is not the person the documents name for ``field``."""
+    from service.documents.signers import SignerMismatch, check_signer
+
+    if certificate is None:
+        return []
+    try:
+        return [check_signer(pdf, field, certificate, confirm_reason=reason) for pdf in pdfs]
+    except SignerMismatch as exc:
+        _fail(str(exc))
+        raise AssertionError from exc
+
+
+def _record_confirmations(checks: list[object]) -> None:
+    import getpass
+
+    from service.documents.signers import record_confirmations
+
+    if any(not c.matches for c in checks):  # type: ignore[attr-defined]
+        record_confirmations(checks, actor=getpass.getuser())  # type: ignore[arg-type]
 
 
 def _sign_detached(
@@ -224,7 +262,9 @@ def _sign_detached(
     click.echo(f"Подпись сохранена: {output}")
 
 
-def _prepare_deferred(pdf: bytes, spec: str, options: object, output: Path) -> None:
+def _prepare_deferred(
+    pdf: bytes, spec: str, options: object, output: Path, confirm_signer: str | None
+) -> None:
     from signing import SigningError, prepare_deferred
     from signing.signers import load_certificates
 
@@ -233,10 +273,16 @@ def _prepare_deferred(pdf: bytes, spec: str, options: object, output: Path) -> N
         _fail("для отложенной подписи укажите файл сертификата: deferred:СЕРТИФИКАТ.pem")
     try:
         certs = load_certificates(paths)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+        return
+    checks = _check_signers([pdf], options.field_name, certs[0], confirm_signer)  # type: ignore[attr-defined]
+    try:
         state = prepare_deferred(pdf, certs[0], certs[1:], options)  # type: ignore[arg-type]
     except (OSError, ValueError, SigningError) as exc:
         _fail(str(exc))
         return
+    _record_confirmations(checks)
     state_path = output.with_name(output.name + ".deferred.json")
     tbs_path = output.with_name(output.name + ".tbs")
     state_path.write_text(state.to_json(), encoding="utf-8")
@@ -311,22 +357,45 @@ def sign_finish_command(
 )
 @click.option("--stamp", is_flag=True, help="Видимый штамп по ГОСТ Р 7.0.97.")
 @click.option("--field", default="director", show_default=True, help="Имя поля подписи.")
+@click.option(
+    "--confirm-signer",
+    "confirm_signer",
+    default=None,
+    metavar="ПРИЧИНА",
+    help="Подготовить, хотя владелец сертификата — не названный в документе подписант.",
+)
 def sign_prepare_command(
-    source: Path, output: Path, certs: tuple[Path, ...], stamp: bool, field: str
+    source: Path,
+    output: Path,
+    certs: tuple[Path, ...],
+    stamp: bool,
+    field: str,
+    confirm_signer: str | None,
 ) -> None:
     """Подготовить PDF к подписи внешней программой (CryptoPro, КриптоАРМ, OpenSSL)."""
+    from service.config import school_time_zone
     from signing import SigningError, SigningOptions
     from signing.gost.deferred import prepare_for_cms
     from signing.signers import load_certificates
 
     try:
         chain = load_certificates(certs)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+        return
+    pdf = source.read_bytes()
+    checks = _check_signers([pdf], field, chain[0], confirm_signer)
+    try:
         state, tbs = prepare_for_cms(
-            source.read_bytes(), chain[0], chain[1:], SigningOptions(stamp=stamp, field_name=field)
+            pdf,
+            chain[0],
+            chain[1:],
+            SigningOptions(stamp=stamp, field_name=field, time_zone=school_time_zone()),
         )
     except (OSError, ValueError, SigningError) as exc:
         _fail(str(exc))
         return
+    _record_confirmations(checks)
     state_path = output.with_name(output.name + ".deferred.json")
     tbs_path = output.with_name(output.name + ".tbs")
     state_path.write_text(state.to_json(), encoding="utf-8")
@@ -354,6 +423,7 @@ def sign_batch_command(
     tsa: str | None,
     lock: bool,
     trust: tuple[Path, ...],
+    confirm_signer: str | None,
     chain: tuple[Path, ...],
 ) -> None:
     """Подписать все PDF каталога одним открытием ключа."""
@@ -364,14 +434,20 @@ def sign_batch_command(
     options = _options(level, stamp, field, tsa, lock, trust)
     total = sum(1 for p in source.iterdir() if p.suffix.lower() == ".pdf")
     done = itertools.count(1)
-    with _open_signer(signer_spec, chain) as signer, progress("Подпись документов") as advance:
-        summary = sign_directory(
-            source,
-            output,
-            signer,  # type: ignore[arg-type]
-            options,  # type: ignore[arg-type]
-            progress=lambda _step: advance(next(done), total),
-        )
+    with _open_signer(signer_spec, chain) as signer:
+        pdfs = [p.read_bytes() for p in sorted(source.iterdir()) if p.suffix.lower() == ".pdf"]
+        cert = signer.signing_cert  # type: ignore[attr-defined]
+        checks = _check_signers(pdfs, field, cert, confirm_signer)
+        del pdfs
+        with progress("Подпись документов") as advance:
+            summary = sign_directory(
+                source,
+                output,
+                signer,  # type: ignore[arg-type]
+                options,  # type: ignore[arg-type]
+                progress=lambda _step: advance(next(done), total),
+            )
+    _record_confirmations(checks)
     click.echo(f"Подписано документов: {summary.signed}")
     for name, error in summary.failed:
         click.echo(f"Не подписан {name}: {error}", err=True)

@@ -246,10 +246,12 @@ def run_close(
     *,
     workers: int = 1,
     on_progress: Progress | None = None,
+    confirm_signer: str = "",
 ) -> ClosingReport:
     """Drive a close to its end in this process: render → sign → archive; the closing report.
 
     Stops with a failed close (see its ``error``) when some item of a stage failed.
+    ``confirm_signer``: the reason to sign with a key of someone other than the named director.
     """
     from service.jobs.period_sign import start_archiving, start_signing
     from service.jobs.tasks import run_inline
@@ -305,6 +307,7 @@ def run_close(
             inline=True,
             on_item=report("signing"),
             on_archive_item=report("archiving"),
+            confirm_signer=confirm_signer,
         )
         close = advance(PeriodClose.objects.get(pk=close.pk))
     if close.state in (PeriodClose.State.SIGNED, PeriodClose.State.ARCHIVING):

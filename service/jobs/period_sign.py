@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
-from service.config import signer_p12, stamp_font
+from service.config import school_time_zone, signer_p12, stamp_font
 from service.errors import UserError
 from service.jobs import progress
 from service.jobs.models import ItemState, JobItem, PeriodClose
@@ -155,12 +155,31 @@ def start_signing(
     inline: bool = False,
     on_item: Callable[..., object] | None = None,
     on_archive_item: Callable[..., object] | None = None,
+    confirm_signer: str = "",
 ) -> None:
     """Sign a rendered close with an unlocked signer (in a thread unless ``inline``), then
-    archive it; ``on_item`` / ``on_archive_item`` are called after each item of each stage."""
+    archive it; ``on_item`` / ``on_archive_item`` are called after each item of each stage.
+
+    Raises:
+        SignerMismatch: the key's owner is not the director the documents name, and
+            ``confirm_signer`` (the user's reason to sign anyway) is empty.
+    """
+    from service.documents.signers import check_signers, record_confirmations
     from signing.pades import SigningOptions, prepare
 
+    folder = work_dir(str(close.id)) / "rendered"
+    checks = check_signers(
+        (
+            (folder / f"{i.result['document_id']}.pdf").read_bytes()
+            for i in items_to_sign(close)
+            if (folder / f"{i.result['document_id']}.pdf").is_file()
+        ),
+        "director",
+        signer.signing_cert,
+        confirm_reason=confirm_signer,
+    )
     close = prepare_sign_job(close, user)
+    record_confirmations(checks, actor=getattr(user, "username", "") or "")
     job = close.sign_job
     assert job is not None
     prepared = prepare(
@@ -170,6 +189,7 @@ def start_signing(
             stamp=True,
             stamp_font=stamp_font(),
             reason="Правильность переноса данных заверяю",
+            time_zone=school_time_zone(),
         ),
     )
     progress.mark_started(str(job.id), stage="sign")

@@ -19,6 +19,7 @@ from service.documents.meta import DocumentMeta
 from service.errors import UserError
 from service.journal import snapshot as m
 from service.orders.kind import OrderKind
+from service.policy import SchoolPolicy, default_policy
 from service.russian import agree, decline_phrase, sex_of
 
 
@@ -34,6 +35,8 @@ class ContextRequest:
     snapshot: m.Snapshot
     meta: DocumentMeta
     params: Mapping[str, str] = field(default_factory=dict)
+    policy: SchoolPolicy = field(default_factory=default_policy)
+    """The school's rules; the Регламент and the Положение print its deadlines."""
 
 
 def order_meta(

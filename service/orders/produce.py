@@ -40,6 +40,7 @@ from service.orders.pdfa import finish_pdf
 from service.orders.render import RENDER_TIME_LIMIT, render_docx, render_with_time_limit
 from service.orders.sandbox import TemplateRejected
 from service.orders.versions import ActiveTemplate, active_template
+from service.policy import school_policy
 
 MAX_NUMBER_RACES = 5
 """Renders with a number another document took first before giving up."""
@@ -139,7 +140,8 @@ def preview_docx(snapshot: Snapshot, request: OrderRequest) -> bytes:
     day = request.date or dt.date.today()
     meta = order_meta(snapshot, kind, "предпросмотр", day, template_version=template.label)
     return render_template(
-        template, build_context(ContextRequest(kind, snapshot, meta, request.params))
+        template,
+        build_context(ContextRequest(kind, snapshot, meta, request.params, school_policy())),
     )
 
 
@@ -157,14 +159,15 @@ def make_document(
     if request.title:
         prefix = "" if kind.register is not None else f"{kind.kind_title.capitalize()} "
         draft = dataclasses.replace(draft, title=prefix + request.title)
-    build_context(ContextRequest(kind, snapshot, draft, request.params))
+    build_context(ContextRequest(kind, snapshot, draft, request.params, school_policy()))
     for _ in range(MAX_NUMBER_RACES):
         number = request.params.get("number", "")
         if kind.register is not None:
             number = next_number(school_id, snapshot.year.id, kind.register, day)
         meta = dataclasses.replace(draft, number=number, template_version=template.label)
         docx = render_template(
-            template, build_context(ContextRequest(kind, snapshot, meta, request.params))
+            template,
+            build_context(ContextRequest(kind, snapshot, meta, request.params, school_policy())),
         )
         try:
             issued = _record(snapshot, kind, request, template, meta, docx)

@@ -48,3 +48,9 @@ class SignForm(forms.Form):
     password = forms.CharField(
         label="Пароль (PIN) ключа подписи", widget=forms.PasswordInput, strip=False
     )
+    confirm_signer = forms.CharField(
+        label="Если ключ выдан не на директора, названного в документах, — причина",
+        required=False,
+        max_length=500,
+        help_text="Например: «исполняющий обязанности директора, приказ от 01.12.2026 № 45».",
+    )

@@ -135,7 +135,7 @@ def tiny_school() -> Snapshot:
             topic="Натуральные числа",
             homework="№ 1–5",
             entered_at=_at(d(2024, 9, 2)),
-            homework_entered_at=_at(d(2024, 9, 2)),
+            homework_entered_at=_at(d(2024, 9, 2), 10),  # lesson 1 ends 09:15, +1,5 h: on time
         ),
         Lesson(
             "L2",
@@ -171,7 +171,7 @@ def tiny_school() -> Snapshot:
             topic="Вычитание",
             homework="№ 10",
             entered_at=_at(d(2024, 9, 5)),
-            homework_entered_at=_at(d(2024, 9, 5)),
+            homework_entered_at=_at(d(2024, 9, 5), 12),  # lesson 3 ends 11:15, +1,5 h: on time
         ),
         Lesson(
             "L5",

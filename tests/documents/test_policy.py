@@ -40,8 +40,10 @@ def _write(tmp_path: Path, change) -> Path:
 
 def test_packaged_policy_has_the_regulation_defaults():
     policy = default_policy()
-    assert policy.deadlines.lessons_end == dt.time(15, 0)
-    assert (policy.deadlines.homework_hours, policy.deadlines.written_work_days) == (2.0, 7)
+    assert policy.deadlines.marks_until == dt.time(16, 0)
+    hours = [policy.deadlines.homework_hours(grade) for grade in (1, 4, 5, 9, 10, 11)]
+    assert hours == [2.5, 2.5, 1.5, 1.5, 1.0, 1.0]
+    assert policy.deadlines.written_work_days == 7
     assert policy.deadlines.test_days == 3
     assert policy.accumulation.required_marks(1) == 3
     assert policy.accumulation.required_marks(2.5) == 5
@@ -67,9 +69,29 @@ def test_a_policy_without_the_new_sections_keeps_the_defaults(tmp_path):
         (lambda r: r["deadlines"].update(test_days="три"), "deadlines.test_days", "целое число"),
         (lambda r: r["deadlines"].pop("homework_hours"), "deadlines.homework_hours", "обязательно"),
         (
-            lambda r: r["deadlines"].update(lessons_end="после обеда"),
-            "deadlines.lessons_end",
+            lambda r: r["deadlines"].update(marks_until="после обеда"),
+            "deadlines.marks_until",
             "ЧЧ:ММ",
+        ),
+        (
+            lambda r: r["deadlines"]["homework_hours"].pop(1),
+            "deadlines.homework_hours",
+            "для классов: 5, 6, 7, 8, 9",
+        ),
+        (
+            lambda r: r["deadlines"]["homework_hours"][0].update(grades="1-5"),
+            "deadlines.homework_hours",
+            "пересекаются",
+        ),
+        (
+            lambda r: r["deadlines"]["homework_hours"][2].update(grades="десятые"),
+            "deadlines.homework_hours[2].grades",
+            "диапазон классов",
+        ),
+        (
+            lambda r: r["deadlines"].update(lesson_ends=["09:00", "08:00"]),
+            "deadlines.lesson_ends",
+            "возрастать",
         ),
         (lambda r: r.pop("accumulation"), "accumulation", "раздел обязателен"),
         (
@@ -132,7 +154,8 @@ def test_environment_overrides_still_work(configured, tmp_path):
     configured.setenv("VEDOMOST_TIME_ZONE", "Asia/Yekaterinburg")
     policy = school_policy()
     assert policy.medal.name == "Школьная медаль"
-    assert (policy.deadlines.homework_hours, policy.time_zone) == (4.5, "Asia/Yekaterinburg")
+    hours = {policy.deadlines.homework_hours(grade) for grade in range(1, 12)}
+    assert (hours, policy.time_zone) == ({4.5}, "Asia/Yekaterinburg")
 
 
 @pytest.mark.parametrize(

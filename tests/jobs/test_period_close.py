@@ -88,6 +88,13 @@ def test_close_one_class_render_sign_archive(tmp_path: Path) -> None:
     ) * 4
     assert report.failed == [] and report.pages >= len(planned)
 
+    # The demo key is not the sample director's: its use is confirmed as such in the audit log.
+    from service.documents.signers import DEMO_KEY_REASON
+
+    confirmed = [e for e in archive.catalog.iter_events() if e.kind == "signer-confirmed"]
+    assert len(confirmed) == len(planned)
+    assert {(e.detail["reason"], e.actor) for e in confirmed} == {(DEMO_KEY_REASON, "dir")}
+
     # Starting the archive job again (a duplicated delivery) creates no second document.
     start_job(close.archive_job, [first.key], inline=True)
     assert archive.catalog.find_document(first.key).version == 1

@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 from PIL import Image
 
+from signing.errors import SigningError
 from signing.pades import SigningOptions, sign_pdf
-from signing.stamp import DEFAULT_STAMP_BOX, find_stamp_font
+from signing.stamp import DEFAULT_STAMP_BOX, find_stamp_font, format_signing_time
 from tests.fixtures.signing import SchoolPki
 from tests.signing.helpers import appearance_lines, fonts, widget
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("Europe/Moscow", "07.12.2026 02:30 (МСК)"),
+        ("Asia/Yekaterinburg", "07.12.2026 04:30 (МСК+2)"),
+        ("Europe/Kaliningrad", "07.12.2026 01:30 (МСК-1)"),
+        ("Asia/Vladivostok", "07.12.2026 09:30 (МСК+7)"),
+        ("UTC", "06.12.2026 23:30 (UTC+00:00)"),
+    ],
+)
+def test_signing_time_is_shown_in_the_school_time_zone(zone: str, expected: str) -> None:
+    """GIVEN 23:30 UTC WHEN shown for a school THEN its local date and time, named from Moscow."""
+    moment = dt.datetime(2026, 12, 6, 23, 30, 15, tzinfo=dt.UTC)
+    assert format_signing_time(moment, zone) == expected
+
+
+def test_unknown_time_zone_is_refused_in_russian() -> None:
+    with pytest.raises(SigningError, match="часовой пояс"):
+        format_signing_time(dt.datetime(2026, 12, 6, tzinfo=dt.UTC), "Europe/Nowhere")
 
 
 def test_stamp_text_names_serial_owner_and_validity(
@@ -18,8 +45,14 @@ def test_stamp_text_names_serial_owner_and_validity(
 ) -> None:
     """GIVEN a reserved director box WHEN signed with a stamp THEN it carries the ГОСТ texts."""
     signer = test_pki.signer("director")
-    signed = sign_pdf(pdf_with_fields, signer, SigningOptions(stamp=True))
+    before = dt.datetime.now(MOSCOW).replace(second=0, microsecond=0)
+    options = SigningOptions(stamp=True, time_zone="Europe/Moscow")
+    signed = sign_pdf(pdf_with_fields, signer, options)
+    after = dt.datetime.now(MOSCOW)
     lines = appearance_lines(signed, "director")
+    signed_line = lines.pop()
+    moment = dt.datetime.strptime(signed_line, "Подписан: %d.%m.%Y %H:%M (МСК)")
+    assert before <= moment.replace(tzinfo=MOSCOW) <= after, signed_line
     serial = format(test_pki.cert("director").serial_number, "X")
     serial = serial if len(serial) % 2 == 0 else "0" + serial
     assert lines == [
@@ -27,7 +60,7 @@ def test_stamp_text_names_serial_owner_and_validity(
         "ЭЛЕКТРОННОЙ ПОДПИСЬЮ",
         f"Сертификат: {serial}",
         "Владелец: Сидоров Иван Петрович",
-        "Действителен: с 01.09.2025 до 01.09.2027",
+        "Действителен: с 01.09.2025 по 01.09.2027",
     ]
     annot = widget(signed, "director")
     assert [float(x) for x in annot["/Rect"]] == [310, 40, 560, 130]  # the template's box

@@ -38,6 +38,7 @@ from service.journal.snapshot import (
     WorkType,
 )
 from service.policy import SchoolPolicy
+from service.policy_text import deadline_wording, hours_of_day
 from service.russian import by_sex, ru_number, ru_percent
 
 REPORTS = {
@@ -253,16 +254,12 @@ def build_control_report(
             f"Проверено уроков: {sum(r.lessons for r in rows_t)}, отметок: "
             f"{sum(r.marks for r in rows_t)}; нарушений сроков: {late}."
         ]
-        deadlines = policy.deadlines
+        wording = deadline_wording(policy.deadlines)
         settings = (
-            ("Отметки за урок", "в день урока"),
-            ("Письменные работы", f"не позднее {deadlines.written_work_days} дн."),
-            ("Контрольные работы", f"не позднее {deadlines.test_days} дн."),
-            (
-                "Домашнее задание",
-                f"не позднее {ru_number(deadlines.homework_hours)} ч после окончания уроков "
-                f"({deadlines.lessons_end:%H:%M})",
-            ),
+            ("Отметки за урок", wording.marks),
+            ("Письменные работы", wording.written),
+            ("Контрольные работы", wording.tests),
+            ("Домашнее задание", wording.homework),
         )
         return replace(
             head,
@@ -355,6 +352,7 @@ def timeliness(
     wanted = set(class_ids)
     per_teacher: dict[str, Counter[str]] = defaultdict(Counter)
     cases: list[TimelinessCase] = []
+    last_lesson = _last_lessons(snapshot, wanted, start, end)
     for lesson in snapshot.lessons:
         if lesson.class_id not in wanted or not start <= lesson.date <= end:
             continue
@@ -372,9 +370,13 @@ def timeliness(
         if not lesson.topic:
             counter["missing_topics"] += 1
         if lesson.homework and lesson.homework_entered_at is not None:
+            # Counted from this class's own last lesson of the day, by its grade's allowance.
+            grade = snapshot.class_by_id[lesson.class_id].grade
             deadline = dt.datetime.combine(
-                lesson.date, rules.lessons_end, tzinfo=zone
-            ) + dt.timedelta(hours=rules.homework_hours)
+                lesson.date,
+                rules.lesson_end(last_lesson[lesson.class_id, lesson.date]),
+                tzinfo=zone,
+            ) + dt.timedelta(hours=rules.homework_hours(grade))
             if lesson.homework_entered_at > deadline:
                 counter["late_homework"] += 1
                 hours = (lesson.homework_entered_at - deadline).total_seconds() / 3600
@@ -385,32 +387,45 @@ def timeliness(
                         subject,
                         who,
                         "домашнее задание внесено с опозданием",
-                        f"{hours:.0f} ч",
+                        f"{ru_number(round(hours, 1))} ч",
                     )
                 )
         for mark in snapshot.marks_of_lesson.get(lesson.id, ()):
             counter["marks"] += 1
             if mark.entered_at is None:
                 continue
-            delay = (mark.entered_at.astimezone(zone).date() - lesson.date).days
-            if mark.work_type == WorkType.WRITTEN:
-                allowed, key, what = (
-                    rules.written_work_days,
-                    "late_written",
-                    "письменная работа проверена позже срока",
-                )
-            elif mark.work_type == WorkType.TEST:
-                allowed, key, what = (
-                    rules.test_days,
-                    "late_tests",
-                    "контрольная работа проверена позже срока",
-                )
-            else:
-                allowed, key, what = 0, "late_marks", "отметка выставлена не в день урока"
-            if delay > allowed:
-                counter[key] += 1
+            entered = mark.entered_at.astimezone(zone)
+            delay = (entered.date() - lesson.date).days
+            if mark.work_type in (WorkType.WRITTEN, WorkType.TEST):
+                written = mark.work_type == WorkType.WRITTEN
+                allowed = rules.written_work_days if written else rules.test_days
+                if delay > allowed:
+                    counter["late_written" if written else "late_tests"] += 1
+                    what = (
+                        "письменная работа проверена позже срока"
+                        if written
+                        else "контрольная работа проверена позже срока"
+                    )
+                    cases.append(
+                        TimelinessCase(lesson.date, class_name, subject, who, what, f"{delay} дн.")
+                    )
+                continue
+            # «до 16.00 часов каждого дня»; a lesson ending later leaves until its own end.
+            until = max(rules.marks_until, rules.lesson_end(lesson.number))
+            deadline = dt.datetime.combine(lesson.date, until, tzinfo=zone)
+            if entered > deadline:
+                counter["late_marks"] += 1
+                hours = (entered - deadline).total_seconds() / 3600
+                late_by = f"{delay} дн." if delay > 0 else f"{ru_number(round(hours, 1))} ч"
                 cases.append(
-                    TimelinessCase(lesson.date, class_name, subject, who, what, f"{delay} дн.")
+                    TimelinessCase(
+                        lesson.date,
+                        class_name,
+                        subject,
+                        who,
+                        f"отметка выставлена позже {hours_of_day(rules.marks_until)} дня урока",
+                        late_by,
+                    )
                 )
     rows = []
     for teacher_id, c in sorted(
@@ -434,6 +449,18 @@ def timeliness(
         )
     cases.sort(key=lambda x: (x.date, x.class_name, x.subject))
     return rows, cases
+
+
+def _last_lessons(
+    snapshot: Snapshot, class_ids: set[str], start: dt.date, end: dt.date
+) -> dict[tuple[str, dt.date], int]:
+    """The number of each class's last lesson of each day (its own timetable, not the school's)."""
+    last: dict[tuple[str, dt.date], int] = {}
+    for lesson in snapshot.lessons:
+        if lesson.class_id in class_ids and start <= lesson.date <= end:
+            key = (lesson.class_id, lesson.date)
+            last[key] = max(last.get(key, 0), lesson.number)
+    return last
 
 
 def attendance(

@@ -7,6 +7,7 @@ from typing import Any
 from service.orders.context import ContextRequest, approval, fmt_date, responsibles
 from service.orders.kind import APPROVAL_PARAMS, RESPONSIBLE_PARAMS, OrderKind
 from service.orders.schema import APPROVAL, RESPONSIBLES
+from service.policy_text import deadline_wording
 
 SCHEMA = {
     **RESPONSIBLES,
@@ -17,16 +18,11 @@ SCHEMA = {
 
 
 def build(req: ContextRequest) -> dict[str, Any]:
-    """The responsibles, the approving order, entry deadlines and the periods of the year."""
+    """The responsibles, the approving order, the policy's entry deadlines and the periods."""
     return {
         **responsibles(req),
         **approval(req),
-        "deadlines": {
-            "marks": "в день проведения урока",
-            "homework": "не позднее 2 часов после урока",
-            "written": "в течение 7 дней",
-            "tests": "в течение 3 дней",
-        },
+        "deadlines": deadline_wording(req.policy.deadlines).as_dict(),
         "periods": [
             {"name": p.name, "start": fmt_date(p.start), "end": fmt_date(p.end)}
             for p in req.snapshot.year.periods

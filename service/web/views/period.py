@@ -239,7 +239,15 @@ def sign(request: HttpRequest, close_id: str) -> HttpResponse:
     except WrongKeyPassword as exc:
         messages.error(request, str(exc))
         return redirect("web:period_close", close_id=close.id)
-    start_signing(close, signer, request.user)
+    from service.documents.signers import SignerMismatch
+
+    try:
+        start_signing(
+            close, signer, request.user, confirm_signer=form.cleaned_data["confirm_signer"]
+        )
+    except SignerMismatch as exc:
+        messages.error(request, str(exc))
+        return redirect("web:period_close", close_id=close.id)
     record_access(request.user, Access.SIGN, "period-close", str(close.id), close.period_id)
     messages.success(request, "Ключ открыт, документы подписываются.")
     return redirect("web:period_close", close_id=close.id)
