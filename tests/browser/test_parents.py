@@ -11,8 +11,10 @@ from pypdf import PdfReader
 
 from tests.fixtures.web import screenshot
 
-# django_db: so that the test database exists even when only these tests are selected.
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
+# No django_db mark: a test transaction would hold SQLite's write lock (transactions begin
+# IMMEDIATE) while the live server logs in; the fixtures reach the committed database through
+# django_db_blocker, and live_url depends on django_db_setup so the test database exists.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "пароль-для-браузера"
 
 
@@ -47,7 +49,7 @@ def teacher(imported_school: object, django_db_blocker: object) -> Iterator[dict
 
 
 def test_class_teacher_issues_the_paper_batch_and_records_an_acknowledgement(
-    live_url: str, page: object, teacher: dict[str, object]
+    live_url: str, page: object, teacher: dict[str, object], django_db_blocker: object
 ) -> None:
     """GIVEN a class teacher with paper families WHEN they print the batch from the class page
     THEN the register lists each statement pending; WHEN they record a guardian's
@@ -59,7 +61,7 @@ def test_class_teacher_issues_the_paper_batch_and_records_an_acknowledgement(
     page.fill("#id_username", "br-parents-ct")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_selector("#period")
+    page.wait_for_selector("#period, #students")  # a class teacher lands on her class
     page.click("text=Классы")
     page.get_by_role("link", name=school_class.name, exact=True).click()
     page.wait_for_selector("#statement-register")
@@ -93,5 +95,6 @@ def test_class_teacher_issues_the_paper_batch_and_records_an_acknowledgement(
     assert "Петрова А. В." in page.inner_text(f"#issue-{issue_id}")
     assert page.locator("#statement-register form.ack").count() == len(teacher["families"]) - 1
     screenshot(page, "parents-02-acknowledged")
-    issue = StatementIssue.objects.get(pk=issue_id)
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        issue = StatementIssue.objects.get(pk=issue_id)
     assert issue.acknowledged_by == "Петрова А. В." and issue.acknowledged_on is not None
