@@ -19,7 +19,7 @@ MAX_FAILURES = 5  # per user name and address
 MAX_ADDRESS_FAILURES = 20  # per address, whatever the names
 WINDOW = dt.timedelta(minutes=15)
 LOCK = dt.timedelta(minutes=15)
-ANY_NAME = "\x00*"  # the address-wide row; no user name can be this (NUL is stripped)
+ANY_NAME = " *"  # the address-wide row: user_key strips spaces, so no name becomes this
 _NAME_LENGTH = 150
 
 
