@@ -83,13 +83,23 @@ class S3Store:
             raise StoreUnavailable(self.name, f"ошибка сервера {exc.status_code}") from exc
         raise StoreUnavailable(self.name, type(exc).__name__) from exc
 
+    def _make_bucket(self) -> None:
+        """Create the bucket with object lock; a retried request that finds it made is success."""
+        try:
+            self.client.make_bucket(self.bucket, object_lock=True)
+        except S3Error as exc:
+            # A slow answer makes the client retry, and the retry finds our own bucket; whether it
+            # has versioning and object lock is checked next, as for any existing bucket.
+            if exc.code != "BucketAlreadyOwnedByYou":
+                raise
+
     def ensure_ready(self) -> None:
         """Create the bucket with object lock (which turns versioning on) if it does not exist."""
         if self._ready:
             return
         try:
             if not self.client.bucket_exists(self.bucket):
-                self.client.make_bucket(self.bucket, object_lock=True)
+                self._make_bucket()
             status = self.client.get_bucket_versioning(self.bucket).status
         except (MinioException, Urllib3Error, OSError) as exc:
             self._fail(exc)

@@ -86,7 +86,8 @@ def test_worker_once_runs_what_is_due_and_then_nothing(
     assert first.exit_code == 0, first.output
     assert "Резервная копия каталога: выполнено — резервная копия catalog-backup-" in first.output
     assert "Проверка сохранности копий: выполнено — проверено документов: 1 из 1" in first.output
-    assert "нечего продлевать" in first.output and "нет задач" in first.output
+    assert "нечего продлевать" in first.output
+    assert "Ежемесячные обязанности" in first.output and "закрывать нечего" in first.output
     assert list((tmp_path / "b" / "objects" / "catalog-backup").iterdir())
     again = runner.invoke(cli_main.cli, ["worker", "--once"], catch_exceptions=False)
     assert again.exit_code == 0 and "Наступивших задач нет." in again.output

@@ -31,7 +31,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Connections opened from now on wait 0.3 s for the lock instead of 30 s."""
     if connection.vendor != "sqlite":
-        pytest.fail("these tests lock the embedded SQLite catalog; run them without a DB URL")
+        # The lock is SQLite's file lock; the SQLite pass of .ci/test runs these, PostgreSQL
+        # waits on row locks instead and has no «database is locked».
+        pytest.skip("the embedded SQLite catalog's file lock; covered by the SQLite pass")
     monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.3)
     connection.close()
     yield
