@@ -152,7 +152,9 @@ def test_cli_order_on_a_snapshot_file(father: m.Snapshot, tmp_path: Path) -> Non
 
     source = tmp_path / "school.json"
     source.write_text(json.dumps(snapshot_to_dict(father), ensure_ascii=False), "utf-8")
-    env = {**os.environ, "VEDOMOST_DATA_DIR": str(tmp_path / "data")}
+    # A standalone command with its own catalog (SQLite in its data directory), not the test DB.
+    env = {k: v for k, v in os.environ.items() if k != "VEDOMOST_DATABASE_URL"}
+    env["VEDOMOST_DATA_DIR"] = str(tmp_path / "data")
     done = subprocess.run(
         [
             sys.executable,
