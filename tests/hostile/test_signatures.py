@@ -15,14 +15,8 @@ from tests.hostile import tamper
 
 @pytest.fixture(scope="module")
 def test_pki(tmp_path_factory: pytest.TempPathFactory):
-    """The declared test PKI on a port of this module's own: these checks fetch nothing, and the
-    session's fixed port may be taken by another run on the machine."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with running_test_pki(tmp_path_factory.mktemp("hostile-pki"), port=port) as pki:
+    """The declared test PKI on a port range of this module's own (these checks fetch nothing)."""
+    with running_test_pki(tmp_path_factory.mktemp("hostile-pki")) as pki:
         yield pki
 
 
