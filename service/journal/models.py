@@ -58,13 +58,21 @@ class Snapshot(models.Model):
 
 
 # Row tables have composite primary keys that double as their most used index (no surrogate id,
-# no sequence): fewer B-trees to maintain when a full year's marks are inserted.
+# no sequence): fewer B-trees to maintain when a full year's marks are inserted. Their link to the
+# snapshot has no database constraint: the rows are written only by ``rows.write_rows``, in the
+# transaction that creates their snapshot row, and snapshots are never deleted (Django's
+# ``on_delete`` still cascades in the ORM). The constraint's per-row check, queued until commit,
+# was a third of PostgreSQL's work in a first import.
 
 
 class SnapshotStudent(models.Model):
     pk = models.CompositePrimaryKey("snapshot", "student_id")
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="student_rows", db_index=False
+        Snapshot,
+        on_delete=models.CASCADE,
+        related_name="student_rows",
+        db_index=False,
+        db_constraint=False,
     )
     student_id = models.CharField(max_length=200)
     class_id = models.CharField(max_length=200)
@@ -81,7 +89,11 @@ class SnapshotStudent(models.Model):
 class SnapshotLesson(models.Model):
     pk = models.CompositePrimaryKey("snapshot", "lesson_id")
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="lesson_rows", db_index=False
+        Snapshot,
+        on_delete=models.CASCADE,
+        related_name="lesson_rows",
+        db_index=False,
+        db_constraint=False,
     )
     lesson_id = models.CharField(max_length=200)
     date = models.DateField()
@@ -106,7 +118,11 @@ class SnapshotMark(models.Model):
     # The key serves "a student's marks across subjects"; the grid has its own index.
     pk = models.CompositePrimaryKey("snapshot", "student_id", "subject_id", "mark_id")
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="mark_rows", db_index=False
+        Snapshot,
+        on_delete=models.CASCADE,
+        related_name="mark_rows",
+        db_index=False,
+        db_constraint=False,
     )
     mark_id = models.CharField(max_length=200)
     lesson_id = models.CharField(max_length=200)
@@ -130,7 +146,11 @@ class SnapshotMark(models.Model):
 class SnapshotAttendance(models.Model):
     pk = models.CompositePrimaryKey("snapshot", "student_id", "lesson_id")
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="attendance_rows", db_index=False
+        Snapshot,
+        on_delete=models.CASCADE,
+        related_name="attendance_rows",
+        db_index=False,
+        db_constraint=False,
     )
     lesson_id = models.CharField(max_length=200)
     student_id = models.CharField(max_length=200)
@@ -152,7 +172,11 @@ class SnapshotAttendance(models.Model):
 class SnapshotPeriodMark(models.Model):
     pk = models.CompositePrimaryKey("snapshot", "student_id", "subject_id", "period_id")
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="period_mark_rows", db_index=False
+        Snapshot,
+        on_delete=models.CASCADE,
+        related_name="period_mark_rows",
+        db_index=False,
+        db_constraint=False,
     )
     student_id = models.CharField(max_length=200)
     subject_id = models.CharField(max_length=200)
