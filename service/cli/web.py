@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -59,6 +63,7 @@ def serve(host: str, port: int, no_demo_users: bool, processes: int, no_schedule
     click.echo(f"Ведомость: http://{host}:{port}/  (остановить: Ctrl+C)")
     processes = processes or os.cpu_count() or 1
     if processes <= 1:
+        _warm_up()
         if embedded:
             _start_scheduler()
         run(host, port, get_wsgi_application(), threading=True)
@@ -92,23 +97,59 @@ def _start_scheduler() -> None:
 
 
 def _warm_up() -> None:
-    """Load the current journal of every school with users, so forked processes share it."""
+    """Load the current journal of every school with users, so forked processes share it.
+
+    Also renders one statement (into a temporary folder, no cache, no record): the first
+    render in a process loads fonts and compiles templates (about 0.5 s of CPU), and done here it
+    is done once for all server processes.
+    """
     from service.accounts.models import Profile
     from service.accounts.snapshots import current_snapshot
 
+    rendered = False
     for school_id in Profile.objects.values_list("school_id", flat=True).distinct():
         snapshot = current_snapshot(school_id)
-        if snapshot is not None:  # build the indexes statements use, once, before forking
-            for name in (
-                "students_of_class",
-                "marks_of_student",
-                "attendance_of_student",
-                "lesson_by_id",
-                "period_mark_index",
-                "subject_by_id",
-                "guardian_by_id",
-            ):
-                getattr(snapshot, name)
+        if snapshot is None:
+            continue
+        for name in (  # build the indexes statements use, once, before forking
+            "students_of_class",
+            "marks_of_student",
+            "attendance_of_student",
+            "lesson_by_id",
+            "period_mark_index",
+            "subject_by_id",
+            "guardian_by_id",
+        ):
+            getattr(snapshot, name)
+        rendered = rendered or _warm_up_render(snapshot)
+
+
+def _warm_up_render(snapshot: Any) -> bool:
+    """Render a statement of the snapshot's first student and throw it away; True if done."""
+    from service.documents.common import DocumentProblem
+    from service.documents.kinds import render_kind
+
+    if not snapshot.students or not snapshot.year.periods:
+        return False
+    params = {"student": snapshot.students[0].id, "period": snapshot.year.periods[0].id}
+    with tempfile.TemporaryDirectory(prefix="vedomost-warm-") as folder:
+        try:
+            render_kind(snapshot, "parent-statement", params, Path(folder) / "warm-up.pdf")
+        except DocumentProblem:
+            return False
+    return True
+
+
+def server_description(processes: int) -> str:
+    """How ``vedomost serve --processes N`` serves requests (for the benchmark's report)."""
+    cores = os.cpu_count() or 1
+    count = processes or cores
+    if count <= 1:
+        return f"Django's threaded WSGI server, 1 process, a thread per connection; {cores} cores"
+    return (
+        f"{count} forked processes accepting on one socket, each Django's threaded WSGI server "
+        f"(a thread per connection, one statement rendered at a time); {cores} cores"
+    )
 
 
 def serve_forked(host: str, port: int, processes: int, *, scheduler: bool = False) -> None:
@@ -132,6 +173,7 @@ def serve_forked(host: str, port: int, processes: int, *, scheduler: bool = Fals
     httpd.set_app(get_wsgi_application())
     _warm_up()
     connections.close_all()  # every process opens its own database connections
+    gc.freeze()  # the journal stays shared: the children's collector does not touch its pages
     children: list[int] = []
     for _ in range(processes):
         pid = os.fork()
@@ -152,6 +194,9 @@ def serve_forked(host: str, port: int, processes: int, *, scheduler: bool = Fals
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if scheduler:
+        # This process only runs the archive's care now: a backup or an audit made up at start
+        # must not take the cores from the processes answering users.
+        os.nice(10)
         _start_scheduler()
     for child in children:
         with contextlib.suppress(ChildProcessError):

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 from service.errors import UserError
+
+# One render at a time in a server process: renders are CPU-bound and hold the GIL, so two at
+# once in one process take twice as long each; in turn, the first is done in half the time.
+_render_lock = threading.Lock()
 
 
 class StatementProblem(UserError):
@@ -46,13 +51,20 @@ def _cache_file(snapshot: Any, student_id: str, period_id: str | None) -> Path |
 
 def student_statement(snapshot: Any, student_id: str, period_id: str | None) -> bytes:
     """One student's statement for a period (or the year so far) as PDF bytes (cached on disk)."""
+    cached = _cache_file(snapshot, student_id, period_id)
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
+    with _render_lock:
+        if cached is not None and cached.is_file():  # rendered by another request meanwhile
+            return cached.read_bytes()
+        return _render(snapshot, student_id, period_id, cached)
+
+
+def _render(snapshot: Any, student_id: str, period_id: str | None, cached: Path | None) -> bytes:
     from service.documents.common import DocumentProblem
     from service.documents.kinds import render_kind
     from service.jobs.period_close import write_atomically
 
-    cached = _cache_file(snapshot, student_id, period_id)
-    if cached is not None and cached.is_file():
-        return cached.read_bytes()
     with tempfile.TemporaryDirectory(prefix="vedomost-st-") as tmp:
         out = Path(tmp) / "statement.pdf"
         try:
