@@ -1,6 +1,7 @@
 """Benchmark: import the 1,000-student full-year sample school into a fresh PostgreSQL catalog.
 
     python -m bench.import_sample [--students 1000] [--database-url postgresql://…/vedomost_bench]
+    python -m bench.import_sample --sqlite     # the embedded default's catalog instead
 
 Creates (and afterwards drops) a fresh database, generates the sample school once (not timed),
 then measures in a child process each:
@@ -38,7 +39,9 @@ def _admin_url(url: str) -> tuple[str, str]:
 
 
 def recreate_database(url: str, drop_only: bool = False) -> None:
-    """Drop and (unless ``drop_only``) create the benchmark database."""
+    """Drop and (unless ``drop_only``) create the benchmark database (nothing for SQLite)."""
+    if not url:
+        return
     admin, name = _admin_url(url)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -73,16 +76,21 @@ def child(path: str, fmt: str) -> None:
 
     from service.journal.importer import import_file
 
+    backend, version = None, ""
     with connection.cursor() as cursor:  # the server process that will do the import's SQL
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-    server_before = _process_cpu(backend)
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_backend_pid(), current_setting('server_version')")
+            backend, version = cursor.fetchone()
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            version = cursor.fetchone()[0]
+    server_before = _process_cpu(backend) if backend else None
     before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     result = import_file(Path(path), fmt)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_SELF)
-    server_after = _process_cpu(backend)
+    server_after = _process_cpu(backend) if backend else None
     print(
         json.dumps(
             {
@@ -94,6 +102,7 @@ def child(path: str, fmt: str) -> None:
                 if server_after is not None and server_before is not None
                 else None,
                 "status": result.status,
+                "database": f"{connection.vendor} {version}",
                 "counts": result.counts,
                 "snapshot_id": result.snapshot_id,
             }
@@ -130,7 +139,7 @@ def migrate(env: dict[str, str]) -> None:
 
 
 def _seconds(value: float | None) -> str:
-    return "?" if value is None else f"{value:4.1f} s"
+    return "—" if value is None else f"{value:4.1f} s"
 
 
 def main() -> None:
@@ -140,6 +149,9 @@ def main() -> None:
     parser.add_argument("--year", default="2024/2025")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="the embedded SQLite catalog instead of PostgreSQL"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -160,13 +172,13 @@ def main() -> None:
     reshuffled.write_text(json.dumps(doc, ensure_ascii=False, indent=1), "utf-8")
     del doc
 
-    env = {
-        **os.environ,
-        "VEDOMOST_DATABASE_URL": args.database_url,
-        "VEDOMOST_DATA_DIR": str(work / "var"),
-        "PYTHONPATH": str(ROOT),
-    }
-    recreate_database(args.database_url)
+    url = "" if args.sqlite else args.database_url
+    env = {**os.environ, "VEDOMOST_DATA_DIR": str(work / "var"), "PYTHONPATH": str(ROOT)}
+    env.pop("VEDOMOST_DATABASE_URL", None)
+    if url:
+        env["VEDOMOST_DATABASE_URL"] = url
+    load_before = os.getloadavg()
+    recreate_database(url)
     try:
         migrate(env)
         first = run_child(sample, env)
@@ -174,7 +186,7 @@ def main() -> None:
         reformatted = run_child(reshuffled, env)
     finally:
         if not args.keep:
-            recreate_database(args.database_url, drop_only=True)
+            recreate_database(url, drop_only=True)
 
     size_mb = sample.stat().st_size / 1e6
     print(
@@ -182,7 +194,8 @@ def main() -> None:
         f"{size_mb:.1f} MB JSON, generated in {generated:.1f} s (not timed below)"
     )
     print("Records: " + ", ".join(f"{k} {v}" for k, v in first["counts"].items()))
-    print(f"Database: PostgreSQL, fresh ({urlsplit(args.database_url).path.lstrip('/')})")
+    where = urlsplit(url).path.lstrip("/") if url else str(work / "var")
+    print(f"Database: {first['database']}, fresh ({where})")
     rows = [
         ("first import", first, TARGETS["first"]),
         ("re-import, same file", unchanged, TARGETS["unchanged"]),
@@ -200,18 +213,22 @@ def main() -> None:
             ok &= passed
             verdict.append(f"≤ {rss_target:.0f} MB {'OK' if passed else 'MISSED'}")
         print(
-            f"{label:36s} {figures['wall']:6.2f} s (CPU {figures['cpu']:4.1f} s + server "
-            f"{_seconds(figures['server_cpu'])})  "
+            f"{label:36s} wall {figures['wall']:6.2f} s; CPU: importer {figures['cpu']:4.1f} s, "
+            f"database server {_seconds(figures['server_cpu'])}  "
             f"peak RSS {figures['rss_mb']:5.0f} MB  "
             f"[{figures['status']}]  {'; '.join(verdict)}"
         )
     if unchanged["status"] != "unchanged" or reformatted["status"] != "unchanged":
         print("ERROR: a re-import was not recognised as unchanged")
         ok = False
-    load = os.getloadavg()[0]
-    print(f"Note: load average {load:.1f} on {os.cpu_count()} CPUs; wall times on a shared machine")
+    load = os.getloadavg()
+    print(
+        f"Note: load average {load_before[0]:.1f} before, {load[0]:.1f} after (5 min "
+        f"{load[1]:.1f}) on {os.cpu_count()} CPUs; wall times on a shared machine"
+    )
     print("are noisy. CPU: user+system seconds of the import in the Python process, and of its")
-    print("PostgreSQL backend process (WAL writer and checkpointer not included).")
+    print("PostgreSQL backend process (WAL writer and checkpointer not included; SQLite runs in")
+    print("the importer's process).")
     sys.exit(0 if ok else 1)
 
 

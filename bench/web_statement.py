@@ -1,9 +1,12 @@
 """Benchmarks of the service (figures are noisy on a shared machine; run it, do not assert).
 
 1. ``python -m bench.web_statement`` — a class teacher's single statement for a parent over HTTP:
-   ``vedomost serve`` on 127.0.0.1:18450, N concurrent users (default 10) each asking for a
-   statement every 5 s for a bounded time; prints median / p95 / max from request to the last
-   byte of the PDF. Targets: median ≤ 300 ms, p95 ≤ 600 ms.
+   ``vedomost serve`` on 127.0.0.1:18450, N concurrent users (default 10: class teachers of
+   different classes) each asking for a statement every 5 s. First every user prints its
+   students in turn, each once (every statement is rendered: the cache cannot help), then
+   repeats some of them (cache hits). Prints p50 / p95 / p99 / max from request to the last byte
+   of the PDF, throughput, the server's CPU per request (all its processes), the server's
+   configuration and the machine load. Targets: p50 ≤ 300 ms, p95 ≤ 600 ms.
 2. ``python -m bench.web_statement --close`` — the period close of the sample school with two
    Celery worker processes on Redis (db 8): render on the workers, sign once in this process,
    archive on the workers; prints the time of each stage and where it goes.
@@ -74,22 +77,128 @@ def _session(base: str, username: str, password: str) -> object:
     return session
 
 
-def bench_statement(students: int, users: int, seconds: float, interval: float) -> None:
-    """The statement load test."""
+def _server_cpu(pid: int) -> float:
+    """User+system CPU seconds of the server: its process and every child it forked."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    pids += [int(c) for c in children]
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} CPUs"
+
+
+def _phase(
+    label: str,
+    sessions: list[object],
+    urls: list[list[str]],
+    seconds: float,
+    interval: float,
+    server_pid: int,
+) -> list[list[str]]:
+    """Each user asks for its next URL every ``interval`` s for ``seconds``; print the figures.
+
+    Returns the URLs each user got a PDF for.
+    """
+    users = len(sessions)
+    served: list[list[str]] = [[] for _ in sessions]
+    latencies: list[float] = []
+    errors: list[bytes] = []
+    lock = threading.Lock()
+    load_before = _load()
+    cpu_before = _server_cpu(server_pid)
+    began = time.monotonic()
+    stop = began + seconds
+
+    def user(index: int) -> None:
+        queue = list(urls[index])
+        next_at = time.monotonic() + interval * index / users
+        while queue:
+            delay = next_at - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            if time.monotonic() >= stop:
+                return
+            started = time.perf_counter()
+            target = queue.pop(0)
+            try:
+                response = sessions[index].get(target, timeout=120)  # type: ignore[attr-defined]
+                body = response.content
+                ok = response.status_code == 200 and body.startswith(b"%PDF")
+            except OSError as exc:
+                ok, body = False, str(exc).encode()
+            elapsed = time.perf_counter() - started
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                    served[index].append(target)
+                else:
+                    errors.append(body[:80])
+            next_at += interval
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.monotonic() - began
+    cpu = _server_cpu(server_pid) - cpu_before
+    done = len(latencies) + len(errors)
+    print(f"{label}: {len(latencies)} ok, {len(errors)} errors in {wall:.0f} s")
+    if latencies:
+        ms = [v * 1000 for v in latencies]
+        print(
+            f"  latency ms: p50 {statistics.median(ms):.0f}, p95 {_percentile(ms, 0.95):.0f}, "
+            f"p99 {_percentile(ms, 0.99):.0f}, max {max(ms):.0f} "
+            f"(targets: p50 ≤ 300, p95 ≤ 600)"
+        )
+        print(
+            f"  throughput {len(latencies) / wall:.2f} statements/s; server CPU "
+            f"{cpu * 1000 / max(done, 1):.0f} ms per request ({cpu:.1f} s in all)"
+        )
+    print(f"  {load_before} before, {_load()} after")
+    return served
+
+
+def bench_statement(
+    students: int, users: int, seconds: float, interval: float, repeat: float
+) -> None:
+    """The statement load test: ``users`` class teachers of different classes."""
     school_id, snapshot = _setup(students)
     from service.accounts.roles import Role
     from service.accounts.users import create_user
 
-    school_class = next(c for c in snapshot.classes if c.grade >= 5)
+    classes, teachers = [], set()
+    for school_class in snapshot.classes:
+        if school_class.grade >= 5 and school_class.teacher_id not in teachers:
+            classes.append(school_class)
+            teachers.add(school_class.teacher_id)
+    classes = classes[:users]
     password = secrets.token_urlsafe(12)
-    create_user(
-        "bench-ct",
-        school_id,
-        [Role.CLASS_TEACHER],
-        password=password,
-        staff_id=school_class.teacher_id,
-    )
-    pupils = [s.id for s in snapshot.students_of_class[school_class.id] if not s.left_on]
+    pupils = {}
+    for index, school_class in enumerate(classes):
+        create_user(
+            f"bench-ct{index}",
+            school_id,
+            [Role.CLASS_TEACHER],
+            password=password,
+            staff_id=school_class.teacher_id,
+        )
+        pupils[index] = [s.id for s in snapshot.students_of_class[school_class.id] if not s.left_on]
+    processes = int(os.environ.get("BENCH_PROCESSES", "0"))
     env = dict(os.environ, PYTHONPATH=str(Path.cwd()))
     server = subprocess.Popen(
         [
@@ -100,8 +209,9 @@ def bench_statement(students: int, users: int, seconds: float, interval: float) 
             "--port",
             str(PORT),
             "--no-demo-users",
+            "--no-scheduler",  # the archive care made up at start is not what is measured
             "--processes",
-            os.environ.get("BENCH_PROCESSES", "0"),
+            str(processes),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -110,60 +220,50 @@ def bench_statement(students: int, users: int, seconds: float, interval: float) 
     )
     base = f"http://127.0.0.1:{PORT}"
     try:
-        for _ in range(300):
+        clock = time.perf_counter()
+        for _ in range(600):
             try:
                 urllib.request.urlopen(base + "/login/", timeout=2).read()  # noqa: S310
                 break
             except OSError:
                 time.sleep(0.2)
-        sessions = [_session(base, "bench-ct", password) for _ in range(users)]
-        url = base + f"/classes/{school_class.id}/statement/{{}}.pdf?period=Q1"
-        clock = time.perf_counter()
-        sessions[0].get(url.format(pupils[0]), timeout=120).raise_for_status()
-        print(
-            f"first statement (loads the journal into the server): "
-            f"{time.perf_counter() - clock:.2f} s"
-        )
-        latencies: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-        stop = time.monotonic() + seconds
+        print(f"server up in {time.perf_counter() - clock:.1f} s (journal loaded, warmed up)")
+        from service.cli.web import server_description
 
-        def user(index: int) -> None:
-            rng = random.Random(index)
-            next_at = time.monotonic() + interval * index / users
-            while True:
-                delay = next_at - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
-                if time.monotonic() >= stop:
-                    return
-                started = time.perf_counter()
-                try:
-                    response = sessions[index].get(url.format(rng.choice(pupils)), timeout=60)
-                    body = response.content
-                    ok = response.status_code == 200 and body.startswith(b"%PDF")
-                except OSError as exc:
-                    ok, body = False, str(exc).encode()
-                elapsed = time.perf_counter() - started
-                with lock:
-                    (latencies if ok else errors).append(elapsed if ok else body[:80])
-                next_at += interval
+        print(f"server: {server_description(processes)}; no embedded scheduler")
+        sessions = [_session(base, f"bench-ct{i}", password) for i in range(len(classes))]
 
-        threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        ms = [v * 1000 for v in latencies]
+        def url(index: int, student_id: str) -> str:
+            return f"{base}/classes/{classes[index].id}/statement/{student_id}.pdf?period=Q1"
+
+        rng = random.Random(7)
+        first: list[list[str]] = []
+        for index in range(len(classes)):
+            order = pupils[index][:]
+            rng.shuffle(order)
+            first.append([url(index, sid) for sid in order])
+        cache = "off" if os.environ.get("VEDOMOST_STATEMENT_CACHE") == "0" else "on"
         print(
-            f"statements: {len(ms)} ok, {len(errors)} errors, {users} users every {interval:g} s "
-            f"for {seconds:g} s"
+            f"{len(classes)} class teachers of different classes, each asking for a statement "
+            f"every {interval:g} s; statement cache {cache}"
         )
-        if ms:
-            print(
-                f"latency ms: median {statistics.median(ms):.0f}, p95 {_percentile(ms, 0.95):.0f}, "
-                f"max {max(ms):.0f} (targets: median ≤ 300, p95 ≤ 600)"
+        printed = _phase(
+            "first prints (each student once: every statement rendered)",
+            sessions,
+            first,
+            seconds,
+            interval,
+            server.pid,
+        )
+        if repeat > 0:
+            again = [[rng.choice(p) for _ in range(100)] if p else [] for p in printed]
+            _phase(
+                "repeat prints (students printed above)",
+                sessions,
+                again,
+                repeat,
+                interval,
+                server.pid,
             )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -264,6 +364,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--interval", type=float, default=5.0)
+    parser.add_argument(
+        "--repeat", type=float, default=20.0, help="seconds of repeat prints (0: none)"
+    )
     parser.add_argument("--period", default="Q1")
     parser.add_argument(
         "--no-cache",
@@ -280,7 +383,7 @@ def main() -> None:
     if args.close:
         bench_close(args.students, args.period)
     else:
-        bench_statement(args.students, args.users, args.seconds, args.interval)
+        bench_statement(args.students, args.users, args.seconds, args.interval, args.repeat)
 
 
 if __name__ == "__main__":
