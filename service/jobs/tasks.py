@@ -140,9 +140,16 @@ def _claim(job_id: str, count: int) -> list[str]:
 
 
 def _send(job_id: str, school_id: str, kind: str, keys: list[str]) -> None:
+    """Send claimed items; if the broker fails, the ones not sent are released for a retry."""
     queue = QUEUES.get(kind, "celery")
-    for key in keys:
-        run_item.apply_async((job_id, key), {"school_id": school_id, "windowed": True}, queue=queue)
+    for n, key in enumerate(keys):
+        try:
+            run_item.apply_async(
+                (job_id, key), {"school_id": school_id, "windowed": True}, queue=queue
+            )
+        except BaseException:
+            JobItem.objects.filter(job_id=job_id, key__in=keys[n:]).update(queued_at=None)
+            raise
 
 
 def _next(item: JobItem, outcome: str) -> None:
