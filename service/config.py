@@ -197,7 +197,7 @@ def job_window(env: Mapping[str, str] | None = None) -> int:
     the jobs of several schools take turns on the workers. Set it to at least the number of
     worker processes of the installation, or one job alone cannot keep every worker busy.
     """
-    return env_int("JOB_WINDOW", 8, env, minimum=1, maximum=1000)
+    return env_int("JOB_WINDOW", 8, env, minimum=1, maximum=100_000)
 
 
 def trust_roots(env: Mapping[str, str] | None = None) -> tuple[Path, ...]:
