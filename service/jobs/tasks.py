@@ -179,13 +179,16 @@ def _dispatch(job: Job, keys: list[str]) -> None:
     """Send the first window of the job's pending items (an earlier sending is forgotten: items
     are idempotent, so one still in the broker at worst finds its work done)."""
     job_id = str(job.id)
+    failed = JobItem.objects.filter(job_id=job_id, state=ItemState.FAILED, key__in=keys)
+    failed.update(state=ItemState.PENDING, error="")  # asked for again: run like the others
     JobItem.objects.filter(job_id=job_id, state=ItemState.PENDING).update(queued_at=None)
     Job.objects.filter(pk=job_id).exclude(state=JobState.CANCELLED).update(finished_at=None)
-    if not keys:
+    claimed = _claim(job_id, window()) if keys else []
+    if not claimed:  # nothing to run: finish now
         queue = QUEUES.get(job.kind, "celery")
         finish_job.apply_async((None, job_id), {"school_id": job.school_id}, queue=queue)
         return
-    _send(job_id, job.school_id, job.kind, _claim(job_id, window()))
+    _send(job_id, job.school_id, job.kind, claimed)
 
 
 def in_process() -> bool:

@@ -105,3 +105,24 @@ def test_cancelled_windowed_job_sends_nothing_more_and_resumes(
     status = _wait(str(job.id))
     assert (status.state, status.done) == ("done", 10)
     assert set(JobItem.objects.filter(job=job).values_list("attempts", flat=True)) == {1}
+
+
+def test_starting_again_runs_failed_items_and_an_empty_job_finishes(
+    celery_worker: object, settings: object
+) -> None:
+    """A job started again runs its failed items too (as before the window); a job with no
+    items finishes at once."""
+    import os
+    from pathlib import Path
+
+    settings.JOB_WINDOW = 2  # type: ignore[attr-defined]
+    job = create_job("school-small", "test-work", [PlannedItem("ok-1"), PlannedItem("bad-1")])
+    start_job(job)
+    assert (_wait(str(job.id)).state, _wait(str(job.id)).failed) == ("failed", 1)
+    Path(os.environ["VEDOMOST_DATA_DIR"], f"pid-{job.id}-bad-1.mended").write_text("")
+    start_job(job)
+    status = _wait(str(job.id))
+    assert (status.state, status.done, status.failed) == ("done", 2, 0)
+    empty = create_job("school-small", "test-work", [])
+    start_job(empty)
+    assert _wait(str(empty.id)).state == "done"
