@@ -190,6 +190,16 @@ def broker_url(env: Mapping[str, str] | None = None) -> str | None:
     return url
 
 
+def job_window(env: Mapping[str, str] | None = None) -> int:
+    """How many tasks of one job may wait in the broker at once: ``VEDOMOST_JOB_WINDOW``.
+
+    Each job keeps at most this many of its items queued and sends the next as one finishes, so
+    the jobs of several schools take turns on the workers. Set it to at least the number of
+    worker processes of the installation, or one job alone cannot keep every worker busy.
+    """
+    return env_int("JOB_WINDOW", 8, env, minimum=1, maximum=100_000)
+
+
 def trust_roots(env: Mapping[str, str] | None = None) -> tuple[Path, ...]:
     """Extra trusted root certificates for verification: ``VEDOMOST_TRUST_ROOTS``, PEM paths."""
     value = env_str("TRUST_ROOTS", env=env) or ""

@@ -16,6 +16,7 @@ from service.config import (
     env_bool,
     env_path,
     env_str,
+    job_window,
     school_time_zone,
 )
 
@@ -115,6 +116,8 @@ STATIC_ROOT = DATA_DIR / "static"
 CELERY_BROKER_URL = broker_url()
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_RESULT_BACKEND = env_str("RESULT_BACKEND", CELERY_BROKER_URL)
+# Tasks of one job waiting in the broker at once (the jobs of several schools take turns).
+JOB_WINDOW = job_window()
 
 LOGGING = {
     "version": 1,

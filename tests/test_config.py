@@ -10,6 +10,7 @@ from service.config import (
     database_config,
     env_bool,
     env_int,
+    job_window,
     parse_database_url,
     retention_schedule_file,
     signer_p12,
@@ -63,6 +64,13 @@ def test_broker_url_absent_means_in_process_and_bad_scheme_is_refused() -> None:
     assert broker_url(env={"VEDOMOST_BROKER_URL": "redis://127.0.0.1:6379/0"}).startswith("redis")
     with pytest.raises(ConfigError, match="VEDOMOST_BROKER_URL"):
         broker_url(env={"VEDOMOST_BROKER_URL": "http://example"})
+
+
+def test_job_window_defaults_to_8_and_refuses_zero() -> None:
+    assert job_window(env={}) == 8
+    assert job_window(env={"VEDOMOST_JOB_WINDOW": "3"}) == 3
+    with pytest.raises(ConfigError, match="VEDOMOST_JOB_WINDOW"):
+        job_window(env={"VEDOMOST_JOB_WINDOW": "0"})
 
 
 def test_stores_default_to_two_directories_and_take_credentials_from_variables(

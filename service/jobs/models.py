@@ -68,6 +68,8 @@ class JobItem(models.Model):
     result = models.JSONField(default=dict)
     seconds = models.FloatField(null=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When its task was sent to the broker and not yet finished (the job's window, tasks.py).
+    queued_at = models.DateTimeField(null=True, default=None)
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=("job", "key"), name="job_item_key"),)

@@ -11,17 +11,23 @@ from service.jobs.steps import StepError, register
 
 _snapshots: dict[str, Any] = {}
 _lock = threading.Lock()
+# Snapshots kept per worker process: the job window interleaves the closes of several schools on
+# each worker, so one cached school year would be loaded again for almost every item.
+SNAPSHOTS_KEPT = 6
 
 
 def snapshot_by_id(snapshot_id: str) -> Any:
-    """A stored snapshot, loaded once per process."""
+    """A stored snapshot, loaded once per process (the few most recently used are kept)."""
     from service.journal.store import load_snapshot
 
     with _lock:
-        if snapshot_id not in _snapshots:
-            _snapshots.clear()  # one school year at a time per worker is plenty
-            _snapshots[snapshot_id] = load_snapshot(snapshot_id)
-        return _snapshots[snapshot_id]
+        snapshot = _snapshots.pop(snapshot_id, None)
+        if snapshot is None:
+            snapshot = load_snapshot(snapshot_id)
+            while len(_snapshots) >= SNAPSHOTS_KEPT:
+                del _snapshots[next(iter(_snapshots))]  # the least recently used
+        _snapshots[snapshot_id] = snapshot
+        return snapshot
 
 
 def item_key(kind: str, params: dict[str, str]) -> str:
