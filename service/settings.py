@@ -14,6 +14,7 @@ from service.config import (
     broker_url,
     database_config,
     env_bool,
+    env_int,
     env_path,
     env_str,
     school_time_zone,
@@ -115,6 +116,9 @@ STATIC_ROOT = DATA_DIR / "static"
 CELERY_BROKER_URL = broker_url()
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_RESULT_BACKEND = env_str("RESULT_BACKEND", CELERY_BROKER_URL)
+# A close run by workers that shows no progress this long counts as interrupted (failed, with
+# «Повторить»): longer than the slowest single document, shorter than a person's patience.
+CLOSE_STALE_SECONDS = env_int("CLOSE_STALE_SECONDS", 300, minimum=5)
 
 LOGGING = {
     "version": 1,
