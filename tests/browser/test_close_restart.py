@@ -147,6 +147,7 @@ def test_a_server_killed_while_rendering_leaves_a_close_that_retries_to_the_end(
     assert page.inner_text("#state") == "остановлено с ошибкой"
     error = page.inner_text("#close-error")
     assert "прервалось на этапе «Формирование»" in error and "нажмите «Повторить»" in error
+    assert f"Этап «Формирование»: готово {len(done_keys())} из {total}." in error
     assert page.inner_text("#retry") == "Повторить"
     page.click("#retry")
     page.wait_for_selector("#sign-button", timeout=300_000)

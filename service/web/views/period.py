@@ -17,6 +17,7 @@ from service.accounts.permissions import Action, can, school_of
 from service.jobs import progress
 from service.jobs.close_engine import (
     RUNNING,
+    STAGE_LABELS,
     cancel_close,
     check_stale,
     current_job,
@@ -151,7 +152,10 @@ def _close_context(request: HttpRequest, close: PeriodClose) -> dict[str, Any]:
         done = JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
         docs = [_item_row(snapshot, d) for d in done]
     stopped = close.state in (PeriodClose.State.FAILED, PeriodClose.State.CANCELLED)
+    halted = current_job(close) if stopped and close.stage in STAGE_LABELS else None
     return {
+        "stopped_at": progress.status(str(halted.id)) if halted is not None else None,
+        "stopped_stage": STAGE_LABELS.get(close.stage, ""),
         "close": close,
         "job": progress.status(str(current.id)) if current else None,
         "errors": [_item_row(snapshot, e) for e in items_of(close)],
