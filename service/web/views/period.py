@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from service.accounts.access_log import Access, record_access
@@ -132,10 +134,13 @@ def _item_row(snapshot: Any, item: JobItem) -> dict[str, Any]:
     inner = item.params.get("params") or {}
     params = {**(dict(inner) if isinstance(inner, list | tuple) else inner), **item.params}
     facts = labels.document_facts(snapshot, params)
+    name = labels.kind(code) if code else item.label
+    if item.result.get("draft"):  # an order's kind is «О переводе…»: the row says what it is
+        name = f"Приказ {name[:1].lower()}{name[1:]} (проект)"
     return {
         "item": item,
         "result": item.result,
-        "kind": labels.kind(code) if code else item.label,
+        "kind": name,
         "class_name": facts.class_name,
         "about": " · ".join(
             p for p in (facts.subject, facts.group, facts.teacher, facts.student) if p
@@ -152,6 +157,7 @@ def _close_context(request: HttpRequest, close: PeriodClose) -> dict[str, Any]:
         done = JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
         docs = [_item_row(snapshot, d) for d in done]
     stopped = close.state in (PeriodClose.State.FAILED, PeriodClose.State.CANCELLED)
+    report = closing_report(close) if close.state == PeriodClose.State.ARCHIVED else None
     halted = current_job(close) if stopped and close.stage in STAGE_LABELS else None
     return {
         "stopped_at": progress.status(str(halted.id)) if halted is not None else None,
@@ -165,9 +171,33 @@ def _close_context(request: HttpRequest, close: PeriodClose) -> dict[str, Any]:
         "may_sign": can(request.user, Action.SIGN_PERIOD),
         "may_cancel": close.state not in (PeriodClose.State.ARCHIVED, PeriodClose.State.CANCELLED),
         "may_retry": stopped,
-        "report": closing_report(close) if close.state == PeriodClose.State.ARCHIVED else None,
+        "report": report,
+        "inventory_id": _inventory_id(close) if report is not None and report.inventory else "",
+        "inventory_state": _inventory_state(close, report),
         "steps": _steps(close),
     }
+
+
+def _inventory_id(close: PeriodClose) -> str:
+    """The archive id of the year's inventory a year close drew up."""
+    from storage.year_inventory import inventory_document_id
+
+    year = close.render_job.params.get("year", "") if close.render_job else ""
+    return inventory_document_id(close.school_id, year)
+
+
+INVENTORY_WAIT = timedelta(minutes=10)
+
+
+def _inventory_state(close: PeriodClose, report: Any) -> str:
+    """«pending» while a year close's inventory is being drawn up after archiving, «missing»
+    when that work stopped (a restart) without an error; "" otherwise."""
+    from service.jobs.year_inventory import wants_inventory
+
+    if report is None or report.inventory or close.error or not wants_inventory(close):
+        return ""
+    since = close.archived_at or close.created_at
+    return "pending" if timezone.now() - since < INVENTORY_WAIT else "missing"
 
 
 def _steps(close: PeriodClose) -> list[dict[str, str]]:
