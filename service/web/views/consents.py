@@ -95,21 +95,9 @@ def _record(request: HttpRequest, snapshot: Any, class_id: str, record_id: int) 
 def _letters(record: Any) -> list[Any]:
     """Every letter to the guardianship authority drafted for this record, newest first
     (a reverted refusal's letter stays, marked «отменено»)."""
-    from service.orders.kinds import refusal_letter
-    from service.orders.models import IssuedDocument
+    from service.orders.refusals import letter_history
 
-    rows = IssuedDocument.objects.filter(
-        school_id=record.school_id,
-        kind=refusal_letter.KIND.id,
-        params__student=record.student_id,
-        params__guardian=record.guardian_id,
-        params__refusal=str(record.kind),
-    )
-    found = list(rows.order_by("-created_at", "-pk"))
-    linked = record.refusal_letter
-    if linked is not None and all(x.pk != linked.pk for x in found):
-        found.insert(0, linked)
-    return found
+    return letter_history(record)
 
 
 def _people(snapshot: Any, record: Any) -> dict[str, Any]:
