@@ -108,3 +108,27 @@ def test_the_close_page_names_documents_in_words_and_previews_carry_russian_name
     assert name.startswith(f"Журнал_{school_class.name}_") and name.endswith("_1-четверть.pdf")
     assert response.content.startswith(b"%PDF")
     assert director.get(f"/period/{close.id}/doc/VD-NOT-THERE.pdf").status_code == 404
+
+
+def test_a_year_close_archived_without_its_inventory_says_what_to_do(
+    director: Client, imported_school: object
+) -> None:
+    """GIVEN a school-wide year close archived WHEN its inventory is not there THEN the page says
+    it is being drawn up (and reloads) for a while, then that it is missing and what to do."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from service.jobs.close_engine import open_close
+    from service.jobs.close_plan import resolve_target
+
+    snapshot = imported_school
+    close, _ = open_close(None, snapshot, resolve_target(snapshot, "year"), {"—"}, start=False)
+    now = timezone.now()
+    PeriodClose.objects.filter(pk=close.pk).update(state="archived", archived_at=now)
+    page = director.get(f"/period/{close.id}/").content.decode()
+    assert 'id="inventory-pending"' in page and "window.location.reload" in page
+    PeriodClose.objects.filter(pk=close.pk).update(archived_at=now - dt.timedelta(hours=1))
+    page = director.get(f"/period/{close.id}/").content.decode()
+    assert 'id="inventory-pending"' not in page and 'id="inventory-missing"' in page
+    assert "Выполните закрытие года ещё раз" in page
