@@ -94,15 +94,16 @@ def _wait_until(check: object, what: str, timeout: float = 180) -> object:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_server_killed_while_rendering_leaves_a_close_that_retries_to_the_end(
-    page: object,
+def test_a_server_killed_while_rendering_and_signing_leaves_a_close_that_retries_to_the_end(
     server: dict[str, object],
     director: dict[str, object],
+    page: object,
     django_db_blocker: object,
 ) -> None:
     """GIVEN a close rendering in the server WHEN the server is killed (SIGKILL) and started
     again THEN the close page says it was interrupted, with «Повторить» and what to do; pressing
-    it renders only what was missing, and after signing every document is archived once."""
+    it renders only what was missing. Killed again just after the key was unlocked, the close
+    says so at its stage and, retried (and signed again), archives every document once."""
     from service.archive.models import Entry
     from service.jobs.models import ItemState, JobItem, PeriodClose
     from service.jobs.period_close import work_dir
@@ -160,8 +161,26 @@ def test_a_server_killed_while_rendering_leaves_a_close_that_retries_to_the_end(
     rendered = list((work_dir(close_id) / "rendered").glob("*.pdf"))
     assert len(rendered) == total
 
+    # The second kill lands right after the key was unlocked: signing (or, on a fast machine,
+    # archiving) runs in a thread of the server that is killed.
     page.fill("#id_password", pki.director_password().decode())
     page.click("#sign-button")
+    page.wait_for_selector("#state")
+    stop_process(server["proc"], signal.SIGKILL)  # type: ignore[arg-type]
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        stage = PeriodClose.objects.get(pk=close_id).state
+    assert stage in ("signing", "archiving"), stage
+    url = server["restart"]()  # type: ignore[operator]
+    page.goto(f"{url}/period/{close_id}/")
+    page.wait_for_selector("#retry")
+    label = {"signing": "Подпись", "archiving": "Сдача в архив"}[stage]
+    assert f"прервалось на этапе «{label}»" in page.inner_text("#close-error")
+    page.click("#retry")
+    if stage == "signing":  # the key is not kept anywhere: the director unlocks it again
+        page.wait_for_selector("#sign-button")
+        assert "подпишите их ещё раз" in page.inner_text(".messages")
+        page.fill("#id_password", pki.director_password().decode())
+        page.click("#sign-button")
     page.wait_for_selector("#report", timeout=300_000)
     screenshot(page, "13-restart-finished")
     assert re.search(rf"{total} / {total} / {total}", page.inner_text("#report"))

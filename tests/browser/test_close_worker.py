@@ -90,10 +90,10 @@ def _wait_until(check: object, what: str, timeout: float = 180) -> object:
 
 
 def test_a_worker_killed_mid_close_leaves_a_close_to_retry_with_a_new_worker(
-    page: object,
     broker_server: str,
     celery_worker: object,
     director: dict[str, object],
+    page: object,
     django_db_blocker: object,
 ) -> None:
     """GIVEN a close rendering on the worker WHEN the worker's process group gets SIGKILL THEN
