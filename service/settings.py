@@ -14,6 +14,7 @@ from service.config import (
     broker_url,
     database_config,
     env_bool,
+    env_int,
     env_path,
     env_str,
     job_window,
@@ -118,6 +119,9 @@ CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_RESULT_BACKEND = env_str("RESULT_BACKEND", CELERY_BROKER_URL)
 # Tasks of one job waiting in the broker at once (the jobs of several schools take turns).
 JOB_WINDOW = job_window()
+# A close run by workers that shows no progress this long counts as interrupted (failed, with
+# «Повторить»): longer than the slowest single document, shorter than a person's patience.
+CLOSE_STALE_SECONDS = env_int("CLOSE_STALE_SECONDS", 300, minimum=5)
 
 LOGGING = {
     "version": 1,

@@ -201,8 +201,17 @@ def start_signing(
             PeriodClose.objects.filter(pk=close.pk).update(signed_at=timezone.now())
             signed = advance(PeriodClose.objects.get(pk=close.pk))
             if signed.state == PeriodClose.State.SIGNED:
-                start_archiving(signed, user, inline=inline, on_item=on_archive_item)
-                finish_year(close.pk, prepared, user)
+                from service.jobs.tasks import in_process
+                from service.jobs.year_inventory import wants_inventory
+
+                # The year's inventory needs the unlocked key, which lives in this thread: archive
+                # here on the embedded default, or wait here for the workers to archive.
+                here = inline or in_process()
+                start_archiving(signed, user, inline=here, on_item=on_archive_item)
+                if wants_inventory(signed):
+                    if not here:
+                        wait_for_archive(close.pk)
+                    finish_year(close.pk, prepared, user)
         finally:
             if not inline:  # a thread closes its own connections when it ends
                 connections.close_all()
@@ -213,11 +222,25 @@ def start_signing(
         threading.Thread(target=run, name=f"sign-{close.id}", daemon=True).start()
 
 
+ARCHIVE_WAIT_SECONDS = 6 * 3600
+
+
+def wait_for_archive(close_pk: Any, poll: float = 1.0) -> PeriodClose:
+    """The close once its archive stage (run by workers) has stopped, or after six hours."""
+    deadline = time.monotonic() + ARCHIVE_WAIT_SECONDS
+    while True:
+        close = advance(PeriodClose.objects.get(pk=close_pk))
+        if close.state != PeriodClose.State.ARCHIVING or time.monotonic() > deadline:
+            return close
+        time.sleep(poll)
+
+
 def finish_year(close_pk: Any, prepared: Any, user: Any) -> None:
     """After a school-wide year close is archived: the year's inventory, signed and archived.
 
-    Runs where the archive stage ran in this process (the command line, the embedded default);
-    a failure is recorded as the close's error, its documents stay archived.
+    Runs in the thread that holds the unlocked key, after the archive stage (run there, or by
+    workers it waited for); a failure is recorded as the close's error, its documents stay
+    archived.
     """
     from service.jobs.year_inventory import archive_year_inventory, wants_inventory
 

@@ -221,6 +221,6 @@ def test_a_close_without_progress_is_marked_interrupted_with_a_retry(
     settings.CLOSE_STALE_SECONDS = 0  # type: ignore[attr-defined]
     close = check_stale(PeriodClose.objects.get(pk=close.pk))
     assert close.state == PeriodClose.State.FAILED and close.stage == "rendering"
-    assert "сервер перезапускался" in close.error and "Продолжить" in close.error
+    assert "сервер перезапускался" in close.error and "«Повторить»" in close.error
     close = retry_close(close, start=False)
     assert close.state == PeriodClose.State.RENDERING and not close.error

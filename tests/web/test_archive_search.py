@@ -224,3 +224,25 @@ def test_statement_errors_shown_on_the_class_page_in_russian(school: object) -> 
         ).content.decode()
         assert f"В классе {bare.name} нет семей, получающих выписки на бумаге." in page
     assert "--period" not in page
+
+
+def test_api_download_carries_the_same_russian_name_as_the_page(
+    school: object, archived: dict[str, object]
+) -> None:
+    """GIVEN an archived journal printout WHEN it is downloaded through the JSON API THEN the
+    header is the page's RFC 6266 one: an ASCII ``filename`` and the Russian ``filename*``."""
+    from service.accounts.tokens import issue_token
+
+    user = create_user("arch-api", school.school.id, [Role.DIRECTOR])
+    api = Client(headers={"Authorization": f"Bearer {issue_token(user, 'ci')}"})
+    response = api.get(f"/api/documents/{archived['printout']}/versions/1/pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    header = response["Content-Disposition"]
+    disposition, fallback, name = _filename(header)
+    page = _director(school).get(f"/archive/{archived['printout']}/v1.pdf")
+    assert header == page["Content-Disposition"]
+    subject, school_class = archived["subject"].name, archived["class"].name
+    assert disposition == "attachment" and name.startswith(f"Журнал_{school_class}_")
+    assert subject.split()[0] in name and name.endswith("_1-четверть.pdf")
+    assert fallback.startswith("Zhurnal_") and fallback.endswith("_1-chetvert.pdf")
+    assert response.content == archived["pdf"] + b"\n%printout"

@@ -104,6 +104,12 @@ def download_document(request: HttpRequest, document_id: str, version: int) -> A
         return Status(403, DENIED)
     data = get_archive().read(document_id, version, actor=request.user.username).read()
     record_access(request.user, Access.DOWNLOAD, "document", document_id, f"v{version} api")
+    from service.accounts.snapshots import current_snapshot
+    from service.naming import content_disposition, entry_file_name
+
+    name = entry_file_name(entry, current_snapshot(school))
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document_id}-v{version}.pdf"'
+    response["Content-Disposition"] = content_disposition(name)
+    response["Content-Length"] = str(len(data))
+    response["X-Content-Type-Options"] = "nosniff"
     return response

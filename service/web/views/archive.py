@@ -15,6 +15,7 @@ from django.shortcuts import render
 from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, Target, can, school_of
 from service.archive.verification import verify_pdf
+from service.naming import entry_facts, render_params
 from service.web import labels
 from service.web.access import require, school_snapshot
 from service.web.downloads import file_response
@@ -98,16 +99,6 @@ def _student_ids(snapshot: Any, surname: str) -> list[str]:
     ]
 
 
-def _render_params(school: str, document_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The kind parameters each document was rendered with (class, subject, group, student…)."""
-    from service.jobs.models import JobItem
-
-    rows = JobItem.objects.filter(
-        job__school_id=school, job__kind="period-render", key__in=document_ids
-    ).values_list("key", "params")
-    return {key: dict(params or {}) for key, params in rows}
-
-
 def _documents_of_students(school: str, student_ids: list[str]) -> Q:
     from service.jobs.models import JobItem
 
@@ -119,10 +110,7 @@ def _documents_of_students(school: str, student_ids: list[str]) -> Q:
 
 def describe(entry: Any, snapshot: Any, params: dict[str, Any] | None = None) -> dict[str, Any]:
     """An archive row as a page shows it: kind label, names of its class, subject… and file name."""
-    merged = {"class_id": entry.class_id, "period_id": entry.period}
-    merged.update(params or {})
-    merged.update({k: v for k, v in (entry.extra or {}).items() if k == "student"})
-    facts = labels.document_facts(snapshot, merged)
+    facts = entry_facts(entry, snapshot, params)
     return {
         "entry": entry,
         "kind": labels.kind(entry.kind),
@@ -157,7 +145,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if query.errors:
         rows = rows.none()
     page = Paginator(rows.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
-    params = _render_params(school, [e.document_id for e in page])
+    params = render_params(school, [e.document_id for e in page])
     return render(
         request,
         "web/archive_search.html",
@@ -239,7 +227,7 @@ def document(request: HttpRequest, document_id: str) -> HttpResponse:
     actors = _actor_names({e.actor for e in events if e.actor})
     record_access(request.user, Access.VIEW, "document", document_id, f"v{latest.version}")
     snapshot = school_snapshot(request)
-    params = _render_params(latest.school, [document_id]).get(document_id)
+    params = render_params(latest.school, [document_id]).get(document_id)
     return render(
         request,
         "web/archive_document.html",
@@ -269,6 +257,6 @@ def download(request: HttpRequest, document_id: str, version: int) -> HttpRespon
         raise PermissionDenied("Недостаточно прав")
     data = get_archive().read(document_id, version, actor=request.user.username).read()
     record_access(request.user, Access.DOWNLOAD, "document", document_id, f"v{version}")
-    params = _render_params(entry.school, [document_id]).get(document_id)
+    params = render_params(entry.school, [document_id]).get(document_id)
     described = describe(entry, school_snapshot(request), params)
     return file_response(data, described["file_name"])

@@ -21,6 +21,7 @@ from service.accounts.access_log import Access, record_access
 from service.accounts.permissions import Action, Target, can, school_of
 from service.web.access import check, require, school_snapshot
 from service.web.downloads import file_response
+from service.web.labels import download_name
 from storage.errors import StorageError
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024
@@ -91,6 +92,14 @@ def _record(request: HttpRequest, snapshot: Any, class_id: str, record_id: int) 
     return record
 
 
+def _letters(record: Any) -> list[Any]:
+    """Every letter to the guardianship authority drafted for this record, newest first
+    (a reverted refusal's letter stays, marked «отменено»)."""
+    from service.orders.refusals import letter_history
+
+    return letter_history(record)
+
+
 def _people(snapshot: Any, record: Any) -> dict[str, Any]:
     return {
         "student": snapshot.student_by_id.get(record.student_id),
@@ -111,6 +120,7 @@ def _parse_day(value: str) -> dt.date | None:
 def record(request: HttpRequest, class_id: str, record_id: int) -> HttpResponse:
     """One consent: status and dates, history, scans, the drafted letter; the change form."""
     from service.orders.consents import STATUS_LABELS, history
+    from service.orders.refusals import active_letter
 
     if not request.user.is_authenticated:
         return redirect("web:login")
@@ -127,7 +137,8 @@ def record(request: HttpRequest, class_id: str, record_id: int) -> HttpResponse:
         "statuses": list(STATUS_LABELS.items()),
         "history": history(consent.pk),
         "scans": list(consent.scans.defer("pdf").order_by("uploaded_at")),
-        "letter": consent.refusal_letter,
+        "letter": active_letter(consent),
+        "letters": _letters(consent),
         "may_change": may_change,
         "today": timezone.localdate(),
         "errors": [],
@@ -197,7 +208,16 @@ def _change(
         from service.orders.files import store
 
         store(change.letter.document_id, change.letter.docx, change.letter.pdf)
-        note += " Подготовлено письмо в орган опеки — оно ниже, в разделе «Письмо в орган опеки»."
+        number = change.letter.meta.number or "б/н"
+        note += (
+            f" Подготовлено письмо в орган опеки, исх. № {number} — оно ниже, в разделе "
+            "«Письмо в орган опеки»; его подписывает директор."
+        )
+    if change.cancelled is not None:
+        note += (
+            f" Письмо в орган опеки исх. № {change.cancelled.number or 'б/н'} отменено: оно "
+            "осталось в списке писем с пометкой «отменено», номер больше не выдаётся."
+        )
     messages.success(request, note)
     return redirect("web:class_consent", class_id=consent.class_id, record_id=consent.pk)
 
@@ -269,7 +289,11 @@ def letter(request: HttpRequest, class_id: str, record_id: int, fmt: str) -> Htt
     check(request, Action.VIEW_CONSENTS, class_id)
     snapshot = _snapshot(request)
     consent = _record(request, snapshot, class_id, record_id)
-    issued = consent.refusal_letter
+    wanted = request.GET.get("letter", "")
+    letters = _letters(consent)
+    issued = next((x for x in letters if x.document_id == wanted), None) if wanted else None
+    if issued is None and not wanted:
+        issued = consent.refusal_letter
     if issued is None:
         raise Http404("Письмо не готовилось")
     try:
@@ -286,4 +310,10 @@ def letter(request: HttpRequest, class_id: str, record_id: int, fmt: str) -> Htt
         )
         return redirect("web:class_consent", class_id=class_id, record_id=consent.pk)
     record_access(request.user, Access.DOWNLOAD, "refusal-letter", issued.document_id)
-    return _file(data, f"Письмо_в_опеку_{issued.date:%Y-%m-%d}.{fmt}", content_type)
+    name = download_name(
+        "Письмо_в_опеку",
+        f"исх-{issued.number}" if issued.number else "",
+        f"{issued.date:%d.%m.%Y}",
+        ext=fmt,
+    )
+    return _file(data, name, content_type)

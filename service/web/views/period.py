@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from service.accounts.access_log import Access, record_access
@@ -17,6 +19,7 @@ from service.accounts.permissions import Action, can, school_of
 from service.jobs import progress
 from service.jobs.close_engine import (
     RUNNING,
+    STAGE_LABELS,
     cancel_close,
     check_stale,
     current_job,
@@ -28,7 +31,9 @@ from service.jobs.close_engine import (
 from service.jobs.close_plan import CloseProblem, plan_target, resolve_target
 from service.jobs.models import ItemState, JobItem, PeriodClose
 from service.jobs.period_close import closing_report, counts_per_class, kind_title, work_dir
+from service.web import labels
 from service.web.access import require, school_snapshot
+from service.web.downloads import file_response
 from service.web.forms import SignForm
 
 
@@ -123,25 +128,76 @@ def plan(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _item_row(snapshot: Any, item: JobItem) -> dict[str, Any]:
+    """A close's item as the page shows it: kind, class and the rest by name, never by code."""
+    code = item.params.get("kind") or item.result.get("kind") or ""
+    inner = item.params.get("params") or {}
+    params = {**(dict(inner) if isinstance(inner, list | tuple) else inner), **item.params}
+    facts = labels.document_facts(snapshot, params)
+    name = labels.kind(code) if code else item.label
+    if item.result.get("draft"):  # an order's kind is «О переводе…»: the row says what it is
+        name = f"Приказ {name[:1].lower()}{name[1:]} (проект)"
+    return {
+        "item": item,
+        "result": item.result,
+        "kind": name,
+        "class_name": facts.class_name,
+        "about": " · ".join(
+            p for p in (facts.subject, facts.group, facts.teacher, facts.student) if p
+        ),
+        "file_name": labels.document_file_name(code, facts),
+    }
+
+
 def _close_context(request: HttpRequest, close: PeriodClose) -> dict[str, Any]:
     current = current_job(close) if close.state in RUNNING else None
+    snapshot = school_snapshot(request)
     docs = []
     if close.render_job is not None and close.state != PeriodClose.State.RENDERING:
-        docs = list(JobItem.objects.filter(job=close.render_job, state=ItemState.DONE))
+        done = JobItem.objects.filter(job=close.render_job, state=ItemState.DONE)
+        docs = [_item_row(snapshot, d) for d in done]
     stopped = close.state in (PeriodClose.State.FAILED, PeriodClose.State.CANCELLED)
+    report = closing_report(close) if close.state == PeriodClose.State.ARCHIVED else None
+    halted = current_job(close) if stopped and close.stage in STAGE_LABELS else None
     return {
+        "stopped_at": progress.status(str(halted.id)) if halted is not None else None,
+        "stopped_stage": STAGE_LABELS.get(close.stage, ""),
         "close": close,
         "job": progress.status(str(current.id)) if current else None,
-        "errors": items_of(close),
+        "errors": [_item_row(snapshot, e) for e in items_of(close)],
         "documents": docs,
-        "to_sign": sum(1 for d in docs if not d.result.get("unchanged")),
+        "to_sign": sum(1 for d in docs if not d["result"].get("unchanged")),
         "sign_form": SignForm() if close.state == PeriodClose.State.RENDERED else None,
         "may_sign": can(request.user, Action.SIGN_PERIOD),
         "may_cancel": close.state not in (PeriodClose.State.ARCHIVED, PeriodClose.State.CANCELLED),
         "may_retry": stopped,
-        "report": closing_report(close) if close.state == PeriodClose.State.ARCHIVED else None,
+        "report": report,
+        "inventory_id": _inventory_id(close) if report is not None and report.inventory else "",
+        "inventory_state": _inventory_state(close, report),
         "steps": _steps(close),
     }
+
+
+def _inventory_id(close: PeriodClose) -> str:
+    """The archive id of the year's inventory a year close drew up."""
+    from storage.year_inventory import inventory_document_id
+
+    year = close.render_job.params.get("year", "") if close.render_job else ""
+    return inventory_document_id(close.school_id, year)
+
+
+INVENTORY_WAIT = timedelta(minutes=10)
+
+
+def _inventory_state(close: PeriodClose, report: Any) -> str:
+    """«pending» while a year close's inventory is being drawn up after archiving, «missing»
+    when that work stopped (a restart) without an error; "" otherwise."""
+    from service.jobs.year_inventory import wants_inventory
+
+    if report is None or report.inventory or close.error or not wants_inventory(close):
+        return ""
+    since = close.archived_at or close.created_at
+    return "pending" if timezone.now() - since < INVENTORY_WAIT else "missing"
 
 
 def _steps(close: PeriodClose) -> list[dict[str, str]]:
@@ -209,17 +265,21 @@ def retry(request: HttpRequest, close_id: str) -> HttpResponse:
 
 
 @require(Action.PREPARE_PERIOD)
-def preview(request: HttpRequest, close_id: str, document_id: str) -> FileResponse:
-    """A rendered (or, once signed, the signed) PDF of the close, shown inline."""
+def preview(request: HttpRequest, close_id: str, document_id: str) -> HttpResponse:
+    """A rendered (or, once signed, the signed) PDF of the close, shown inline, named in words."""
     close = _close_of_user(request, close_id)
     folder = work_dir(close.id)
+    item = None
+    if close.render_job is not None:
+        item = JobItem.objects.filter(job=close.render_job, result__document_id=document_id).first()
+    if item is None:
+        raise Http404("Документ не найден")
     for sub in ("signed", "rendered"):
         path = folder / sub / f"{document_id}.pdf"
         if path.is_file() and path.parent.resolve() == (folder / sub).resolve():
             record_access(request.user, Access.VIEW, "document", document_id, f"close {close.id}")
-            return FileResponse(
-                path.open("rb"), content_type="application/pdf", filename=f"{document_id}.pdf"
-            )
+            name = _item_row(school_snapshot(request), item)["file_name"]
+            return file_response(path.read_bytes(), name, inline=True)
     raise Http404("Документ не найден")
 
 
