@@ -219,13 +219,13 @@ def finish_year(close_pk: Any, prepared: Any, user: Any) -> None:
     Runs where the archive stage ran in this process (the command line, the embedded default);
     a failure is recorded as the close's error, its documents stay archived.
     """
-    from service.jobs.year_inventory import archive_year_inventory, wants_inventory
+    from service.jobs.year_inventory import make_inventory_once, wants_inventory
 
     close = PeriodClose.objects.get(pk=close_pk)
     if close.state != PeriodClose.State.ARCHIVED or not wants_inventory(close):
         return
     try:
-        archive_year_inventory(close, prepared, getattr(user, "username", "") or "vedomost")
+        make_inventory_once(close, prepared, getattr(user, "username", "") or "vedomost")
     except Exception:
         log.exception("year inventory of close %s failed", close.pk)
         PeriodClose.objects.filter(pk=close.pk).update(

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0001_initial'),
+        ("archive", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='entry',
-            name='signature_level',
-            field=models.CharField(blank=True, db_index=True, default='', max_length=8),
+            model_name="entry",
+            name="signature_level",
+            field=models.CharField(blank=True, db_index=True, default="", max_length=8),
         ),
         migrations.AddField(
-            model_name='entry',
-            name='timestamp_expires',
+            model_name="entry",
+            name="timestamp_expires",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AddField(
-            model_name='entry',
-            name='timestamp_hash',
-            field=models.CharField(blank=True, default='', max_length=32),
+            model_name="entry",
+            name="timestamp_hash",
+            field=models.CharField(blank=True, default="", max_length=32),
         ),
     ]
