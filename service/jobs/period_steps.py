@@ -8,7 +8,6 @@ from typing import Any
 from service.jobs.models import Job, JobItem, PeriodClose
 from service.jobs.period_close import PlannedDocument, work_dir
 from service.jobs.steps import StepError, register
-from service.jobs.year_inventory import finish_archive
 
 _snapshots: dict[str, Any] = {}
 _lock = threading.Lock()
@@ -168,7 +167,7 @@ def correction_reason(close: PeriodClose) -> str:
     return close.reason.strip() or f"исправление данных журнала: снимок {close.snapshot_id[:12]}"
 
 
-@register("period-archive", queue="archive", finisher=finish_archive)
+@register("period-archive", queue="archive")
 def archive_step(job: Job, item: JobItem) -> dict[str, Any]:
     """Archive one signed document into stores A and B.
 

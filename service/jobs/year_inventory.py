@@ -12,7 +12,7 @@ close's error says what to do.
 Who makes it: the process that finishes the close's last archive item. In-process (the command
 line, the embedded default) that is the signing thread, which holds the director's unlocked key
 (``period_sign.finish_year``). With Celery workers it is the archive job's finisher
-(:func:`finish_archive`, the chord callback after the last item), signing with the key the
+(``archive_finish.finish_archive``, the chord callback after the last item), signing with the key the
 scheduler may use unattended (``monthly.scheduled_signer``): the demo key, or the configured key
 when its password is configured; without one the close's error says how to make the inventory.
 Either way :func:`make_inventory_once` claims the work on the archive job row first, so two
@@ -21,14 +21,11 @@ processes finishing at once make one inventory, and a repeat finds it by its con
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from service.jobs.models import ItemState, Job, JobItem, PeriodClose
-
-log = logging.getLogger(__name__)
+from service.jobs.models import Job, PeriodClose
 
 YEAR_CLOSE = "year"
 CLAIM = "inventory:"
@@ -194,36 +191,3 @@ def inventory_signer(signer: Any) -> Any:
             time_zone=school_time_zone(),
         ),
     )
-
-
-def finish_archive(job: Job) -> dict[str, Any]:
-    """Finisher of a close's archive job run by Celery workers: the year's inventory.
-
-    Runs in the worker that finished the last item. In-process runs leave it to the signing
-    thread, which holds the key the documents were signed with. A failure becomes the close's
-    error and never keeps the job from finishing.
-    """
-    from service.jobs.monthly import scheduled_signer
-    from service.jobs.tasks import in_process
-
-    if in_process():
-        return {}
-    close = PeriodClose.objects.filter(pk=job.params.get("close_id")).first()
-    if close is None or close.archive_job_id != job.id or not wants_inventory(close):
-        return {}
-    if JobItem.objects.filter(job=job).exclude(state=ItemState.DONE).exists():
-        return {}  # some documents failed: the inventory waits for the retry that mends them
-    actor = job.params.get("signer", "") or job.params.get("actor", "") or "vedomost"
-    try:
-        signer = scheduled_signer()
-        if signer is None:
-            PeriodClose.objects.filter(pk=close.pk).update(error=NO_KEY)
-            return {"inventory": "no-key"}
-        outcome = make_inventory_once(close, inventory_signer(signer), actor)
-    except Exception:
-        log.exception("year inventory of close %s failed", close.pk)
-        PeriodClose.objects.filter(pk=close.pk).update(error=FAILED)
-        return {"inventory": "failed"}
-    if outcome is None:
-        return {"inventory": "claimed"}
-    return {"inventory": outcome.document_id, "version": outcome.version, "reused": outcome.reused}
