@@ -79,11 +79,14 @@ def renewal_env(
 def test_ingest_records_level_and_time_stamp_expiry(
     archive: Archive, test_pki: SchoolPki, two_page_pdf: bytes
 ) -> None:
-    """GIVEN B-LTA, B-B and unsigned PDFs WHEN archived THEN the catalog knows each one's level
-    and the expiry of the B-LTA's last document time stamp (the TSA certificate's end)."""
+    """GIVEN B-LTA, B-LT, B-T, B-B and unsigned PDFs WHEN archived THEN the catalog knows each
+    one's level and the expiry of the B-LTA's last document time stamp (the TSA certificate's
+    end)."""
     lta = archive.archive(_sign(two_page_pdf, test_pki, Level.B_LTA), meta("lta"), "year-statement")
     bb = archive.archive(_sign(two_page_pdf, test_pki, Level.B_B), meta("bb"), "year-statement")
     plain = archive.archive(two_page_pdf, meta("plain"), "period-summary")
+    bt = archive.archive(_sign(two_page_pdf, test_pki, Level.B_T), meta("bt"), "year-statement")
+    blt = archive.archive(_sign(two_page_pdf, test_pki, Level.B_LT), meta("blt"), "year-statement")
 
     assert (lta.signature_level, lta.timestamp_expires, lta.timestamp_hash) == (
         "B-LTA",
@@ -92,6 +95,8 @@ def test_ingest_records_level_and_time_stamp_expiry(
     )
     assert (bb.signature_level, bb.timestamp_expires) == ("B-B", None)
     assert (plain.signature_level, plain.timestamp_expires) == ("none", None)
+    assert (bt.signature_level, blt.signature_level) == ("B-T", "B-LT")
+    assert bt.timestamp_expires is None and blt.timestamp_expires is None
     stored = Entry.objects.get(document_id="lta")  # the database row, not only the dataclass
     assert stored.signature_level == "B-LTA" and stored.timestamp_expires == FIRST_TSA_EXPIRES
 
