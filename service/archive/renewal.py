@@ -36,6 +36,11 @@ BACKFILL_PER_RUN = 200
 WEAK_HASHES = frozenset({"md5", "sha1", "sha224"})
 """Hash algorithms no longer trusted to hold a time stamp: such a stamp is renewed at once."""
 HASH_NAMES = {"md5": "MD5", "sha1": "SHA-1", "sha224": "SHA-224"}
+UNEXPECTED = (
+    "метка времени не продлена: проверка прежней метки не удалась — проверьте, что "
+    "VEDOMOST_TRUST_ROOTS содержит корневой сертификат службы штампов времени (подробности "
+    "в журнале сервера)"
+)
 
 
 @dataclass(frozen=True)
@@ -222,6 +227,17 @@ def renew(archive: Archive, due: dt.datetime, settings: RenewalSettings) -> Rene
             log.warning("renewal of record %s failed: %s", entry.id, exc)
             report.failed.append(
                 {"document_id": entry.document_id, "version": entry.version, "error": str(exc)}
+            )
+            continue
+        except Exception:  # recorded in the run's outcome; the other records still renew
+            # pyHanko fails this way when the old time stamp's chain does not reach a root.
+            log.exception("renewal of record %s failed", entry.id)
+            report.failed.append(
+                {
+                    "document_id": entry.document_id,
+                    "version": entry.version,
+                    "error": UNEXPECTED,
+                }
             )
             continue
         (report.stuck if line.get("stuck") else report.renewed).append(line)

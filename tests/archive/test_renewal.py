@@ -194,3 +194,27 @@ def test_renewal_without_a_tsa_warns_what_to_configure(
         "ждут продления метки времени документов: 1, но не задан адрес службы штампов "
         "времени (VEDOMOST_TSA_URL)"
     )
+
+
+def test_renewal_with_a_root_that_does_not_reach_the_tsa_fails_visibly_and_goes_on(
+    archive: Archive,
+    test_pki: SchoolPki,
+    two_page_pdf: bytes,
+    renewal_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """GIVEN two due records and a trusted «root» that is not the TSA's WHEN the duty runs THEN
+    the run fails naming VEDOMOST_TRUST_ROOTS for each record, and nothing is archived."""
+    for name in ("lta-4", "lta-5"):
+        archive.archive(_sign(two_page_pdf, test_pki, Level.B_LTA), meta(name), "year-statement")
+    wrong = tmp_path / "wrong.pem"
+    wrong.write_bytes(pem.armor("CERTIFICATE", test_pki.cert("director").dump()))
+    renewal_env.setenv("VEDOMOST_TRUST_ROOTS", str(wrong))
+    renewal_env.setenv("VEDOMOST_TIMESTAMP_RENEWAL_DAYS", "3000")
+
+    run = _run(timezone.now().replace(microsecond=0), archive)
+
+    assert run.outcome == "failed"
+    assert [f["document_id"] for f in run.details["failed"]] == ["lta-4", "lta-5"]
+    assert "ошибок: 2" in run.summary and "VEDOMOST_TRUST_ROOTS" in run.summary
+    assert [e.version for e in archive.versions("lta-4")] == [1]
