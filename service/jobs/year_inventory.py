@@ -12,9 +12,10 @@ close's error says what to do.
 Who makes it: the process that finishes the close's last archive item. In-process (the command
 line, the embedded default) that is the signing thread, which holds the director's unlocked key
 (``period_sign.finish_year``). With Celery workers it is the archive job's finisher
-(``archive_finish.finish_archive``, the chord callback after the last item), signing with the key the
-scheduler may use unattended (``monthly.scheduled_signer``): the demo key, or the configured key
-when its password is configured; without one the close's error says how to make the inventory.
+(``archive_finish.finish_archive``, the chord callback after the last item), signing with the
+key the scheduler may use unattended (``monthly.scheduled_signer``): the demo key, or the
+configured key when its password is configured; without one the closing report says how to make
+the inventory.
 Either way :func:`make_inventory_once` claims the work on the archive job row first, so two
 processes finishing at once make one inventory, and a repeat finds it by its content key.
 """
