@@ -8,6 +8,7 @@ today, so nothing needs the clock moved (the S3 servers would refuse requests fr
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,14 @@ def _read(archive: Archive, document_id: str, version: int) -> bytes:
         return stream.read()
     finally:
         stream.close()
+
+
+def _vri_keys(pdf: bytes) -> set[str]:
+    """The DSS's validation-related-information keys (one per signature it holds data for)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    vri = PdfFileReader(io.BytesIO(pdf)).root["/DSS"].get("/VRI")
+    return {str(k) for k in vri} if vri else set()
 
 
 @pytest.fixture
@@ -151,6 +160,9 @@ def test_renewal_duty_stamps_due_records_anew_as_new_versions(
     assert [s.kind for s in validate(signed, [test_pki.root]).signatures].count(
         "document-timestamp"
     ) == 1
+    # Validation data for the earlier time stamp went into the DSS before the new stamp.
+    assert _vri_keys(signed) < _vri_keys(renewed)
+    assert len(_vri_keys(renewed)) == len(_vri_keys(signed)) + 1
     event = AuditEvent.objects.filter(kind="signature-renewal", document_id="lta-1").get()
     assert event.detail["version"] == 2 and event.detail["replaces_version"] == 1
     assert [e.version for e in archive.versions("bb-1")] == [1]  # B-B is not renewed
