@@ -216,12 +216,18 @@ def start_signing(
 def finish_year(close_pk: Any, prepared: Any, user: Any) -> None:
     """After a school-wide year close is archived: the year's inventory, signed and archived.
 
-    Runs where the archive stage ran in this process (the command line, the embedded default);
-    a failure is recorded as the close's error, its documents stay archived.
+    Runs in the signing thread after the archive stage started: right away when it ran inline
+    (the command line), after waiting for it when workers or another thread archive (the web
+    wizard). A failure is recorded as the close's error, its documents stay archived.
     """
     from service.jobs.year_inventory import make_inventory_once, wants_inventory
 
     close = PeriodClose.objects.get(pk=close_pk)
+    if close.state == PeriodClose.State.ARCHIVING and wants_inventory(close):
+        # Workers (or another thread of this process) archive; this thread holds the key the
+        # documents were signed with, so it waits for them (a workers' finisher may make the
+        # inventory first: then it is reused).
+        close = _wait_for_archive(close)
     if close.state != PeriodClose.State.ARCHIVED or not wants_inventory(close):
         return
     try:
@@ -232,6 +238,23 @@ def finish_year(close_pk: Any, prepared: Any, user: Any) -> None:
             error="Документы сданы в архив, но опись за учебный год не составлена: проверьте "
             "хранилища архива и выполните закрытие года ещё раз."
         )
+
+
+ARCHIVE_WAIT_SECONDS = 3600
+"""How long the signing thread waits for workers to archive a year close before leaving the
+inventory to their finisher or to the next close."""
+
+
+def _wait_for_archive(close: PeriodClose) -> PeriodClose:
+    deadline = time.monotonic() + ARCHIVE_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if close.state != PeriodClose.State.ARCHIVING or close.archive_job_id is None:
+            return close
+        if progress.status(str(close.archive_job_id)).finished:
+            return advance(PeriodClose.objects.get(pk=close.pk))
+        time.sleep(2)
+        close = PeriodClose.objects.get(pk=close.pk)
+    return close
 
 
 ARCHIVABLE = (

@@ -13,11 +13,11 @@ Who makes it: the process that finishes the close's last archive item. In-proces
 line, the embedded default) that is the signing thread, which holds the director's unlocked key
 (``period_sign.finish_year``). With Celery workers it is the archive job's finisher
 (``archive_finish.finish_archive``, the chord callback after the last item), signing with the
-key the scheduler may use unattended (``monthly.scheduled_signer``): the demo key, or the
-configured key when its password is configured; without one the closing report says how to make
-the inventory.
-Either way :func:`make_inventory_once` claims the work on the archive job row first, so two
-processes finishing at once make one inventory, and a repeat finds it by its content key.
+key the scheduler may use unattended (``monthly.scheduled_signer``: the demo key, or the
+configured key when its password is configured); the web process's signing thread also waits
+for the workers and makes it with the director's key when they could not. Either way
+:func:`make_inventory_once` claims the work on the archive job row first, so two processes
+finishing at once make one inventory, and a repeat finds it by its content key.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ FAILED = (
 NO_KEY = (
     "Документы сданы в архив, но опись за учебный год не составлена: фоновым обработчикам "
     "недоступен ключ подписи директора (не задан пароль ключа VEDOMOST_SIGNER_PASSWORD). "
-    "Выполните закрытие года ещё раз в мастере закрытия или командой «vedomost close year»."
+    "Выполните на сервере «vedomost close year» (документы не изменятся, будет составлена "
+    "опись) или задайте пароль ключа для фоновых обработчиков."
 )
 
 
@@ -119,15 +120,15 @@ def inventory_line(close: PeriodClose) -> str:
     """The report's Russian line about the year's inventory, or "" when the close has none."""
     if not wants_inventory(close):
         return ""
-    result = close.archive_job.result if close.archive_job else {}
-    failure = {"failed": FAILED, "no-key": NO_KEY}.get((result or {}).get("inventory", ""))
-    if failure:
-        return failure
     from service.archive.wiring import get_archive
     from storage.year_inventory import inventory_document_id
 
     year = close.render_job.params.get("year", "") if close.render_job else ""
     entry = get_archive().catalog.find_document(inventory_document_id(close.school_id, year))
+    result = close.archive_job.result if close.archive_job else {}
+    failure = {"failed": FAILED, "no-key": NO_KEY}.get((result or {}).get("inventory", ""))
+    if failure and (entry is None or entry.extra.get("close_id") != str(close.id)):
+        return failure  # the signing thread did not make it either
     if entry is None:
         return ""
     return (
