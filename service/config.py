@@ -206,6 +206,17 @@ def trust_roots(env: Mapping[str, str] | None = None) -> tuple[Path, ...]:
     return tuple(Path(p.strip()).expanduser() for p in value.split(",") if p.strip())
 
 
+def tsa_url(env: Mapping[str, str] | None = None) -> str | None:
+    """``VEDOMOST_TSA_URL``: the RFC 3161 time-stamp authority (B-T and above, renewal), or None."""
+    return env_str("TSA_URL", env=env)
+
+
+def timestamp_renewal_days(env: Mapping[str, str] | None = None) -> int:
+    """``VEDOMOST_TIMESTAMP_RENEWAL_DAYS``: renew an archival time stamp this many days before
+    its TSA certificate expires (default 365)."""
+    return env_int("TIMESTAMP_RENEWAL_DAYS", 365, env=env, minimum=1, maximum=3650)
+
+
 # --- the school policy (service/policy.py) -------------------------------------------------
 
 

@@ -39,7 +39,7 @@ from storage.errors import (
     StoreUnavailable,
 )
 from storage.retention import RetentionDecision, Schedule, case_closed_year, decide
-from storage.signature_scan import has_pdf_signature
+from storage.signature_scan import LEVEL_NONE, SignatureScan, has_pdf_signature, scan_signatures
 from storage.stores.base import ObjectLock, Store
 from storage.stores.keys import key_id, safe_id
 from storage.streams import Source, digest_chunks, open_source, read_chunks, spool
@@ -333,6 +333,7 @@ class Archive:
         # The bytes decide: a signed PDF archived without ``signer`` metadata is still a signed
         # record. The metadata can only make the lock stricter.
         signed = has_pdf_signature(stream) or bool(meta.signer)
+        scan = scan_signatures(stream) if meta.extension == "pdf" else SignatureScan(LEVEL_NONE)
         decision = decide(rule, closed_year=closed, signed=signed, now=now)
         if lock_override is not None:
             decision = RetentionDecision(
@@ -392,6 +393,9 @@ class Archive:
             author=author,
             created_at=now,
             extra=extra,
+            signature_level=scan.level,
+            timestamp_expires=scan.timestamp_expires,
+            timestamp_hash=scan.timestamp_hash,
         )
         detail: dict[str, object] = {
             "version": version,

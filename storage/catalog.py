@@ -45,6 +45,12 @@ class ArchivedDocument:
     created_at: datetime | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
     retired: tuple[str, ...] = ()
+    signature_level: str = ""
+    """``B-B`` … ``B-LTA``, ``none`` for an unsigned record, ``""`` while not yet scanned."""
+    timestamp_expires: datetime | None = None
+    """When the TSA certificate of the last document time stamp expires (B-LTA records)."""
+    timestamp_hash: str = ""
+    """The hash algorithm of the last document time stamp (``sha256``…)."""
 
     def copy_version(self, letter: str) -> str | None:
         """The catalog's version id of copy ``A`` or ``B``."""

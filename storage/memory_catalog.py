@@ -34,6 +34,9 @@ UPDATABLE = frozenset(
         "legal_hold",
         "retired",
         "extra",
+        "signature_level",
+        "timestamp_expires",
+        "timestamp_hash",
     }
 )
 _FILTERED = ("kind", "school", "year", "class_id", "period", "document_id", "state")

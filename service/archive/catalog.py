@@ -23,6 +23,9 @@ _UPDATABLE = {
     "legal_hold",
     "retired",
     "extra",
+    "signature_level",
+    "timestamp_expires",
+    "timestamp_hash",
 }
 
 
@@ -53,6 +56,9 @@ def _to_entry(row: models.Entry) -> ArchivedDocument:
         created_at=row.created_at,
         extra=dict(row.extra or {}),
         retired=tuple(row.retired or ()),
+        signature_level=row.signature_level,
+        timestamp_expires=row.timestamp_expires,
+        timestamp_hash=row.timestamp_hash,
     )
 
 
@@ -145,6 +151,9 @@ class DjangoCatalog:
             created_at=entry.created_at or datetime.now(UTC),
             extra=dict(entry.extra),
             retired=list(entry.retired),
+            signature_level=entry.signature_level,
+            timestamp_expires=entry.timestamp_expires,
+            timestamp_hash=entry.timestamp_hash,
         )
         self._append([EventDraft(event.kind, event.document_id, row.id, event.actor, event.detail)])
         return row

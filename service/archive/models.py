@@ -34,6 +34,11 @@ class Entry(models.Model):
     created_at = models.DateTimeField()
     extra = models.JSONField(default=dict, blank=True)
     retired = models.JSONField(default=list, blank=True)
+    # What the PDF's signatures are (storage.signature_scan), read at ingest; "" = not yet read
+    # (rows from before the field: the renewal duty reads them lazily).
+    signature_level = models.CharField(max_length=8, blank=True, default="", db_index=True)
+    timestamp_expires = models.DateTimeField(null=True, blank=True, db_index=True)
+    timestamp_hash = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         constraints = [  # noqa: RUF012 - Django Meta

@@ -253,7 +253,7 @@ def attach_scan(school_id: str, month: str, data: bytes, *, user: str) -> Monthl
     return due
 
 
-def _scheduled_signer() -> Any:
+def scheduled_signer() -> Any:
     """The key the scheduler may sign with unattended, or None (the director signs later).
 
     With no configured key the demo key is used, as ``vedomost close`` does by default. A
@@ -284,7 +284,7 @@ def run_monthly_duties(month: str) -> Any:
     if snapshot is None:
         return DutyOutcome("ok", f"{label}: журнал не загружен, закрывать нечего", {"month": month})
     try:
-        result = close_month(snapshot, month, _scheduled_signer())
+        result = close_month(snapshot, month, scheduled_signer())
     except CloseProblem as exc:
         return DutyOutcome("ok", f"{label}: закрывать нечего — {exc}", {"month": month})
     details = {

@@ -139,9 +139,14 @@ def closing_report(close: PeriodClose) -> ClosingReport:
             label = f"Приказ {title[:1].lower()}{title[1:]}".strip()
             number = item.result.get("number", "")
             day = ".".join(reversed(str(item.result.get("date", "")).split("-")))
+            state = "проект, ждёт подписи директора (раздел «Приказы»)"
+            if item.result.get("rebuilt"):
+                state = (
+                    "проект пересобран по изменённым решениям педсовета, номер сохранён; "
+                    "ждёт подписи директора (раздел «Приказы»)"
+                )
             drafts.append(
-                f"{label} № {number or 'б/н'} от {day}: проект, ждёт подписи директора "
-                "(раздел «Приказы»)"
+                item.result.get("notice") or f"{label} № {number or 'б/н'} от {day}: {state}"
             )
         else:
             label = kind_title(item.params.get("kind", ""))

@@ -209,9 +209,7 @@ def start_signing(
                 here = inline or in_process()
                 start_archiving(signed, user, inline=here, on_item=on_archive_item)
                 if wants_inventory(signed):
-                    if not here:
-                        wait_for_archive(close.pk)
-                    finish_year(close.pk, prepared, user)
+                    finish_year(close.pk, prepared, user)  # waits for the workers if need be
         finally:
             if not inline:  # a thread closes its own connections when it ends
                 connections.close_all()
@@ -242,13 +240,18 @@ def finish_year(close_pk: Any, prepared: Any, user: Any) -> None:
     workers it waited for); a failure is recorded as the close's error, its documents stay
     archived.
     """
-    from service.jobs.year_inventory import archive_year_inventory, wants_inventory
+    from service.jobs.year_inventory import make_inventory_once, wants_inventory
 
     close = PeriodClose.objects.get(pk=close_pk)
+    if close.state == PeriodClose.State.ARCHIVING and wants_inventory(close):
+        # Workers (or another thread of this process) archive; this thread holds the key the
+        # documents were signed with, so it waits for them (a workers' finisher may make the
+        # inventory first: then it is reused).
+        close = wait_for_archive(close.pk)
     if close.state != PeriodClose.State.ARCHIVED or not wants_inventory(close):
         return
     try:
-        archive_year_inventory(close, prepared, getattr(user, "username", "") or "vedomost")
+        make_inventory_once(close, prepared, getattr(user, "username", "") or "vedomost")
     except Exception:
         log.exception("year inventory of close %s failed", close.pk)
         PeriodClose.objects.filter(pk=close.pk).update(

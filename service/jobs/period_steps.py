@@ -161,6 +161,8 @@ def draft_order_step(job: Job, snapshot: Any) -> dict[str, Any]:
         "number": draft.number,
         "date": draft.date.isoformat(),
         "reused": draft.reused,
+        "rebuilt": draft.rebuilt,
+        "notice": draft.notice,
         "pages": 0,
         "fields": [],
     }

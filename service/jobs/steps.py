@@ -40,7 +40,7 @@ def register(kind: str, queue: str, finisher: Finisher | None = None) -> Callabl
 
 
 # Modules that register steps when imported (the pipeline's steps, once their parts are installed).
-STEP_MODULES: list[str] = ["service.jobs.period_steps"]
+STEP_MODULES: list[str] = ["service.jobs.period_steps", "service.jobs.archive_finish"]
 
 
 def load_steps() -> None:
