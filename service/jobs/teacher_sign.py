@@ -20,7 +20,8 @@ Contracts:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -272,20 +273,30 @@ def register_key(
     return row
 
 
-def unlock_registered(row: SigningKey, secret: str) -> Any:
-    """Open a registered key with the password or PIN the teacher typed."""
+@contextmanager
+def open_registered(row: SigningKey, secret: str) -> Iterator[Any]:
+    """Open a registered key with the password or PIN the teacher typed (for one signing)."""
+    from signing import SigningError, open_pkcs11
     from signing.signers import load_pkcs12
 
     kind, _, rest = row.location.partition(":")
+    if kind == "pkcs11" and rest.count(":") == 2:
+        module, token, label = rest.split(":")
+        try:
+            session = open_pkcs11(module, token, label, secret)
+            signer = session.__enter__()
+        except SigningError as exc:
+            raise TeacherKeyProblem(str(exc)) from exc
+        try:
+            yield signer
+        finally:
+            session.__exit__(None, None, None)
+        return
     try:
-        if kind == "pkcs12":
-            return load_pkcs12(Path(rest), secret.encode() if secret else None)
+        signer = load_pkcs12(Path(rest), secret.encode() if secret else None)
     except Exception as exc:  # a bad password and a broken file raise different errors
         raise TeacherKeyProblem("Ключ подписи не открылся: неверный пароль") from exc
-    raise TeacherKeyProblem(
-        "Ключ подписи классного руководителя записан на токене: подпишите документы "
-        "командой vedomost close с параметром --teacher-keys на компьютере, где подключён токен"
-    )
+    yield signer
 
 
 def sign_for_teacher(items: list[tuple[PeriodClose, JobItem]], signer: Any, actor: str) -> int:
@@ -312,6 +323,12 @@ def sign_for_teacher(items: list[tuple[PeriodClose, JobItem]], signer: Any, acto
     DjangoCatalog().append_events(
         [EventDraft(AUDIT_SIGNED, document_id=item.key, actor=actor) for _, item, _ in rendered]
     )
+    for close in {close.pk: close for close, _, _ in rendered}.values():
+        if not waiting_items(close):
+            PeriodClose.objects.filter(pk=close.pk, state=PeriodClose.State.FAILED).update(
+                error="Классные руководители подписали документы: нажмите «Повторить» и "
+                "подпишите их ключом директора."
+            )
     return len(rendered)
 
 
