@@ -177,6 +177,11 @@ def waiting_items(close: PeriodClose) -> list[JobItem]:
     ]
 
 
+def singular(count: int) -> bool:
+    """Whether a verb agrees with «count документ…» in the singular (1, 21, 101; not 11)."""
+    return count % 10 == 1 and count % 100 != 11
+
+
 def waiting_error(close: PeriodClose, snapshot: Any | None = None) -> str:
     """The close's error when documents wait for class teachers (empty when none wait)."""
     from service.russian.numbers import plural_word
@@ -188,7 +193,7 @@ def waiting_error(close: PeriodClose, snapshot: Any | None = None) -> str:
     whom = ", ".join(_genitive(n, snapshot) for n in names)
     count = len(waiting)
     return (
-        f"{count} {plural_word(count, 'документ')} {'ожидает' if count == 1 else 'ожидают'} "
+        f"{count} {plural_word(count, 'документ')} {'ожидает' if singular(count) else 'ожидают'} "
         f"подписи {'классного руководителя' if len(names) == 1 else 'классных руководителей'} "
         f"{whom}. Классный руководитель подписывает их на странице «Мой класс», затем нажмите "
         "«Продолжить»; или подпишите их только директором, указав причину."

@@ -278,6 +278,7 @@ def without_teacher(request: HttpRequest, close_id: str) -> HttpResponse:
     except TeacherKeyProblem as exc:
         messages.error(request, str(exc))
         return redirect("web:period_close", close_id=close.id)
+    from service.jobs.teacher_sign import singular
     from service.russian.numbers import plural_word
 
     record_access(request.user, Access.SIGN, "period-close", str(close.id), "без классного рук.")
@@ -285,6 +286,7 @@ def without_teacher(request: HttpRequest, close_id: str) -> HttpResponse:
     messages.info(
         request,
         f"Причина записана в журнал аудита. {count} {plural_word(count, 'документ')} "
-        "будут подписаны только директором: откройте ключ директора ещё раз.",
+        f"{'будет подписан' if singular(count) else 'будут подписаны'} только директором: "
+        "откройте ключ директора ещё раз.",
     )
     return redirect("web:period_close", close_id=close.id)
