@@ -122,6 +122,9 @@ def teacher_step(
     """The bytes the director signs for ``item``; None when it waits for its class teacher."""
     from service.documents.signers import document_meta
 
+    fields = item.params.get("fields")
+    if fields is not None and FIELD not in fields:
+        return pdf  # the rendered document reserves no class teacher's field
     done = teacher_pdf_path(close_id, item.key)
     if done.is_file():
         return done.read_bytes()

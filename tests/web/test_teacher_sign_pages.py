@@ -123,3 +123,11 @@ def test_the_class_teacher_signs_from_her_class_page(test_pki: Any, tmp_path: Pa
 
     pdf = (work_dir(close.id) / "signed" / f"{item.key}.pdf").read_bytes()
     _assert_teacher_then_director(test_pki, pdf, teacher, snapshot.director)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    verify = director.post(
+        "/verify/", {"file": SimpleUploadedFile("summary.pdf", pdf, "application/pdf")}
+    ).content.decode()
+    assert verify.count('class="signature"') == 2
+    assert teacher.full_name in verify and snapshot.director.full_name in verify
+    assert "классный руководитель" in verify and "директор" in verify
