@@ -347,3 +347,30 @@ def test_the_demo_keys_are_issued_in_the_journals_names(tmp_path: Path, settings
     _assert_teacher_then_director(
         type("Pki", (), {"root": root})(), _signed(close, _summary(close)), teacher, director
     )
+
+
+def test_keys_register_checks_the_owner_and_keeps_no_secret(test_pki: Any, tmp_path: Path) -> None:
+    """GIVEN a teacher's PKCS#12 WHEN `vedomost keys register STAFF pkcs12:…` THEN recorded with
+    its certificate; a key of someone else is refused in Russian, naming the owner."""
+    from click.testing import CliRunner
+
+    from service.cli import main as cli_main
+
+    snapshot = _school(tmp_path)
+    _, teacher = _people(snapshot)
+    own = issue_p12(test_pki, teacher.full_name, tmp_path / "k" / "own.p12")
+    other = issue_p12(test_pki, "Сидорова Ольга Петровна", tmp_path / "k" / "other.p12")
+    runner = CliRunner(env={"VEDOMOST_SIGNER_PASSWORD": PASSWORD})
+    refused = runner.invoke(
+        cli_main.cli, ["keys", "register", teacher.id, f"pkcs12:{other}"], catch_exceptions=False
+    )
+    assert refused.exit_code == 2
+    assert "выдан на имя «Сидорова Ольга Петровна»" in refused.output
+    assert not SigningKey.objects.exists()
+    done = runner.invoke(
+        cli_main.cli, ["keys", "register", teacher.id, f"pkcs12:{own}"], catch_exceptions=False
+    )
+    assert done.exit_code == 0, done.output
+    row = SigningKey.objects.get()
+    assert (row.staff_id, row.location) == (teacher.id, f"pkcs12:{own}")
+    assert PASSWORD not in row.certificate + row.location

@@ -137,7 +137,7 @@ def _close_context(request: HttpRequest, close: PeriodClose) -> dict[str, Any]:
         "without_teacher_form": WithoutTeacherForm() if waiting else None,
         "close": close,
         "job": progress.status(str(current.id)) if current else None,
-        "errors": items_of(close),
+        "errors": [e for e in items_of(close) if e.pk not in {w.pk for w in waiting}],
         "documents": docs,
         "to_sign": sum(1 for d in docs if not d.result.get("unchanged")),
         "sign_form": SignForm() if close.state == PeriodClose.State.RENDERED else None,
