@@ -188,19 +188,29 @@ def start_signing(
     from signing.pades import SigningOptions, prepare
 
     folder = work_dir(str(close.id)) / "rendered"
-    pdfs = [
-        (i.result["document_id"], (folder / f"{i.result['document_id']}.pdf").read_bytes())
-        for i in items_to_sign(close)
-        if (folder / f"{i.result['document_id']}.pdf").is_file()
-    ]
     checks = check_signers(
-        (pdf for _, pdf in pdfs), "director", signer.signing_cert, confirm_reason=confirm_signer
+        (
+            (folder / f"{i.result['document_id']}.pdf").read_bytes()
+            for i in items_to_sign(close)
+            if (folder / f"{i.result['document_id']}.pdf").is_file()
+        ),
+        "director",
+        signer.signing_cert,
+        confirm_reason=confirm_signer,
     )
     snapshot = snapshot_by_id(close.snapshot_id)
     if teacher_keys is None and is_demo(signer.signing_cert):
         teacher_keys = demo_teacher_keys(snapshot)
-    if teacher_keys:
-        check_teacher_keys(close, pdfs, teacher_keys)
+    if teacher_keys is not None and teacher_keys.by_class:
+        check_teacher_keys(
+            (
+                (folder / f"{i.result['document_id']}.pdf").read_bytes()
+                for i in items_to_sign(close)
+                if "class_teacher" in i.result.get("fields", ("class_teacher",))
+                and (folder / f"{i.result['document_id']}.pdf").is_file()
+            ),
+            teacher_keys,
+        )
     close = prepare_sign_job(close, user)
     record_confirmations(checks, actor=getattr(user, "username", "") or "")
     job = close.sign_job

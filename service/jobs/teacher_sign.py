@@ -100,9 +100,7 @@ def waiting_message(name: str, snapshot: Any | None = None) -> str:
     )
 
 
-def check_teacher_keys(
-    close: PeriodClose, pdfs: Iterable[tuple[str, bytes]], keys: TeacherKeys
-) -> None:
+def check_teacher_keys(pdfs: Iterable[bytes], keys: TeacherKeys) -> None:
     """Refuse, before anything is signed, a key given for a class but issued to someone else.
 
     Raises:
@@ -110,7 +108,7 @@ def check_teacher_keys(
     """
     from service.documents.signers import check_signer, document_meta
 
-    for _document_id, pdf in pdfs:
+    for pdf in pdfs:
         class_id = str(document_meta(pdf).get("class_id") or "")
         if class_id in keys.by_class and teacher_expected(pdf) is not None:
             check_signer(pdf, FIELD, keys.by_class[class_id].signing_cert)
