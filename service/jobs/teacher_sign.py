@@ -51,6 +51,13 @@ class TeacherKeys:
 
     by_class: Mapping[str, Any] = field(default_factory=dict)
     by_owner: tuple[Any, ...] = ()
+    _prepared: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def prepared(self, signer: Any) -> Any:
+        """The signer prepared once for the ``class_teacher`` field (stamp, sizes)."""
+        if id(signer) not in self._prepared:
+            self._prepared[id(signer)] = prepare_teacher(signer)
+        return self._prepared[id(signer)]
 
     def signer_for(self, class_id: str, name: str) -> Any | None:
         """The key for a document of ``class_id`` that names ``name`` as its class teacher."""
@@ -134,7 +141,8 @@ def teacher_step(
     if signer is None:
         mark_waiting(item, expected.name, class_id, snapshot)
         return None
-    signed = sign_teacher_field(pdf, signer)
+    assert keys is not None
+    signed = sign_teacher_field(pdf, signer, keys.prepared(signer))
     write_atomically(done, signed)
     return signed
 
@@ -147,13 +155,12 @@ def mark_waiting(item: JobItem, name: str, class_id: str, snapshot: Any | None) 
     )
 
 
-def sign_teacher_field(pdf: bytes, signer: Any) -> bytes:
-    """Sign the ``class_teacher`` field with a visible stamp (the first of two signatures)."""
+def prepare_teacher(signer: Any) -> Any:
+    """Prepare ``signer`` for the ``class_teacher`` field with a visible stamp."""
     from service.config import school_time_zone, stamp_font
-    from signing.pades import SigningOptions, sign_pdf
+    from signing.pades import SigningOptions, prepare
 
-    return sign_pdf(
-        pdf,
+    return prepare(
         signer,
         SigningOptions(
             field_name=FIELD,
@@ -163,6 +170,14 @@ def sign_teacher_field(pdf: bytes, signer: Any) -> bytes:
             time_zone=school_time_zone(),
         ),
     )
+
+
+def sign_teacher_field(pdf: bytes, signer: Any, prepared: Any = None) -> bytes:
+    """Sign the ``class_teacher`` field (the first of two signatures); ``prepared``: the signer
+    prepared by :func:`prepare_teacher`, to prepare it once for many documents."""
+    from signing.pades import sign_with
+
+    return sign_with(prepared if prepared is not None else prepare_teacher(signer), pdf)
 
 
 def waiting_items(close: PeriodClose) -> list[JobItem]:
@@ -321,8 +336,11 @@ def sign_for_teacher(items: list[tuple[PeriodClose, JobItem]], signer: Any, acto
         pdf = path.read_bytes()
         check_signer(pdf, FIELD, signer.signing_cert)
         rendered.append((close, item, pdf))
+    prepared = prepare_teacher(signer)
     for close, item, pdf in rendered:
-        write_atomically(teacher_pdf_path(close.id, item.key), sign_teacher_field(pdf, signer))
+        write_atomically(
+            teacher_pdf_path(close.id, item.key), sign_teacher_field(pdf, signer, prepared)
+        )
         JobItem.objects.filter(pk=item.pk).update(
             error="Подписан классным руководителем; ждёт подписи директора («Продолжить»)."
         )
