@@ -1,14 +1,19 @@
-"""Demo PKI for the embedded default: root → intermediate → director and class teacher.
+"""Demo PKI for the embedded default: root → intermediate → director and class teachers.
 
-Keys are generated with ``cryptography`` at run time and never committed. The director's key and
-certificate chain are also written as a PKCS#12 file protected by a generated password.
+Keys are generated with ``cryptography`` at run time and never committed. Each person's key and
+certificate chain is a PKCS#12 file protected by one generated password. Given the names a
+journal gives its director and class teachers, :func:`ensure_demo_pki` issues each person a
+certificate in their own name (so a document's signer check passes without an override); the
+intermediate CA's key is kept (encrypted with the same password) to issue them later.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +40,16 @@ class DemoPki:
     teacher_p12: Path
 
     def director_password(self) -> bytes:
-        """Return the generated password of the director's PKCS#12 file."""
+        """Return the generated password of the demo PKCS#12 files (one for every person)."""
         return self.director_password_file.read_bytes().strip()
+
+    def person_p12(self, key_id: str) -> Path:
+        """The PKCS#12 file of the person ``key_id`` (a staff id), see :func:`ensure_demo_pki`."""
+        return self.directory / "people" / f"{_safe(key_id)}.p12"
+
+
+def _safe(key_id: str) -> str:
+    return re.sub(r"[^\w-]", "_", key_id) or "_"
 
 
 def _name(common_name: str, title: str | None = None) -> x509.Name:
@@ -147,37 +160,71 @@ def generate_demo_pki(directory: Path, *, now: dt.datetime | None = None) -> Dem
         not_after=start + dt.timedelta(days=365 * 10),
     )
     password = secrets.token_urlsafe(18).encode()
-    p12_paths: dict[str, Path] = {}
-    for label, common_name, title in (
-        ("director", DIRECTOR_NAME, "Директор"),
-        ("teacher", TEACHER_NAME, "Классный руководитель"),
-    ):
-        key = _new_key()
-        cert = issue_certificate(
-            _name(common_name, title),
-            key,
-            interm_name,
-            interm_key,
-            ca=False,
-            not_before=start,
-            not_after=start + dt.timedelta(days=365 * 3),
-        )
-        p12 = pkcs12.serialize_key_and_certificates(
-            name=label.encode(),
-            key=key,
-            cert=cert,
-            cas=[interm, root],
-            encryption_algorithm=serialization.BestAvailableEncryption(password),
-        )
-        p12_paths[label] = directory / f"{label}.p12"
-        _write_private(p12_paths[label], p12)
-        (directory / f"{label}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-
     pem = serialization.Encoding.PEM
     (directory / "root.pem").write_bytes(root.public_bytes(pem))
     (directory / "intermediate.pem").write_bytes(interm.public_bytes(pem))
+    _write_private(
+        directory / INTERMEDIATE_KEY,
+        interm_key.private_bytes(
+            pem,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(password),
+        ),
+    )
     _write_private(directory / "password.txt", password + b"\n")
-    return demo_pki_paths(directory)
+    paths = demo_pki_paths(directory)
+    _issue_person(paths, paths.director_p12, "director", DIRECTOR_NAME, "Директор", now=now)
+    _issue_person(
+        paths, paths.teacher_p12, "teacher", TEACHER_NAME, "Классный руководитель", now=now
+    )
+    return paths
+
+
+INTERMEDIATE_KEY = "intermediate-key.pem"
+
+
+def _issue_person(
+    paths: DemoPki, p12_path: Path, label: str, full_name: str, title: str, *, now: dt.datetime
+) -> None:
+    """Issue a key and certificate in ``full_name`` from the demo intermediate CA."""
+    password = paths.director_password()
+    interm_key = serialization.load_pem_private_key(
+        (paths.directory / INTERMEDIATE_KEY).read_bytes(), password
+    )
+    assert isinstance(interm_key, rsa.RSAPrivateKey)
+    interm = x509.load_pem_x509_certificate(paths.intermediate_cert.read_bytes())
+    root = x509.load_pem_x509_certificate(paths.root_cert.read_bytes())
+    start = now - dt.timedelta(days=1)
+    key = _new_key()
+    cert = issue_certificate(
+        _name(full_name, title),
+        key,
+        interm.subject,
+        interm_key,
+        ca=False,
+        not_before=start,
+        not_after=start + dt.timedelta(days=365 * 3),
+    )
+    p12 = pkcs12.serialize_key_and_certificates(
+        name=label.encode(),
+        key=key,
+        cert=cert,
+        cas=[interm, root],
+        encryption_algorithm=serialization.BestAvailableEncryption(password),
+    )
+    p12_path.parent.mkdir(parents=True, exist_ok=True)
+    _write_private(p12_path, p12)
+    p12_path.with_suffix(".pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def _owner_of(p12_path: Path) -> str:
+    """The common name of the certificate issued into ``p12_path`` ("" when there is none)."""
+    pem = p12_path.with_suffix(".pem")
+    if not (p12_path.exists() and pem.exists()):
+        return ""
+    cert = x509.load_pem_x509_certificate(pem.read_bytes())
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else ""
 
 
 def demo_pki_paths(directory: Path) -> DemoPki:
@@ -192,9 +239,30 @@ def demo_pki_paths(directory: Path) -> DemoPki:
     )
 
 
-def ensure_demo_pki(directory: Path) -> DemoPki:
-    """Return the demo PKI in ``directory``, generating it on first use."""
+def ensure_demo_pki(
+    directory: Path, *, director: str | None = None, people: Mapping[str, str] | None = None
+) -> DemoPki:
+    """Return the demo PKI in ``directory``, generating it on first use.
+
+    Args:
+        directory: Where the demo keys live.
+        director: The director's full name («Фамилия Имя Отчество»); the director's key is
+            (re)issued in this name when its certificate names someone else.
+        people: Staff id → full name of each person who needs a key of their own (class
+            teachers); a missing key, or one in another name, is issued.
+    """
     paths = demo_pki_paths(directory)
-    if paths.director_p12.exists() and paths.root_cert.exists():
-        return paths
-    return generate_demo_pki(directory)
+    if not (
+        paths.director_p12.exists()
+        and paths.root_cert.exists()
+        and (directory / INTERMEDIATE_KEY).exists()
+    ):
+        paths = generate_demo_pki(directory)
+    now = dt.datetime.now(dt.UTC)
+    if director and _owner_of(paths.director_p12) != director:
+        _issue_person(paths, paths.director_p12, "director", director, "Директор", now=now)
+    for key_id, full_name in (people or {}).items():
+        target = paths.person_p12(key_id)
+        if full_name and _owner_of(target) != full_name:
+            _issue_person(paths, target, _safe(key_id), full_name, "Классный руководитель", now=now)
+    return paths

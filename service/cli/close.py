@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from service.cli.signing import SIGNER_HELP, _open_signer
+from service.cli.teacher_keys import TEACHER_KEYS_HELP, TeacherKeySpecError, open_teacher_keys
 
 EXIT_STOPPED = 1
 EXIT_INPUT = 2
@@ -104,6 +105,17 @@ def _print_report(report: Any, close: Any, resumed: bool) -> None:
     help="Подписать ключом не того директора, что назван в документах; причина — в журнал аудита.",
 )
 @click.option(
+    "--teacher-keys", "teacher_keys", multiple=True, metavar="ПАПКА|СПЕЦ", help=TEACHER_KEYS_HELP
+)
+@click.option(
+    "--without-teacher",
+    "without_teacher",
+    default="",
+    metavar="ПРИЧИНА",
+    help="Документы, ждущие подписи классного руководителя, подписать только директором; "
+    "причина — в журнал аудита.",
+)
+@click.option(
     "--workers", type=int, default=0, help="Процессов формирования (по умолчанию — ядер)."
 )
 @click.option(
@@ -123,18 +135,20 @@ def close_command(
     signer_spec: str,
     reason: str,
     confirm_signer: str,
+    teacher_keys: tuple[str, ...],
+    without_teacher: str,
     workers: int,
     payroll: Path | None,
     scan: Path | None,
     as_json: bool,
 ) -> None:
     """Закрыть период: Q1…Q4, H1, H2, T1…T3, «1 четверть», year (учебный год) или month ГГГГ-ММ."""
-    from service.documents.signers import SignerMismatch
     from service.errors import UserError
-    from service.jobs.close_engine import cancel_close, open_close, run_close
+    from service.jobs.close_engine import open_close
     from service.jobs.close_plan import MONTH, CloseProblem, resolve_target
     from service.jobs.models import PeriodClose
     from service.jobs.monthly import keep_payroll_file
+    from service.jobs.period_close import closing_report
 
     snapshot = _current_snapshot()
     chosen = {c.strip() for c in classes.split(",") if c.strip()} if classes.strip() else None
@@ -153,16 +167,65 @@ def close_command(
     except UserError as exc:
         _fail(str(exc))
         return
+    with ExitStack() as keys:
+        try:
+            teachers = keys.enter_context(open_teacher_keys(teacher_keys, snapshot, _note))
+        except TeacherKeySpecError as exc:
+            _fail(exc.message)
+            return
+        _run(close, signer_spec, teachers, workers, as_json, confirm_signer, without_teacher)
+    close = PeriodClose.objects.get(pk=close.pk)
+    paper = _month_verdict(snapshot, target.period_id) if target.kind == MONTH else None
+    if as_json:
+        data = _report_dict(closing_report(close), close)
+        if paper is not None:
+            data["month"] = paper
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        _print_report(closing_report(close), close, resumed)
+        if paper is not None:
+            click.echo(f"  {paper['verdict']}")
+    if close.state != PeriodClose.State.ARCHIVED:
+        sys.exit(EXIT_STOPPED)
+
+
+def _note(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _run(
+    close: Any,
+    signer_spec: str,
+    teachers: Any,
+    workers: int,
+    as_json: bool,
+    confirm_signer: str,
+    without_teacher: str,
+) -> None:
+    """Render, sign (class teachers, then the director) and archive; with ``without_teacher``,
+    documents left waiting for a class teacher are then signed by the director alone."""
+    from service.documents.signers import SignerMismatch
+    from service.jobs.close_engine import cancel_close, run_close
+    from service.jobs.close_plan import CloseProblem
+    from service.jobs.models import PeriodClose
+    from service.jobs.teacher_sign import sign_without_teacher, waiting_items
+
     with _open_signer(signer_spec) as signer, ExitStack() as bars:
         try:
-            report = run_close(
-                close,
-                signer,
-                None,
-                workers=workers or os.cpu_count() or 1,
-                on_progress=stage_bars(as_json, bars),
-                confirm_signer=confirm_signer,
-            )
+            for _attempt in range(2):
+                run_close(
+                    close,
+                    signer,
+                    None,
+                    workers=workers or os.cpu_count() or 1,
+                    on_progress=stage_bars(as_json, bars),
+                    confirm_signer=confirm_signer,
+                    teacher_keys=teachers,
+                )
+                close = PeriodClose.objects.get(pk=close.pk)
+                if not (without_teacher and waiting_items(close)):
+                    break
+                sign_without_teacher(close, without_teacher, actor="vedomost")
         except SignerMismatch as exc:
             _fail(str(exc))
             return
@@ -177,19 +240,6 @@ def close_command(
                 err=True,
             )
             sys.exit(EXIT_INTERRUPTED)
-    close = PeriodClose.objects.get(pk=close.pk)
-    paper = _month_verdict(snapshot, target.period_id) if target.kind == MONTH else None
-    if as_json:
-        data = _report_dict(report, close)
-        if paper is not None:
-            data["month"] = paper
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
-    else:
-        _print_report(report, close, resumed)
-        if paper is not None:
-            click.echo(f"  {paper['verdict']}")
-    if close.state != PeriodClose.State.ARCHIVED:
-        sys.exit(EXIT_STOPPED)
 
 
 def _month_verdict(snapshot: Any, month: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Commands ``sign``, ``sign-batch``, ``sign-finish``, ``verify``, ``keys demo`` over ``signing``.
+"""Commands ``sign``, ``sign-batch``, ``sign-finish``, ``verify``, ``keys demo|register``.
 
 Secrets come from ``VEDOMOST_SIGNER_PASSWORD`` / ``VEDOMOST_SIGNER_PIN`` or a hidden prompt, never
 from the command line. Exit codes: 0 success (``verify``: all signatures valid), 1 ``verify`` found
@@ -532,6 +532,39 @@ def keys_demo_command(directory: Path, gost: bool, bits: str) -> None:
     click.echo(f"Корневой сертификат: {pki.root_cert}")
     click.echo(f"Ключ директора (PKCS#12): {pki.director_p12}")
     click.echo(f"Пароль ключа: в файле {pki.director_password_file}")
+
+
+@keys_group.command("register")
+@click.argument("staff_id")
+@click.argument("spec")
+def keys_register_command(staff_id: str, spec: str) -> None:
+    """Записать в реестр ключ классного руководителя: сотрудник (id в журнале) и ключ
+    pkcs12:ФАЙЛ или pkcs11:МОДУЛЬ:ТОКЕН:МЕТКА. Ключ открывается один раз, чтобы проверить,
+    что сертификат выдан этому сотруднику; пароль и PIN не сохраняются."""
+    from service.jobs.teacher_sign import register_key
+    from service.journal.store import latest_snapshot
+    from signing.signer_name import certificate_matches
+    from signing.stamp import certificate_owner
+
+    snapshot = latest_snapshot()
+    if snapshot is None:
+        _fail("в каталоге нет снимков журнала: сначала импортируйте журнал")
+        return
+    member = snapshot.staff_by_id.get(staff_id)
+    if member is None:
+        _fail(f"сотрудника «{staff_id}» нет в журнале")
+        return
+    if not spec.startswith(("pkcs12:", "pkcs11:")):
+        _fail(f"неверно указан ключ «{spec}»; ожидается pkcs12:ФАЙЛ или pkcs11:МОДУЛЬ:ТОКЕН:МЕТКА")
+    with _open_signer(spec) as signer:
+        cert = signer.signing_cert  # type: ignore[attr-defined]
+        if not certificate_matches(cert, member.initials_first):
+            _fail(
+                f"сертификат ключа выдан на имя «{certificate_owner(cert)}», а не на сотрудника "
+                f"{member.full_name}"
+            )
+        register_key(snapshot.school.id, staff_id, member.full_name, signer, spec, "vedomost")
+    click.echo(f"Ключ записан в реестр: {member.full_name} — {spec}")
 
 
 commands: list[click.Command] = [

@@ -1,7 +1,9 @@
 """The period-end part of the one-command demo: close a quarter, audit the archive, summarise.
 
 Render every document of the period (worker processes), sign them all with the generated demo
-key (one unlock), archive each into stores A and B, run a full fixity audit, and report.
+keys — each issued in the name the journal gives the director and each class teacher; summaries
+carry the class teacher's signature, then the director's — archive each into stores A and B,
+run a full fixity audit, and report.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def close_period_demo(
     from service.jobs.period_close import kind_title, work_dir
     from service.jobs.period_sign import signer_key_path, unlock_signer
     from service.jobs.period_steps import snapshot_by_id
+    from service.jobs.teacher_sign import demo_teacher_keys
     from signing.demo_pki import ensure_demo_pki
     from storage.fixity import audit
 
@@ -67,8 +70,10 @@ def close_period_demo(
     close, _resumed = open_close(None, snapshot, target)
     total = close.render_job.total if close.render_job else 0
     echo(f"Формирую документы за «{target.name}»: {total} шт., процессов: {workers}…")
-    pki = ensure_demo_pki(Path(settings.DATA_DIR) / "keys")
-    signer = unlock_signer(pki.director_password().decode())
+    director = snapshot.director.full_name if snapshot.director else None
+    pki = ensure_demo_pki(Path(settings.DATA_DIR) / "keys", director=director)
+    signer = unlock_signer(pki.director_password().decode(), snapshot)
+    teacher_keys = demo_teacher_keys(snapshot)
     marks: dict[str, float] = {}
 
     def stage_done(stage: str, done: int, all_items: int) -> None:
@@ -79,11 +84,13 @@ def close_period_demo(
             seconds["render"] = marks.get("rendering", clock) - clock
             seconds["signing"] = 0.0
             echo(
-                f"Подписываю ключом директора ({signer_key_path().name}), "
-                "ключ открывается один раз…"
+                f"Подписываю ключами классных руководителей и директора "
+                f"({signer_key_path(snapshot).name}), ключ директора открывается один раз…"
             )
 
-    run_close(close, signer, None, workers=workers, on_progress=stage_done)
+    run_close(
+        close, signer, None, workers=workers, on_progress=stage_done, teacher_keys=teacher_keys
+    )
     close = PeriodClose.objects.get(pk=close.pk)
     seconds.pop("signing", None)
     seconds.setdefault("render", marks.get("rendering", clock) - clock)

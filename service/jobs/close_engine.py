@@ -247,10 +247,13 @@ def run_close(
     workers: int = 1,
     on_progress: Progress | None = None,
     confirm_signer: str = "",
+    teacher_keys: Any = None,
 ) -> ClosingReport:
     """Drive a close to its end in this process: render → sign → archive; the closing report.
 
-    Stops with a failed close (see its ``error``) when some item of a stage failed.
+    Stops with a failed close (see its ``error``) when some item of a stage failed, or when
+    documents wait for a class teacher whose key is not in ``teacher_keys``
+    (:class:`~service.jobs.teacher_sign.TeacherKeys`; the demo key brings the demo teachers').
     ``confirm_signer``: the reason to sign with a key of someone other than the named director.
     """
     from service.jobs.period_sign import start_archiving, start_signing
@@ -308,6 +311,7 @@ def run_close(
             on_item=report("signing"),
             on_archive_item=report("archiving"),
             confirm_signer=confirm_signer,
+            teacher_keys=teacher_keys,
         )
         close = advance(PeriodClose.objects.get(pk=close.pk))
     if close.state in (PeriodClose.State.SIGNED, PeriodClose.State.ARCHIVING):

@@ -185,3 +185,28 @@ class MonthlyPaperDue(models.Model):
             models.UniqueConstraint(fields=("school_id", "month"), name="monthly_paper_due"),
         )
         ordering = ("month",)
+
+
+class SigningKey(models.Model):
+    """Where a person's signing key is: who, the certificate, the key's location (no secrets).
+
+    The close signs a class teacher's field with the key registered for that teacher; a teacher
+    signs from «Мой класс» with it, typing the password or PIN there. ``location`` is a signer
+    spec as ``vedomost sign`` takes it (``pkcs12:ФАЙЛ`` or ``pkcs11:МОДУЛЬ:ТОКЕН:МЕТКА``).
+    """
+
+    school_id = models.CharField(max_length=64)
+    staff_id = models.CharField(max_length=64)
+    person = models.CharField(max_length=300)  # «Фамилия Имя Отчество» as the journal gives it
+    role = models.CharField(max_length=20, default="class_teacher")
+    certificate = models.TextField()  # PEM
+    location = models.CharField(max_length=1000)
+    registered_at = models.DateTimeField(auto_now=True)
+    registered_by = models.CharField(max_length=150, blank=True, default="")
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("school_id", "staff_id", "role"), name="signing_key_person"
+            ),
+        )

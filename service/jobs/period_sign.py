@@ -24,6 +24,7 @@ from service.errors import UserError
 from service.jobs import progress
 from service.jobs.models import ItemState, JobItem, PeriodClose
 from service.jobs.period_close import advance, work_dir, write_atomically
+from service.jobs.teacher_sign import TeacherKeys, teacher_step
 
 log = logging.getLogger(__name__)
 
@@ -32,30 +33,38 @@ class WrongKeyPassword(UserError):
     """The signing key could not be unlocked with the given password or PIN."""
 
 
-def signer_key_path() -> Path:
-    """The director's PKCS#12: ``VEDOMOST_SIGNER_P12`` or the demo key in the data directory."""
+def signer_key_path(snapshot: Any = None) -> Path:
+    """The director's PKCS#12: ``VEDOMOST_SIGNER_P12`` or the demo key in the data directory
+    (issued in the name of the director of ``snapshot`` when one is given)."""
     explicit = signer_p12()
     if explicit is not None:
         return explicit
     from signing.demo_pki import ensure_demo_pki
 
-    return ensure_demo_pki(Path(settings.DATA_DIR) / "keys").director_p12
+    director = snapshot.director.full_name if snapshot is not None and snapshot.director else None
+    return ensure_demo_pki(Path(settings.DATA_DIR) / "keys", director=director).director_p12
 
 
-def unlock_signer(password: str) -> Any:
+def unlock_signer(password: str, snapshot: Any = None) -> Any:
     """Open the director's key once; raise :class:`WrongKeyPassword` if it does not open."""
     from signing.signers import load_pkcs12
 
     try:
-        return load_pkcs12(signer_key_path(), password.encode())
+        return load_pkcs12(signer_key_path(snapshot), password.encode())
     except Exception as exc:  # the library raises different errors for a bad password or file
         raise WrongKeyPassword("Ключ подписи не открылся: неверный пароль или PIN") from exc
 
 
 def sign_documents(
-    prepared: Any, job_id: str, close_id: str, on_item: Callable[..., object] | None = None
+    prepared: Any,
+    job_id: str,
+    close_id: str,
+    on_item: Callable[..., object] | None = None,
+    teacher_keys: TeacherKeys | None = None,
+    snapshot: Any = None,
 ) -> None:
-    """Sign every pending item of the sign job (rendered → signed), recording each outcome."""
+    """Sign every pending item of the sign job (rendered → [class teacher →] director → signed),
+    recording each outcome; a document whose class teacher's key is missing waits."""
     from signing.pades import sign_with
 
     folder = work_dir(close_id)
@@ -71,7 +80,10 @@ def sign_documents(
             )
             continue
         try:
-            signed = sign_with(prepared, pdf)
+            to_sign = teacher_step(item, pdf, close_id, teacher_keys, snapshot)
+            if to_sign is None:
+                continue  # waits for its class teacher
+            signed = sign_with(prepared, to_sign)
             write_atomically(folder / "signed" / f"{item.key}.pdf", signed)
         except Exception:
             log.exception("signing %s failed", item.key)
@@ -156,15 +168,23 @@ def start_signing(
     on_item: Callable[..., object] | None = None,
     on_archive_item: Callable[..., object] | None = None,
     confirm_signer: str = "",
+    teacher_keys: TeacherKeys | None = None,
 ) -> None:
     """Sign a rendered close with an unlocked signer (in a thread unless ``inline``), then
     archive it; ``on_item`` / ``on_archive_item`` are called after each item of each stage.
 
+    ``teacher_keys``: class teachers' keys that sign their field first; with the demo key the
+    demo keys of the snapshot's class teachers are used. Documents whose teacher has no key here
+    wait for the teacher (the close stops with the waiting line as its error).
+
     Raises:
         SignerMismatch: the key's owner is not the director the documents name, and
-            ``confirm_signer`` (the user's reason to sign anyway) is empty.
+            ``confirm_signer`` (the user's reason to sign anyway) is empty; or a class teacher's
+            key given for a class belongs to someone else.
     """
-    from service.documents.signers import check_signers, record_confirmations
+    from service.documents.signers import check_signers, is_demo, record_confirmations
+    from service.jobs.period_steps import snapshot_by_id
+    from service.jobs.teacher_sign import check_teacher_keys, demo_teacher_keys, waiting_error
     from signing.pades import SigningOptions, prepare
 
     folder = work_dir(str(close.id)) / "rendered"
@@ -178,6 +198,19 @@ def start_signing(
         signer.signing_cert,
         confirm_reason=confirm_signer,
     )
+    snapshot = snapshot_by_id(close.snapshot_id)
+    if teacher_keys is None and is_demo(signer.signing_cert):
+        teacher_keys = demo_teacher_keys(snapshot)
+    if teacher_keys is not None and teacher_keys.by_class:
+        check_teacher_keys(
+            (
+                (folder / f"{i.result['document_id']}.pdf").read_bytes()
+                for i in items_to_sign(close)
+                if "class_teacher" in i.result.get("fields", ("class_teacher",))
+                and (folder / f"{i.result['document_id']}.pdf").is_file()
+            ),
+            teacher_keys,
+        )
     close = prepare_sign_job(close, user)
     record_confirmations(checks, actor=getattr(user, "username", "") or "")
     job = close.sign_job
@@ -196,10 +229,13 @@ def start_signing(
 
     def run() -> None:
         try:
-            sign_documents(prepared, str(job.id), str(close.id), on_item)
+            sign_documents(prepared, str(job.id), str(close.id), on_item, teacher_keys, snapshot)
             progress.finish(str(job.id))
             PeriodClose.objects.filter(pk=close.pk).update(signed_at=timezone.now())
             signed = advance(PeriodClose.objects.get(pk=close.pk))
+            waiting = waiting_error(signed, snapshot)
+            if waiting and signed.state == PeriodClose.State.FAILED:
+                PeriodClose.objects.filter(pk=close.pk).update(error=waiting)
             if signed.state == PeriodClose.State.SIGNED:
                 from service.jobs.tasks import in_process
                 from service.jobs.year_inventory import wants_inventory

@@ -44,6 +44,24 @@ class VerifyForm(forms.Form):
     file = forms.FileField(label="PDF-файл")
 
 
+class TeacherSignForm(forms.Form):
+    """The class teacher's password or PIN for her own key (used once, never stored)."""
+
+    password = forms.CharField(
+        label="Пароль (PIN) вашего ключа подписи", widget=forms.PasswordInput, strip=False
+    )
+
+
+class WithoutTeacherForm(forms.Form):
+    """The director's reason to sign documents without the class teacher's signature."""
+
+    reason = forms.CharField(
+        label="Причина подписи без классного руководителя",
+        max_length=500,
+        help_text="Например: «классный руководитель на больничном, приказ от 01.12.2026 № 45».",
+    )
+
+
 class SignForm(forms.Form):
     password = forms.CharField(
         label="Пароль (PIN) ключа подписи", widget=forms.PasswordInput, strip=False

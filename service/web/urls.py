@@ -18,6 +18,7 @@ from service.web.views import (
     monthly,
     orders,
     period,
+    teacher_sign,
     verify,
 )
 
@@ -37,12 +38,23 @@ urlpatterns = [
     path("period/<uuid:close_id>/sign", period.sign, name="period_sign"),
     path("period/<uuid:close_id>/cancel", period.cancel, name="period_cancel"),
     path("period/<uuid:close_id>/retry", period.retry, name="period_retry"),
+    path(
+        "period/<uuid:close_id>/without-teacher",
+        period.without_teacher,
+        name="period_without_teacher",
+    ),
     path("period/<uuid:close_id>/doc/<str:document_id>.pdf", period.preview, name="period_preview"),
     path("import/", imports.import_page, name="import"),
     path("monthly/payroll", monthly.payroll_upload, name="monthly_payroll"),
     path("monthly/scan", monthly.scan_upload, name="monthly_scan"),
     path("classes/", classes.class_list, name="class_teacher"),
     path("classes/<str:class_id>/", classes.class_detail, name="class_detail"),
+    path("classes/<str:class_id>/sign", teacher_sign.sign, name="class_teacher_sign"),
+    path(
+        "classes/<str:class_id>/to-sign/<uuid:close_id>/<str:document_id>.pdf",
+        teacher_sign.preview,
+        name="class_teacher_preview",
+    ),
     path("classes/<str:class_id>/statements-paper.pdf", classes.paper_batch, name="class_paper"),
     path(
         "classes/<str:class_id>/statements/<str:batch>.pdf",

@@ -111,6 +111,9 @@ def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
     may_documents = can(request.user, Action.DOWNLOAD_DOCUMENT, target)
     issued = _statement_register(snapshot, class_id) if may_print else []
     record_access(request.user, Access.VIEW, "class", class_id)
+    from service.web.forms import TeacherSignForm
+    from service.web.views.teacher_sign import waiting_for_me
+
     return render(
         request,
         "web/class_detail.html",
@@ -130,6 +133,8 @@ def class_detail(request: HttpRequest, class_id: str) -> HttpResponse:
             "consent_statuses": _consent_statuses(),
             "mine": class_id in {c.id for c in led_classes(request.user, snapshot)},
             "documents": _archived_documents(snapshot, school, class_id) if may_documents else None,
+            "to_sign": waiting_for_me(request, snapshot, class_id),
+            "teacher_sign_form": TeacherSignForm(),
         },
     )
 

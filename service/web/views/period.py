@@ -34,7 +34,7 @@ from service.jobs.period_close import closing_report, counts_per_class, kind_tit
 from service.web import labels
 from service.web.access import require, school_snapshot
 from service.web.downloads import file_response
-from service.web.forms import SignForm
+from service.web.forms import SignForm, WithoutTeacherForm
 
 
 def _snapshot_or_redirect(request: HttpRequest) -> Any:
@@ -159,12 +159,18 @@ def _close_context(request: HttpRequest, close: PeriodClose) -> dict[str, Any]:
     stopped = close.state in (PeriodClose.State.FAILED, PeriodClose.State.CANCELLED)
     report = closing_report(close) if close.state == PeriodClose.State.ARCHIVED else None
     halted = current_job(close) if stopped and close.stage in STAGE_LABELS else None
+    from service.jobs.teacher_sign import waiting_items
+
+    waiting = waiting_items(close) if stopped else []
+    waiting_pks = {w.pk for w in waiting}
     return {
+        "waiting": waiting,
+        "without_teacher_form": WithoutTeacherForm() if waiting else None,
         "stopped_at": progress.status(str(halted.id)) if halted is not None else None,
         "stopped_stage": STAGE_LABELS.get(close.stage, ""),
         "close": close,
         "job": progress.status(str(current.id)) if current else None,
-        "errors": [_item_row(snapshot, e) for e in items_of(close)],
+        "errors": [_item_row(snapshot, e) for e in items_of(close) if e.pk not in waiting_pks],
         "documents": docs,
         "to_sign": sum(1 for d in docs if not d["result"].get("unchanged")),
         "sign_form": SignForm() if close.state == PeriodClose.State.RENDERED else None,
@@ -294,8 +300,10 @@ def sign(request: HttpRequest, close_id: str) -> HttpResponse:
     if close.state != PeriodClose.State.RENDERED or not form.is_valid():
         messages.error(request, "Документы сейчас нельзя подписать.")
         return redirect("web:period_close", close_id=close.id)
+    from service.jobs.period_steps import snapshot_by_id
+
     try:
-        signer = unlock_signer(form.cleaned_data["password"])
+        signer = unlock_signer(form.cleaned_data["password"], snapshot_by_id(close.snapshot_id))
     except WrongKeyPassword as exc:
         messages.error(request, str(exc))
         return redirect("web:period_close", close_id=close.id)
@@ -310,4 +318,36 @@ def sign(request: HttpRequest, close_id: str) -> HttpResponse:
         return redirect("web:period_close", close_id=close.id)
     record_access(request.user, Access.SIGN, "period-close", str(close.id), close.period_id)
     messages.success(request, "Ключ открыт, документы подписываются.")
+    return redirect("web:period_close", close_id=close.id)
+
+
+@require_POST
+@require(Action.SIGN_PERIOD)
+def without_teacher(request: HttpRequest, close_id: str) -> HttpResponse:
+    """The director signs the documents waiting for class teachers alone, with a reason."""
+    from service.jobs.teacher_sign import TeacherKeyProblem, sign_without_teacher
+
+    close = _close_of_user(request, close_id)
+    form = WithoutTeacherForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise TeacherKeyProblem(
+                "Укажите причину, по которой документ подписывается без подписи классного "
+                "руководителя"
+            )
+        count = sign_without_teacher(close, form.cleaned_data["reason"], request.user.username)
+    except TeacherKeyProblem as exc:
+        messages.error(request, str(exc))
+        return redirect("web:period_close", close_id=close.id)
+    from service.jobs.teacher_sign import singular
+    from service.russian.numbers import plural_word
+
+    record_access(request.user, Access.SIGN, "period-close", str(close.id), "без классного рук.")
+    close = retry_close(close, request.user)
+    messages.info(
+        request,
+        f"Причина записана в журнал аудита. {count} {plural_word(count, 'документ')} "
+        f"{'будет подписан' if singular(count) else 'будут подписаны'} только директором: "
+        "откройте ключ директора ещё раз.",
+    )
     return redirect("web:period_close", close_id=close.id)
