@@ -42,7 +42,8 @@ def test_web_year_close_with_workers_archives_one_inventory(
 ) -> None:
     """GIVEN the small school and a year close of 9А and the school-wide documents whose render
     and archive stages run in the Celery worker WHEN the director signs in the web process THEN
-    the worker that finishes the last archive item archives the year's inventory, signed, listing
+    the worker that finishes the last archive item (or the waiting signing thread, whichever
+    claims it first) archives the year's inventory once, signed, listing
     the archived records; making it again, at once from two threads, adds no version."""
     from django.contrib.auth import get_user_model
     from django.db import connections
@@ -79,8 +80,9 @@ def test_web_year_close_with_workers_archives_one_inventory(
     job = close.archive_job
     assert job is not None
     assert job.state == "done", job.error
-    assert job.result.get("inventory"), job.result  # made by the worker's finisher
-    # The signing thread waits for the workers too and finds the inventory made (reused).
+    # The worker's finisher makes it, unless the signing thread (which waits for the workers
+    # too) claimed it first: either way it is made once.
+    assert job.result.get("inventory"), job.result
     for thread in threading.enumerate():
         if thread.name == f"sign-{close.id}":
             thread.join(timeout=120)
@@ -90,7 +92,8 @@ def test_web_year_close_with_workers_archives_one_inventory(
 
     archive = get_archive()
     (inventory,) = archive.catalog.list_entries(EntryFilter(kind=YEAR_INVENTORY))
-    assert (inventory.version, job.result["version"]) == (1, 1)
+    assert inventory.version == 1
+    assert job.result.get("version", 1) == 1
     records = [
         e
         for e in archive.catalog.list_entries(EntryFilter(year=snapshot.year.id))
