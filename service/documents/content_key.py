@@ -68,7 +68,9 @@ def data_key(data: Any) -> str:
         value["meta"] = {
             k: v for k, v in value["meta"].items() if k not in {"snapshot_id", "issued_on"}
         }
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
 
 
 def policy_key(policy: SchoolPolicy, sections: tuple[str, ...]) -> str:
@@ -80,17 +82,36 @@ def policy_key(policy: SchoolPolicy, sections: tuple[str, ...]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+_template_lists: dict[tuple[str, str, tuple[tuple[str, int, int], ...]], list[Path]] = {}
+
+
+def _folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    stats = ((p.name, p.stat()) for p in sorted(folder.iterdir()) if p.is_file())
+    return tuple((name, st.st_size, st.st_mtime_ns) for name, st in stats)
+
+
 def template_files(template: str, folder: Path | None = None) -> list[Path]:
     """The template, every template it extends, includes or imports (recursively), and the
-    stylesheets, in a stable order."""
-    import jinja2
-    from jinja2 import meta
-
+    stylesheets, in a stable order (parsed once per process while the folder is unchanged)."""
     if folder is None:
         from service.documents.render import TEMPLATES
 
         folder = TEMPLATES
-    env = jinja2.Environment()  # parsing only: tags and filters need not be known here
+    cache_key = (template, str(folder), _folder_stamp(folder))
+    with _lock:
+        known = _template_lists.get(cache_key)
+    if known is None:
+        known = _find_template_files(template, folder)
+        with _lock:
+            _template_lists[cache_key] = known
+    return list(known)
+
+
+def _find_template_files(template: str, folder: Path) -> list[Path]:
+    import jinja2
+    from jinja2 import meta
+
+    env = jinja2.Environment(autoescape=True)  # parsing only: filters need not be known
     seen: list[str] = []
     pending = [template]
     while pending:

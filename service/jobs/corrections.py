@@ -12,14 +12,13 @@ A re-close after a corrected import makes again only the documents whose content
 Contract of :func:`describe_changes`: in — the latest archived version's catalog row, the new
 document data and content key, the current snapshot; out — a JSON-ready dict (``parts``,
 ``causes``, ``changes``) stored in the render item's result and, by the archive step, in the
-version's metadata. It reads the old snapshot from the catalog (once per process per pair of
-snapshots) and writes nothing.
+version's metadata. It reads only the rows of both snapshots within the document's class, subject
+and period (the journal row tables), never a whole snapshot, and writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,107 +94,6 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
-class _Diff:
-    changes: tuple[Change, ...]
-    names: dict[str, str]  # student id → «Фамилия Имя» (new snapshot, else old)
-    subjects: dict[str, str]
-    lessons: tuple[Any, ...]  # service.journal.diff.LessonChange
-    students: tuple[Any, ...]  # service.journal.diff.StudentChange
-
-
-_lock = threading.Lock()
-_diffs: dict[tuple[str, str], _Diff] = {}
-
-
-def snapshot_changes(old_id: str, new: Any) -> _Diff:
-    """What changed from the snapshot ``old_id`` to ``new`` (kept per process for one pair)."""
-    with _lock:
-        known = _diffs.get((old_id, new.snapshot_id))
-        if known is not None:
-            return known
-    from service.journal.diff import diff_snapshots
-    from service.journal.store import load_snapshot
-
-    old = load_snapshot(old_id)
-    diff = diff_snapshots(old, new)
-    lessons = {**old.lesson_by_id, **new.lesson_by_id}
-    changes = [
-        Change(
-            c.student_id,
-            c.class_id,
-            c.subject_id,
-            c.date,
-            "",
-            "mark",
-            c.old_value or "",
-            c.new_value or "",
-        )
-        for c in diff.marks
-        if (c.old_value or "") != (c.new_value or "")
-    ]
-    student_class = {s.id: s.class_id for s in (*old.students, *new.students)}
-    changes += [
-        Change(
-            c.student_id,
-            student_class.get(c.student_id, ""),
-            c.subject_id,
-            None,
-            c.period_id,
-            "period_mark",
-            c.old_value or "",
-            c.new_value or "",
-        )
-        for c in diff.period_marks
-    ]
-    old_codes = {(a.lesson_id, a.student_id): str(a.code) for a in old.attendance}
-    new_codes = {(a.lesson_id, a.student_id): str(a.code) for a in new.attendance}
-    for key in sorted(set(old_codes) | set(new_codes)):
-        before, after = old_codes.get(key, ""), new_codes.get(key, "")
-        lesson = lessons.get(key[0])
-        if before != after and lesson is not None:
-            changes.append(
-                Change(
-                    key[1],
-                    lesson.class_id,
-                    lesson.subject_id,
-                    lesson.date,
-                    "",
-                    "attendance",
-                    before,
-                    after,
-                )
-            )
-    names = {s.id: f"{s.last_name} {s.first_name}" for s in (*old.students, *new.students)}
-    result = _Diff(
-        tuple(changes),
-        names,
-        {s.id: s.name for s in (*old.subjects, *new.subjects)},
-        diff.lessons,
-        diff.students,
-    )
-    with _lock:
-        _diffs.clear()  # one pair at a time per process is plenty
-        _diffs[(old_id, new.snapshot_id)] = result
-    return result
-
-
-def _shown_names(data: Any) -> dict[str, str]:
-    """Student id → the name as the document prints it (rows with ``student_id`` and ``name``)."""
-    names: dict[str, str] = {}
-    pending = [to_jsonable(data)]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, dict):
-            sid, name = value.get("student_id"), value.get("name")
-            if isinstance(sid, str) and isinstance(name, str) and sid and name:
-                names.setdefault(sid, name)
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    return names
-
-
-@dataclass(frozen=True, slots=True)
 class Scope:
     """What part of the journal a document shows (empty fields: no limit)."""
 
@@ -205,21 +103,6 @@ class Scope:
     period_id: str = ""
     start: dt.date | None = None
     end: dt.date | None = None
-
-    def holds(self, change: Change) -> bool:
-        if self.class_id and change.class_id != self.class_id:
-            return False
-        if self.subject_id and change.subject_id != self.subject_id:
-            return False
-        if change.what == "period_mark":
-            return not (
-                self.kind in OWN_PERIOD_ONLY and self.period_id and change.period_id != self.period_id
-            )
-        if change.date is None:
-            return True
-        if self.start and change.date < self.start:
-            return False
-        return not (self.end and change.date > self.end)
 
 
 def scope_of(data: Any, params: dict[str, Any], snapshot: Any) -> Scope:
@@ -244,29 +127,130 @@ def scope_of(data: Any, params: dict[str, Any], snapshot: Any) -> Scope:
     )
 
 
-LESSON_FIELDS = {
-    "topic": "тема",
-    "homework": "домашнее задание",
-    "date": "дата",
-    "number": "номер урока",
-    "teacher_id": "учитель",
-    "substitute_id": "замещающий учитель",
-    "work_type": "вид работы",
-}
-PERIOD_NAMES_FALLBACK = "за период"
+def scoped_changes(old_id: str, new_id: str, scope: Scope) -> list[Change]:
+    """Marks, period marks and attendance codes that differ between two stored snapshots,
+    within ``scope``: read from the snapshots' row tables (indexed by class, subject, period), so
+    neither snapshot is loaded whole."""
+    from service.journal import models as db
+
+    pks = dict(db.Snapshot.objects.filter(sha256__in=(old_id, new_id)).values_list("sha256", "id"))
+    if old_id not in pks or new_id not in pks:
+        return []
+    where: dict[str, Any] = {}
+    if scope.class_id:
+        where["class_id"] = scope.class_id
+    if scope.subject_id:
+        where["subject_id"] = scope.subject_id
+    if scope.start:
+        where["date__gte"] = scope.start
+    if scope.end:
+        where["date__lte"] = scope.end
+
+    def rows(model: Any, key: tuple[str, ...], fields: tuple[str, ...], pk: int) -> dict[Any, Any]:
+        found = model.objects.filter(snapshot_id=pk, **where).values_list(*key, *fields)
+        return {tuple(r[: len(key)]): r[len(key) :] for r in found}
+
+    changes: list[Change] = []
+    mark_fields = ("student_id", "class_id", "subject_id", "date", "value")
+    old = rows(db.SnapshotMark, ("mark_id",), mark_fields, pks[old_id])
+    new = rows(db.SnapshotMark, ("mark_id",), mark_fields, pks[new_id])
+    for mark_id in sorted(set(old) | set(new)):
+        before, after = old.get(mark_id), new.get(mark_id)
+        row = after or before
+        assert row is not None
+        value_before, value_after = (before[4] if before else ""), (after[4] if after else "")
+        if value_before != value_after:
+            changes.append(
+                Change(row[0], row[1], row[2], row[3], "", "mark", value_before, value_after)
+            )
+    code_fields = ("class_id", "subject_id", "date", "code")
+    old = rows(db.SnapshotAttendance, ("lesson_id", "student_id"), code_fields, pks[old_id])
+    new = rows(db.SnapshotAttendance, ("lesson_id", "student_id"), code_fields, pks[new_id])
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        row = after or before
+        assert row is not None
+        code_before, code_after = (before[3] if before else ""), (after[3] if after else "")
+        if code_before != code_after:
+            changes.append(
+                Change(key[1], row[0], row[1], row[2], "", "attendance", code_before, code_after)
+            )
+    changes += _period_mark_changes(pks[old_id], pks[new_id], scope)
+    return changes
 
 
-def change_lines(diff: _Diff, scope: Scope, data: Any, snapshot: Any) -> list[str]:
-    """Russian lines: «Иванова Анна, Математика, 12.09.2024: 4 → 5», sorted by student, date."""
+def _period_mark_changes(old_pk: int, new_pk: int, scope: Scope) -> list[Change]:
+    from service.journal import models as db
+
+    students = db.SnapshotStudent.objects.filter(snapshot_id__in=(old_pk, new_pk))
+    if scope.class_id:
+        students = students.filter(class_id=scope.class_id)
+    class_of = dict(students.values_list("student_id", "class_id"))
+    where: dict[str, Any] = {}
+    if scope.subject_id:
+        where["subject_id"] = scope.subject_id
+    if scope.kind in OWN_PERIOD_ONLY and scope.period_id:
+        where["period_id"] = scope.period_id
+
+    def rows(pk: int) -> dict[tuple[str, str, str], str]:
+        found = db.SnapshotPeriodMark.objects.filter(snapshot_id=pk, **where).values_list(
+            "student_id", "subject_id", "period_id", "value"
+        )
+        return {(a, b, c): v for a, b, c, v in found if a in class_of}
+
+    old, new = rows(old_pk), rows(new_pk)
+    return [
+        Change(
+            k[0], class_of[k[0]], k[1], None, k[2], "period_mark", old.get(k, ""), new.get(k, "")
+        )
+        for k in sorted(set(old) | set(new))
+        if old.get(k, "") != new.get(k, "")
+    ]
+
+
+def student_names(snapshot_ids: tuple[str, ...], student_ids: set[str]) -> dict[str, str]:
+    """«Фамилия Имя» of students by id, from the stored snapshots (the newest wins)."""
+    from service.journal import models as db
+
+    found = (
+        db.SnapshotStudent.objects.filter(
+            snapshot__sha256__in=snapshot_ids, student_id__in=sorted(student_ids)
+        )
+        .order_by("snapshot_id")
+        .values_list("student_id", "last_name", "first_name")
+    )
+    return {sid: f"{last} {first}".strip() for sid, last, first in found}
+
+
+def _shown_names(data: Any) -> dict[str, str]:
+    """Student id → the name as the document prints it (rows with ``student_id`` and ``name``)."""
+    names: dict[str, str] = {}
+    pending = [to_jsonable(data)]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            sid, name = value.get("student_id"), value.get("name")
+            if isinstance(sid, str) and isinstance(name, str) and sid and name:
+                names.setdefault(sid, name)
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return names
+
+
+def change_lines(
+    changes: list[Change], data: Any, snapshot: Any, names: dict[str, str]
+) -> list[str]:
+    """Russian lines: «Иванова Анна, Математика, 12.09.2024: 4 → 5», sorted by student, date;
+    the student as the document prints them."""
     from service.russian.numbers import plural
 
     shown = _shown_names(data)
     rows = []
-    for change in diff.changes:
-        if not scope.holds(change):
-            continue
-        name = shown.get(change.student_id) or diff.names.get(change.student_id, "ученик")
-        subject = diff.subjects.get(change.subject_id, change.subject_id)
+    for change in changes:
+        name = shown.get(change.student_id) or names.get(change.student_id) or "ученик"
+        subject_row = snapshot.subject_by_id.get(change.subject_id)
+        subject = subject_row.name if subject_row is not None else change.subject_id
         old, new = change.old or "—", change.new or "—"
         if change.what == "period_mark":
             period = snapshot.period_by_id.get(change.period_id)
@@ -277,25 +261,6 @@ def change_lines(diff: _Diff, scope: Scope, data: Any, snapshot: Any) -> list[st
         else:
             text = f"{name}, {subject}, {ru_date(change.date)}: {old} → {new}"
         rows.append(((name, change.date or dt.date.min, change.what), text))
-    for lesson in diff.lessons:
-        in_scope = Change("", lesson.class_id, lesson.subject_id, lesson.date, "", "lesson", "", "")
-        if scope.holds(in_scope):
-            subject = diff.subjects.get(lesson.subject_id, lesson.subject_id)
-            what = {"added": "добавлен", "removed": "удалён"}.get(lesson.kind)
-            if what is None:
-                fields = [LESSON_FIELDS[f] for f in lesson.fields if f in LESSON_FIELDS]
-                what = "изменены: " + ", ".join(fields) if fields else "изменён"
-            rows.append(
-                (("", lesson.date, "lesson"), f"урок {ru_date(lesson.date)}, {subject}: {what}")
-            )
-    for student in diff.students:
-        if scope.class_id and student.class_id != scope.class_id:
-            continue
-        name = shown.get(student.student_id) or diff.names.get(student.student_id, "ученик")
-        what = {"added": "добавлен в журнал", "removed": "удалён из журнала"}.get(
-            student.kind, "изменены сведения об ученике"
-        )
-        rows.append(((name, dt.date.min, "student"), f"{name}: {what}"))
     lines = [text for _, text in sorted(rows)]
     if len(lines) > MAX_LINES:
         rest = len(lines) - MAX_LINES + 1
@@ -313,8 +278,12 @@ def describe_changes(
         parts = tuple(p for p in parts if p != "data")
     lines: list[str] = []
     if "data" in parts and latest.snapshot_id and latest.snapshot_id != snapshot.snapshot_id:
-        diff = snapshot_changes(latest.snapshot_id, snapshot)
-        lines = change_lines(diff, scope_of(data, params, snapshot), data, snapshot)
+        changes = scoped_changes(
+            latest.snapshot_id, snapshot.snapshot_id, scope_of(data, params, snapshot)
+        )
+        wanted = {c.student_id for c in changes}
+        names = student_names((latest.snapshot_id, snapshot.snapshot_id), wanted)
+        lines = change_lines(changes, data, snapshot, names)
     causes = [CAUSES[p] for p in parts]
     if "data" in parts and not lines:
         lines = ["изменились сведения в документе (не отметки)"]

@@ -99,9 +99,8 @@ def test_a_re_close_after_one_corrected_mark_versions_exactly_the_affected_docum
 
     after = _entries(result.school_id)
     versioned = sorted(d for d, v in after.items() if len(v) == 2)
-    rendered = [
-        i.result for i in JobItem.objects.filter(job=close.render_job) if not i.result.get("unchanged")
-    ]
+    items = JobItem.objects.filter(job=close.render_job)
+    rendered = [i.result for i in items if not i.result.get("unchanged")]
     # Which documents show the mark: the subject's printout (the others print period marks,
     # counts and deadlines, which one changed value does not move).
     assert [r["document_id"] for r in rendered] == versioned
