@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from service.accounts.snapshots import current_snapshot, forget
+from service.cli.close import _report_dict
 from service.jobs.close_engine import open_close, run_close
 from service.jobs.close_plan import resolve_target
 from service.jobs.models import JobItem, PeriodClose
@@ -137,6 +138,30 @@ def test_a_re_close_after_one_corrected_mark_versions_exactly_the_affected_docum
     assert (changed.document_id, changed.version, changed.reason) == (versioned[0], 2, reason)
     assert changed.changes == [line] and changed.class_id == CLASS
     assert subject in changed.title
+    # … in `vedomost close --json` …
+    as_json = json.loads(json.dumps(_report_dict(report, close), ensure_ascii=False))
+    assert as_json["changed"][0]["changes"] == [line]
+    assert as_json["changed"][0]["reason"] == reason
+    # … and on the web close page.
+    page = _director(snapshot).get(f"/period/{close.id}/").content.decode()
+    assert 'id="changed"' in page and line in page and reason in page
+
+
+def _director(snapshot: object) -> object:
+    from django.test import Client
+
+    from service.accounts.roles import Role
+    from service.accounts.users import create_user
+
+    user = create_user(
+        "reclose-dir",
+        snapshot.school.id,  # type: ignore[attr-defined]
+        [Role.DIRECTOR],
+        staff_id=snapshot.school.director_id,  # type: ignore[attr-defined]
+    )
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def test_a_changed_policy_re_renders_only_the_documents_that_apply_it(
