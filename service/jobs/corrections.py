@@ -281,6 +281,9 @@ def describe_changes(
         changes = scoped_changes(
             latest.snapshot_id, snapshot.snapshot_id, scope_of(data, params, snapshot)
         )
+        if params.get("group"):  # a group's printout: the class's other students are not in it
+            members = _shown_names(data)
+            changes = [c for c in changes if c.student_id in members]
         wanted = {c.student_id for c in changes}
         names = student_names((latest.snapshot_id, snapshot.snapshot_id), wanted)
         lines = change_lines(changes, data, snapshot, names)

@@ -215,3 +215,77 @@ def test_a_changed_policy_re_renders_only_the_documents_that_apply_it(
     assert changed.causes == ["изменилась политика школы"]
     latest = get_archive().versions(changed.document_id)[-1]
     assert latest.version == 2 and latest.reason == "изменение политики школы"
+
+
+def test_the_changes_of_a_document_name_marks_period_marks_and_attendance_in_its_scope(
+    tmp_path: Path,
+) -> None:
+    """GIVEN a corrected export with one mark, one Q1 period mark and one attendance code of 5А
+    changed (and one mark of another class) WHEN the changes of 5А's Q1 summary scope are read
+    from the two stored snapshots THEN there is one Russian line for each change of 5А in Q1 and
+    none for the other class."""
+    from service.documents.kinds import build
+    from service.jobs.corrections import Scope, change_lines, scoped_changes, student_names
+    from service.journal.importer import import_file
+
+    forget()
+    first = import_sample_school(tmp_path)
+    data = json.loads(small_school_json())
+    lessons = {x["id"]: x for x in data["lessons"] if "2024-09-02" <= x["date"] <= "2024-10-25"}
+    ours = [m for m in data["marks"] if lessons.get(m["lesson_id"], {}).get("class_id") == CLASS]
+    other = next(
+        m
+        for m in data["marks"]
+        if m["lesson_id"] in lessons and lessons[m["lesson_id"]]["class_id"] != CLASS
+    )
+    mark = next(m for m in ours if m["value"] in "345")
+    mark["value"], other["value"] = "2", "2" if other["value"] != "2" else "5"
+    students = {s["id"] for s in data["students"] if s["class_id"] == CLASS}
+    period_mark = next(
+        p for p in data["period_marks"] if p["student_id"] in students and p["period_id"] == "Q1"
+    )
+    old_period_mark = period_mark["value"]
+    period_mark["value"] = "5" if old_period_mark != "5" else "4"
+    visit = next(
+        a
+        for a in data["attendance"]
+        if a["student_id"] in students
+        and lessons.get(a["lesson_id"], {}).get("class_id") == CLASS
+        and a["code"] == "Н"
+    )
+    visit["code"] = "У"
+    path = tmp_path / "corrected.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    second = import_file(path)
+
+    snapshot = current_snapshot(first.school_id)
+    assert snapshot.snapshot_id == second.snapshot_id
+    period = snapshot.period_by_id["Q1"]
+    scope = Scope("period-summary", CLASS, "", "Q1", period.start, period.end)
+    changes = scoped_changes(first.snapshot_id, second.snapshot_id, scope)
+    assert sorted(c.what for c in changes) == ["attendance", "mark", "period_mark"]
+    names = student_names((first.snapshot_id, second.snapshot_id), {c.student_id for c in changes})
+    summary = build(snapshot, "period-summary", {"class": CLASS, "period": "Q1"})
+    lines = change_lines(changes, summary, snapshot, names)
+
+    rows = {r.student_id: r.name for r in summary.rows}  # as the summary prints them
+
+    def who(student_id: str) -> str:
+        return rows[student_id]
+
+    def day(lesson_id: str) -> str:
+        return dt.date.fromisoformat(lessons[lesson_id]["date"]).strftime("%d.%m.%Y")
+
+    def subject(subject_id: str) -> str:
+        return snapshot.subject_by_id[subject_id].name
+
+    lesson = lessons[visit["lesson_id"]]
+    expected = {
+        f"{who(mark['student_id'])}, {subject(lessons[mark['lesson_id']]['subject_id'])}, "
+        f"{day(mark['lesson_id'])}: {next(c.old for c in changes if c.what == 'mark')} → 2",
+        f"{who(period_mark['student_id'])}, {subject(period_mark['subject_id'])}, отметка за "
+        f"1 четверть: {old_period_mark} → {period_mark['value']}",
+        f"{who(visit['student_id'])}, {subject(lesson['subject_id'])}, {day(visit['lesson_id'])}, "
+        "посещаемость: Н → У",
+    }
+    assert set(lines) == expected
