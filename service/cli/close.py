@@ -80,6 +80,12 @@ def _print_report(report: Any, close: Any, resumed: bool) -> None:
         click.echo(f"    {kind}: {n}")
     for draft in report.drafts:
         click.echo(f"  {draft}")
+    if report.changed:
+        click.echo("  Новые версии:")
+    for doc in report.changed:
+        click.echo(f"    {doc.title}, версия {doc.version}: {doc.reason}")
+        for line in doc.changes:
+            click.echo(f"      {line}")
     if report.inventory:
         click.echo(f"  {report.inventory}")
     if report.pending_replication:

@@ -52,6 +52,9 @@ class Kind:
         sets: Sets of documents produced together that include this kind (``PERIOD_END``).
         plan: Which documents of this kind a set needs for a period, class by class.
         choices: Allowed values of parameters that take one of a few codes (``report``).
+        policy: Sections of the school policy (fields of ``SchoolPolicy``) the builder reads,
+            or a function of the built data giving them (a kind whose documents read different
+            rules); they are part of the content key, so a changed rule re-renders them.
     """
 
     id: str
@@ -67,6 +70,11 @@ class Kind:
     sets: tuple[str, ...] = ()
     plan: PlanFn | None = None
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    policy: tuple[str, ...] | Callable[[Any], tuple[str, ...]] = ()
+
+    def policy_sections(self, data: Any) -> tuple[str, ...]:
+        """The policy sections a built document of this kind was made with."""
+        return self.policy(data) if callable(self.policy) else self.policy
 
     @property
     def retention_class(self) -> str:

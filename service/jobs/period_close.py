@@ -90,6 +90,21 @@ def _class_key(class_id: str) -> tuple[int, str]:
 
 
 @dataclass(frozen=True)
+class ChangedDocument:
+    """A document the close archived as a new version: which, why, and what changed in it."""
+
+    document_id: str
+    title: str
+    class_id: str
+    version: int
+    reason: str
+    causes: list[str] = field(default_factory=list)
+    """Russian: what part of the content changed («изменились данные журнала», …)."""
+    changes: list[str] = field(default_factory=list)
+    """Russian lines: «Иванова Анна, Математика, 12.09.2024: 4 → 5»."""
+
+
+@dataclass(frozen=True)
 class ClosingReport:
     """What the close produced: counts, anything pending, where to look."""
 
@@ -112,6 +127,8 @@ class ClosingReport:
     """Russian lines: orders drafted by the close that wait for the director («№ 12-у от …»)."""
     inventory: str = ""
     """Russian line: the year's inventory (опись) archived by a year close, "" when none."""
+    changed: list[ChangedDocument] = field(default_factory=list)
+    """Documents archived as new versions by this close, with their reason and changes."""
 
 
 def closing_report(close: PeriodClose) -> ClosingReport:
@@ -175,7 +192,29 @@ def closing_report(close: PeriodClose) -> ClosingReport:
         archived_at=close.archived_at,
         drafts=drafts,
         inventory=inventory_line(close),
+        changed=changed_documents(archived),
     )
+
+
+def changed_documents(archived: list[JobItem]) -> list[ChangedDocument]:
+    """The new versions among a close's archived items, in print order."""
+    out = []
+    for item in archived:
+        if item.result.get("reused") or int(item.result.get("version", 1)) < 2:
+            continue
+        correction = item.params.get("correction") or {}
+        out.append(
+            ChangedDocument(
+                document_id=str(item.params.get("document_id", item.key)),
+                title=item.label or str(item.params.get("title", "")),
+                class_id=str(item.params.get("class_id", "")),
+                version=int(item.result["version"]),
+                reason=str(item.result.get("reason", "")),
+                causes=list(correction.get("causes", ())),
+                changes=list(correction.get("changes", ())),
+            )
+        )
+    return out
 
 
 @transaction.atomic

@@ -58,26 +58,37 @@ def plan_close(
     return planned
 
 
-def content_key(data: Any) -> str:
-    """What a document says, independent of when and from which import it was made: the hash of
-    the builder data (without the snapshot id and issue date) and of the template it fills."""
-    import hashlib
-    import json
+def content_key(data: Any, policy: Any = None) -> str:
+    """What a document says and how it looks, independent of when and from which import it was
+    made: the hash of the builder data (without the snapshot id and issue date), of the policy
+    sections its kind reads and of its template version (see ``service.documents.content_key``).
+    """
+    return document_key(data, policy).value
 
-    from service.documents.common import to_jsonable
-    from service.documents.kinds import get_kind
-    from service.documents.render import TEMPLATES
 
-    value = to_jsonable(data)
-    if isinstance(value, dict) and isinstance(value.get("meta"), dict):
-        value["meta"] = {
-            k: v for k, v in value["meta"].items() if k not in {"snapshot_id", "issued_on"}
-        }
-    digest = hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode())
-    template = TEMPLATES / get_kind(data.meta.kind).template
-    if template.is_file():
-        digest.update(template.read_bytes())
-    return digest.hexdigest()
+def document_key(data: Any, policy: Any = None) -> Any:
+    """The :class:`~service.documents.content_key.ContentKey` of built data (configured policy
+    by default)."""
+    from service.documents.content_key import content_key as key_of
+
+    if policy is None:
+        from service.policy import school_policy
+
+        policy = school_policy()
+    return key_of(data, policy)
+
+
+def same_content(latest: Any, data: Any, key: Any) -> bool:
+    """Whether an archived version already holds this content (by its key, or by the key it was
+    archived with before the key covered the policy and the template version)."""
+    from service.documents.content_key import PARTS, legacy_key
+
+    stored = latest.extra.get("content_key")
+    if stored == key.value:
+        return True
+    if all(f"{p}_key" in latest.extra for p in PARTS):
+        return False
+    return bool(stored) and stored == legacy_key(data)
 
 
 def archived_latest(document_id: str) -> Any:
@@ -109,7 +120,8 @@ def render_step(job: Job, item: JobItem) -> dict[str, Any]:
             f"Документ не собирается из данных журнала: {exc}. "
             "Исправьте данные в журнале, загрузите его снова и повторите."
         ) from exc
-    key = content_key(data)
+    content = document_key(data)
+    key = content.value
     meta = data.meta
     described = {
         "document_id": meta.document_id,
@@ -118,10 +130,17 @@ def render_step(job: Job, item: JobItem) -> dict[str, Any]:
         "class_id": meta.class_id,
         "period_id": meta.period_id,
         "content_key": key,
+        **content.parts(),
     }
     latest = archived_latest(meta.document_id)
-    if latest is not None and latest.extra.get("content_key") == key:
+    if latest is not None and same_content(latest, data, content):
         return {**described, "unchanged": True, "version": latest.version, "pages": 0, "fields": []}
+    if latest is not None:
+        from service.jobs.corrections import describe_changes
+
+        described["correction"] = describe_changes(
+            latest, data, content, snapshot, item.params["params"]
+        )
     folder = work_dir(job.params["close_id"])
     tmp = folder / "tmp" / f"{meta.document_id}-{item.attempts}.pdf"
     try:
@@ -168,9 +187,27 @@ def draft_order_step(job: Job, snapshot: Any) -> dict[str, Any]:
     }
 
 
-def correction_reason(close: PeriodClose) -> str:
-    """Why a changed document becomes a new version: the user's words or the journal snapshot."""
-    return close.reason.strip() or f"исправление данных журнала: снимок {close.snapshot_id[:12]}"
+def correction_reason(close: PeriodClose, meta: dict[str, Any] | None = None) -> str:
+    """Why a changed document becomes a new version: the user's words, or its causes (the
+    corrected journal snapshot by its number and date, the policy, the template)."""
+    from service.jobs.corrections import correction_reason as reason_of
+
+    parts = ((meta or {}).get("correction") or {}).get("changed_parts") or ("data",)
+    return reason_of(close.reason, close.snapshot_id, parts)
+
+
+def version_extra(close: PeriodClose, meta: dict[str, Any]) -> dict[str, str]:
+    """The archive metadata of a close's document: its content key and parts, the close, and
+    for a new version what changed (Russian lines) and why."""
+    from service.documents.content_key import PARTS
+
+    extra = {"content_key": meta.get("content_key", ""), "close_id": str(close.id)}
+    extra.update({f"{p}_key": meta[f"{p}_key"] for p in PARTS if f"{p}_key" in meta})
+    correction = meta.get("correction") or {}
+    if correction:
+        extra["causes"] = "; ".join(correction.get("causes", ()))
+        extra["changes"] = "\n".join(correction.get("changes", ()))
+    return extra
 
 
 @register("period-archive", queue="archive")
@@ -211,7 +248,7 @@ def archive_step(job: Job, item: JobItem) -> dict[str, Any]:
         period=close.period_id,
         snapshot_id=close.snapshot_id,
         signer=job.params.get("signer", "") or actor,
-        extra={"content_key": meta.get("content_key", ""), "close_id": str(close.id)},
+        extra=version_extra(close, meta),
     )
     try:
         if latest is None:
@@ -220,7 +257,7 @@ def archive_step(job: Job, item: JobItem) -> dict[str, Any]:
             entry = archive.correct(
                 meta["document_id"],
                 signed.read_bytes(),
-                reason=correction_reason(close),
+                reason=correction_reason(close, meta),
                 author=actor,
                 metadata=metadata,
             )

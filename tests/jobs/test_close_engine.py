@@ -152,7 +152,7 @@ def test_a_re_close_with_one_changed_mark_versions_only_the_affected_document(
     assert len(changed) == 1 and set(versions.values()) == {1, 2}
     latest = get_archive().versions(changed[0])[-1]
     assert latest.kind == "journal-printout" and latest.replaces_id is not None
-    assert latest.reason == f"исправление данных журнала: снимок {corrected.snapshot_id[:12]}"
+    assert latest.reason.startswith("исправление данных журнала: снимок № 2 от ")
     rendered = next(
         i
         for i in JobItem.objects.filter(job=close.render_job)

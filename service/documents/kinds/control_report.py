@@ -577,6 +577,14 @@ def _plan(
     ]
 
 
+REPORT_POLICY = {
+    "accumulation": ("accumulation", "grading"),
+    "timeliness": ("deadlines", "time_zone"),
+    "quality": ("grading",),
+}
+"""The policy sections each report reads (part of its content key)."""
+
+
 def _build(snapshot: Snapshot, p: Params, policy: SchoolPolicy) -> ControlData:
     return build_control_report(
         snapshot, p.get("report"), p.get("class"), p.get("period"), p.get("month"), policy=policy
@@ -595,6 +603,7 @@ KIND = Kind(
     sets=(PERIOD_END,),
     plan=_plan,
     choices=(("report", tuple(REPORTS)),),
+    policy=lambda data: REPORT_POLICY.get(data.report, ()),
 )
 
 

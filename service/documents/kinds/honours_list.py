@@ -126,4 +126,5 @@ KIND = Kind(
     signers=("director",),
     template="honours-list.html",
     build=_build,
+    policy=("medal", "basic_honours"),
 )

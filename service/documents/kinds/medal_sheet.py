@@ -173,4 +173,5 @@ KIND = Kind(
     build=_build,
     sets=(PERIOD_END,),
     plan=_plan,
+    policy=("medal", "basic_honours"),
 )

@@ -179,4 +179,5 @@ KIND = Kind(
     build=_build,
     sets=(PERIOD_END,),
     plan=_plan,
+    policy=("grading",),
 )
