@@ -7,6 +7,9 @@
   run, a right-aligned number and a left-aligned name.
 - Empty glyphs (tabs) are drawn at their true width: WeasyPrint 70 writes their advance as Pango
   units / font size, 1024/1000 too wide, so every tab pushed a row's marks 2.4 % further right.
+- pydyf (WeasyPrint's PDF writer) serialises and deflates every stream twice when the PDF gets
+  an identifier, as PDF/A needs: once to hash the whole file, once to write it. During one
+  ``PDF.write`` a stream's bytes are now made once (same bytes; 4 % of a printout's CPU time).
 - :class:`MinimalUserAgentHTML` uses our small user-agent stylesheet instead of WeasyPrint's full
   one (which costs about 15 % of the CPU time of a render), and reads a template's output with
   the C XML parser when it is well-formed XHTML (:func:`parse_html`): WeasyPrint's pure-Python
@@ -48,6 +51,7 @@ def _libraries_by_soname() -> Iterator[None]:
 
 with _libraries_by_soname():
     import cssselect2
+    import pydyf
     import tinyhtml5
     import weasyprint
     from weasyprint import CSS, HTML, Attachment
@@ -62,6 +66,8 @@ __all__ = ["CSS", "HTML", "NS", "Attachment", "DocumentMetadata", "FontConfigura
 
 #: WeasyPrint major versions these patches were written for and tested with.
 SUPPORTED_VERSIONS = ("70",)
+#: pydyf minor versions (0.x) the stream-bytes cache was written for.
+SUPPORTED_PYDYF = ("0.13",)
 
 _PANGO_TAB_CENTER = 2  # PangoTabAlign (Pango ≥ 1.50)
 _PANGO_TAB_ALIGN = {"left": 0, "right": 1, "center": _PANGO_TAB_CENTER}
@@ -69,6 +75,8 @@ _PX_PER_UNIT = {"px": 1.0, "mm": 96 / 25.4, "pt": 4 / 3}
 _BUGGY_ADVANCE = "f'>{-width / font_size}<'"
 _FIXED_ADVANCE = "f'>{-width * 1000 * FROM_UNITS / font_size}<'"
 _weasy_set_tabs = line_break.Layout.set_tabs
+_pydyf_stream_data = pydyf.Stream.data.fget
+_pydyf_write = pydyf.PDF.write
 _installed = False
 
 
@@ -98,6 +106,7 @@ def install() -> None:
         )
     line_break.Layout.set_tabs = _set_tabs
     _fix_empty_glyph_advance()
+    _stream_bytes_once_per_write()
     _installed = True
 
 
@@ -153,6 +162,44 @@ def _set_tabs(self: Any) -> None:
         pango.pango_tab_array_free,
     )
     pango.pango_layout_set_tabs(self.layout, array)
+
+
+_stream_bytes: dict[int, bytes] | None = None  # id(stream) → bytes, during one PDF.write
+
+
+def _stream_bytes_once_per_write() -> None:
+    """Make ``pydyf.Stream.data`` once per stream during ``PDF.write`` (it hashes, then writes)."""
+    if ".".join(pydyf.__version__.split(".")[:2]) not in SUPPORTED_PYDYF:
+        raise UnsupportedWeasyPrint(
+            f"pydyf {pydyf.__version__} is not supported: {__name__} caches stream bytes during "
+            f"PDF.write for pydyf {', '.join(SUPPORTED_PYDYF)}"
+        )
+    if "md5(data)" not in inspect.getsource(pydyf.PDF.write):
+        raise UnsupportedWeasyPrint(
+            f"pydyf {pydyf.__version__}: PDF.write no longer hashes the objects' data; re-check "
+            f"{__name__}._stream_bytes_once_per_write"
+        )
+    pydyf.Stream.data = property(_stream_data)
+    pydyf.PDF.write = _write_once
+
+
+def _stream_data(self: Any) -> bytes:
+    if _stream_bytes is None:
+        return _pydyf_stream_data(self)
+    made = _stream_bytes.get(id(self))
+    if made is None:
+        made = _stream_bytes[id(self)] = _pydyf_stream_data(self)
+    return made
+
+
+def _write_once(self: Any, *args: Any, **kwargs: Any) -> Any:
+    # The objects stay referenced by the PDF for the whole call: their ids are not reused.
+    global _stream_bytes
+    _stream_bytes = {}
+    try:
+        return _pydyf_write(self, *args, **kwargs)
+    finally:
+        _stream_bytes = None
 
 
 def _fix_empty_glyph_advance() -> None:

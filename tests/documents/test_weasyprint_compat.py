@@ -9,6 +9,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pikepdf
+import pydyf
 import pytest
 import tinycss2
 import tinyhtml5
@@ -172,3 +173,33 @@ def test_tab_stops_refuse_a_malformed_list() -> None:
         weasyprint_compat.tab_stops(tinycss2.parse_component_value_list("left 3em"))
     stops = weasyprint_compat.tab_stops(tinycss2.parse_component_value_list("right 6mm center 9pt"))
     assert stops == [(1, pytest.approx(6 * 96 / 25.4)), (2, pytest.approx(12))]
+
+
+def test_pydyf_writes_each_stream_once_and_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a PDF with an identifier (PDF/A) WHEN written THEN each stream is serialised and
+    deflated once, not once for the hash and again for the file, and the bytes are pydyf's."""
+    weasyprint_compat.install()
+    made: list[int] = []
+    original = weasyprint_compat._pydyf_stream_data
+
+    def counting(stream: pydyf.Stream) -> bytes:
+        made.append(id(stream))
+        return original(stream)
+
+    def document() -> pydyf.PDF:
+        pdf = pydyf.PDF()
+        for text in ("один", "два"):
+            content = pydyf.Stream([f"BT ({text}) Tj ET".encode() * 50], compress=True)
+            pdf.add_object(content)
+            pdf.add_page(pydyf.Dictionary({"Type": "/Page", "Contents": content.reference}))
+        return pdf
+
+    monkeypatch.setattr(weasyprint_compat, "_pydyf_stream_data", counting)
+    ours = io.BytesIO()
+    document().write(ours, identifier=True, compress=True)
+    assert len(made) == len(set(made)) >= 3  # the contents, object and xref streams: once each
+    monkeypatch.setattr(pydyf.PDF, "write", weasyprint_compat._pydyf_write)
+    monkeypatch.setattr(pydyf.Stream, "data", property(original))
+    theirs = io.BytesIO()
+    document().write(theirs, identifier=True, compress=True)
+    assert ours.getvalue() == theirs.getvalue()
