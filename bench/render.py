@@ -59,6 +59,23 @@ def _sheets(count: int) -> list:
     return sheets
 
 
+def _workers_cpu() -> float:
+    """CPU seconds of finished pool workers: this process's children and the fork server's.
+
+    The period set's workers come from multiprocessing's fork server, so they are its children,
+    not ours: their time is in the server's ``cutime``/``cstime`` once it has reaped them.
+    """
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = usage.ru_utime + usage.ru_stime
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def _cold_child() -> None:
     """In a fresh process: CPU of start-up and imports, of the first printout, of the second."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -186,7 +203,7 @@ def main() -> None:
         period = snapshot.year.periods[0].id
         jobs = period_jobs(snapshot, period)
         t0 = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before = _workers_cpu()
         self_before = time.process_time()
         result = render_period_set(snapshot, period, Path(tmp) / "set", workers=args.workers)
         elapsed = time.perf_counter() - t0
@@ -196,8 +213,7 @@ def main() -> None:
             f"print pack {result.print_pack.pages if result.print_pack else 0} "
             f"pages, {elapsed:.1f} s with {args.workers} workers"
         )
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu_children = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        cpu_children = _workers_cpu() - before
         cpu_parent = time.process_time() - self_before
         print(
             f"CPU time: workers {cpu_children:.0f} s + parent {cpu_parent:.0f} s "
@@ -205,7 +221,7 @@ def main() -> None:
             f"on {args.workers} idle "
             f"cores; {cpu_children / max(1, len(jobs)):.2f} s CPU per document"
         )
-        children = after.ru_maxrss / 1024
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(
             f"peak memory: parent {_rss_mb(resource.RUSAGE_SELF):.0f} MB, "
             f"largest worker {children:.0f} MB"
