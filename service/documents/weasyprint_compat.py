@@ -1,11 +1,19 @@
 """Everything Vedomost changes inside WeasyPrint, in one place, for the versions it was written for.
 
 - Tab stops: a ``tab-size`` given as a length makes *centred* stops (a marks grid row is one text
-  run, each mark after a tab, centred in its column); WeasyPrint only makes left stops.
+  run, each mark after a tab, centred in its column); WeasyPrint only makes left stops. The
+  custom property ``--tab-stops`` lists explicit stops instead, each an alignment and a length
+  from the start of the line (``right 20.88px left 26.46px``): two cells of a row written as one
+  run, a right-aligned number and a left-aligned name.
 - Empty glyphs (tabs) are drawn at their true width: WeasyPrint 70 writes their advance as Pango
   units / font size, 1024/1000 too wide, so every tab pushed a row's marks 2.4 % further right.
+- pydyf (WeasyPrint's PDF writer) serialises and deflates every stream twice when the PDF gets
+  an identifier, as PDF/A needs: once to hash the whole file, once to write it. During one
+  ``PDF.write`` a stream's bytes are now made once (same bytes; 4 % of a printout's CPU time).
 - :class:`MinimalUserAgentHTML` uses our small user-agent stylesheet instead of WeasyPrint's full
-  one (which costs about 15 % of the CPU time of a render).
+  one (which costs about 15 % of the CPU time of a render), and reads a template's output with
+  the C XML parser when it is well-formed XHTML (:func:`parse_html`): WeasyPrint's pure-Python
+  HTML5 parser took 7 % of a printout's CPU time.
 
 :func:`install` applies the first two; it refuses any WeasyPrint version other than those listed
 in :data:`SUPPORTED_VERSIONS`, because the patches replace private code that changes between
@@ -19,6 +27,7 @@ import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from xml.etree import ElementTree
 
 
 @contextmanager
@@ -41,6 +50,9 @@ def _libraries_by_soname() -> Iterator[None]:
 
 
 with _libraries_by_soname():
+    import cssselect2
+    import pydyf
+    import tinyhtml5
     import weasyprint
     from weasyprint import CSS, HTML, Attachment
     from weasyprint.draw import text as weasy_draw_text
@@ -54,11 +66,17 @@ __all__ = ["CSS", "HTML", "NS", "Attachment", "DocumentMetadata", "FontConfigura
 
 #: WeasyPrint major versions these patches were written for and tested with.
 SUPPORTED_VERSIONS = ("70",)
+#: pydyf minor versions (0.x) the stream-bytes cache was written for.
+SUPPORTED_PYDYF = ("0.13",)
 
 _PANGO_TAB_CENTER = 2  # PangoTabAlign (Pango ≥ 1.50)
+_PANGO_TAB_ALIGN = {"left": 0, "right": 1, "center": _PANGO_TAB_CENTER}
+_PX_PER_UNIT = {"px": 1.0, "mm": 96 / 25.4, "pt": 4 / 3}
 _BUGGY_ADVANCE = "f'>{-width / font_size}<'"
 _FIXED_ADVANCE = "f'>{-width * 1000 * FROM_UNITS / font_size}<'"
 _weasy_set_tabs = line_break.Layout.set_tabs
+_pydyf_stream_data = pydyf.Stream.data.fget
+_pydyf_write = pydyf.PDF.write
 _installed = False
 
 
@@ -88,11 +106,45 @@ def install() -> None:
         )
     line_break.Layout.set_tabs = _set_tabs
     _fix_empty_glyph_advance()
+    _stream_bytes_once_per_write()
     _installed = True
 
 
+def tab_stops(tokens: list[Any]) -> list[tuple[int, float]]:
+    """``--tab-stops`` tokens as (Pango alignment, position in px); ValueError when malformed."""
+    words = [t for t in tokens if t.type not in ("whitespace", "comment")]
+    if len(words) % 2:
+        raise ValueError("--tab-stops: an alignment and a length for each stop")
+    stops = []
+    for align, length in zip(words[::2], words[1::2], strict=True):
+        if align.type != "ident" or align.lower_value not in _PANGO_TAB_ALIGN:
+            raise ValueError(
+                f"--tab-stops: alignment left, right or center, not {align.serialize()}"
+            )
+        if length.type != "dimension" or length.lower_unit not in _PX_PER_UNIT:
+            raise ValueError(f"--tab-stops: a length in px, mm or pt, not {length.serialize()}")
+        stops.append(
+            (_PANGO_TAB_ALIGN[align.lower_value], length.value * _PX_PER_UNIT[length.lower_unit])
+        )
+    return stops
+
+
 def _set_tabs(self: Any) -> None:
-    """Centred tab stops for a length ``tab-size`` (marks grid rows), WeasyPrint's own otherwise."""
+    """Stops of ``--tab-stops``, or centred ones for a length ``tab-size``, or WeasyPrint's own."""
+    explicit = self.style["__tab_stops"]
+    if explicit:
+        (align, position), *more = tab_stops(explicit)
+        rest = []  # the further stops: C varargs, each an int
+        for more_align, more_position in more:
+            rest += [ffi.cast("int", more_align), ffi.cast("int", round(more_position * TO_UNITS))]
+        array = ffi.gc(
+            pango.pango_tab_array_new_with_positions(
+                1 + len(more), False, align, round(position * TO_UNITS), *rest
+            ),
+            pango.pango_tab_array_free,
+        )
+        pango.pango_layout_set_tabs(self.layout, array)
+        return
     size = self.style["tab_size"]
     if isinstance(size, int):
         _weasy_set_tabs(self)
@@ -112,6 +164,44 @@ def _set_tabs(self: Any) -> None:
     pango.pango_layout_set_tabs(self.layout, array)
 
 
+_stream_bytes: dict[int, bytes] | None = None  # id(stream) → bytes, during one PDF.write
+
+
+def _stream_bytes_once_per_write() -> None:
+    """Make ``pydyf.Stream.data`` once per stream during ``PDF.write`` (it hashes, then writes)."""
+    if ".".join(pydyf.__version__.split(".")[:2]) not in SUPPORTED_PYDYF:
+        raise UnsupportedWeasyPrint(
+            f"pydyf {pydyf.__version__} is not supported: {__name__} caches stream bytes during "
+            f"PDF.write for pydyf {', '.join(SUPPORTED_PYDYF)}"
+        )
+    if "md5(data)" not in inspect.getsource(pydyf.PDF.write):
+        raise UnsupportedWeasyPrint(
+            f"pydyf {pydyf.__version__}: PDF.write no longer hashes the objects' data; re-check "
+            f"{__name__}._stream_bytes_once_per_write"
+        )
+    pydyf.Stream.data = property(_stream_data)
+    pydyf.PDF.write = _write_once
+
+
+def _stream_data(self: Any) -> bytes:
+    if _stream_bytes is None:
+        return _pydyf_stream_data(self)
+    made = _stream_bytes.get(id(self))
+    if made is None:
+        made = _stream_bytes[id(self)] = _pydyf_stream_data(self)
+    return made
+
+
+def _write_once(self: Any, *args: Any, **kwargs: Any) -> Any:
+    # The objects stay referenced by the PDF for the whole call: their ids are not reused.
+    global _stream_bytes
+    _stream_bytes = {}
+    try:
+        return _pydyf_write(self, *args, **kwargs)
+    finally:
+        _stream_bytes = None
+
+
 def _fix_empty_glyph_advance() -> None:
     """Recompile ``draw_first_line`` with the empty glyph's advance scaled like other glyphs'."""
     source = inspect.getsource(weasy_draw_text.draw_first_line)
@@ -125,11 +215,45 @@ def _fix_empty_glyph_advance() -> None:
     weasy_draw_text.draw_first_line.vedomost_patched = True
 
 
-class MinimalUserAgentHTML(HTML):
-    """WeasyPrint's ``HTML`` with a user-agent stylesheet of our choosing."""
+def parse_html(string: str) -> ElementTree.Element:
+    """The element tree WeasyPrint's HTML5 parser makes of ``string``, fast when it is XHTML.
 
-    def __init__(self, *args: Any, ua_stylesheet: CSS, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    A template whose output is well-formed XML (void elements closed, every ``tbody`` written,
+    no named entities but XML's) is read by expat in C and gets the tree ``tinyhtml5`` would
+    build: text after ``</body>`` belongs to the body and the ``html`` element has no text
+    before ``<head>``. Anything else goes through ``tinyhtml5``, as WeasyPrint does. The test of
+    this module checks both trees are equal for every document kind.
+    """
+    try:
+        # our own template's output, every value escaped by Jinja: not untrusted XML
+        root = ElementTree.fromstring(string)  # noqa: S314
+    except ElementTree.ParseError:
+        return tinyhtml5.parse(string, namespace_html_elements=False)
+    if root.tag != "html" or root.find("body") is None:
+        return tinyhtml5.parse(string, namespace_html_elements=False)
+    body = root.find("body")
+    assert body is not None
+    trailing = (body.tail or "") + (root.tail or "")
+    if trailing:
+        if len(body):
+            body[-1].tail = (body[-1].tail or "") + trailing
+        else:
+            body.text = (body.text or "") + trailing
+    root.text = body.tail = root.tail = None
+    return root
+
+
+class MinimalUserAgentHTML(HTML):
+    """WeasyPrint's ``HTML`` of a string, with a user-agent stylesheet of our choosing."""
+
+    def __init__(self, *, string: str, ua_stylesheet: CSS, base_url: str | None = None) -> None:
+        # WeasyPrint's own set-up on an empty document, then the real tree put in its place
+        super().__init__(string="<html></html>", base_url=base_url)
+        tree = parse_html(string)
+        if tree.find(".//base") is not None:
+            raise ValueError("a Vedomost template has no <base>: links are relative to its folder")
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
         self._vedomost_ua = ua_stylesheet
 
     def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:

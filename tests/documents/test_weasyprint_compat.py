@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import io
 import itertools
+import tempfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pikepdf
+import pydyf
 import pytest
+import tinycss2
+import tinyhtml5
 from fontTools import ttLib
 from weasyprint import CSS, HTML
 from weasyprint.draw import text as weasy_draw_text
 from weasyprint.text import line_break
 
 from service.documents import weasyprint_compat
+from tests.documents.pdfcheck import words
 
 PT_SERIF = Path("/usr/share/fonts/truetype/paratype/PTF55F.ttf")
 
@@ -69,3 +75,131 @@ def test_minimal_user_agent_html_uses_the_given_stylesheet() -> None:
         return float(page_box.children[0].children[0].margin_left)
 
     assert (body_margin(default), body_margin(ours)) == (8, 0)
+
+
+def _same_tree(a: ElementTree.Element, b: ElementTree.Element) -> bool:
+    here = (a.tag, a.attrib, a.text or "", a.tail or "", len(a))
+    return here == (b.tag, b.attrib, b.text or "", b.tail or "", len(b)) and all(
+        _same_tree(x, y) for x, y in zip(a, b, strict=True)
+    )
+
+
+def _kind_html() -> dict[str, str]:
+    """Every kind's template output for the tiny school, and a printout of two sheets."""
+    from service.documents.kinds import KINDS, build
+    from service.documents.render import render_html
+    from tests.documents.factories import tiny_school, wide_school
+    from tests.documents.test_render import KINDS as CASES
+
+    snap = tiny_school()
+    cases = {name: build(snap, kind, params) for name, (kind, params) in CASES.items()}
+    cases["printout 30 × 50"] = build(
+        wide_school(30, 50), "journal-printout", {"class": "7Б", "subject": "math", "period": "Q1"}
+    )
+    out = {}
+    for name, data in cases.items():
+        kind = KINDS[data.meta.kind]
+        out[name] = render_html(data, kind.template, kind.context(data) if kind.context else None)
+    return out
+
+
+def test_parse_html_builds_the_tree_of_weasyprints_html5_parser_for_every_kind() -> None:
+    """GIVEN each kind's rendered template WHEN parsed THEN the tree is tinyhtml5's, and the
+    printout (hundreds per close) is read by the XML parser, not by the fallback."""
+    for name, html in _kind_html().items():
+        expected = tinyhtml5.parse(html, namespace_html_elements=False)
+        assert _same_tree(weasyprint_compat.parse_html(html), expected), name
+        if name.startswith("printout"):
+            ElementTree.fromstring(html)  # noqa: S314 - ours; well-formed: no fallback
+
+
+def test_parse_html_falls_back_for_html_that_is_not_xml() -> None:
+    html = "<html><body><p>Один<br>два &nbsp;три</body></html>"
+    tree = weasyprint_compat.parse_html(html)
+    assert _same_tree(tree, tinyhtml5.parse(html, namespace_html_elements=False))
+    assert tree.find("body/p/br") is not None
+
+
+SHEETS = {
+    "marks": (
+        '<col class="num"/><col class="name"/><col class="day"/>',
+        '<td class="n">{a}</td><td class="name">{b}</td><td class="run">\t5</td>',
+        '<td class="who" colspan="2">\t{a}\t{b}</td><td class="run">\t5</td>',
+        (("1", "Алексеев Максим"), ("12", "Щ"), ("128", "Юсупова Алия")),
+    ),
+    "topics": (
+        '<col class="num"/><col class="date"/><col class="topic"/><col class="hw"/>'
+        '<col class="wt"/>',
+        '<td class="n">{a}</td><td class="c">{b}</td><td>Тема</td><td>§ 1</td><td>Урок</td>',
+        '<td class="nd" colspan="2">\t{a}\t{b}</td><td>Тема</td><td>§ 1</td><td>Урок</td>',
+        (("1", "02.09.2024"), ("12", "11.11.2024"), ("128", "1.1.2025")),
+    ),
+}
+
+
+@pytest.mark.parametrize("sheet", list(SHEETS))
+def test_explicit_tab_stops_put_a_run_where_two_padded_cells_put_their_text(sheet: str) -> None:
+    """GIVEN a printout row's number and name (or date) as two cells and as one run on
+    --tab-stops WHEN rendered with the documents' stylesheet THEN every word is at one place."""
+    from service.documents.render import TEMPLATES, resources
+
+    res = resources()
+    columns, two, one, values = SHEETS[sheet]
+    positions = []
+    for cells in (two, one):
+        rows = "".join("<tr>" + cells.format(a=a, b=b) + "</tr>" for a, b in values)
+        html = (
+            f'<html><body><table class="grid {sheet}"><colgroup>{columns}</colgroup>'
+            f"<tbody>{rows}</tbody></table></body></html>"
+        )
+        document = weasyprint_compat.MinimalUserAgentHTML(
+            string=html, base_url=str(TEMPLATES) + "/", ua_stylesheet=res.ua_stylesheet
+        ).render(stylesheets=[res.stylesheet], font_config=res.font_config)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+            pdf.write(document.write_pdf())
+            pdf.flush()
+            positions.append([(w.text, round(w.x0, 2), round(w.x1, 2)) for w in words(pdf.name)])
+    two_cells, one_run = positions
+    assert len(two_cells) >= 3 * 3
+    for (text, x0, x1), (text2, y0, y1) in zip(two_cells, one_run, strict=True):
+        assert text == text2 and abs(x0 - y0) < 0.05 and abs(x1 - y1) < 0.05, (text, x0, y0)
+
+
+def test_tab_stops_refuse_a_malformed_list() -> None:
+    tokens = tinycss2.parse_component_value_list("right 20px left")
+    with pytest.raises(ValueError, match="an alignment and a length"):
+        weasyprint_compat.tab_stops(tokens)
+    with pytest.raises(ValueError, match="not 3em"):
+        weasyprint_compat.tab_stops(tinycss2.parse_component_value_list("left 3em"))
+    stops = weasyprint_compat.tab_stops(tinycss2.parse_component_value_list("right 6mm center 9pt"))
+    assert stops == [(1, pytest.approx(6 * 96 / 25.4)), (2, pytest.approx(12))]
+
+
+def test_pydyf_writes_each_stream_once_and_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a PDF with an identifier (PDF/A) WHEN written THEN each stream is serialised and
+    deflated once, not once for the hash and again for the file, and the bytes are pydyf's."""
+    weasyprint_compat.install()
+    made: list[int] = []
+    original = weasyprint_compat._pydyf_stream_data
+
+    def counting(stream: pydyf.Stream) -> bytes:
+        made.append(id(stream))
+        return original(stream)
+
+    def document() -> pydyf.PDF:
+        pdf = pydyf.PDF()
+        for text in ("один", "два"):
+            content = pydyf.Stream([f"BT ({text}) Tj ET".encode() * 50], compress=True)
+            pdf.add_object(content)
+            pdf.add_page(pydyf.Dictionary({"Type": "/Page", "Contents": content.reference}))
+        return pdf
+
+    monkeypatch.setattr(weasyprint_compat, "_pydyf_stream_data", counting)
+    ours = io.BytesIO()
+    document().write(ours, identifier=True, compress=True)
+    assert len(made) == len(set(made)) >= 3  # the contents, object and xref streams: once each
+    monkeypatch.setattr(pydyf.PDF, "write", weasyprint_compat._pydyf_write)
+    monkeypatch.setattr(pydyf.Stream, "data", property(original))
+    theirs = io.BytesIO()
+    document().write(theirs, identifier=True, compress=True)
+    assert ours.getvalue() == theirs.getvalue()

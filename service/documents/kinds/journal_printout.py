@@ -237,27 +237,55 @@ def split_columns(
 DAY_COLUMN_PX = 28
 
 
-def day_lines(count: int) -> str:
-    """A data URI of an SVG with the vertical lines between ``count`` day columns.
+PX_PER_MM = 96 / 25.4
+#: Where the marks table's day columns start: after № (6 mm) and the name (46 mm); documents.css.
+DAYS_START_PX = 52 * PX_PER_MM
 
-    Drawn once behind a marks table (CSS background) instead of per-cell borders: each line is a
-    0.5 pt (2/3 px) filled rectangle centred on a column boundary.
+
+def rule_lines(positions: list[float], width: float) -> str:
+    """A data URI of an SVG ``width`` px wide with a vertical line at each of ``positions`` (px).
+
+    Drawn once behind a table (CSS background, stretched to the table's height) instead of
+    per-cell borders: each line is a 0.5 pt (2/3 px) filled rectangle centred on a column
+    boundary, the look of two neighbouring cells' quarter-point borders. The background's size
+    must be ``width`` px by the table's height.
     """
-    width = count * DAY_COLUMN_PX
     rects = "".join(
-        f"<rect x='{k * DAY_COLUMN_PX - 1 / 3:.4f}' y='0' width='0.6667' height='1'/>"
-        for k in range(1, count)
+        f"<rect x='{x - 1 / 3:.4f}' y='0' width='0.6667' height='1'/>" for x in positions
     )
     svg = (
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='1' "
-        f"viewBox='0 0 {width} 1' preserveAspectRatio='none'>{rects}</svg>"
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width:.4f}' height='1' "
+        f"viewBox='0 0 {width:.4f} 1' preserveAspectRatio='none'>{rects}</svg>"
     )
     return "data:image/svg+xml," + quote(svg)
 
 
+def day_lines(count: int) -> str:
+    """The lines between ``count`` day columns, from the first day column's left edge."""
+    return rule_lines([k * DAY_COLUMN_PX for k in range(1, count)], count * DAY_COLUMN_PX)
+
+
+def marks_lines(count: int) -> str:
+    """The marks table's inner lines not drawn by cell borders: № | name, between the days."""
+    return rule_lines(
+        [6 * PX_PER_MM] + [DAYS_START_PX + k * DAY_COLUMN_PX for k in range(1, count)],
+        DAYS_START_PX + count * DAY_COLUMN_PX,
+    )
+
+
+#: The topics table's line between № and the date (a row's number and date are one text run).
+TOPICS_LINE = rule_lines([8 * PX_PER_MM], 8 * PX_PER_MM + 1)
+
+
 def printout_context(data: PrintoutData) -> dict[str, object]:
     """Template context of a printout: its column chunks and their grid-line images."""
-    return {"chunks": split_columns(data.columns), "day_lines": day_lines}
+    return {
+        "chunks": split_columns(data.columns),
+        "day_lines": day_lines,
+        "marks_lines": marks_lines,
+        "topics_line": TOPICS_LINE,
+        "days_start_px": DAYS_START_PX,
+    }
 
 
 def _plan(
