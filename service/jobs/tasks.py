@@ -13,7 +13,15 @@ from service.jobs import progress
 from service.jobs.base import TRANSIENT_ERRORS, SchoolTask
 from service.jobs.models import ItemState, Job, JobItem
 from service.jobs.spawn import init_child
-from service.jobs.steps import FINISHERS, QUEUES, STEPS, StepError, load_steps
+from service.jobs.steps import (
+    BATCH_SIZES,
+    BATCH_STEPS,
+    FINISHERS,
+    QUEUES,
+    STEPS,
+    StepError,
+    load_steps,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +61,71 @@ def run_item(self: SchoolTask, job_id: str, key: str, *, school_id: str) -> str:
     return ItemState.DONE
 
 
+@shared_task(
+    base=SchoolTask,
+    bind=True,
+    name="vedomost.run_batch",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def run_batch(self: SchoolTask, job_id: str, keys: list[str], *, school_id: str) -> str:
+    """Do a batch of a job's items in one task (a batch step); items already done are skipped,
+    and each item's outcome is recorded on its own."""
+    from django.db.models import F
+
+    load_steps()
+    if progress.is_cancelled(job_id):
+        return ItemState.PENDING
+    job = Job.objects.get(pk=job_id)
+    items = list(JobItem.objects.filter(job_id=job_id, key__in=keys).exclude(state=ItemState.DONE))
+    if not items:
+        return ItemState.DONE
+    JobItem.objects.filter(pk__in=[i.pk for i in items]).update(attempts=F("attempts") + 1)
+    started = time.perf_counter()
+    try:
+        results = BATCH_STEPS[job.kind](job, items)
+    except StepError as exc:
+        for item in items:
+            progress.item_failed(item, str(exc))
+        return ItemState.FAILED
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # a bug must not stop the job; every item of the batch shows it
+        log.exception("job %s batch failed", job_id)
+        for item in items:
+            progress.item_failed(item, unexpected_error(exc))
+        return ItemState.FAILED
+    seconds = (time.perf_counter() - started) / len(items)
+    failed = 0
+    for item in items:
+        outcome = results.get(item.key)
+        if isinstance(outcome, dict):
+            progress.item_done(item, outcome, seconds)
+        else:
+            failed += 1
+            progress.item_failed(item, str(outcome) if outcome else unexpected_error(None))
+    return ItemState.FAILED if failed else ItemState.DONE
+
+
+def units(job: Job, keys: list[str]) -> list[list[str]]:
+    """The keys as the tasks take them: batches for a batch step, else one key a task."""
+    size = BATCH_SIZES.get(job.kind)
+    if not size:
+        return [[key] for key in keys]
+    return [keys[i : i + size] for i in range(0, len(keys), size)]
+
+
+def run_unit(job_id: str, school_id: str, batched: bool, keys: list[str]) -> int:
+    """Run one task's worth of items here; return how many items it covered."""
+    if batched:
+        run_batch(job_id, keys, school_id=school_id)
+    else:
+        run_item(job_id, keys[0], school_id=school_id)
+    return len(keys)
+
+
 @shared_task(base=SchoolTask, name="vedomost.finish_job", acks_late=True)
 def finish_job(_results: Any, job_id: str, *, school_id: str) -> str:
     """Chord callback: run the job kind's finisher and close the job."""
@@ -66,7 +139,7 @@ def finish_job(_results: Any, job_id: str, *, school_id: str) -> str:
     return progress.finish(job_id, result=result).state
 
 
-def unexpected_error(exc: BaseException) -> str:
+def unexpected_error(exc: BaseException | None) -> str:
     """A Russian message for an error no step foresaw, with what to do (details in the log)."""
     if isinstance(exc, PermissionError):
         return "Нет прав на запись файла в каталог данных: проверьте права и нажмите «Повторить»."
@@ -84,7 +157,14 @@ def unexpected_error(exc: BaseException) -> str:
 def _dispatch(job: Job, keys: list[str]) -> None:
     queue = QUEUES.get(job.kind, "celery")
     school = job.school_id
-    header = [run_item.s(str(job.id), key, school_id=school).set(queue=queue) for key in keys]
+    header = [
+        (
+            run_batch.s(str(job.id), unit, school_id=school)
+            if job.kind in BATCH_STEPS
+            else run_item.s(str(job.id), unit[0], school_id=school)
+        ).set(queue=queue)
+        for unit in units(job, keys)
+    ]
     callback = finish_job.s(str(job.id), school_id=school).set(queue=queue)
     if header:
         chord(header)(callback)
@@ -114,10 +194,10 @@ def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) 
             from django.db import connections
 
             try:
-                for key in keys:
+                for unit in units(job, keys):
                     if progress.is_cancelled(str(job.id)):
                         break
-                    run_item(str(job.id), key, school_id=job.school_id)
+                    run_unit(str(job.id), job.school_id, job.kind in BATCH_STEPS, unit)
                 finish_job(None, str(job.id), school_id=job.school_id)
             finally:
                 if not inline:  # a thread closes its own connections when it ends
@@ -129,10 +209,6 @@ def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) 
         threading.Thread(target=run_here, name=f"job-{job.id}", daemon=True).start()
         return
     _dispatch(job, keys)
-
-
-def _run_one(job_id: str, school_id: str, key: str) -> str:
-    return run_item(job_id, key, school_id=school_id)
 
 
 def run_inline(
@@ -156,13 +232,16 @@ def run_inline(
     load_steps()
     keys = list(job.items.exclude(state=ItemState.DONE).values_list("key", flat=True))
     progress.mark_started(str(job.id))
-    run = functools.partial(_run_one, str(job.id), job.school_id)
+    batched = job.kind in BATCH_STEPS
+    run = functools.partial(run_unit, str(job.id), job.school_id, batched)
     report = on_item or (lambda done, total: None)
-    if workers <= 1 or len(keys) < 2:
-        for done, key in enumerate(keys, 1):
+    todo = units(job, keys)
+    if workers <= 1 or len(todo) < 2:
+        done = 0
+        for unit in todo:
             if progress.is_cancelled(str(job.id)):
                 break
-            run(key)
+            done += run(unit)
             report(done, len(keys))
     else:
         database = {
@@ -179,7 +258,9 @@ def run_inline(
             initargs=(database, str(settings.DATA_DIR)),
         )
         try:
-            for done, _ in enumerate(pool.map(run, keys, chunksize=2), 1):
+            done = 0
+            for covered in pool.map(run, todo, chunksize=1 if batched else 2):
+                done += covered
                 report(done, len(keys))
         except BaseException:  # Ctrl-C: do not wait here; the caller cancels the job
             pool.shutdown(wait=False, cancel_futures=True)
