@@ -56,6 +56,19 @@ def test_close_one_class_render_sign_archive(tmp_path: Path) -> None:
     close = advance(PeriodClose.objects.get(pk=close.pk))
     assert close.state == PeriodClose.State.RENDERED
 
+    # The wizard's preview reads the rendered file from the work store (no signature yet); a
+    # document that is not the close's is not shown.
+    from django.test import Client
+
+    web = Client()
+    web.force_login(director)
+    shown = JobItem.objects.filter(job=close.render_job).first().result["document_id"]
+    preview = web.get(f"/period/{close.id}/doc/{shown}.pdf")
+    assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
+    unsigned = PdfReader(io.BytesIO(b"".join(preview.streaming_content)))
+    assert (unsigned.get_fields() or {})["director"].get("/V") is None
+    assert web.get(f"/period/{close.id}/doc/someone-else.pdf").status_code == 404
+
     with pytest.raises(WrongKeyPassword):
         unlock_signer("не тот пароль")
     from signing.demo_pki import ensure_demo_pki
@@ -82,6 +95,10 @@ def test_close_one_class_render_sign_archive(tmp_path: Path) -> None:
         signed = PdfReader(io.BytesIO(data.read()))
     fields = signed.get_fields() or {}
     assert fields["director"].get("/V") is not None
+    # The preview of an archived close comes from the archive: the signed document.
+    preview = web.get(f"/period/{close.id}/doc/{shown}.pdf")
+    archived_pdf = PdfReader(io.BytesIO(b"".join(preview.streaming_content)))
+    assert (archived_pdf.get_fields() or {})["director"].get("/V") is not None
 
     # Both stores hold each document, read back with the catalog's hash.
     entry = archive.catalog.find_document(first.key)
