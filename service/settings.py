@@ -12,6 +12,7 @@ from pathlib import Path
 from service.config import (
     ConfigError,
     broker_url,
+    broker_visibility_timeout,
     database_config,
     env_bool,
     env_path,
@@ -118,6 +119,14 @@ CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_RESULT_BACKEND = env_str("RESULT_BACKEND", CELERY_BROKER_URL)
 # Tasks of one job waiting in the broker at once (the jobs of several schools take turns).
 JOB_WINDOW = job_window()
+if (_visibility := broker_visibility_timeout()) is not None:
+    # A task taken by a worker that died (a host lost, kill -9) goes back to the queue after this
+    # long; the unacknowledged tasks are looked at often enough to notice it in time.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility,
+        "unacked_restore_throttle": 1,
+        "unacked_restore_interval": max(1, min(10, _visibility // 4)),
+    }
 
 LOGGING = {
     "version": 1,

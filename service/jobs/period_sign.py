@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from service.config import school_time_zone, signer_p12, stamp_font
 from service.errors import UserError
-from service.jobs import progress
+from service.jobs import progress, work_files
 from service.jobs.models import ItemState, JobItem, PeriodClose
-from service.jobs.period_close import advance, work_dir, write_atomically
+from service.jobs.period_close import advance
 
 log = logging.getLogger(__name__)
 
@@ -58,21 +58,23 @@ def sign_documents(
     """Sign every pending item of the sign job (rendered → signed), recording each outcome."""
     from signing.pades import sign_with
 
-    folder = work_dir(close_id)
     for item in JobItem.objects.filter(job_id=job_id).exclude(state=ItemState.DONE):
         if progress.is_cancelled(job_id):
             return
         started = time.perf_counter()
         try:
-            pdf = (folder / "rendered" / f"{item.key}.pdf").read_bytes()
-        except OSError:
+            pdf = work_files.read(close_id, work_files.RENDERED, item.key)
+        except work_files.WorkStoreDown as exc:
+            progress.item_failed(item, str(exc))
+            continue
+        if pdf is None:
             progress.item_failed(
                 item, "Нет сформированного файла: сформируйте документ снова («Повторить»)."
             )
             continue
         try:
             signed = sign_with(prepared, pdf)
-            write_atomically(folder / "signed" / f"{item.key}.pdf", signed)
+            work_files.put(close_id, work_files.SIGNED, item.key, signed)
         except Exception:
             log.exception("signing %s failed", item.key)
             progress.item_failed(
@@ -167,13 +169,12 @@ def start_signing(
     from service.documents.signers import check_signers, record_confirmations
     from signing.pades import SigningOptions, prepare
 
-    folder = work_dir(str(close.id)) / "rendered"
+    rendered = (
+        work_files.read(close.id, work_files.RENDERED, i.result["document_id"])
+        for i in items_to_sign(close)
+    )
     checks = check_signers(
-        (
-            (folder / f"{i.result['document_id']}.pdf").read_bytes()
-            for i in items_to_sign(close)
-            if (folder / f"{i.result['document_id']}.pdf").is_file()
-        ),
+        (pdf for pdf in rendered if pdf is not None),
         "director",
         signer.signing_cert,
         confirm_reason=confirm_signer,
