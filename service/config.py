@@ -332,6 +332,54 @@ def store_configs(
         raise ConfigError(exc.variable, exc.problem) from None
 
 
+def work_store_config(data_dir: Path, env: Mapping[str, str] | None = None) -> StoreConfig:
+    """The store of running jobs' work files (a close's rendered and signed PDFs, previews).
+
+    ``VEDOMOST_WORK_STORE`` (with ``_ACCESS_KEY`` / ``_SECRET_KEY``); unset: a bucket of its own
+    beside store A on an S3 store A (``<bucket A>-work``, same server and keys), or the directory
+    ``work`` under the data directory on the embedded default. It must be neither store A nor B.
+    """
+    from dataclasses import replace
+
+    from storage.config import StoreConfigError, parse_store_url
+
+    a, b = store_configs(data_dir, env)
+    name = "WORK_STORE"
+    url = env_str(name, env=env)
+    if url is None:
+        if a.kind == "s3":
+            config = replace(a, variable=PREFIX + name, bucket=f"{a.bucket}-work")
+        else:
+            config = parse_store_url(f"file://{(data_dir / 'work').resolve()}", PREFIX + name)
+    else:
+        try:
+            config = parse_store_url(
+                url,
+                PREFIX + name,
+                access_key=env_str(f"{name}_ACCESS_KEY", "", env=env) or "",
+                secret_key=env_str(f"{name}_SECRET_KEY", "", env=env) or "",
+            )
+        except StoreConfigError as exc:
+            raise ConfigError(exc.variable, exc.problem) from None
+    for archive_store in (a, b):
+        if config.identity() == archive_store.identity():
+            raise ConfigError(
+                PREFIX + name,
+                f"рабочие файлы не могут храниться в хранилище архива ({archive_store.variable}):"
+                " укажите отдельную корзину или каталог",
+            )
+    return config
+
+
+def broker_visibility_timeout(env: Mapping[str, str] | None = None) -> int | None:
+    """``VEDOMOST_BROKER_VISIBILITY_TIMEOUT``: seconds after which a Redis task that a dead worker
+    had taken goes to another worker (``None``: the broker's default, an hour)."""
+    value = env_str("BROKER_VISIBILITY_TIMEOUT", env=env)
+    if value is None:
+        return None
+    return env_int("BROKER_VISIBILITY_TIMEOUT", 3600, env, minimum=5, maximum=86_400)
+
+
 def retention_schedule_file(env: Mapping[str, str] | None = None) -> Path | None:
     """``VEDOMOST_RETENTION_SCHEDULE``: another retention schedule (YAML), or ``None``."""
     value = env_str("RETENTION_SCHEDULE", env=env)

@@ -12,6 +12,7 @@ from pathlib import Path
 from service.config import (
     ConfigError,
     broker_url,
+    broker_visibility_timeout,
     database_config,
     env_bool,
     env_int,
@@ -122,6 +123,14 @@ JOB_WINDOW = job_window()
 # A close run by workers that shows no progress this long counts as interrupted (failed, with
 # «Повторить»): longer than the slowest single document, shorter than a person's patience.
 CLOSE_STALE_SECONDS = env_int("CLOSE_STALE_SECONDS", 300, minimum=5)
+if (_visibility := broker_visibility_timeout()) is not None:
+    # A task taken by a worker that died (a host lost, kill -9) goes back to the queue after this
+    # long; the unacknowledged tasks are looked at often enough to notice it in time.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility,
+        "unacked_restore_throttle": 1,
+        "unacked_restore_interval": max(1, min(10, _visibility // 4)),
+    }
 
 LOGGING = {
     "version": 1,

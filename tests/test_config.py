@@ -149,3 +149,46 @@ def test_signer_secret_is_kept_exactly_and_empty_counts_as_set() -> None:
     assert signer_secret("SIGNER_PASSWORD", env={}) is None
     assert signer_secret("SIGNER_PASSWORD", env={"VEDOMOST_SIGNER_PASSWORD": ""}) == ""
     assert signer_secret("SIGNER_PIN", env={"VEDOMOST_SIGNER_PIN": " 1234 "}) == " 1234 "
+
+
+def test_work_store_defaults_beside_store_a_and_refuses_an_archive_store(tmp_path: Path) -> None:
+    """The work store: ``work/`` in the data dir on the embedded default; on an S3 store A its own
+    bucket ``<A>-work`` on A's server with A's keys; an explicit URL; never store A or B."""
+    from service.config import work_store_config
+
+    config = work_store_config(tmp_path, env={})
+    assert (config.kind, config.path) == ("file", tmp_path / "work")
+    s3 = {
+        "VEDOMOST_STORE_A": "s3://ak:sk@h:9000/archive-a?secure=false",
+        "VEDOMOST_STORE_B": "s3://bk:bs@g:9000/archive-b",
+    }
+    config = work_store_config(tmp_path, env=s3)
+    assert (config.endpoint, config.bucket, config.access_key, config.secure) == (
+        "h:9000",
+        "archive-a-work",
+        "ak",
+        False,
+    )
+    config = work_store_config(
+        tmp_path,
+        env={
+            **s3,
+            "VEDOMOST_WORK_STORE": "s3://w:9000/work",
+            "VEDOMOST_WORK_STORE_ACCESS_KEY": "x",
+            "VEDOMOST_WORK_STORE_SECRET_KEY": "y",
+        },
+    )
+    assert (config.endpoint, config.bucket, config.access_key) == ("w:9000", "work", "x")
+    for bad in ("s3://bk:bs@G:9000/archive-b", "s3://ak:sk@h:9000/archive-a"):
+        with pytest.raises(ConfigError) as info:
+            work_store_config(tmp_path, env={**s3, "VEDOMOST_WORK_STORE": bad})
+        assert info.value.variable == "VEDOMOST_WORK_STORE"
+
+
+def test_broker_visibility_timeout_is_seconds_or_unset() -> None:
+    from service.config import broker_visibility_timeout
+
+    assert broker_visibility_timeout(env={}) is None
+    assert broker_visibility_timeout(env={"VEDOMOST_BROKER_VISIBILITY_TIMEOUT": "30"}) == 30
+    with pytest.raises(ConfigError, match="VEDOMOST_BROKER_VISIBILITY_TIMEOUT"):
+        broker_visibility_timeout(env={"VEDOMOST_BROKER_VISIBILITY_TIMEOUT": "1"})

@@ -83,7 +83,10 @@ class DjangoCatalog:
         # Must run inside transaction.atomic(): the head row lock serialises writers on PostgreSQL.
         head = models.ChainHead.objects.select_for_update().filter(id=1).first()
         if head is None:
-            head = models.ChainHead(id=1, seq=0, hash=GENESIS)
+            # The first event ever: two writers must not both start the chain (nothing to lock
+            # yet); the loser of the insert waits for the winner's row and locks it.
+            models.ChainHead.objects.get_or_create(id=1, defaults={"seq": 0, "hash": GENESIS})
+            head = models.ChainHead.objects.select_for_update().get(id=1)
         now = datetime.now(UTC)
         sealed: list[AuditEvent] = []
         seq, prev = head.seq, head.hash

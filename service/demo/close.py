@@ -8,6 +8,7 @@ run a full fixity audit, and report.
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from collections import Counter
@@ -54,7 +55,7 @@ def close_period_demo(
     from service.jobs.close_engine import open_close, run_close
     from service.jobs.close_plan import resolve_target
     from service.jobs.models import ItemState, JobItem, PeriodClose
-    from service.jobs.period_close import kind_title, work_dir
+    from service.jobs.period_close import kind_title
     from service.jobs.period_sign import signer_key_path, unlock_signer
     from service.jobs.period_steps import snapshot_by_id
     from service.jobs.teacher_sign import demo_teacher_keys
@@ -117,10 +118,10 @@ def close_period_demo(
     report = audit(archive, sample=None, repair=True, actor="demo", progress=progress)
     seconds["audit"] = time.perf_counter() - clock
 
-    signed_dir = work_dir(close.id) / "signed"
     signatures = 0
-    for item in signed_items:
-        reader = PdfReader(signed_dir / f"{item.key}.pdf")
+    for item in signed_items:  # the archived copies: the close's work files are gone by now
+        with archive.read(item.key) as data:
+            reader = PdfReader(io.BytesIO(data.read()))
         signatures += sum(
             1 for f in (reader.get_fields() or {}).values() if f.get("/V") is not None
         )
@@ -146,7 +147,6 @@ def close_period_demo(
         failed=failed,
         seconds=seconds,
         paths={
-            "подписанные PDF": signed_dir,
             **stores,
             "каталог": Path(str(settings.DATABASES["default"]["NAME"])),
         },

@@ -62,8 +62,12 @@ class SchoolTask(Task):
             seconds = time.perf_counter() - clock
             try:
                 TaskTiming.objects.create(
-                    task=self.name, school_id=school_id, started_at=started, seconds=seconds,
-                    ok=ok, worker=socket.gethostname()[:100],
+                    task=self.name,
+                    school_id=school_id,
+                    started_at=started,
+                    seconds=seconds,
+                    ok=ok,
+                    worker=socket.gethostname()[:100],
                 )
             except Exception:  # timing must never hide the task's own outcome
                 log.exception("could not record the timing of %s", self.name)

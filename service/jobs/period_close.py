@@ -4,26 +4,26 @@ Contracts of the steps:
 - ``plan_close(snapshot, period_id)`` → the documents of the period-end set, each with a stable
   document id (the job item key), per class; nothing is written.
 - render (job kind ``period-render``, queue ``render``): one document → ``rendered/<id>.pdf`` in
-  the close's work directory, written atomically; a repeated task overwrites the same file.
+  the close's work files (:mod:`service.jobs.work_files`: the shared work store, not a local
+  directory, so workers on several hosts take part); a repeated task writes the same key again.
 - sign (job kind ``period-sign``): every rendered PDF signed into its empty ``director`` field with
   one key unlock, in the process where the director typed the password (the secret never goes
-  through the broker or the database) → ``signed/<id>.pdf``.
-- archive (job kind ``period-archive``, queue ``archive``): one signed PDF into stores A and B via
-  ``get_archive().archive`` — idempotent by document id (the same bytes return the existing row).
+  through the broker or the database) → ``signed/<id>.pdf`` in the work files.
+- archive (job kind ``period-archive``, queue ``archive``): batches of signed PDFs into stores A
+  and B via ``get_archive().archive_many`` — idempotent by document id (the same bytes return the
+  existing row), each item's state recorded on its own.
 On failure an item is marked failed with a Russian message and can be retried; nothing half-written
-is left under its final name.
+is visible under its final key. The work files are deleted when the close is archived.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,11 +45,6 @@ class PlannedDocument:
 def kind_title(kind_id: str) -> str:
     """The Russian name of a document kind, as the close shows it."""
     return kind_label(kind_id)
-
-
-def work_dir(close_id: object) -> Path:
-    """Where a close's rendered and signed PDFs live (shared by the web process and workers)."""
-    return Path(settings.DATA_DIR) / "closes" / str(close_id)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -328,9 +323,13 @@ def _move(close: PeriodClose, state: str, *, stage: str = "", error: str = "") -
         update["archived_at"] = timezone.now()
     PeriodClose.objects.filter(pk=close.pk).update(**update)
     close.refresh_from_db()
+    if state == PeriodClose.State.ARCHIVED:
+        remove_work_files(close)
     return close
 
 
 def remove_work_files(close: PeriodClose) -> None:
-    """Delete a close's work directory (after archiving, the archive holds the documents)."""
-    shutil.rmtree(work_dir(close.id), ignore_errors=True)
+    """Delete a close's work files (once archived, the archive holds every document)."""
+    from service.jobs import work_files
+
+    work_files.remove(close.id)

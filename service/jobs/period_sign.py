@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from service.config import school_time_zone, signer_p12, stamp_font
 from service.errors import UserError
-from service.jobs import progress
+from service.jobs import progress, work_files
 from service.jobs.models import ItemState, JobItem, PeriodClose
-from service.jobs.period_close import advance, work_dir, write_atomically
+from service.jobs.period_close import advance
 from service.jobs.teacher_sign import TeacherKeys, teacher_step
 
 log = logging.getLogger(__name__)
@@ -67,14 +67,16 @@ def sign_documents(
     recording each outcome; a document whose class teacher's key is missing waits."""
     from signing.pades import sign_with
 
-    folder = work_dir(close_id)
     for item in JobItem.objects.filter(job_id=job_id).exclude(state=ItemState.DONE):
         if progress.is_cancelled(job_id):
             return
         started = time.perf_counter()
         try:
-            pdf = (folder / "rendered" / f"{item.key}.pdf").read_bytes()
-        except OSError:
+            pdf = work_files.read(close_id, work_files.RENDERED, item.key)
+        except work_files.WorkStoreDown as exc:
+            progress.item_failed(item, str(exc))
+            continue
+        if pdf is None:
             progress.item_failed(
                 item, "Нет сформированного файла: сформируйте документ снова («Повторить»)."
             )
@@ -84,7 +86,7 @@ def sign_documents(
             if to_sign is None:
                 continue  # waits for its class teacher
             signed = sign_with(prepared, to_sign)
-            write_atomically(folder / "signed" / f"{item.key}.pdf", signed)
+            work_files.put(close_id, work_files.SIGNED, item.key, signed)
         except Exception:
             log.exception("signing %s failed", item.key)
             progress.item_failed(
@@ -187,13 +189,12 @@ def start_signing(
     from service.jobs.teacher_sign import check_teacher_keys, demo_teacher_keys, waiting_error
     from signing.pades import SigningOptions, prepare
 
-    folder = work_dir(str(close.id)) / "rendered"
+    rendered = (
+        work_files.read(close.id, work_files.RENDERED, i.result["document_id"])
+        for i in items_to_sign(close)
+    )
     checks = check_signers(
-        (
-            (folder / f"{i.result['document_id']}.pdf").read_bytes()
-            for i in items_to_sign(close)
-            if (folder / f"{i.result['document_id']}.pdf").is_file()
-        ),
+        (pdf for pdf in rendered if pdf is not None),
         "director",
         signer.signing_cert,
         confirm_reason=confirm_signer,
@@ -202,15 +203,12 @@ def start_signing(
     if teacher_keys is None and is_demo(signer.signing_cert):
         teacher_keys = demo_teacher_keys(snapshot)
     if teacher_keys is not None and teacher_keys.by_class:
-        check_teacher_keys(
-            (
-                (folder / f"{i.result['document_id']}.pdf").read_bytes()
-                for i in items_to_sign(close)
-                if "class_teacher" in i.result.get("fields", ("class_teacher",))
-                and (folder / f"{i.result['document_id']}.pdf").is_file()
-            ),
-            teacher_keys,
+        with_teacher = (
+            work_files.read(close.id, work_files.RENDERED, i.result["document_id"])
+            for i in items_to_sign(close)
+            if "class_teacher" in i.result.get("fields", ("class_teacher",))
         )
+        check_teacher_keys((pdf for pdf in with_teacher if pdf is not None), teacher_keys)
     close = prepare_sign_job(close, user)
     record_confirmations(checks, actor=getattr(user, "username", "") or "")
     job = close.sign_job

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 import threading
+from pathlib import Path
 from typing import Any
 
+from service.jobs import work_files
 from service.jobs.models import Job, JobItem, PeriodClose
-from service.jobs.period_close import PlannedDocument, work_dir
-from service.jobs.steps import StepError, register
+from service.jobs.period_close import PlannedDocument
+from service.jobs.steps import StepError, register, register_batch
 
 _snapshots: dict[str, Any] = {}
 _lock = threading.Lock()
@@ -105,7 +108,8 @@ def _close_of(job: Job) -> PeriodClose:
 @register("period-render", queue="render")
 def render_step(job: Job, item: JobItem) -> dict[str, Any]:
     """Build one document; if the archive holds the same content, reuse it, else render it into
-    the close's work directory (written atomically: a half-written file never has the final name).
+    the close's work files (a local scratch file, then one put: a half-written file never has the
+    final key).
     """
     from service.documents.common import DocumentProblem
     from service.documents.kinds import build, render_data
@@ -141,15 +145,16 @@ def render_step(job: Job, item: JobItem) -> dict[str, Any]:
         described["correction"] = describe_changes(
             latest, data, content, snapshot, item.params["params"]
         )
-    folder = work_dir(job.params["close_id"])
-    tmp = folder / "tmp" / f"{meta.document_id}-{item.attempts}.pdf"
-    try:
-        doc = render_data(data, tmp)
-    except DocumentProblem as exc:
-        raise StepError(f"Документ не оформляется: {exc}. Исправьте данные и повторите.") from exc
-    final = folder / "rendered" / f"{doc.document_id}.pdf"
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp.replace(final)
+    with tempfile.TemporaryDirectory(prefix="vedomost-render-") as scratch:
+        try:
+            doc = render_data(data, Path(scratch) / "document.pdf")
+        except DocumentProblem as exc:
+            raise StepError(
+                f"Документ не оформляется: {exc}. Исправьте данные и повторите."
+            ) from exc
+        work_files.put(
+            job.params["close_id"], work_files.RENDERED, doc.document_id, doc.path.read_bytes()
+        )
     return {
         **described,
         "pages": doc.pages,
@@ -210,37 +215,34 @@ def version_extra(close: PeriodClose, meta: dict[str, Any]) -> dict[str, str]:
     return extra
 
 
-@register("period-archive", queue="archive")
-def archive_step(job: Job, item: JobItem) -> dict[str, Any]:
-    """Archive one signed document into stores A and B.
+ARCHIVE_BATCH = 16
+"""Signed documents per archive task: archived by ``Archive.archive_many``, several at a time."""
+ARCHIVE_THREADS = 4
 
-    Idempotent by content: when the latest archived version already has this document's content
-    key (a repeated run, or a run killed after the archive wrote it), that version is reused.
-    A document archived before with other content becomes a new version linked to it, with the
-    close's reason.
-    """
-    from service.archive.wiring import get_archive
+
+def _reused(entry: Any) -> dict[str, Any]:
+    return {
+        "entry_id": entry.id,
+        "version": entry.version,
+        "state": str(entry.state),
+        "reused": True,
+    }
+
+
+def _archived(entry: Any) -> dict[str, Any]:
+    return {
+        "entry_id": entry.id,
+        "version": entry.version,
+        "state": str(entry.state),
+        "reason": entry.reason,
+    }
+
+
+def _metadata(job: Job, close: PeriodClose, meta: dict[str, Any]) -> Any:
     from storage.archive import DocumentMetadata
-    from storage.errors import BothStoresDown
 
-    close = _close_of(job)
-    meta = item.params
-    signed = work_dir(close.id) / "signed" / f"{meta['document_id']}.pdf"
-    if not signed.exists():
-        raise StepError(
-            "Нет подписанного файла документа: подпишите документы ещё раз («Повторить»)."
-        )
-    archive = get_archive()
-    latest = archive.catalog.find_document(meta["document_id"])
-    if latest is not None and latest.extra.get("content_key") == meta.get("content_key"):
-        return {
-            "entry_id": latest.id,
-            "version": latest.version,
-            "state": str(latest.state),
-            "reused": True,
-        }
     actor = job.params.get("actor", "") or "vedomost"
-    metadata = DocumentMetadata(
+    return DocumentMetadata(
         document_id=meta["document_id"],
         school=close.school_id,
         year=job.params.get("year", ""),
@@ -250,25 +252,104 @@ def archive_step(job: Job, item: JobItem) -> dict[str, Any]:
         signer=job.params.get("signer", "") or actor,
         extra=version_extra(close, meta),
     )
-    try:
-        if latest is None:
-            entry = archive.archive(signed.read_bytes(), metadata, meta["kind"], actor=actor)
-        else:
-            entry = archive.correct(
-                meta["document_id"],
-                signed.read_bytes(),
-                reason=correction_reason(close, meta),
-                author=actor,
-                metadata=metadata,
-            )
-    except BothStoresDown as exc:
-        raise StepError(
+
+
+def _storage_failure(exc: Exception) -> StepError:
+    """A Russian message for a document the archive could not take."""
+    from storage.errors import BothStoresDown
+
+    if isinstance(exc, BothStoresDown):
+        return StepError(
             "Оба хранилища архива недоступны: проверьте диски или серверы "
             f"хранилищ A и B и нажмите «Повторить» ({exc})."
-        ) from exc
-    return {
-        "entry_id": entry.id,
-        "version": entry.version,
-        "state": str(entry.state),
-        "reason": entry.reason,
-    }
+        )
+    return StepError(f"Документ не сдан в архив: {exc}. Нажмите «Повторить».")
+
+
+@register_batch("period-archive", queue="archive", size=ARCHIVE_BATCH)
+def archive_batch(job: Job, items: list[JobItem]) -> dict[str, dict[str, Any] | StepError]:
+    """Archive a batch of signed documents into stores A and B, each outcome on its own.
+
+    New documents go through ``Archive.archive_many`` (several at once, A and B in parallel,
+    each read back before its catalog row); a document archived before with other content
+    becomes a new version linked to it, with the close's reason. Idempotent by document id:
+    when the latest archived version already has this document's content key (a repeated task,
+    a worker killed after the archive wrote it, two workers racing), that version is reused.
+    """
+    from django.db import connection
+
+    from service.archive.wiring import get_archive
+    from storage.archive import BatchItem
+    from storage.errors import DocumentExists, StorageError
+
+    close = _close_of(job)
+    archive = get_archive()
+    actor = job.params.get("actor", "") or "vedomost"
+    results: dict[str, dict[str, Any] | StepError] = {}
+    fresh: list[JobItem] = []
+    for item in items:
+        meta = item.params
+        latest = archive.catalog.find_document(meta["document_id"])
+        if latest is not None and latest.extra.get("content_key") == meta.get("content_key"):
+            results[item.key] = _reused(latest)
+        elif latest is None:
+            fresh.append(item)
+        else:
+            results[item.key] = _correct(archive, job, close, item, actor)
+
+    missing = StepError(
+        "Нет подписанного файла документа: подпишите документы ещё раз («Повторить»)."
+    )
+
+    def batch() -> Any:
+        for item in fresh:
+            signed = work_files.read(close.id, work_files.SIGNED, item.params["document_id"])
+            if signed is None:
+                results[item.key] = missing
+                continue
+            yield BatchItem(signed, _metadata(job, close, item.params), item.params["kind"], actor)
+
+    by_document = {i.params["document_id"]: i for i in fresh}
+    outcomes = archive.archive_many(
+        batch(), workers=ARCHIVE_THREADS, release=lambda: connection.close()
+    )
+    for outcome in outcomes:
+        item = by_document[outcome.document_id]
+        if outcome.entry is not None:
+            results[item.key] = _archived(outcome.entry)
+            continue
+        latest = archive.catalog.find_document(outcome.document_id)
+        if (
+            isinstance(outcome.error, DocumentExists)
+            and latest is not None
+            and latest.extra.get("content_key") == item.params.get("content_key")
+        ):
+            results[item.key] = _reused(latest)  # another worker archived it a moment before
+        else:
+            results[item.key] = _storage_failure(outcome.error or StorageError("нет ответа"))
+    return results
+
+
+def _correct(
+    archive: Any, job: Job, close: PeriodClose, item: JobItem, actor: str
+) -> dict[str, Any] | StepError:
+    """A changed document: a new version linked to the archived one."""
+    from storage.errors import StorageError
+
+    meta = item.params
+    signed = work_files.read(close.id, work_files.SIGNED, meta["document_id"])
+    if signed is None:
+        return StepError(
+            "Нет подписанного файла документа: подпишите документы ещё раз («Повторить»)."
+        )
+    try:
+        entry = archive.correct(
+            meta["document_id"],
+            signed,
+            reason=correction_reason(close, meta),
+            author=actor,
+            metadata=_metadata(job, close, meta),
+        )
+    except StorageError as exc:
+        return _storage_failure(exc)
+    return _archived(entry)

@@ -14,7 +14,15 @@ from service.jobs import progress
 from service.jobs.base import TRANSIENT_ERRORS, SchoolTask
 from service.jobs.models import ItemState, Job, JobItem, JobState
 from service.jobs.spawn import init_child
-from service.jobs.steps import FINISHERS, QUEUES, STEPS, StepError, load_steps
+from service.jobs.steps import (
+    BATCH_SIZES,
+    BATCH_STEPS,
+    FINISHERS,
+    QUEUES,
+    STEPS,
+    StepError,
+    load_steps,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +41,8 @@ def run_item(
 ) -> str:
     """Do one item of a job unless it is already done (idempotent by the item's key).
 
-    ``windowed``: the item was sent by the job's window (``_dispatch``); when it ends, the next
-    item of the job is sent, or the job is finished if nothing is left.
+    ``windowed``: the item was sent by the job's window (``_dispatch``); when it ends, the job's
+    next unit is sent, or the job is finished if nothing is left.
     """
     load_steps()
     item = JobItem.objects.select_related("job").get(job_id=job_id, key=key)
@@ -45,7 +53,7 @@ def run_item(
     else:
         outcome = _do_item(self, item)
     if windowed:
-        _next(item, outcome)
+        _next(item.job, [key], outcome)
     return outcome
 
 
@@ -72,6 +80,94 @@ def _do_item(task: SchoolTask, item: JobItem) -> str:
     return ItemState.DONE
 
 
+@shared_task(
+    base=SchoolTask,
+    bind=True,
+    name="vedomost.run_batch",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def run_batch(
+    self: SchoolTask,
+    job_id: str,
+    keys: list[str],
+    *,
+    school_id: str,
+    windowed: bool = False,
+) -> str:
+    """Do a batch of a job's items in one task (a batch step); items already done are skipped,
+    and each item's outcome is recorded on its own.
+
+    ``windowed``: the batch was sent by the job's window, as ``run_item``.
+    """
+    load_steps()
+    job = Job.objects.get(pk=job_id)
+    if progress.is_cancelled(job_id):
+        outcome = ItemState.PENDING
+    else:
+        outcome = _do_batch(self, job, keys)
+    if windowed:
+        _next(job, keys, outcome)
+    return outcome
+
+
+def _do_batch(task: SchoolTask, job: Job, keys: list[str]) -> str:
+    from django.db.models import F
+
+    items = list(JobItem.objects.filter(job_id=job.id, key__in=keys).exclude(state=ItemState.DONE))
+    if not items:
+        return ItemState.DONE
+    JobItem.objects.filter(pk__in=[i.pk for i in items]).update(attempts=F("attempts") + 1)
+    started = time.perf_counter()
+    try:
+        results = BATCH_STEPS[job.kind](job, items)
+    except StepError as exc:
+        for item in items:
+            progress.item_failed(item, str(exc))
+        return ItemState.FAILED
+    except TRANSIENT_ERRORS as exc:
+        if task.request.called_directly or task.request.retries < (task.max_retries or 0):
+            raise  # retried by Celery (autoretry_for), its window slot kept meanwhile
+        log.warning("job %s batch gave up after %s retries", job.id, task.request.retries)
+        for item in items:
+            progress.item_failed(item, unexpected_error(exc))
+        return ItemState.FAILED
+    except Exception as exc:  # a bug must not stop the job; every item of the batch shows it
+        log.exception("job %s batch failed", job.id)
+        for item in items:
+            progress.item_failed(item, unexpected_error(exc))
+        return ItemState.FAILED
+    seconds = (time.perf_counter() - started) / len(items)
+    failed = 0
+    for item in items:
+        outcome = results.get(item.key)
+        if isinstance(outcome, dict):
+            progress.item_done(item, outcome, seconds)
+        else:
+            failed += 1
+            progress.item_failed(item, str(outcome) if outcome else unexpected_error(None))
+    return ItemState.FAILED if failed else ItemState.DONE
+
+
+def units(job: Job, keys: list[str]) -> list[list[str]]:
+    """The keys as the tasks take them: batches for a batch step, else one key a task."""
+    size = BATCH_SIZES.get(job.kind)
+    if not size:
+        return [[key] for key in keys]
+    return [keys[i : i + size] for i in range(0, len(keys), size)]
+
+
+def run_unit(job_id: str, school_id: str, batched: bool, keys: list[str]) -> int:
+    """Run one task's worth of items here; return how many items it covered."""
+    if batched:
+        run_batch(job_id, keys, school_id=school_id)
+    else:
+        run_item(job_id, keys[0], school_id=school_id)
+    return len(keys)
+
+
 @shared_task(base=SchoolTask, name="vedomost.finish_job", acks_late=True)
 def finish_job(_results: Any, job_id: str, *, school_id: str) -> str:
     """After the last item: run the job kind's finisher and close the job."""
@@ -85,7 +181,7 @@ def finish_job(_results: Any, job_id: str, *, school_id: str) -> str:
     return progress.finish(job_id, result=result).state
 
 
-def unexpected_error(exc: BaseException) -> str:
+def unexpected_error(exc: BaseException | None) -> str:
     """A Russian message for an error no step foresaw, with what to do (details in the log)."""
     if isinstance(exc, PermissionError):
         return "Нет прав на запись файла в каталог данных: проверьте права и нажмите «Повторить»."
@@ -102,33 +198,39 @@ def unexpected_error(exc: BaseException) -> str:
 
 # The job's window: fair sharing of the workers between jobs (and so between schools).
 #
-# A job never puts all its items in the broker at once. ``_dispatch`` sends the first
-# ``JOB_WINDOW`` items; each item, when it ends on a worker, sends the next one (``_next``). The
-# broker's queue therefore holds a few tasks of every running job, interleaved, and the workers
-# (prefetch 1, late acks) take them in turn: a school whose close has 2,000 documents and a
-# school whose close has 50, queued a moment later, share the workers half and half, and the
-# small one finishes first instead of waiting for the whole big one.
+# A job never puts all its tasks in the broker at once. A task does one *unit* of the job: one
+# item, or for a batch step (``BATCH_STEPS``) a batch of up to ``BATCH_SIZES`` items. ``_dispatch``
+# sends the first ``JOB_WINDOW`` units; each unit, when it ends on a worker, sends the next one
+# (``_next``). The broker's queue therefore holds a few tasks of every running job, interleaved,
+# and the workers (prefetch 1, late acks) take them in turn: a school whose close has 2,000
+# documents and a school whose close has 50, queued a moment later, share the workers half and
+# half, and the small one finishes first instead of waiting for the whole big one.
 #
-# ``JobItem.queued_at`` marks an item whose task is in the broker or running. Claims are
-# conditional updates, so two workers never send the same item; the job is finished by the one
-# that finds nothing left queued or to send, claimed through ``Job.finished_at``.
+# ``JobItem.queued_at`` marks an item whose task is in the broker or running (every item of a
+# batch). Claims are conditional updates, so two workers never send the same item; the job is
+# finished by the one that finds nothing left queued or to send, claimed through
+# ``Job.finished_at``. A task taken by a worker that died keeps its items marked until the broker
+# hands it to another worker (``VEDOMOST_BROKER_VISIBILITY_TIMEOUT``), which then sends on.
 
 
 def window() -> int:
-    """Items of one job in the broker at once (``VEDOMOST_JOB_WINDOW``)."""
+    """Tasks (units) of one job in the broker at once (``VEDOMOST_JOB_WINDOW``)."""
     from django.conf import settings
 
     return max(1, int(getattr(settings, "JOB_WINDOW", 8)))
 
 
-def _claim(job_id: str, count: int) -> list[str]:
-    """Mark up to ``count`` pending items not yet sent as sent; their keys (first by id)."""
+def _claim(job: Job, count: int) -> list[list[str]]:
+    """Mark the items of up to ``count`` units, pending and not yet sent, as sent (first by id);
+    the claimed keys as units."""
+    size = BATCH_SIZES.get(job.kind) or 1
+    wanted = count * size
     claimed: list[str] = []
-    while len(claimed) < count:
+    while len(claimed) < wanted:
         candidates = list(
             JobItem.objects.filter(
-                job_id=job_id, state=ItemState.PENDING, queued_at__isnull=True
-            ).values_list("pk", "key")[: count - len(claimed)]
+                job_id=job.id, state=ItemState.PENDING, queued_at__isnull=True
+            ).values_list("pk", "key")[: wanted - len(claimed)]
         )
         if not candidates:
             break
@@ -136,33 +238,37 @@ def _claim(job_id: str, count: int) -> list[str]:
         for pk, key in candidates:
             if JobItem.objects.filter(pk=pk, queued_at__isnull=True).update(queued_at=now):
                 claimed.append(key)
-    return claimed
+    return units(job, claimed)
 
 
-def _send(job_id: str, school_id: str, kind: str, keys: list[str]) -> None:
-    """Send claimed items; if the broker fails, the ones not sent are released for a retry."""
-    queue = QUEUES.get(kind, "celery")
-    for n, key in enumerate(keys):
+def _send(job: Job, claimed: list[list[str]]) -> None:
+    """Send claimed units; if the broker fails, the ones not sent are released for a retry."""
+    job_id = str(job.id)
+    queue = QUEUES.get(job.kind, "celery")
+    options = {"school_id": job.school_id, "windowed": True}
+    batched = job.kind in BATCH_STEPS
+    for n, unit in enumerate(claimed):
         try:
-            run_item.apply_async(
-                (job_id, key), {"school_id": school_id, "windowed": True}, queue=queue
-            )
+            if batched:
+                run_batch.apply_async((job_id, unit), options, queue=queue)
+            else:
+                run_item.apply_async((job_id, unit[0]), options, queue=queue)
         except BaseException:
-            JobItem.objects.filter(job_id=job_id, key__in=keys[n:]).update(queued_at=None)
+            rest = [key for later in claimed[n:] for key in later]
+            JobItem.objects.filter(job_id=job_id, key__in=rest).update(queued_at=None)
             raise
 
 
-def _next(item: JobItem, outcome: str) -> None:
-    """After a windowed item: free its slot, send the job's next item or finish the job."""
-    job = item.job
+def _next(job: Job, keys: list[str], outcome: str) -> None:
+    """After a windowed unit: free its slot, send the job's next unit or finish the job."""
     job_id = str(job.id)
-    JobItem.objects.filter(pk=item.pk).update(queued_at=None)
+    JobItem.objects.filter(job_id=job_id, key__in=keys).update(queued_at=None)
     if outcome == ItemState.PENDING and not progress.is_cancelled(job_id):
         return  # not run (a retry will send it again): nothing to do here
     if not progress.is_cancelled(job_id):
-        keys = _claim(job_id, 1)
-        if keys:
-            _send(job_id, job.school_id, job.kind, keys)
+        claimed = _claim(job, 1)
+        if claimed:
+            _send(job, claimed)
             return
         if JobItem.objects.filter(job_id=job_id, state=ItemState.PENDING).exists():
             return  # others still running: the last of them finishes the job
@@ -176,19 +282,19 @@ def _next(item: JobItem, outcome: str) -> None:
 
 
 def _dispatch(job: Job, keys: list[str]) -> None:
-    """Send the first window of the job's pending items (an earlier sending is forgotten: items
+    """Send the first window of the job's pending units (an earlier sending is forgotten: items
     are idempotent, so one still in the broker at worst finds its work done)."""
     job_id = str(job.id)
     failed = JobItem.objects.filter(job_id=job_id, state=ItemState.FAILED, key__in=keys)
     failed.update(state=ItemState.PENDING, error="")  # asked for again: run like the others
     JobItem.objects.filter(job_id=job_id, state=ItemState.PENDING).update(queued_at=None)
     Job.objects.filter(pk=job_id).exclude(state=JobState.CANCELLED).update(finished_at=None)
-    claimed = _claim(job_id, window()) if keys else []
+    claimed = _claim(job, window()) if keys else []
     if not claimed:  # nothing to run: finish now
         queue = QUEUES.get(job.kind, "celery")
         finish_job.apply_async((None, job_id), {"school_id": job.school_id}, queue=queue)
         return
-    _send(job_id, job.school_id, job.kind, claimed)
+    _send(job, claimed)
 
 
 def in_process() -> bool:
@@ -214,10 +320,10 @@ def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) 
             from django.db import connections
 
             try:
-                for key in keys:
+                for unit in units(job, keys):
                     if progress.is_cancelled(str(job.id)):
                         break
-                    run_item(str(job.id), key, school_id=job.school_id)
+                    run_unit(str(job.id), job.school_id, job.kind in BATCH_STEPS, unit)
                 finish_job(None, str(job.id), school_id=job.school_id)
             finally:
                 if not inline:  # a thread closes its own connections when it ends
@@ -229,10 +335,6 @@ def start_job(job: Job, keys: list[str] | None = None, *, inline: bool = False) 
         threading.Thread(target=run_here, name=f"job-{job.id}", daemon=True).start()
         return
     _dispatch(job, keys)
-
-
-def _run_one(job_id: str, school_id: str, key: str) -> str:
-    return run_item(job_id, key, school_id=school_id)
 
 
 def run_inline(
@@ -256,13 +358,16 @@ def run_inline(
     load_steps()
     keys = list(job.items.exclude(state=ItemState.DONE).values_list("key", flat=True))
     progress.mark_started(str(job.id))
-    run = functools.partial(_run_one, str(job.id), job.school_id)
+    batched = job.kind in BATCH_STEPS
+    run = functools.partial(run_unit, str(job.id), job.school_id, batched)
     report = on_item or (lambda done, total: None)
-    if workers <= 1 or len(keys) < 2:
-        for done, key in enumerate(keys, 1):
+    todo = units(job, keys)
+    if workers <= 1 or len(todo) < 2:
+        done = 0
+        for unit in todo:
             if progress.is_cancelled(str(job.id)):
                 break
-            run(key)
+            done += run(unit)
             report(done, len(keys))
     else:
         database = {
@@ -279,7 +384,9 @@ def run_inline(
             initargs=(database, str(settings.DATA_DIR)),
         )
         try:
-            for done, _ in enumerate(pool.map(run, keys, chunksize=2), 1):
+            done = 0
+            for covered in pool.map(run, todo, chunksize=1 if batched else 2):
+                done += covered
                 report(done, len(keys))
         except BaseException:  # Ctrl-C: do not wait here; the caller cancels the job
             pool.shutdown(wait=False, cancel_futures=True)

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from service.errors import UserError
+from service.jobs import work_files
 from service.jobs.models import ItemState, JobItem, PeriodClose, SigningKey
-from service.jobs.period_close import work_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +74,6 @@ class TeacherKeys:
         return bool(self.by_class or self.by_owner)
 
 
-def teacher_pdf_path(close_id: object, document_id: str) -> Path:
-    """The teacher-signed PDF of a document, waiting for the director's signature."""
-    return work_dir(close_id) / "teacher" / f"{document_id}.pdf"
-
-
 def teacher_expected(pdf: bytes) -> Any | None:
     """The class teacher the document names for its ``class_teacher`` field, or None."""
     from service.documents.signers import named_signer
@@ -103,7 +98,7 @@ def waiting_message(name: str, snapshot: Any | None = None) -> str:
     return (
         f"Ожидает подписи классного руководителя {_genitive(name, snapshot)}: классный "
         "руководитель подписывает документ на странице «Мой класс», после чего нажмите "
-        "«Продолжить»; или подпишите его только директором, указав причину."
+        "«Повторить»; или подпишите его только директором, указав причину."
     )
 
 
@@ -130,9 +125,9 @@ def teacher_step(
     fields = item.params.get("fields")
     if fields is not None and FIELD not in fields:
         return pdf  # the rendered document reserves no class teacher's field
-    done = teacher_pdf_path(close_id, item.key)
-    if done.is_file():
-        return done.read_bytes()
+    done = work_files.read(close_id, work_files.TEACHER, item.key)
+    if done is not None:
+        return done
     expected = teacher_expected(pdf)
     if expected is None or item.params.get("without_teacher"):
         return pdf
@@ -143,7 +138,7 @@ def teacher_step(
         return None
     assert keys is not None
     signed = sign_teacher_field(pdf, signer, keys.prepared(signer))
-    write_atomically(done, signed)
+    work_files.put(close_id, work_files.TEACHER, item.key, signed)
     return signed
 
 
@@ -189,7 +184,7 @@ def waiting_items(close: PeriodClose) -> list[JobItem]:
         for i in JobItem.objects.filter(job_id=close.sign_job_id, state=ItemState.FAILED)
         if i.params.get("waiting_teacher")
         and not i.params.get("without_teacher")
-        and not teacher_pdf_path(close.id, i.key).is_file()
+        and not work_files.exists(close.id, work_files.TEACHER, i.key)
     ]
 
 
@@ -212,7 +207,7 @@ def waiting_error(close: PeriodClose, snapshot: Any | None = None) -> str:
         f"{count} {plural_word(count, 'документ')} {'ожидает' if singular(count) else 'ожидают'} "
         f"подписи {'классного руководителя' if len(names) == 1 else 'классных руководителей'} "
         f"{whom}. Классный руководитель подписывает их на странице «Мой класс», затем нажмите "
-        "«Продолжить»; или подпишите их только директором, указав причину."
+        "«Повторить»; или подпишите их только директором, указав причину."
     )
 
 
@@ -237,7 +232,7 @@ def sign_without_teacher(close: PeriodClose, reason: str, actor: str) -> int:
         params = {**item.params, "without_teacher": reason}
         JobItem.objects.filter(pk=item.pk).update(
             params=params,
-            error="Будет подписан только директором (причина записана): нажмите «Продолжить».",
+            error="Будет подписан только директором (причина записана): нажмите «Повторить».",
         )
     DjangoCatalog().append_events(
         [
@@ -332,17 +327,21 @@ def sign_for_teacher(items: list[tuple[PeriodClose, JobItem]], signer: Any, acto
 
     rendered = []
     for close, item in items:
-        path = work_dir(close.id) / "rendered" / f"{item.key}.pdf"
-        pdf = path.read_bytes()
+        pdf = work_files.read(close.id, work_files.RENDERED, item.key)
+        if pdf is None:
+            raise UserError(
+                "Документ для подписи не найден: закрытие периода нужно сформировать заново "
+                "(«Повторить» на странице закрытия)."
+            )
         check_signer(pdf, FIELD, signer.signing_cert)
         rendered.append((close, item, pdf))
     prepared = prepare_teacher(signer)
     for close, item, pdf in rendered:
-        write_atomically(
-            teacher_pdf_path(close.id, item.key), sign_teacher_field(pdf, signer, prepared)
+        work_files.put(
+            close.id, work_files.TEACHER, item.key, sign_teacher_field(pdf, signer, prepared)
         )
         JobItem.objects.filter(pk=item.pk).update(
-            error="Подписан классным руководителем; ждёт подписи директора («Продолжить»)."
+            error="Подписан классным руководителем; ждёт подписи директора («Повторить»)."
         )
     DjangoCatalog().append_events(
         [EventDraft(AUDIT_SIGNED, document_id=item.key, actor=actor) for _, item, _ in rendered]

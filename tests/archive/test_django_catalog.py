@@ -85,3 +85,30 @@ def test_a_row_rewritten_with_a_recomputed_hash_still_breaks_at_the_head(
     )
     row.save()
     assert not _verify(logged).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_documents_archived_at_once_into_an_empty_catalog_all_get_their_rows(
+    tmp_path: Path,
+) -> None:
+    """GIVEN an empty catalog (no audit chain yet) WHEN eight documents are archived at once by
+    ``archive_many``'s threads THEN each gets its row and the log verifies: the writers do not both
+    start the chain (on PostgreSQL the head row did not exist to be locked)."""
+    from django.db import connection
+
+    from storage.archive import BatchItem
+
+    cat = DjangoCatalog()
+    archive = Archive(
+        FileStore(tmp_path / "a", "A"), FileStore(tmp_path / "b", "B"), cat, load_schedule()
+    )
+
+    outcomes = archive.archive_many(
+        [BatchItem(doc_bytes(i, 32), meta(f"first-{i}"), "control-report") for i in range(8)],
+        workers=8,
+        release=lambda: connection.close(),
+    )
+    assert [o.error for o in outcomes] == [None] * 8
+    assert models.Entry.objects.count() == 8
+    result = _verify(cat)
+    assert result.ok and result.checked == 8

@@ -105,8 +105,8 @@ def test_a_server_killed_while_rendering_and_signing_leaves_a_close_that_retries
     it renders only what was missing. Killed again just after the key was unlocked, the close
     says so at its stage and, retried (and signed again), archives every document once."""
     from service.archive.models import Entry
+    from service.jobs import work_files
     from service.jobs.models import ItemState, JobItem, PeriodClose
-    from service.jobs.period_close import work_dir
     from signing.demo_pki import ensure_demo_pki
 
     pki = ensure_demo_pki(Path(os.environ["VEDOMOST_DATA_DIR"]) / "keys")
@@ -158,8 +158,11 @@ def test_a_server_killed_while_rendering_and_signing_leaves_a_close_that_retries
         items = {i.key: i for i in PeriodClose.objects.get(pk=close_id).render_job.items.all()}
     assert all(i.state == ItemState.DONE for i in items.values())
     assert all(items[key].attempts == 1 for key in before), "a rendered document was redone"
-    rendered = list((work_dir(close_id) / "rendered").glob("*.pdf"))
-    assert len(rendered) == total
+    assert all(
+        work_files.exists(close_id, work_files.RENDERED, i.result["document_id"])
+        for i in items.values()
+    )
+    assert len(items) == total
 
     # The second kill lands right after the key was unlocked: signing (or, on a fast machine,
     # archiving) runs in a thread of the server that is killed.

@@ -33,23 +33,48 @@ def people(imported_school: object, django_db_blocker: object) -> Iterator[dict[
     snapshot = imported_school
     school = snapshot.school.id
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        paper_class = next(c for c in snapshot.classes
-                           if c.grade >= 2 and paper_students(snapshot, c.id))
-        smallest = min((c for c in snapshot.classes if c.grade >= 2),
-                       key=lambda c: sum(a.class_id == c.id for a in snapshot.assignments))
+        paper_class = next(
+            c for c in snapshot.classes if c.grade >= 2 and paper_students(snapshot, c.id)
+        )
+        smallest = min(
+            (c for c in snapshot.classes if c.grade >= 2),
+            key=lambda c: sum(a.class_id == c.id for a in snapshot.assignments),
+        )
         leaders = {c.teacher_id for c in snapshot.classes}
         teacher_id = next(a.teacher_id for a in snapshot.assignments if a.teacher_id not in leaders)
         taught = {a.class_id for a in snapshot.assignments if a.teacher_id == teacher_id}
         names = ["br-director", "br-ct", "br-teacher"]
-        create_user(names[0], school, [Role.DIRECTOR], password=PASSWORD,
-                    staff_id=snapshot.school.director_id, full_name="Директор")
-        create_user(names[1], school, [Role.CLASS_TEACHER, Role.TEACHER], password=PASSWORD,
-                    staff_id=paper_class.teacher_id, full_name="Классный руководитель")
-        create_user(names[2], school, [Role.TEACHER], password=PASSWORD, staff_id=teacher_id,
-                    full_name="Учитель")
+        create_user(
+            names[0],
+            school,
+            [Role.DIRECTOR],
+            password=PASSWORD,
+            staff_id=snapshot.school.director_id,
+            full_name="Директор",
+        )
+        create_user(
+            names[1],
+            school,
+            [Role.CLASS_TEACHER, Role.TEACHER],
+            password=PASSWORD,
+            staff_id=paper_class.teacher_id,
+            full_name="Классный руководитель",
+        )
+        create_user(
+            names[2],
+            school,
+            [Role.TEACHER],
+            password=PASSWORD,
+            staff_id=teacher_id,
+            full_name="Учитель",
+        )
         try:
-            yield {"snapshot": snapshot, "paper_class": paper_class, "close_class": smallest,
-                   "foreign_class": next(c for c in snapshot.classes if c.id not in taught)}
+            yield {
+                "snapshot": snapshot,
+                "paper_class": paper_class,
+                "close_class": smallest,
+                "foreign_class": next(c for c in snapshot.classes if c.id not in taught),
+            }
         finally:
             # The server process committed closes, archive rows, consents and access events:
             # empty the test database as a transactional test would, for the tests after us.
@@ -202,8 +227,9 @@ def test_a_close_can_be_cancelled_and_continued(
     assert page.query_selector("#errors") is None
 
 
-def test_class_teacher_prints_paper_statements(live_url: str, page: object,
-                                               people: dict[str, object]) -> None:
+def test_class_teacher_prints_paper_statements(
+    live_url: str, page: object, people: dict[str, object]
+) -> None:
     """The class teacher opens their class and prints every paper family's statement as one PDF."""
     _login(page, live_url, "br-ct")
     page.click("text=Классы")
@@ -219,8 +245,9 @@ def test_class_teacher_prints_paper_statements(live_url: str, page: object,
     assert len(reader.pages) >= 1 and "ВЫПИСКА" in reader.pages[0].extract_text().upper()
 
 
-def test_teacher_is_refused_another_class(live_url: str, page: object,
-                                          people: dict[str, object]) -> None:
+def test_teacher_is_refused_another_class(
+    live_url: str, page: object, people: dict[str, object]
+) -> None:
     """A subject teacher opening a class they do not teach gets the Russian 403 page."""
     _login(page, live_url, "br-teacher")
     response = page.goto(f"{live_url}/classes/{people['foreign_class'].id}/")

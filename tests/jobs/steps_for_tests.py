@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from service.jobs.models import Job, JobItem
-from service.jobs.steps import StepError, register
+from service.jobs.steps import StepError, register, register_batch
 
 
 def _pid_file(job: Job, item: JobItem) -> Path:
@@ -32,3 +32,15 @@ def work(job: Job, item: JobItem) -> dict[str, Any]:
     if item.key.startswith("bad") and not Path(str(pid_file) + ".mended").exists():
         raise StepError(f"Документ {item.key}: нет данных")
     return {"pid": os.getpid(), "attempt": item.attempts + 1}
+
+
+@register_batch("test-batch", queue="archive", size=8, finisher=_finish)
+def batch(job: Job, items: list[JobItem]) -> dict[str, dict[str, Any] | StepError]:
+    """Answer for each item of the batch: keys starting with ``bad`` fail on their own."""
+    keys = sorted(i.key for i in items)
+    return {
+        i.key: StepError(f"Документ {i.key}: нет данных")
+        if i.key.startswith("bad")
+        else {"batch": keys, "attempt": i.attempts + 1}
+        for i in items
+    }

@@ -126,3 +126,24 @@ def test_starting_again_runs_failed_items_and_an_empty_job_finishes(
     empty = create_job("school-small", "test-work", [])
     start_job(empty)
     assert _wait(str(empty.id)).state == "done"
+
+
+def test_a_batch_step_is_windowed_by_whole_batches(celery_worker: object, settings: object) -> None:
+    """GIVEN a batch kind (8 items a task), 19 items, one bad, and a window of 1 task WHEN run on
+    the worker THEN every item was done in the batch of its unit (claimed together, in order),
+    each once, the bad one failed on its own, the job finished once with nothing left queued."""
+    settings.JOB_WINDOW = 1  # type: ignore[attr-defined]
+    planned = [PlannedItem(f"doc-{i:02}", f"Документ {i}") for i in range(18)]
+    planned.append(PlannedItem("bad-1", "Плохой документ"))
+    job = create_job("school-small", "test-batch", planned)
+    start_job(job)
+    status = _wait(str(job.id))
+    assert (status.state, status.done, status.failed) == ("failed", 18, 1)
+    keys = [p.key for p in planned]
+    expected = [sorted(keys[0:8]), sorted(keys[8:16]), sorted(keys[16:])]
+    for item in JobItem.objects.filter(job=job, state=ItemState.DONE):
+        assert item.result["batch"] in expected, (item.key, item.result)
+        assert item.key in item.result["batch"] and item.attempts == 1
+    assert not JobItem.objects.filter(job=job, queued_at__isnull=False).exists()
+    job.refresh_from_db()
+    assert job.result == {"items": 19}

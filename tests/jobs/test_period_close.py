@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from service.accounts.snapshots import current_snapshot, forget
 from service.accounts.users import create_user
 from service.jobs import progress
 from service.jobs.models import ItemState, JobItem, PeriodClose
-from service.jobs.period_close import advance, closing_report, start_close, work_dir
+from service.jobs.period_close import advance, closing_report, start_close
 from service.jobs.period_sign import WrongKeyPassword, start_signing, unlock_signer
 from service.jobs.period_steps import plan_close
 from service.jobs.tasks import start_job
@@ -55,6 +56,19 @@ def test_close_one_class_render_sign_archive(tmp_path: Path) -> None:
     close = advance(PeriodClose.objects.get(pk=close.pk))
     assert close.state == PeriodClose.State.RENDERED
 
+    # The wizard's preview reads the rendered file from the work store (no signature yet); a
+    # document that is not the close's is not shown.
+    from django.test import Client
+
+    web = Client()
+    web.force_login(director)
+    shown = JobItem.objects.filter(job=close.render_job).first().result["document_id"]
+    preview = web.get(f"/period/{close.id}/doc/{shown}.pdf")
+    assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
+    unsigned = PdfReader(io.BytesIO(b"".join(preview.streaming_content)))
+    assert (unsigned.get_fields() or {})["director"].get("/V") is None
+    assert web.get(f"/period/{close.id}/doc/someone-else.pdf").status_code == 404
+
     with pytest.raises(WrongKeyPassword):
         unlock_signer("не тот пароль")
     from signing.demo_pki import ensure_demo_pki
@@ -69,16 +83,24 @@ def test_close_one_class_render_sign_archive(tmp_path: Path) -> None:
     close = advance(PeriodClose.objects.get(pk=close.pk))
     assert close.state == PeriodClose.State.ARCHIVED
 
-    # The signed PDF carries the director's signature in its reserved field.
-    first = JobItem.objects.filter(job=close.sign_job, state=ItemState.DONE).first()
-    signed = PdfReader(work_dir(close.id) / "signed" / f"{first.key}.pdf")
-    fields = signed.get_fields() or {}
-    assert fields["director"].get("/V") is not None
-
-    # Both stores hold each document, read back with the catalog's hash.
+    # The archived PDF carries the director's signature in its reserved field; the close's work
+    # files are deleted once it is archived.
     from service.archive.wiring import get_archive
+    from service.jobs import work_files
 
     archive = get_archive()
+    first = JobItem.objects.filter(job=close.sign_job, state=ItemState.DONE).first()
+    assert work_files.read(close.id, work_files.SIGNED, first.key) is None
+    with archive.read(first.key) as data:
+        signed = PdfReader(io.BytesIO(data.read()))
+    fields = signed.get_fields() or {}
+    assert fields["director"].get("/V") is not None
+    # The preview of an archived close comes from the archive: the signed document.
+    preview = web.get(f"/period/{close.id}/doc/{shown}.pdf")
+    archived_pdf = PdfReader(io.BytesIO(b"".join(preview.streaming_content)))
+    assert (archived_pdf.get_fields() or {})["director"].get("/V") is not None
+
+    # Both stores hold each document, read back with the catalog's hash.
     entry = archive.catalog.find_document(first.key)
     assert entry is not None and entry.kind == first.params["kind"]
 

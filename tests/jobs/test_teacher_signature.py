@@ -19,7 +19,6 @@ from service.accounts.snapshots import current_snapshot, forget
 from service.jobs.close_engine import open_close, retry_close, run_close
 from service.jobs.close_plan import resolve_target
 from service.jobs.models import ItemState, JobItem, PeriodClose, SigningKey
-from service.jobs.period_close import work_dir
 from tests.fixtures.web import _database_url, import_sample_school
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -102,7 +101,15 @@ def _summary(close: PeriodClose) -> str:
 
 
 def _signed(close: PeriodClose, document_id: str) -> bytes:
-    return (work_dir(close.id) / "signed" / f"{document_id}.pdf").read_bytes()
+    """The signed PDF: from the work store, or from the archive once the close is archived."""
+    from service.archive.wiring import get_archive
+    from service.jobs import work_files
+
+    pdf = work_files.read(close.id, work_files.SIGNED, document_id)
+    if pdf is not None:
+        return pdf
+    with get_archive().read(document_id) as data:
+        return data.read()
 
 
 def _assert_teacher_then_director(pki: Any, pdf: bytes, teacher: Any, director: Any) -> None:

@@ -11,10 +11,11 @@ from django.test import Client
 from service.accounts.roles import Role
 from service.accounts.snapshots import current_snapshot, forget
 from service.accounts.users import create_user
+from service.jobs import work_files
 from service.jobs.close_engine import open_close, run_close
 from service.jobs.close_plan import resolve_target
 from service.jobs.models import PeriodClose
-from service.jobs.teacher_sign import register_key, teacher_pdf_path, waiting_items
+from service.jobs.teacher_sign import register_key, waiting_items
 from service.russian.names import short_name
 from tests.fixtures.web import import_sample_school
 from tests.jobs.test_teacher_signature import PASSWORD, _assert_teacher_then_director, issue_p12
@@ -106,7 +107,7 @@ def test_the_class_teacher_signs_from_her_class_page(test_pki: Any, tmp_path: Pa
 
     wrong = client.post(f"/classes/{CLASS}/sign", {"password": "не тот"}, follow=True)
     assert "Ключ подписи не открылся" in wrong.content.decode()
-    assert not teacher_pdf_path(close.id, item.key).exists()
+    assert not work_files.exists(close.id, work_files.TEACHER, item.key)
     signed = client.post(f"/classes/{CLASS}/sign", {"password": PASSWORD}, follow=True)
     assert "Подписано: 1 документ." in signed.content.decode()
     assert waiting_items(close) == []
@@ -119,9 +120,10 @@ def test_the_class_teacher_signs_from_her_class_page(test_pki: Any, tmp_path: Pa
     run_close(close, director_key)
     close.refresh_from_db()
     assert close.state == PeriodClose.State.ARCHIVED, close.error
-    from service.jobs.period_close import work_dir
+    from service.archive.wiring import get_archive
 
-    pdf = (work_dir(close.id) / "signed" / f"{item.key}.pdf").read_bytes()
+    with get_archive().read(item.key) as data:  # the work files are gone once archived
+        pdf = data.read()
     _assert_teacher_then_director(test_pki, pdf, teacher, snapshot.director)
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,60 +14,121 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AccessEvent',
+            name="AccessEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(max_length=150)),
-                ('school_id', models.CharField(db_index=True, max_length=64)),
-                ('action', models.CharField(max_length=40)),
-                ('object_type', models.CharField(max_length=40)),
-                ('object_id', models.CharField(max_length=200)),
-                ('detail', models.CharField(blank=True, default='', max_length=300)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("username", models.CharField(max_length=150)),
+                ("school_id", models.CharField(db_index=True, max_length=64)),
+                ("action", models.CharField(max_length=40)),
+                ("object_type", models.CharField(max_length=40)),
+                ("object_id", models.CharField(max_length=200)),
+                ("detail", models.CharField(blank=True, default="", max_length=300)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-at', '-id'),
+                "ordering": ("-at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('prefix', models.CharField(db_index=True, max_length=12)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(null=True)),
-                ('revoked', models.BooleanField(default=False)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("prefix", models.CharField(db_index=True, max_length=12)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(null=True)),
+                ("revoked", models.BooleanField(default=False)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LoginThrottle',
+            name="LoginThrottle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(max_length=150)),
-                ('ip', models.CharField(max_length=64)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('first_failure_at', models.DateTimeField(null=True)),
-                ('locked_until', models.DateTimeField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("username", models.CharField(max_length=150)),
+                ("ip", models.CharField(max_length=64)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                ("first_failure_at", models.DateTimeField(null=True)),
+                ("locked_until", models.DateTimeField(null=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('username', 'ip'), name='login_throttle_user_ip')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("username", "ip"), name="login_throttle_user_ip"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_id', models.CharField(db_index=True, max_length=64, verbose_name='школа (id в журнале)')),
-                ('staff_id', models.CharField(blank=True, default='', max_length=64, verbose_name='сотрудник (id в журнале)')),
-                ('full_name', models.CharField(blank=True, default='', max_length=200, verbose_name='ФИО')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "school_id",
+                    models.CharField(
+                        db_index=True, max_length=64, verbose_name="школа (id в журнале)"
+                    ),
+                ),
+                (
+                    "staff_id",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        max_length=64,
+                        verbose_name="сотрудник (id в журнале)",
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(blank=True, default="", max_length=200, verbose_name="ФИО"),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'профиль',
+                "verbose_name": "профиль",
             },
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,78 +15,187 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='TaskTiming',
+            name="TaskTiming",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task', models.CharField(max_length=100)),
-                ('school_id', models.CharField(blank=True, default='', max_length=64)),
-                ('started_at', models.DateTimeField()),
-                ('seconds', models.FloatField()),
-                ('ok', models.BooleanField()),
-                ('worker', models.CharField(blank=True, default='', max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task", models.CharField(max_length=100)),
+                ("school_id", models.CharField(blank=True, default="", max_length=64)),
+                ("started_at", models.DateTimeField()),
+                ("seconds", models.FloatField()),
+                ("ok", models.BooleanField()),
+                ("worker", models.CharField(blank=True, default="", max_length=100)),
             ],
         ),
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('school_id', models.CharField(db_index=True, max_length=64)),
-                ('kind', models.CharField(max_length=40)),
-                ('params', models.JSONField(default=dict)),
-                ('state', models.CharField(choices=[('queued', 'в очереди'), ('running', 'выполняется'), ('done', 'готово'), ('failed', 'с ошибками')], default='queued', max_length=10)),
-                ('stage', models.CharField(blank=True, default='', max_length=40)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(null=True)),
-                ('finished_at', models.DateTimeField(null=True)),
-                ('result', models.JSONField(default=dict)),
-                ('error', models.TextField(blank=True, default='')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("school_id", models.CharField(db_index=True, max_length=64)),
+                ("kind", models.CharField(max_length=40)),
+                ("params", models.JSONField(default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "в очереди"),
+                            ("running", "выполняется"),
+                            ("done", "готово"),
+                            ("failed", "с ошибками"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("stage", models.CharField(blank=True, default="", max_length=40)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(null=True)),
+                ("finished_at", models.DateTimeField(null=True)),
+                ("result", models.JSONField(default=dict)),
+                ("error", models.TextField(blank=True, default="")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at',),
+                "ordering": ("-created_at",),
             },
         ),
         migrations.CreateModel(
-            name='PeriodClose',
+            name="PeriodClose",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('school_id', models.CharField(db_index=True, max_length=64)),
-                ('snapshot_id', models.CharField(max_length=64)),
-                ('period_id', models.CharField(max_length=20)),
-                ('period_name', models.CharField(max_length=100)),
-                ('state', models.CharField(choices=[('rendering', 'документы формируются'), ('rendered', 'ждут подписи директора'), ('signing', 'подписываются'), ('signed', 'подписаны, ждут сдачи в архив'), ('archiving', 'сдаются в архив'), ('archived', 'сданы в архив')], default='rendering', max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('signed_at', models.DateTimeField(null=True)),
-                ('archived_at', models.DateTimeField(null=True)),
-                ('archive_job', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('render_job', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
-                ('sign_job', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
-                ('signed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("school_id", models.CharField(db_index=True, max_length=64)),
+                ("snapshot_id", models.CharField(max_length=64)),
+                ("period_id", models.CharField(max_length=20)),
+                ("period_name", models.CharField(max_length=100)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("rendering", "документы формируются"),
+                            ("rendered", "ждут подписи директора"),
+                            ("signing", "подписываются"),
+                            ("signed", "подписаны, ждут сдачи в архив"),
+                            ("archiving", "сдаются в архив"),
+                            ("archived", "сданы в архив"),
+                        ],
+                        default="rendering",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("signed_at", models.DateTimeField(null=True)),
+                ("archived_at", models.DateTimeField(null=True)),
+                (
+                    "archive_job",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "render_job",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                    ),
+                ),
+                (
+                    "sign_job",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at',),
+                "ordering": ("-created_at",),
             },
         ),
         migrations.CreateModel(
-            name='JobItem',
+            name="JobItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('label', models.CharField(blank=True, default='', max_length=300)),
-                ('params', models.JSONField(default=dict)),
-                ('state', models.CharField(choices=[('pending', 'ожидает'), ('done', 'готово'), ('failed', 'ошибка')], default='pending', max_length=10)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True, default='')),
-                ('result', models.JSONField(default=dict)),
-                ('seconds', models.FloatField(null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='jobs.job')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("label", models.CharField(blank=True, default="", max_length=300)),
+                ("params", models.JSONField(default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "ожидает"), ("done", "готово"), ("failed", "ошибка")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True, default="")),
+                ("result", models.JSONField(default=dict)),
+                ("seconds", models.FloatField(null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="jobs.job",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('id',),
-                'constraints': [models.UniqueConstraint(fields=('job', 'key'), name='job_item_key')],
+                "ordering": ("id",),
+                "constraints": [
+                    models.UniqueConstraint(fields=("job", "key"), name="job_item_key")
+                ],
             },
         ),
     ]

@@ -30,7 +30,7 @@ from service.jobs.close_engine import (
 )
 from service.jobs.close_plan import CloseProblem, plan_target, resolve_target
 from service.jobs.models import ItemState, JobItem, PeriodClose
-from service.jobs.period_close import closing_report, counts_per_class, kind_title, work_dir
+from service.jobs.period_close import closing_report, counts_per_class, kind_title
 from service.web import labels
 from service.web.access import require, school_snapshot
 from service.web.downloads import file_response
@@ -272,21 +272,44 @@ def retry(request: HttpRequest, close_id: str) -> HttpResponse:
 
 @require(Action.PREPARE_PERIOD)
 def preview(request: HttpRequest, close_id: str, document_id: str) -> HttpResponse:
-    """A rendered (or, once signed, the signed) PDF of the close, shown inline, named in words."""
+    """A rendered (or, once signed, the signed) PDF of the close, shown inline, named in words:
+    from the shared work store, or from the archive once the close is archived (its work files
+    are gone then)."""
     close = _close_of_user(request, close_id)
-    folder = work_dir(close.id)
     item = None
     if close.render_job is not None:
         item = JobItem.objects.filter(job=close.render_job, result__document_id=document_id).first()
-    if item is None:
+    pdf = _close_pdf(close, document_id) if item is not None else None
+    if item is None or pdf is None:
         raise Http404("Документ не найден")
-    for sub in ("signed", "rendered"):
-        path = folder / sub / f"{document_id}.pdf"
-        if path.is_file() and path.parent.resolve() == (folder / sub).resolve():
-            record_access(request.user, Access.VIEW, "document", document_id, f"close {close.id}")
-            name = _item_row(school_snapshot(request), item)["file_name"]
-            return file_response(path.read_bytes(), name, inline=True)
-    raise Http404("Документ не найден")
+    record_access(request.user, Access.VIEW, "document", document_id, f"close {close.id}")
+    name = _item_row(school_snapshot(request), item)["file_name"]
+    return file_response(pdf, name, inline=True)
+
+
+def _close_pdf(close: PeriodClose, document_id: str) -> bytes | None:
+    """The newest file of a close's document: signed, rendered, or archived by this close."""
+    from service.archive.wiring import get_archive
+    from service.jobs import work_files
+    from storage.errors import StorageError
+
+    if not JobItem.objects.filter(job=close.render_job, result__document_id=document_id).exists():
+        return None  # not a document of this close
+    for stage in (work_files.SIGNED, work_files.RENDERED):
+        try:
+            pdf = work_files.read(close.id, stage, document_id)
+        except work_files.WorkStoreDown:
+            pdf = None
+        if pdf is not None:
+            return pdf
+    try:
+        entry = get_archive().catalog.find_document(document_id)
+        if entry is None:
+            return None
+        with get_archive().read(document_id, entry.version) as data:
+            return data.read()
+    except StorageError:
+        return None
 
 
 @require_POST

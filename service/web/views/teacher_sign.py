@@ -6,6 +6,7 @@ from the place the key registry records for her, the documents are signed, and t
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -85,16 +86,18 @@ def sign(request: HttpRequest, class_id: str) -> HttpResponse:
 
 def preview(request: HttpRequest, class_id: str, close_id: Any, document_id: str) -> HttpResponse:
     """A document waiting for the class teacher, as she will sign it (PDF, inline)."""
-    from service.jobs.period_close import work_dir
+    from service.jobs import work_files
 
     if not request.user.is_authenticated:
         return redirect("web:login")
     snapshot = _own_class(request, class_id)
     for close, item in waiting_for_me(request, snapshot, class_id):
         if str(close.id) == str(close_id) and item.key == document_id:
-            path = work_dir(close.id) / "rendered" / f"{item.key}.pdf"
+            pdf = work_files.read(close.id, work_files.RENDERED, item.key)
+            if pdf is None:
+                break
             record_access(request.user, Access.VIEW, "document", document_id, f"close {close_id}")
             return FileResponse(
-                path.open("rb"), content_type="application/pdf", filename=f"{document_id}.pdf"
+                io.BytesIO(pdf), content_type="application/pdf", filename=f"{document_id}.pdf"
             )
     raise Http404("Документ не найден")
