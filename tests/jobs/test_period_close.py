@@ -65,7 +65,7 @@ def test_close_one_class_render_sign_archive(tmp_path: Path) -> None:
     shown = JobItem.objects.filter(job=close.render_job).first().result["document_id"]
     preview = web.get(f"/period/{close.id}/doc/{shown}.pdf")
     assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
-    unsigned = PdfReader(io.BytesIO(b"".join(preview.streaming_content)))
+    unsigned = PdfReader(io.BytesIO(preview.content))
     assert (unsigned.get_fields() or {})["director"].get("/V") is None
     assert web.get(f"/period/{close.id}/doc/someone-else.pdf").status_code == 404
 
@@ -97,7 +97,7 @@ def test_close_one_class_render_sign_archive(tmp_path: Path) -> None:
     assert fields["director"].get("/V") is not None
     # The preview of an archived close comes from the archive: the signed document.
     preview = web.get(f"/period/{close.id}/doc/{shown}.pdf")
-    archived_pdf = PdfReader(io.BytesIO(b"".join(preview.streaming_content)))
+    archived_pdf = PdfReader(io.BytesIO(preview.content))
     assert (archived_pdf.get_fields() or {})["director"].get("/V") is not None
 
     # Both stores hold each document, read back with the catalog's hash.
