@@ -13,6 +13,10 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "service.settings")
 
 app = Celery("vedomost")
+# The app of every thread: a task sent from a thread the app was not made in (the web wizard's
+# signing thread starts the archive job) must not fall back to Celery's unconfigured default app,
+# which sends to amqp://localhost.
+app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
     task_acks_late=True,
