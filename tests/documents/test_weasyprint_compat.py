@@ -203,3 +203,68 @@ def test_pydyf_writes_each_stream_once_and_the_same_bytes(monkeypatch: pytest.Mo
     theirs = io.BytesIO()
     document().write(theirs, identifier=True, compress=True)
     assert ours.getvalue() == theirs.getvalue()
+
+
+STYLED = (
+    "<html lang='ru'><body style=\"font: 10pt 'PT Serif'\">"
+    "<p>Обычный текст и <b>полужирный</b>, <i>курсив</i>, <u>подчёркнутый</u>.</p>"
+    "<p style='font-size: 7.5pt; font-variant-numeric: tabular-nums'>12 345 · 67,89</p>"
+    "<p lang='en' style='font-kerning: none; letter-spacing: 0.5pt'>AVATAR WAVE</p>"
+    "<p style='font-feature-settings: \"liga\" 0; text-decoration: line-through'>fi fl ff</p>"
+    "<p style=\"font-family: 'PT Sans', sans-serif; font-weight: 700\">Иванов Иван</p>"
+    "</body></html>"
+)
+
+
+def test_layout_setup_shares_contexts_and_places_every_word_as_weasyprint_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """GIVEN text in several fonts, sizes, languages, features and decorations WHEN laid out with
+    the cached Pango set-up and with WeasyPrint's own THEN every word has the same box, and the
+    cache holds one context per direction and language, not one per text layout (or per style)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    weasyprint_compat.install()
+    assert line_break.Layout.setup is weasyprint_compat._setup
+    boxes = []
+    config = None
+    for setup in (weasyprint_compat._setup, weasyprint_compat._weasy_setup):
+        monkeypatch.setattr(line_break.Layout, "setup", setup)
+        config = FontConfiguration() if config is None else config
+        layouts: list[object] = []
+        original_init = line_break.Layout.__init__
+
+        def counting(
+            self: object, *args: object, _init=original_init, _made=layouts, **kwargs: object
+        ) -> None:
+            _made.append(self)
+            _init(self, *args, **kwargs)
+
+        monkeypatch.setattr(line_break.Layout, "__init__", counting)
+        pdf = HTML(string=STYLED).write_pdf(font_config=config)
+        monkeypatch.setattr(line_break.Layout, "__init__", original_init)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            boxes.append(
+                [(w.text, round(w.x0, 3), round(w.y0, 3), round(w.x1, 3)) for w in words(file.name)]
+            )
+        if setup is weasyprint_compat._setup:
+            contexts, descriptions, _ = config._vedomost_setup  # type: ignore[attr-defined]
+            assert len(contexts) == 2 and len(layouts) >= 3 * len(descriptions)
+    ours, theirs = boxes
+    assert len(ours) >= 15
+    assert ours == theirs
+
+
+def test_pydyf_deflates_streams_at_level_6() -> None:
+    """GIVEN a compressed stream WHEN pydyf writes it THEN its bytes are zlib level 6 of the
+    content (level 9 before), which inflate to the same content."""
+    import zlib
+
+    weasyprint_compat.install()
+    content = "".join(f"BT ({i} строка) Tj ET\n" for i in range(300)).encode()
+    data = pydyf.Stream([content], compress=True).data
+    deflated = data.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+    assert zlib.decompress(deflated) == content
+    assert deflated == zlib.compress(content, 6) != zlib.compress(content, 9)
