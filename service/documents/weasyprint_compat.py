@@ -10,12 +10,14 @@
 - pydyf (WeasyPrint's PDF writer) serialises and deflates every stream twice when the PDF gets
   an identifier, as PDF/A needs: once to hash the whole file, once to write it. During one
   ``PDF.write`` a stream's bytes are now made once (same bytes; 4 % of a printout's CPU time).
+- Text layouts share a Pango context, font description and feature string per style values
+  (WeasyPrint made them anew for each layout), and pydyf deflates at level 6 instead of 9.
 - :class:`MinimalUserAgentHTML` uses our small user-agent stylesheet instead of WeasyPrint's full
   one (which costs about 15 % of the CPU time of a render), and reads a template's output with
   the C XML parser when it is well-formed XHTML (:func:`parse_html`): WeasyPrint's pure-Python
   HTML5 parser took 7 % of a printout's CPU time.
 
-:func:`install` applies the first two; it refuses any WeasyPrint version other than those listed
+:func:`install` applies all but the last; it refuses any WeasyPrint version other than those listed
 in :data:`SUPPORTED_VERSIONS`, because the patches replace private code that changes between
 releases. Supporting a new version means re-checking each patch and its test, then adding it.
 """
