@@ -268,3 +268,43 @@ def test_pydyf_deflates_streams_at_level_6() -> None:
     deflated = data.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
     assert zlib.decompress(deflated) == content
     assert deflated == zlib.compress(content, 6) != zlib.compress(content, 9)
+
+
+GEOMETRY = ("position_x", "position_y", "width", "height", "margin_left", "margin_top")
+GEOMETRY += ("padding_left", "padding_top", "min_width", "max_height")
+
+
+def test_resolve_one_percentage_gives_weasyprints_used_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """GIVEN boxes sized in px, %, calc(), auto, min/max and a table WHEN laid out with the inlined
+    resolve_one_percentage and with WeasyPrint's own THEN every box has the same geometry."""
+    from weasyprint.layout import inline, percent, table
+
+    weasyprint_compat.install()
+    assert percent.resolve_one_percentage is weasyprint_compat._resolve_one_percentage
+    html = (
+        "<body style='margin: 5%'><div style='width: 50%; padding: 2% 3px; margin: auto'>"
+        "<p style='width: calc(100% - 20px); min-width: 10%; max-width: 90%; height: 20%'>А</p>"
+        "<p style='margin-left: calc(10% + 4px); min-height: auto'>Б <span style='padding: 5%'>"
+        "В</span></p></div><table style='width: 80%'><tr><td style='width: 30%; padding: 1%'>Г"
+        "</td><td>Д</td></tr></table></body>"
+    )
+
+    def geometry() -> list[tuple[float, ...]]:
+        page = HTML(string=html).render().pages[0]._page_box
+
+        def walk(box: object) -> list[tuple[float, ...]]:
+            here = [tuple(round(float(getattr(box, name)), 4) for name in GEOMETRY)]
+            for child in getattr(box, "children", []):
+                here += walk(child)
+            return here
+
+        return walk(page)
+
+    ours = geometry()
+    for module in (percent, inline, table):
+        monkeypatch.setattr(module, "resolve_one_percentage", weasyprint_compat._weasy_resolve_one)
+    theirs = geometry()
+    assert len(ours) >= 12
+    assert ours == theirs
