@@ -11,7 +11,8 @@
   an identifier, as PDF/A needs: once to hash the whole file, once to write it. During one
   ``PDF.write`` a stream's bytes are now made once (same bytes; 4 % of a printout's CPU time).
 - Text layouts share a Pango context, font description and feature string per style values
-  (WeasyPrint made them anew for each layout), and pydyf deflates at level 6 instead of 9.
+  (WeasyPrint made them anew for each layout); ``resolve_one_percentage`` inlines the common
+  cases of ``percentage``.
 - :class:`MinimalUserAgentHTML` uses our small user-agent stylesheet instead of WeasyPrint's full
   one (which costs about 15 % of the CPU time of a render), and reads a template's output with
   the C XML parser when it is well-formed XHTML (:func:`parse_html`): WeasyPrint's pure-Python
@@ -26,8 +27,6 @@ from __future__ import annotations
 
 import ctypes.util
 import inspect
-import re
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -120,7 +119,6 @@ def install() -> None:
     _fast_resolve_one_percentage()
     _fix_empty_glyph_advance()
     _stream_bytes_once_per_write()
-    _deflate_level()
     _installed = True
 
 
@@ -365,38 +363,6 @@ def _stream_data(self: Any) -> bytes:
     if made is None:
         made = _stream_bytes[id(self)] = _pydyf_stream_data(self)
     return made
-
-
-#: zlib level for pydyf's streams (page content, fonts, images): pydyf uses 9, the slowest.
-DEFLATE_LEVEL = 6
-
-
-class _PydyfZlib:
-    """pydyf's ``zlib``: the same functions, deflating at :data:`DEFLATE_LEVEL`."""
-
-    error = zlib.error
-
-    @staticmethod
-    def compress(data: bytes, level: int = -1) -> bytes:
-        return zlib.compress(data, DEFLATE_LEVEL)
-
-    @staticmethod
-    def compressobj(level: int = -1, *args: Any, **kwargs: Any) -> Any:
-        return zlib.compressobj(DEFLATE_LEVEL, *args, **kwargs)
-
-
-def _deflate_level() -> None:
-    """Streams deflated at level 6, not 9: 2–3 % of a printout's CPU for files about 1 % larger.
-
-    The PDF says the same (pdftotext, pages, PDF/A checks); only the deflated bytes differ.
-    """
-    used = set(re.findall(r"\bzlib\.(\w+)", inspect.getsource(pydyf)))
-    if not used <= {"compress", "compressobj"}:
-        raise UnsupportedWeasyPrint(
-            f"pydyf {pydyf.__version__} uses zlib.{', zlib.'.join(sorted(used))}; re-check "
-            f"{__name__}._deflate_level"
-        )
-    pydyf.zlib = _PydyfZlib
 
 
 def _write_once(self: Any, *args: Any, **kwargs: Any) -> Any:

@@ -257,19 +257,6 @@ def test_layout_setup_shares_contexts_and_places_every_word_as_weasyprint_does(
     assert ours == theirs
 
 
-def test_pydyf_deflates_streams_at_level_6() -> None:
-    """GIVEN a compressed stream WHEN pydyf writes it THEN its bytes are zlib level 6 of the
-    content (level 9 before), which inflate to the same content."""
-    import zlib
-
-    weasyprint_compat.install()
-    content = "".join(f"BT ({i} строка) Tj ET\n" for i in range(300)).encode()
-    data = pydyf.Stream([content], compress=True).data
-    deflated = data.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
-    assert zlib.decompress(deflated) == content
-    assert deflated == zlib.compress(content, 6) != zlib.compress(content, 9)
-
-
 GEOMETRY = ("position_x", "position_y", "width", "height", "margin_left", "margin_top")
 GEOMETRY += ("padding_left", "padding_top", "min_width", "max_height")
 
