@@ -10,12 +10,15 @@
 - pydyf (WeasyPrint's PDF writer) serialises and deflates every stream twice when the PDF gets
   an identifier, as PDF/A needs: once to hash the whole file, once to write it. During one
   ``PDF.write`` a stream's bytes are now made once (same bytes; 4 % of a printout's CPU time).
+- Text layouts share a Pango context, font description and feature string per style values
+  (WeasyPrint made them anew for each layout); ``resolve_one_percentage`` inlines the common
+  cases of ``percentage``.
 - :class:`MinimalUserAgentHTML` uses our small user-agent stylesheet instead of WeasyPrint's full
   one (which costs about 15 % of the CPU time of a render), and reads a template's output with
   the C XML parser when it is well-formed XHTML (:func:`parse_html`): WeasyPrint's pure-Python
   HTML5 parser took 7 % of a printout's CPU time.
 
-:func:`install` applies the first two; it refuses any WeasyPrint version other than those listed
+:func:`install` applies all but the last; it refuses any WeasyPrint version other than those listed
 in :data:`SUPPORTED_VERSIONS`, because the patches replace private code that changes between
 releases. Supporting a new version means re-checking each patch and its test, then adding it.
 """
@@ -56,10 +59,14 @@ with _libraries_by_soname():
     import weasyprint
     from weasyprint import CSS, HTML, Attachment
     from weasyprint.draw import text as weasy_draw_text
+    from weasyprint.layout import inline as weasy_inline
+    from weasyprint.layout import percent as weasy_percent
+    from weasyprint.layout import table as weasy_table
     from weasyprint.pdf.metadata import NS, DocumentMetadata
     from weasyprint.text import line_break
-    from weasyprint.text.ffi import TO_UNITS, ffi, pango
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.constants import LST_TO_ISO, PANGO_DIRECTION
+    from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, gobject, pango, unicode_to_char_p
+    from weasyprint.text.fonts import FontConfiguration, font_features, get_font_description
 
 # The renderer takes WeasyPrint's names from here, so this module is always imported first.
 __all__ = ["CSS", "HTML", "NS", "Attachment", "DocumentMetadata", "FontConfiguration", "install"]
@@ -75,6 +82,9 @@ _PX_PER_UNIT = {"px": 1.0, "mm": 96 / 25.4, "pt": 4 / 3}
 _BUGGY_ADVANCE = "f'>{-width / font_size}<'"
 _FIXED_ADVANCE = "f'>{-width * 1000 * FROM_UNITS / font_size}<'"
 _weasy_set_tabs = line_break.Layout.set_tabs
+_weasy_setup = line_break.Layout.setup
+_weasy_resolve_one = weasy_percent.resolve_one_percentage
+_weasy_percentage = weasy_percent.percentage
 _pydyf_stream_data = pydyf.Stream.data.fget
 _pydyf_write = pydyf.PDF.write
 _installed = False
@@ -105,6 +115,8 @@ def install() -> None:
             f"re-check {__name__}.MinimalUserAgentHTML for this version"
         )
     line_break.Layout.set_tabs = _set_tabs
+    _cache_layout_setup()
+    _fast_resolve_one_percentage()
     _fix_empty_glyph_advance()
     _stream_bytes_once_per_write()
     _installed = True
@@ -165,6 +177,167 @@ def _set_tabs(self: Any) -> None:
 
 
 _stream_bytes: dict[int, bytes] | None = None  # id(stream) → bytes, during one PDF.write
+
+
+def _cache_layout_setup() -> None:
+    """``Layout.setup`` reuses a Pango context, font description and features per style values.
+
+    WeasyPrint makes a new Pango context, font description and OpenType feature string for every
+    text layout (a few thousand per printout, nearly all with one of a handful of styles). A Pango
+    context may be shared by many layouts (``pango_layout_new`` takes a reference; nothing here
+    changes a context after it is made) and ``pango_layout_set_font_description`` copies the
+    description, so they are made once per distinct value and kept on the font configuration.
+    """
+    source = inspect.getsource(_weasy_setup)
+    for needle in (
+        "pango_font_map_create_context",
+        "get_font_description(style)",
+        "font_features(",
+    ):
+        if needle not in source:
+            raise UnsupportedWeasyPrint(
+                f"WeasyPrint {weasyprint.__version__}: Layout.setup changed ({needle} is gone); "
+                f"re-check {__name__}._cache_layout_setup"
+            )
+    line_break.Layout.setup = _setup
+
+
+def _setup(self: Any, style: Any) -> None:
+    self.style = style
+    self.first_line_direction = 0
+    font_config = style.font_config
+    caches = font_config.__dict__.get("_vedomost_setup")
+    if caches is None:
+        caches = font_config._vedomost_setup = ({}, {}, {})
+    contexts, descriptions, features_cache = caches
+
+    override = style["font_language_override"]
+    lang_value = style["lang"]
+    key = (style["direction"], override, lang_value)
+    made = contexts.get(key)
+    if made is None:
+        pango_context = ffi.gc(
+            pango.pango_font_map_create_context(font_config.font_map), gobject.g_object_unref
+        )
+        pango.pango_context_set_round_glyph_positions(pango_context, False)
+        pango.pango_context_set_base_dir(pango_context, PANGO_DIRECTION[style["direction"]])
+        if override != "normal":
+            lang_p, lang = unicode_to_char_p(LST_TO_ISO.get(override.lower(), override))
+        elif lang_value:
+            lang_p, lang = unicode_to_char_p(lang_value)
+        else:
+            lang = None
+            language = pango.pango_language_get_default()
+        if lang:
+            language = pango.pango_language_from_string(lang_p)
+            pango.pango_context_set_language(pango_context, language)
+        made = contexts[key] = (pango_context, language)
+    pango_context, self.language = made
+
+    family = style["font_family"]
+    assert not isinstance(family, str), "font_family should be a list"
+    font_key = (
+        tuple(family),
+        style["font_style"],
+        style["font_stretch"],
+        style["font_weight"],
+        style["font_size"],
+        style["font_variant_caps"],
+        style["font_variation_settings"],
+    )
+    font_description = descriptions.get(font_key)
+    if font_description is None:
+        font_description = descriptions[font_key] = get_font_description(style)
+    self.layout = ffi.gc(pango.pango_layout_new(pango_context), gobject.g_object_unref)
+    pango.pango_layout_set_auto_dir(self.layout, False)
+    pango.pango_layout_set_font_description(self.layout, font_description)
+
+    if style["text_decoration_line"] != "none":
+        metrics = ffi.gc(
+            pango.pango_context_get_metrics(pango_context, font_description, self.language),
+            pango.pango_font_metrics_unref,
+        )
+        self.ascent = FROM_UNITS * pango.pango_font_metrics_get_ascent(metrics)
+        self.underline_position = FROM_UNITS * pango.pango_font_metrics_get_underline_position(
+            metrics
+        )
+        self.strikethrough_position = FROM_UNITS * (
+            pango.pango_font_metrics_get_strikethrough_position(metrics)
+        )
+        self.underline_thickness = FROM_UNITS * pango.pango_font_metrics_get_underline_thickness(
+            metrics
+        )
+        self.strikethrough_thickness = FROM_UNITS * (
+            pango.pango_font_metrics_get_strikethrough_thickness(metrics)
+        )
+    else:
+        self.ascent = None
+        self.underline_position = None
+        self.strikethrough_position = None
+
+    features_key = (
+        style["font_kerning"],
+        style["font_variant_ligatures"],
+        style["font_variant_position"],
+        style["font_variant_caps"],
+        style["font_variant_numeric"],
+        style["font_variant_alternates"],
+        style["font_variant_east_asian"],
+        style["font_feature_settings"],
+    )
+    features = features_cache.get(features_key)
+    if features is None:
+        features = font_features(*features_key)
+        features = features_cache[features_key] = (
+            ",".join(f"{name} {value}" for name, value in features.items()).encode()
+            if features
+            else b""
+        )
+    if features:
+        # WeasyPrint's own cache of feature attributes (it leaks them otherwise).
+        attr = font_config.font_features.get(features)
+        if attr is None:
+            attr = font_config.font_features[features] = pango.pango_attr_font_features_new(
+                features
+            )
+        attr_list = pango.pango_attr_list_new()
+        pango.pango_attr_list_insert(attr_list, attr)
+        pango.pango_layout_set_attributes(self.layout, attr_list)
+
+
+def _fast_resolve_one_percentage() -> None:
+    """``resolve_one_percentage`` with ``percentage`` inlined for lengths and percentages.
+
+    Called about 14 times per box (margins, paddings, sizes), 23,000 times per printout; the
+    result is the same (a length's value, a percentage of the reference, or WeasyPrint's own
+    ``percentage`` for anything else).
+    """
+    source = inspect.getsource(_weasy_resolve_one)
+    if "percentage(box.style[property_name], box.style, refer_to)" not in source:
+        raise UnsupportedWeasyPrint(
+            f"WeasyPrint {weasyprint.__version__}: resolve_one_percentage changed; re-check "
+            f"{__name__}._fast_resolve_one_percentage"
+        )
+    for module in (weasy_percent, weasy_inline, weasy_table):
+        module.resolve_one_percentage = _resolve_one_percentage
+
+
+def _resolve_one_percentage(box: Any, property_name: str, refer_to: Any) -> None:
+    style = box.style
+    value = style[property_name]
+    if value is None or value == "auto":
+        used = value
+    else:
+        unit = getattr(value, "unit", None)
+        if unit is None:  # a calc() and the like
+            used = _weasy_percentage(value, style, refer_to)
+        elif unit == "%":
+            used = refer_to * value.value / 100
+        else:
+            used = value.value
+    setattr(box, property_name, used)
+    if used == "auto" and property_name in ("min_width", "min_height"):
+        setattr(box, property_name, 0)
 
 
 def _stream_bytes_once_per_write() -> None:

@@ -203,3 +203,95 @@ def test_pydyf_writes_each_stream_once_and_the_same_bytes(monkeypatch: pytest.Mo
     theirs = io.BytesIO()
     document().write(theirs, identifier=True, compress=True)
     assert ours.getvalue() == theirs.getvalue()
+
+
+STYLED = (
+    "<html lang='ru'><body style=\"font: 10pt 'PT Serif'\">"
+    "<p>Обычный текст и <b>полужирный</b>, <i>курсив</i>, <u>подчёркнутый</u>.</p>"
+    "<p style='font-size: 7.5pt; font-variant-numeric: tabular-nums'>12 345 · 67,89</p>"
+    "<p lang='en' style='font-kerning: none; letter-spacing: 0.5pt'>AVATAR WAVE</p>"
+    "<p style='font-feature-settings: \"liga\" 0; text-decoration: line-through'>fi fl ff</p>"
+    "<p style=\"font-family: 'PT Sans', sans-serif; font-weight: 700\">Иванов Иван</p>"
+    "</body></html>"
+)
+
+
+def test_layout_setup_shares_contexts_and_places_every_word_as_weasyprint_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """GIVEN text in several fonts, sizes, languages, features and decorations WHEN laid out with
+    the cached Pango set-up and with WeasyPrint's own THEN every word has the same box, and the
+    cache holds one context per direction and language, not one per text layout (or per style)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    weasyprint_compat.install()
+    assert line_break.Layout.setup is weasyprint_compat._setup
+    boxes = []
+    config = None
+    for setup in (weasyprint_compat._setup, weasyprint_compat._weasy_setup):
+        monkeypatch.setattr(line_break.Layout, "setup", setup)
+        config = FontConfiguration() if config is None else config
+        layouts: list[object] = []
+        original_init = line_break.Layout.__init__
+
+        def counting(
+            self: object, *args: object, _init=original_init, _made=layouts, **kwargs: object
+        ) -> None:
+            _made.append(self)
+            _init(self, *args, **kwargs)
+
+        monkeypatch.setattr(line_break.Layout, "__init__", counting)
+        pdf = HTML(string=STYLED).write_pdf(font_config=config)
+        monkeypatch.setattr(line_break.Layout, "__init__", original_init)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            boxes.append(
+                [(w.text, round(w.x0, 3), round(w.y0, 3), round(w.x1, 3)) for w in words(file.name)]
+            )
+        if setup is weasyprint_compat._setup:
+            contexts, descriptions, _ = config._vedomost_setup  # type: ignore[attr-defined]
+            assert len(contexts) == 2 and len(layouts) >= 3 * len(descriptions)
+    ours, theirs = boxes
+    assert len(ours) >= 15
+    assert ours == theirs
+
+
+GEOMETRY = ("position_x", "position_y", "width", "height", "margin_left", "margin_top")
+GEOMETRY += ("padding_left", "padding_top", "min_width", "max_height")
+
+
+def test_resolve_one_percentage_gives_weasyprints_used_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """GIVEN boxes sized in px, %, calc(), auto, min/max and a table WHEN laid out with the inlined
+    resolve_one_percentage and with WeasyPrint's own THEN every box has the same geometry."""
+    from weasyprint.layout import inline, percent, table
+
+    weasyprint_compat.install()
+    assert percent.resolve_one_percentage is weasyprint_compat._resolve_one_percentage
+    html = (
+        "<body style='margin: 5%'><div style='width: 50%; padding: 2% 3px; margin: auto'>"
+        "<p style='width: calc(100% - 20px); min-width: 10%; max-width: 90%; height: 20%'>А</p>"
+        "<p style='margin-left: calc(10% + 4px); min-height: auto'>Б <span style='padding: 5%'>"
+        "В</span></p></div><table style='width: 80%'><tr><td style='width: 30%; padding: 1%'>Г"
+        "</td><td>Д</td></tr></table></body>"
+    )
+
+    def geometry() -> list[tuple[float, ...]]:
+        page = HTML(string=html).render().pages[0]._page_box
+
+        def walk(box: object) -> list[tuple[float, ...]]:
+            here = [tuple(round(float(getattr(box, name)), 4) for name in GEOMETRY)]
+            for child in getattr(box, "children", []):
+                here += walk(child)
+            return here
+
+        return walk(page)
+
+    ours = geometry()
+    for module in (percent, inline, table):
+        monkeypatch.setattr(module, "resolve_one_percentage", weasyprint_compat._weasy_resolve_one)
+    theirs = geometry()
+    assert len(ours) >= 12
+    assert ours == theirs
