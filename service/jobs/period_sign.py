@@ -189,12 +189,15 @@ def start_signing(
     from service.jobs.teacher_sign import check_teacher_keys, demo_teacher_keys, waiting_error
     from signing.pades import SigningOptions, prepare
 
-    rendered = (
-        work_files.read(close.id, work_files.RENDERED, i.result["document_id"])
-        for i in items_to_sign(close)
-    )
+    # Each rendered PDF is fetched from the work store once, for both signer checks.
+    rendered = [
+        (item, pdf)
+        for item in items_to_sign(close)
+        if (pdf := work_files.read(close.id, work_files.RENDERED, item.result["document_id"]))
+        is not None
+    ]
     checks = check_signers(
-        (pdf for pdf in rendered if pdf is not None),
+        (pdf for _, pdf in rendered),
         "director",
         signer.signing_cert,
         confirm_reason=confirm_signer,
@@ -204,11 +207,11 @@ def start_signing(
         teacher_keys = demo_teacher_keys(snapshot)
     if teacher_keys is not None and teacher_keys.by_class:
         with_teacher = (
-            work_files.read(close.id, work_files.RENDERED, i.result["document_id"])
-            for i in items_to_sign(close)
-            if "class_teacher" in i.result.get("fields", ("class_teacher",))
+            pdf
+            for item, pdf in rendered
+            if "class_teacher" in item.result.get("fields", ("class_teacher",))
         )
-        check_teacher_keys((pdf for pdf in with_teacher if pdf is not None), teacher_keys)
+        check_teacher_keys(with_teacher, teacher_keys)
     close = prepare_sign_job(close, user)
     record_confirmations(checks, actor=getattr(user, "username", "") or "")
     job = close.sign_job
